@@ -1,0 +1,19 @@
+# Production-like image: gunicorn serving the tracker, static files through WhiteNoise.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=tracker.settings.production \
+    TRACKER_VAR_DIR=/var/lib/tracker
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN useradd --system --home /var/lib/tracker tracker \
+    && mkdir -p /var/lib/tracker/media \
+    && SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
+       python manage.py collectstatic --no-input \
+    && chown -R tracker /var/lib/tracker
+USER tracker
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_seeds && gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]

@@ -1,0 +1,63 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint check messages clean load db-restart-check audit bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Bounded load (requests and seconds) against a server started on a free 127.0.0.1 port with
+# its own data; DATABASE_URL=postgres://… loads PostgreSQL instead of a new SQLite file.
+load: install
+	$(BIN)/python scripts/loadtest.py --serve $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(LOAD_ARGS)
+
+# Restarts the PostgreSQL cluster under load; needs DATABASE_URL=postgres://…
+db-restart-check: install
+	@test -n "$(DATABASE_URL)" || { echo "set DATABASE_URL=postgres://user@127.0.0.1:5432/<database>"; exit 2; }
+	$(BIN)/python scripts/db_restart_check.py $(RESTART_ARGS)
+
+# Known vulnerabilities in the pinned runtime dependencies (needs the PyPI JSON API or OSV).
+audit: install
+	$(BIN)/pip install --quiet -r requirements-audit.txt
+	$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	cd recommendations && ../$(BIN)/python ../manage.py makemessages -l az --no-obsolete
+	cd recommendations && ../$(BIN)/python ../manage.py compilemessages
+
+# Tracker vs the floor app, PostgREST and Datasette on 1M rows (bench/run.py says what it
+# measures); bounded by a timeout, every process it starts is stopped by pid.
+BENCH_TIMEOUT ?= 2400
+bench: install
+	bash bench/setup.sh
+	TRACKER_PYTHON=$(abspath $(BIN))/python timeout $(BENCH_TIMEOUT) bench/.venv/bin/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

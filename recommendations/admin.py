@@ -1,0 +1,301 @@
+"""The admin site edits through the same services as the API, so its edits leave history."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .admin_import import import_report_view
+from .choices import Status
+from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
+from .search import search_terms
+
+
+class ReadOnlyAdminMixin:
+    """For append-only rows: visible, never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceSaveMixin:
+    """Turn a service's ValidationError into a form message instead of a server error."""
+
+    def save_with_service(self, request, call) -> bool:
+        try:
+            call()
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return False
+        return True
+
+
+class YearSuggestedFilter(admin.SimpleListFilter):
+    title = _("year suggested")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        bounds = Recommendation.objects.aggregate(first=Min("year_start"), last=Max("year_end"))
+        if bounds["first"] is None:
+            return []
+        return [(str(year), str(year)) for year in range(bounds["last"], bounds["first"] - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(year_start__lte=int(value), year_end__gte=int(value))
+        return queryset
+
+
+class ProgressUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ProgressUpdate
+    fields = ["created_at", "occurred_on", "status_before", "status_after", "note", "author_username"]
+    readonly_fields = fields
+    extra = 0
+
+
+class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Evidence
+    fields = ["title", "kind", "file_name", "url", "evidence_date", "added_by_username"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    change_note = forms.CharField(
+        label=_("note for the history"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with a status change in the progress log."),
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "source",
+            "area",
+            "action",
+            "year_start",
+            "year_end",
+            "priority",
+            "position",
+            "responsible_bodies",
+            "repeats",
+            "status",
+        ]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
+    form = RecommendationAdminForm
+    list_display = ["id", "source", "position", "area", "short_action", "year_start", "year_end", "priority", "status"]
+    list_display_links = ["id", "short_action"]
+    list_filter = ["source", "area", "status", "priority", YearSuggestedFilter]
+    search_fields = ["action"]
+    search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək).")
+    ordering = ["source", "position"]
+    list_select_related = ["source"]
+    autocomplete_fields = ["responsible_bodies", "repeats"]
+    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at"]
+    inlines = [ProgressUpdateInline, EvidenceInline]
+
+    @admin.display(description=_("action"))
+    def short_action(self, obj: Recommendation) -> str:
+        return obj.action if len(obj.action) <= 120 else obj.action[:117] + "…"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The source of an existing recommendation is part of its identity.
+        return [*self.readonly_fields, "source"] if obj else self.readonly_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        for term in search_terms(search_term):
+            queryset = queryset.filter(action_search__contains=term)
+        return queryset, False
+
+    def has_delete_permission(self, request, obj=None):
+        # Recommendations are kept: their progress log and history refer to them.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            changed = {
+                name: data[name]
+                for name in form.changed_data
+                if name in services.RECOMMENDATION_EDITABLE_FIELDS | {"status"}
+            }
+            self.save_with_service(
+                request,
+                lambda: services.recommendation_update(
+                    recommendation_id=obj.pk, data=changed, note=data.get("change_note", ""), user=request.user
+                ),
+            )
+            obj.refresh_from_db()
+            return
+
+        def create():
+            created = services.recommendation_create(
+                source=data["source"],
+                area=data.get("area") or None,
+                action=data["action"],
+                year_start=data["year_start"],
+                year_end=data["year_end"],
+                position=data["position"],
+                priority=data["priority"],
+                repeats=data.get("repeats"),
+                responsible_bodies=data.get("responsible_bodies") or (),
+                user=request.user,
+            )
+            obj.pk = created.pk
+            if data["status"] != created.status:
+                services.progress_record(
+                    recommendation_id=created.pk,
+                    status=data["status"],
+                    note=data.get("change_note", ""),
+                    user=request.user,
+                )
+
+        self.save_with_service(request, create)
+
+    def save_related(self, request, form, formsets, change):
+        # Responsible bodies were saved by the service, so no form.save_m2m(). The inlines are
+        # view-only, so saving them writes nothing, but it records what the admin's change
+        # message reads (new/changed/deleted objects); skipping it made every save a 500.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Recommendation
+    fields = ["link", "position", "area", "year_start", "year_end", "status"]
+    readonly_fields = fields
+    ordering = ["position"]
+    extra = 0
+
+    @admin.display(description=_("recommendation"))
+    def link(self, obj: Recommendation) -> str:
+        return format_html('<a href="../../../recommendation/{}/change/">{}</a>', obj.pk, str(obj)[:100])
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceSaveMixin, admin.ModelAdmin):
+    list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
+    list_filter = ["kind", "country", "report_year"]
+    search_fields = ["slug", "title", "publisher"]
+    readonly_fields = ["document_sha256", "created_at", "updated_at"]
+    inlines = [RecommendationInline]
+
+    def get_urls(self):
+        def import_view(request):
+            return import_report_view(request, {**self.admin_site.each_context(request), "opts": self.model._meta})
+
+        import_url = path(
+            "import/",
+            self.admin_site.admin_view(import_view),
+            name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import",
+        )
+        return [import_url, *super().get_urls()]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.SOURCE_EDITABLE_FIELDS}
+        if change:
+            self.save_with_service(
+                request, lambda: services.source_update(source_id=obj.pk, data=data, user=request.user)
+            )
+            obj.refresh_from_db()
+            return
+        fields = {
+            name: form.cleaned_data[name] for name in services.SOURCE_EDITABLE_FIELDS if name in form.cleaned_data
+        }
+
+        def create():
+            obj.pk = services.source_create(user=request.user, **fields).pk
+
+        self.save_with_service(request, create)
+
+
+@admin.register(ResponsibleBody)
+class ResponsibleBodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "abbreviation", "country"]
+    search_fields = ["name", "abbreviation"]
+
+
+class EvidenceAdminForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ServiceSaveMixin, admin.ModelAdmin):
+    form = EvidenceAdminForm
+    list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "file_name", "url"]
+    autocomplete_fields = ["recommendation"]
+    raw_id_fields = ["progress_update"]
+    readonly_fields = ["file_name", "file_size", "file_sha256", "content_type", "added_by_username", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [field.name for field in Evidence._meta.fields]
+
+    def has_change_permission(self, request, obj=None):
+        # Evidence is never edited in place: remove it and add the corrected one.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+
+        def create():
+            evidence = services.evidence_add(
+                recommendation_id=data["recommendation"].pk,
+                progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,
+                kind=data["kind"],
+                title=data["title"],
+                file=data.get("file") or None,
+                url=data.get("url", ""),
+                excerpt=data.get("excerpt", ""),
+                evidence_date=data.get("evidence_date"),
+                user=request.user,
+            )
+            obj.pk = evidence.pk
+
+        self.save_with_service(request, create)
+
+    def delete_model(self, request, obj):
+        services.evidence_delete(evidence_id=obj.pk, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for evidence_id in queryset.values_list("pk", flat=True):
+            services.evidence_delete(evidence_id=evidence_id, user=request.user)
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "recommendation", "status_before", "status_after", "occurred_on", "author_username"]
+    list_filter = ["status_after"]
+    list_select_related = ["recommendation"]
+
+
+@admin.register(ChangeRecord)
+class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message"]
+    list_filter = ["object_type", "action"]
+    search_fields = ["object_repr", "username"]

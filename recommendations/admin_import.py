@@ -1,0 +1,127 @@
+"""The admin's report import page: upload a text, preview the dry-run, confirm.
+
+It calls the same `services.report_import` as `manage.py import_report`. Between preview
+and confirm the upload waits in private storage under its sha256, so the confirmed import
+is byte for byte the previewed document.
+"""
+
+import hashlib
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from . import services
+from .choices import Role, SourceKind
+from .roles import has_role
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+STAGING = "imports/pending/{sha256}.txt"
+
+
+class ReportMetadataForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[(SourceKind.DOL.value, SourceKind.DOL.label), (SourceKind.TIP.value, SourceKind.TIP.label)],
+    )
+    country = forms.ChoiceField(label=_("country"), choices=countries, initial="AZ")
+    report_year = forms.IntegerField(label=_("report year"), min_value=1900, max_value=2100)
+    language = forms.ChoiceField(label=_("language of the text"), choices=[("az", "Azərbaycanca"), ("en", "English")])
+    title = forms.CharField(label=_("title"), max_length=500, required=False)
+    slug = forms.SlugField(label=_("slug"), max_length=100, required=False, help_text=_("Default: kind-year-country."))
+
+
+class ReportUploadForm(ReportMetadataForm):
+    document = forms.FileField(label=_("report text (UTF-8 .txt)"))
+
+
+class ReportConfirmForm(ReportMetadataForm):
+    sha256 = forms.RegexField(regex=SHA256, widget=forms.HiddenInput)
+
+
+def _metadata(form: forms.Form) -> dict:
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"],
+        "country": data["country"],
+        "report_year": data["report_year"],
+        "language": data["language"],
+        "title": data["title"],
+        "slug": data["slug"],
+    }
+
+
+def import_report_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
+    if not has_role(request.user, Role.ADMIN):
+        raise PermissionDenied
+    context = {**admin_context, "title": _("Import a report")}
+    template = "admin/recommendations/source/import_report.html"
+
+    if request.method == "POST" and "confirm" in request.POST:
+        form = ReportConfirmForm(request.POST)
+        if not form.is_valid():
+            return TemplateResponse(request, template, {**context, "form": ReportUploadForm(), "errors": form.errors})
+        staged = STAGING.format(sha256=form.cleaned_data["sha256"])
+        if not default_storage.exists(staged):
+            messages.error(request, _("The previewed document is no longer available; upload it again."))
+            return redirect(request.path)
+        with default_storage.open(staged, "rb") as stream:
+            data = stream.read()
+        try:
+            report = services.report_import(data=data, user=request.user, **_metadata(form))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect(request.path)
+        default_storage.delete(staged)
+        messages.success(
+            request,
+            _(
+                "Imported %(slug)s: %(created)d created, %(updated)d updated, "
+                "%(linked)d linked, %(unchanged)d unchanged."
+            )
+            % {
+                "slug": report.source_slug,
+                "created": report.created,
+                "updated": report.updated,
+                "linked": report.linked,
+                "unchanged": report.unchanged,
+            },
+        )
+        return redirect(reverse("admin:recommendations_source_change", args=[report.source_id]))
+
+    if request.method == "POST":
+        form = ReportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["document"]
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                form.add_error(
+                    "document", _("The document is larger than %(limit)d bytes.") % {"limit": settings.IMPORT_MAX_BYTES}
+                )
+            else:
+                data = upload.read()
+                try:
+                    report = services.report_import(data=data, dry_run=True, user=request.user, **_metadata(form))
+                except ValidationError as exc:
+                    form.add_error("document", exc.messages)
+                else:
+                    sha256 = hashlib.sha256(data).hexdigest()
+                    staged = STAGING.format(sha256=sha256)
+                    if not default_storage.exists(staged):
+                        default_storage.save(staged, ContentFile(data))
+                    confirm = ReportConfirmForm(initial={**_metadata(form), "sha256": sha256})
+                    return TemplateResponse(
+                        request, template, {**context, "report": report, "confirm_form": confirm, "form": None}
+                    )
+    else:
+        form = ReportUploadForm(initial={"country": "AZ", "language": "az"})
+    return TemplateResponse(request, template, {**context, "form": form})

@@ -1,0 +1,59 @@
+"""Django's error pages, as JSON for API paths.
+
+DRF's exception handler covers errors raised inside API views. These cover the rest: URLs
+that match no route, request bodies Django itself refuses, and exceptions raised outside
+views, such as session or authentication middleware reaching a database that is down. A
+client of /api/ then always gets JSON, and a database outage is a 503 it can retry.
+"""
+
+import logging
+import sys
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from .exceptions import is_database_unavailable
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "5"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception, *args, **kwargs):
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": _("The request body is too large.")}, status=413)
+    if _is_api(request):
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
+    return defaults.bad_request(request, exception, *args, **kwargs)
+
+
+def permission_denied(request, exception, *args, **kwargs):
+    if _is_api(request):
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+    return defaults.permission_denied(request, exception, *args, **kwargs)
+
+
+def page_not_found(request, exception, *args, **kwargs):
+    if _is_api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
+def server_error(request, *args, **kwargs):
+    # Called while the exception is being handled, so it is still in sys.exc_info().
+    if is_database_unavailable(sys.exc_info()[1]):
+        detail = _("The database is not reachable right now; try again in a few seconds.")
+        if _is_api(request):
+            response = JsonResponse({"detail": detail, "code": "database_unavailable"}, status=503)
+        else:
+            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        return response
+    if _is_api(request):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return defaults.server_error(request, *args, **kwargs)

@@ -1,0 +1,38 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
+router.register("sources", views.SourceViewSet, basename="source")
+
+nested = {"get": "list", "post": "create"}
+urlpatterns = [
+    # Before the router, whose recommendations/<pk>/ would otherwise claim these paths.
+    path("recommendations/export.csv", views.RecommendationCSVExportView.as_view(), name="recommendation-export-csv"),
+    path(
+        "recommendations/export.xlsx", views.RecommendationXLSXExportView.as_view(), name="recommendation-export-xlsx"
+    ),
+    path("recommendations/export/", views.RecommendationExportView.as_view(), name="recommendation-export"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("", include(router.urls)),
+    path("areas/", views.AreaListView.as_view(), name="area-list"),
+    path(
+        "recommendations/<int:recommendation_pk>/progress/",
+        views.ProgressUpdateViewSet.as_view(nested),
+        name="recommendation-progress",
+    ),
+    path(
+        "recommendations/<int:recommendation_pk>/evidence/",
+        views.EvidenceViewSet.as_view(nested),
+        name="recommendation-evidence",
+    ),
+    path(
+        "recommendations/<int:recommendation_pk>/history/",
+        views.HistoryViewSet.as_view({"get": "list"}),
+        name="recommendation-history",
+    ),
+    path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence-file"),
+    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+]

@@ -1,0 +1,460 @@
+from django.db.models import Count
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import exports, selectors, services
+from ..choices import AREAS, Role
+from ..filtersets import RecommendationFilterSet
+from ..models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, Source
+from ..roles import has_role
+from .filters import StrictFilterBackend
+from .parsers import StrictJSONParser
+from .serializers import (
+    AreaSerializer,
+    ChangeRecordSerializer,
+    EvidenceCreateSerializer,
+    EvidenceSerializer,
+    ProgressUpdateSerializer,
+    RecommendationAdminUpdateSerializer,
+    RecommendationDetailSerializer,
+    RecommendationSerializer,
+    RecommendationStatusUpdateSerializer,
+    SourceSerializer,
+    StatsSerializer,
+    TokenSerializer,
+    area_name,
+    recommendation_list_data,
+    recommendation_list_queryset,
+)
+from .throttling import LoginRateThrottle, LoginUsernameRateThrottle
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The recommendation's ETag; a stale one is refused with 412.",
+)
+RECOMMENDATION_PK = OpenApiParameter("recommendation_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def expected_version(request, recommendation_id: int) -> int | None:
+    """The version an If-Match header names; None when absent or `*`.
+
+    An ETag that belongs to another recommendation, or is not ours at all, can never match
+    the current one, so it is reported as a failed precondition (version 0).
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    for candidate in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
+        prefix, _sep, version = candidate.partition("v")
+        if prefix == f"r{recommendation_id}" and version.isdigit():
+            return int(version)
+    return 0
+
+
+class RecommendationScopedMixin:
+    """For endpoints under /recommendations/{id}/: rows of that recommendation, which must
+    exist (else 404). Views name the column holding the recommendation's id."""
+
+    recommendation_lookup = "recommendation_id"
+
+    def get_recommendation(self) -> Recommendation:
+        if not hasattr(self, "_recommendation"):
+            self._recommendation = get_object_or_404(Recommendation, pk=self.kwargs["recommendation_pk"])
+        return self._recommendation
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
+            return self.queryset.none()
+        return self.queryset.filter(**{self.recommendation_lookup: self.get_recommendation().pk})
+
+
+@extend_schema_view(partial_update=extend_schema(parameters=[IF_MATCH]))
+class RecommendationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    queryset = Recommendation.objects.select_related("source").prefetch_related("responsible_bodies")
+    serializer_class = RecommendationSerializer
+    filterset_class = RecommendationFilterSet
+    ordering_fields = ("id", "year_start", "year_end", "status_changed_at", "position", "status", "created_at")
+    ordering = "id"
+    read_role = None
+    write_role = Role.NGO_STAFF
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return RecommendationDetailSerializer
+        if self.action == "partial_update":
+            if has_role(self.request.user, Role.ADMIN):
+                return RecommendationAdminUpdateSerializer
+            return RecommendationStatusUpdateSerializer
+        return RecommendationSerializer
+
+    def get_queryset(self):
+        if self.action == "list":  # rows come out as values(): see list()
+            return Recommendation.objects.all()
+        return super().get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        # Same filters, permissions and pagination as any list; the rows skip model instances
+        # and the ModelSerializer, which were most of the time per request.
+        queryset = recommendation_list_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(recommendation_list_data(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = self.get_object().etag
+        return response
+
+    def update(self, request, *args, **kwargs):
+        recommendation = self.get_object()
+        serializer = self.get_serializer(recommendation, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        note = data.pop("note", "")
+        updated = services.recommendation_update(
+            recommendation_id=recommendation.pk,
+            data=data,
+            note=note,
+            user=request.user,
+            expected_version=expected_version(request, recommendation.pk),
+        )
+        response = Response(RecommendationDetailSerializer(updated, context=self.get_serializer_context()).data)
+        response["ETag"] = updated.etag
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RECOMMENDATION_PK]),
+    create=extend_schema(parameters=[RECOMMENDATION_PK, IF_MATCH]),
+)
+class ProgressUpdateViewSet(
+    RecommendationScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    queryset = ProgressUpdate.objects.all()
+    serializer_class = ProgressUpdateSerializer
+    read_role = Role.ANALYST
+    write_role = Role.NGO_STAFF
+
+    def create(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        update = services.progress_record(
+            recommendation_id=recommendation.pk,
+            status=serializer.validated_data["status_after"],
+            note=serializer.validated_data.get("note", ""),
+            occurred_on=serializer.validated_data.get("occurred_on"),
+            user=request.user,
+            expected_version=expected_version(request, recommendation.pk),
+        )
+        # The version this update produced, read under its lock: re-reading the row here could
+        # return a later writer's version and hand this client an ETag it never saw.
+        return Response(
+            self.get_serializer(update).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": update.recommendation.etag},
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[RECOMMENDATION_PK]),
+    create=extend_schema(parameters=[RECOMMENDATION_PK], request=EvidenceCreateSerializer),
+)
+class EvidenceViewSet(
+    RecommendationScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    queryset = Evidence.objects.all()
+    serializer_class = EvidenceSerializer
+    parser_classes = [MultiPartParser, FormParser, StrictJSONParser]
+    read_role = Role.ANALYST
+    write_role = Role.NGO_STAFF
+
+    def create(self, request, *args, **kwargs):
+        recommendation = self.get_recommendation()
+        serializer = EvidenceCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = serializer.validated_data
+        evidence = services.evidence_add(
+            recommendation_id=recommendation.pk,
+            kind=fields["kind"],
+            title=fields["title"],
+            file=fields.get("file"),
+            url=fields.get("url", ""),
+            excerpt=fields.get("excerpt", ""),
+            evidence_date=fields.get("evidence_date"),
+            progress_update_id=fields.get("progress_update"),
+            user=request.user,
+        )
+        return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[RECOMMENDATION_PK]))
+class HistoryViewSet(RecommendationScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = ChangeRecord.objects.filter(
+        object_type__app_label="recommendations", object_type__model="recommendation"
+    )
+    recommendation_lookup = "object_id"
+    serializer_class = ChangeRecordSerializer
+    read_role = Role.ANALYST
+
+
+class EvidenceFileView(generics.GenericAPIView):
+    """Evidence files are only ever downloaded, never shown inline or executed."""
+
+    queryset = Evidence.objects.exclude(file="")
+    read_role = Role.ANALYST
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, *args, **kwargs):
+        evidence = self.get_object()
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1],
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Source.objects.annotate(recommendation_count=Count("recommendations"))
+    serializer_class = SourceSerializer
+    lookup_field = "slug"
+    ordering_fields = ("id", "report_year", "slug")
+    ordering = "-report_year"
+    read_role = None
+
+
+class AreaListView(APIView):
+    read_role = None
+
+    @extend_schema(responses=AreaSerializer(many=True))
+    def get(self, request):
+        counts = dict(
+            Recommendation.objects.exclude(area=None).values_list("area").annotate(count=Count("id")).order_by()
+        )
+        rows = [
+            {
+                "code": area.code,
+                "kind": area.kind,
+                "name": area_name(area.code),
+                "name_az": area.name_az,
+                "name_en": area.name_en,
+                "recommendation_count": counts.get(area.code, 0),
+            }
+            for area in AREAS
+        ]
+        return Response(AreaSerializer(rows, many=True).data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token, or revoke the caller's token."""
+
+    read_role = None
+    write_role = None
+    throttle_classes = [LoginRateThrottle, LoginUsernameRateThrottle]
+    serializer_class = TokenSerializer
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(request=TokenSerializer, responses=TokenSerializer)
+    def post(self, request):
+        from django.contrib.auth import authenticate
+
+        serializer = TokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            # 401, not 400: the request was well formed, the credentials are wrong.
+            raise AuthenticationFailed({"password": [_("Unable to log in with these credentials.")]})
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RecommendationFiltersSchema(AutoSchema):
+    """Stats and exports are not lists, yet take every filter of the recommendation list:
+    document the filterset's parameters for them too."""
+
+    def get_filter_backends(self):
+        return [StrictFilterBackend]
+
+
+class SpreadsheetRenderer(BaseRenderer):
+    """Marks a format the exports produce; the views build the response body themselves."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CSVRenderer(SpreadsheetRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXRenderer(SpreadsheetRenderer):
+    media_type = exports.XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """An unknown `format` is a 400 naming the parameter rather than a bare 404."""
+
+    def filter_renderers(self, renderers, format):
+        matching = [renderer for renderer in renderers if renderer.format == format]
+        if not matching:
+            raise ValidationError(
+                {
+                    "format": [
+                        _("“%(value)s” is not an export format; use one of: %(allowed)s.")
+                        % {"value": format, "allowed": ", ".join(renderer.format for renderer in renderers)}
+                    ]
+                }
+            )
+        return matching
+
+
+class RecommendationFiltersMixin:
+    queryset = Recommendation.objects.all()
+    filterset_class = RecommendationFilterSet
+    schema = RecommendationFiltersSchema()
+    pagination_class = None
+    read_role = None
+    extra_parameters: frozenset[str] = frozenset()
+
+    def filtered_recommendations(self):
+        return selectors.recommendation_list(params=self.request.query_params, extra_parameters=self.extra_parameters)
+
+
+class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
+    """Counts of the recommendations matching the filters: in total, by status, and by
+    area, year and source split by status. A recommendation counts in every year of its
+    range. Anyone may read them."""
+
+    serializer_class = StatsSerializer
+    extra_parameters = frozenset({"format"})
+
+    @extend_schema(
+        operation_id="stats",
+        responses={
+            200: StatsSerializer,
+            400: OpenApiResponse(description="A bad or unknown filter; the body names it."),
+        },
+    )
+    def get(self, request):
+        return Response(StatsSerializer(selectors.recommendation_stats(self.filtered_recommendations())).data)
+
+
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering",
+    OpenApiTypes.STR,
+    description="Sort field, `-` for descending; comma-separate several. Default `id`.",
+    enum=[
+        *selectors.RECOMMENDATION_ORDERING_FIELDS,
+        *(f"-{name}" for name in selectors.RECOMMENDATION_ORDERING_FIELDS),
+    ],
+)
+
+
+EXPORT_RESPONSES = {
+    "csv": ((200, "text/csv"), OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8 with a byte-order mark")),
+    "xlsx": ((200, exports.XLSX_CONTENT_TYPE), OpenApiResponse(OpenApiTypes.BINARY, description="Excel workbook")),
+}
+
+
+def export_schema(*formats: str):
+    return extend_schema(
+        operation_id=f"recommendations_export_{'_'.join(formats)}",
+        summary=f"Export the filtered recommendations as {'/'.join(formats).upper()}",
+        description=(
+            "The recommendations matching the filters, with the columns "
+            f"{', '.join(exports.EXPORT_COLUMNS)}. Area names and status labels are in the "
+            "request's language; `last_progress_on` is the date of the latest progress update. "
+            "Streamed: any number of rows."
+        ),
+        parameters=[ORDERING_PARAMETER],
+        responses={
+            **dict(EXPORT_RESPONSES[name] for name in formats),
+            400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
+        },
+    )
+
+
+class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIView):
+    renderer_classes = [CSVRenderer, XLSXRenderer]
+    content_negotiation_class = FormatNegotiation
+    extra_parameters = frozenset({"format", "ordering"})
+
+    @export_schema("csv", "xlsx")
+    def get(self, request):
+        return self.export(request)
+
+    def export(self, request):
+        queryset = selectors.recommendation_order(self.filtered_recommendations(), request.query_params.get("ordering"))
+        stamp = timezone.localdate().isoformat()
+        if request.accepted_renderer.format == "xlsx":
+            return FileResponse(
+                exports.xlsx_file(queryset),
+                as_attachment=True,
+                filename=f"recommendations-{stamp}.xlsx",
+                content_type=exports.XLSX_CONTENT_TYPE,
+            )
+        response = StreamingHttpResponse(exports.csv_chunks(queryset), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON whatever format was asked for.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class RecommendationCSVExportView(RecommendationExportView):
+    renderer_classes = [CSVRenderer]
+
+    @export_schema("csv")
+    def get(self, request):
+        return self.export(request)
+
+
+class RecommendationXLSXExportView(RecommendationExportView):
+    renderer_classes = [XLSXRenderer]
+
+    @export_schema("xlsx")
+    def get(self, request):
+        return self.export(request)

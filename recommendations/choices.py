@@ -1,0 +1,64 @@
+"""Vocabularies: report kinds, areas, implementation statuses, roles, evidence kinds.
+
+Codes are stable (they appear in URLs, exports and other tools' scripts); labels are
+translated. Area names are kept in both languages as data because the Azerbaijani ones are
+the exact labels the reports print, which the importer matches against.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceKind(models.TextChoices):
+    DOL = "dol", _("US DOL findings on the worst forms of child labor")
+    TIP = "tip", _("US State Department Trafficking in Persons report")
+    OTHER = "other", _("Other report")
+
+
+class Status(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+    EXCERPT = "excerpt", _("Excerpt of a report")
+
+
+class Role(models.TextChoices):
+    """Django groups, from least to most trusted; each role can do what the ones before it can."""
+
+    ANALYST = "analyst", _("Analyst")
+    NGO_STAFF = "ngo_staff", _("NGO staff")
+    ADMIN = "admin", _("Administrator")
+
+
+ROLE_RANK = {None: 0, Role.ANALYST: 1, Role.NGO_STAFF: 2, Role.ADMIN: 3}
+
+
+@dataclass(frozen=True)
+class AreaDefinition:
+    code: str
+    kind: str
+    name_az: str
+    name_en: str
+    position: int
+
+
+AREAS: tuple[AreaDefinition, ...] = (
+    AreaDefinition("legal_framework", SourceKind.DOL, "Qanun və Nizamnamələr", "Legal Framework", 1),
+    AreaDefinition("enforcement", SourceKind.DOL, "Tətbiqat", "Enforcement", 2),
+    AreaDefinition("coordination", SourceKind.DOL, "Əlaqələndirmə", "Coordination", 3),
+    AreaDefinition("government_policies", SourceKind.DOL, "Dövlət Siyasəti", "Government Policies", 4),
+    AreaDefinition("social_programs", SourceKind.DOL, "Sosial Proqramlar", "Social Programs", 5),
+    AreaDefinition("prosecution", SourceKind.TIP, "Məhkəmə təqibi", "Prosecution", 6),
+    AreaDefinition("protection", SourceKind.TIP, "Müdafiə", "Protection", 7),
+    AreaDefinition("prevention", SourceKind.TIP, "Qarşısının alınması", "Prevention", 8),
+)
+AREA_CODES = tuple(area.code for area in AREAS)

@@ -1,0 +1,287 @@
+"""Filters for the recommendation list, shared by the API, exports, stats and the dashboard.
+
+Every parameter is validated: an unknown value is a 400 that names the parameter, never a
+silently unfiltered list. Several values come as repeated parameters or comma-separated.
+"""
+
+from collections.abc import Iterable
+from functools import cache
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .choices import AREAS, Status
+from .models import Recommendation, ResponsibleBody, Source
+from .search import search_terms
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+# Ids are 64-bit: a larger number can match nothing, and must not reach the database.
+ID_MAX = 2**63 - 1
+NO_AREA = "none"
+
+
+class MultipleValueField(forms.MultipleChoiceField):
+    """Accepts `?x=a&x=b` and `?x=a,b` alike.
+
+    `known_values`, when given, is a function from the submitted values to those of them
+    that exist: validation then looks up only what was asked for instead of walking every
+    labelled choice (every country's translated name, every source in the database), which
+    cost more than the list query itself.
+    """
+
+    def __init__(self, *args, known_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_values = known_values
+
+    def to_python(self, value):
+        values = super().to_python(value)
+        return [part.strip() for item in values for part in item.split(",") if part.strip()]
+
+    def validate(self, value):
+        if self.known_values is None:
+            return super().validate(value)
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        known = self.known_values(value) if value else set()
+        for item in value:
+            if item not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ModelMultipleValueField(django_filters.fields.ModelMultipleChoiceField):
+    """Primary keys as `?x=1&x=2` or `?x=1,2`; an unknown key is an error, not an empty list."""
+
+    def clean(self, value):
+        if value:
+            value = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+            for part in value:
+                # Checked before the lookup: a number no id column can hold must not reach the database.
+                if not part.isdigit() or not 1 <= int(part) <= ID_MAX:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": part}
+                    )
+        return super().clean(value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ModelMultipleValueFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = ModelMultipleValueField
+
+
+class RecommendationFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("year_from"), cleaned.get("year_to")
+        if start is not None and end is not None and start > end:
+            self.add_error("year_to", _("Must not be before year_from."))
+        return cleaned
+
+
+class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+    field_class = MultipleValueField
+
+    def __init__(self, *args, **kwargs):
+        # Every filtered column is on the recommendation or a forward foreign key, so rows
+        # cannot repeat; django-filter's default DISTINCT would only make the query slower.
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false/1/0/yes/no; anything else is an error rather than 'no filter'."""
+
+    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        lowered = str(value).strip().lower()
+        if lowered in self.TRUE:
+            return True
+        if lowered in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+def _documented(filter_instance, schema: dict):
+    """Give one filter its exact OpenAPI schema (bounds, vocabulary) for clients and schema tests."""
+    return extend_schema_field(schema)(filter_instance)
+
+
+def _source_choices():
+    return [(slug, slug) for slug in Source.objects.values_list("slug", flat=True)]
+
+
+def _vocabulary(values) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+def _existing_source_slugs(slugs: list[str]) -> set[str]:
+    return set(Source.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
+
+
+def _existing_country_codes(codes: list[str]) -> frozenset[str]:
+    return _country_codes()
+
+
+class RecommendationFilterSet(django_filters.FilterSet):
+    area = _documented(
+        MultipleValueFilter(
+            choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, _("Not classified"))],
+            method="filter_area",
+            label=_("Area"),
+        ),
+        _vocabulary([*(area.code for area in AREAS), NO_AREA]),
+    )
+    status = _documented(MultipleValueFilter(choices=Status.choices, label=_("Status")), _vocabulary(Status.values))
+    source = MultipleValueFilter(
+        field_name="source__slug", choices=_source_choices, known_values=_existing_source_slugs, label=_("Source")
+    )
+    country = _documented(
+        MultipleValueFilter(
+            choices=lambda: list(countries),
+            known_values=_existing_country_codes,
+            method="filter_country",
+            label=_("Country"),
+        ),
+        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+    )
+    priority = StrictBooleanFilter(label=_("Prioritized"))
+    year = _documented(
+        IntegerFilter(method="filter_year", label=_("Suggested in year"), min_value=YEAR_MIN, max_value=YEAR_MAX),
+        YEAR_SCHEMA,
+    )
+    year_from = _documented(
+        IntegerFilter(
+            field_name="year_end", lookup_expr="gte", label=_("From year"), min_value=YEAR_MIN, max_value=YEAR_MAX
+        ),
+        YEAR_SCHEMA,
+    )
+    year_to = _documented(
+        IntegerFilter(
+            field_name="year_start", lookup_expr="lte", label=_("To year"), min_value=YEAR_MIN, max_value=YEAR_MAX
+        ),
+        YEAR_SCHEMA,
+    )
+    q = _documented(
+        django_filters.CharFilter(method="filter_text", label=_("Text in the action"), max_length=200),
+        # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused.
+        {"type": "string", "maxLength": 200, "pattern": r"^[^\x00\uFFFD]*$"},
+    )
+    repeats = _documented(
+        IntegerFilter(field_name="repeats", label=_("Repeats recommendation"), min_value=1, max_value=ID_MAX),
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+    )
+    responsible_body = _documented(
+        ModelMultipleValueFilter(
+            queryset=ResponsibleBody.objects.all(),
+            method="filter_responsible_body",
+            label=_("Addressed to (responsible body id)"),
+        ),
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+    )
+
+    class Meta:
+        model = Recommendation
+        form = RecommendationFilterForm
+        fields = [
+            "area",
+            "status",
+            "source",
+            "country",
+            "priority",
+            "year",
+            "year_from",
+            "year_to",
+            "q",
+            "repeats",
+            "responsible_body",
+        ]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # A country code in lower case is still that country.
+        if data is not None and "country" in data:
+            data = data.copy()
+            data.setlist("country", [value.upper() for value in data.getlist("country")])
+        super().__init__(data, *args, **kwargs)
+
+    def get_form_class(self):
+        # The form depends only on the filter definitions, so it is built once per filter set
+        # class; django-filter builds a new form class per request, a tenth of a list request.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
+    def filter_area(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        if not values:
+            return queryset
+        condition = Q(area__in=[value for value in values if value != NO_AREA])
+        if NO_AREA in values:
+            condition |= Q(area__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_country(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        return queryset.filter(country__in=values) if values else queryset
+
+    def filter_year(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(year_start__lte=value, year_end__gte=value)
+
+    def filter_responsible_body(self, queryset: QuerySet, name: str, bodies: QuerySet) -> QuerySet:
+        if not bodies:
+            return queryset
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT under keyset paging.
+        addressed = Recommendation.responsible_bodies.through.objects.filter(responsiblebody__in=bodies)
+        return queryset.filter(pk__in=addressed.values("recommendation_id"))
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in search_terms(value):
+            queryset = queryset.filter(action_search__contains=term)
+        return queryset
+
+
+def validate_query_parameters(params, *, accepted: Iterable[str]) -> None:
+    """Refuse what the filters would otherwise read as something else: a parameter the
+    endpoint does not know (a typo such as `stauts` would answer with the unfiltered list),
+    and a value that is not text (Django turns bytes that are not UTF-8 into U+FFFD; a NUL
+    cannot be stored or searched)."""
+    known = set(accepted)
+    unknown = sorted(set(params) - known)
+    if unknown:
+        message = _("Unknown parameter; this endpoint accepts: %(known)s.") % {"known": ", ".join(sorted(known))}
+        raise ValidationError({name: [message] for name in unknown})
+    unreadable = sorted(
+        name
+        for name in params
+        if any(marker in value for value in params.getlist(name) for marker in ("\ufffd", "\x00"))
+    )
+    if unreadable:
+        message = _("The value is not valid UTF-8 text or contains a NUL byte.")
+        raise ValidationError({name: [message] for name in unreadable})

@@ -1,0 +1,123 @@
+"""US State Department TIP report, one country's chapter: tier and prioritized recommendations.
+
+The tier comes from the chapter heading ("AZƏRBAYCAN (Səviyyə 2)", "AZERBAIJAN: TIER 2",
+"Tier 2 Watch List"). The recommendations run from "PRİORİTET TÖVSİYƏLƏR:" /
+"PRIORITIZED RECOMMENDATIONS:" (older reports: "RECOMMENDATIONS FOR AZERBAIJAN:") to the
+next section heading on a line of its own ("MƏHKƏMƏ TƏQİBİ", "PROSECUTION", …). Items are
+separated by "*" (also when glued to a sentence: "gücləndirin.* Potensial"), by a bullet at
+the start of a line ("•", "-"), or in older reports by ";" with the last item beginning
+with "and".
+
+Matching runs on `fold_letters(text)`, which has the same length as the text, so every
+offset found there cuts the published text at the same place: actions keep their letters
+and punctuation; only whitespace is joined.
+"""
+
+import bisect
+import re
+
+from ..choices import AREAS, SourceKind
+from ..search import fold_letters
+from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
+
+# Where the recommendations start (matched on folded text).
+RECOMMENDATIONS_START = re.compile(
+    r"(?:priori?ti[sz]ed\s+recommendations|prioritet\s+tovsiyeler|recommendations\s+for\s+[^\n:]{1,80}?)\s*:"
+)
+# Headings that end them: the chapter's section names, from the area vocabulary, plus the
+# headings that are not areas. "Profilaktika" is how Azerbaijani translations head the
+# prevention section.
+SECTION_HEADINGS = (
+    *(name for area in AREAS if area.kind == SourceKind.TIP for name in (area.name_az, area.name_en)),
+    "Profilaktika",
+    "İnsan alveri profili",
+    "Trafficking profile",
+)
+SECTION_HEADING = re.compile(
+    r"^[ \t]*(?:"
+    + "|".join(r"[ \t]+".join(map(re.escape, fold_letters(name).split())) for name in SECTION_HEADINGS)
+    + r")[ \t]*:?[ \t]*$",
+    re.MULTILINE,
+)
+TIER = re.compile(
+    r"\b(?:tier|seviyye)\s*(?P<number>[123])\b(?P<watch>\s*(?:watch\s*list|(?:nezaret|musahide|izleme)\s*siyahisi))?"
+)
+SPECIAL_CASE = re.compile(r"\bspecial\s+case\b|\bxususi\s+hal\b")
+BULLET = re.compile(r"^[ \t]*(?:[•●▪◦·]|[-–](?=[ \t]))[ \t]*", re.MULTILINE)
+STAR = re.compile(r"\*")
+SEMICOLON = re.compile(r";")
+LEADING_AND = re.compile(r"^(?:and|və|ve)\s+", re.IGNORECASE)
+
+
+def _tier(folded_head: str) -> str:
+    match = TIER.search(folded_head)
+    if match:
+        return f"Tier {match['number']}" + (" Watch List" if match["watch"] else "")
+    if SPECIAL_CASE.search(folded_head):
+        return "Special Case"
+    return ""
+
+
+def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> ParseResult:
+    """Parse a TIP country chapter; every recommendation is prioritized, suggested in `year`."""
+    folded = fold_letters(text)
+    line_starts = [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(line_starts, offset)
+
+    start_match = RECOMMENDATIONS_START.search(folded)
+    if start_match is None:
+        raise DocumentRejected(
+            "No TIP recommendations found: the document has no “PRİORİTET TÖVSİYƏLƏR:”, "
+            "“PRIORITIZED RECOMMENDATIONS:” or “RECOMMENDATIONS FOR …:” heading."
+        )
+    result = ParseResult(tier=_tier(folded[: start_match.start()]))
+    if not result.tier:
+        result.problems.append(Problem(1, "no tier found in the heading before the recommendations."))
+
+    start = start_match.end()
+    end_match = SECTION_HEADING.search(folded, start)
+    end = end_match.start() if end_match else len(text)
+    if end_match is None:
+        result.problems.append(
+            Problem(line_of(start), "no section heading such as “PROSECUTION” after the recommendations.")
+        )
+
+    block = text[start:end]
+    separator = STAR if "*" in block else BULLET if BULLET.search(block) else SEMICOLON
+    pieces: list[tuple[int, str]] = []
+    previous_end = 0
+    for match in separator.finditer(block):
+        pieces.append((previous_end, block[previous_end : match.start()]))
+        previous_end = match.end()
+    pieces.append((previous_end, block[previous_end:]))
+
+    if separator is BULLET and join_whitespace(pieces[0][1]):
+        # Text between the heading and the first bullet is an introduction, not an item.
+        offset, piece = pieces.pop(0)
+        first_line = line_of(start + offset + len(piece) - len(piece.lstrip()))
+        result.problems.append(Problem(first_line, "text before the first bullet; skipped."))
+    for index, (offset, piece) in enumerate(pieces):
+        action = join_whitespace(piece)
+        if separator is SEMICOLON and index == len(pieces) - 1 and len(pieces) > 1:
+            action = LEADING_AND.sub("", action)
+        if not action:
+            continue
+        leading = len(piece) - len(piece.lstrip())
+        result.records.append(
+            ParsedRecommendation(
+                area=None,
+                action=action,
+                year_start=year,
+                year_end=year,
+                priority=True,
+                position=len(result.records) + 1,
+                line=line_of(start + offset + leading),
+            )
+        )
+    if progress:
+        progress(len(line_starts), len(line_starts))
+    if not result.records:
+        raise DocumentRejected("The TIP recommendations section is empty.")
+    return result

@@ -1,0 +1,83 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.choices import SourceKind
+from recommendations.services import report_import
+
+# Below this many lines a document imports in a blink and progress would only be noise.
+PROGRESS_FROM_LINES = 5_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the recommendations of a report from its text (a DOL suggested-actions table or a TIP "
+        "chapter's prioritized recommendations). Problems are reported on stderr with line numbers."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="UTF-8 text of the report, as extracted from the PDF.")
+        parser.add_argument("--kind", required=True, choices=[SourceKind.DOL, SourceKind.TIP])
+        parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. AZ.")
+        parser.add_argument("--year", required=True, type=int, help="The report's year.")
+        parser.add_argument("--language", default="az", choices=["az", "en"])
+        parser.add_argument("--title", default="", help="Defaults to the report series' title for the year.")
+        parser.add_argument("--publisher", default="")
+        parser.add_argument("--slug", default="", help="Defaults to KIND-YEAR-COUNTRY, e.g. dol-2015-az.")
+        parser.add_argument("--url", default="")
+        parser.add_argument("--dry-run", action="store_true", help="Write nothing; show what would be done.")
+        parser.add_argument("--json", action="store_true", help="Print the parsed records as a JSON list on stdout.")
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            default=None,
+            help=f"Largest document accepted (default {settings.IMPORT_MAX_BYTES}).",
+        )
+
+    def handle(self, *args, path, kind, country, year, language, title, publisher, slug, url, **options):
+        max_bytes = options["max_bytes"] or settings.IMPORT_MAX_BYTES
+        document = Path(path)
+        try:
+            size = document.stat().st_size
+            if size > max_bytes:
+                # Refused before reading: a wrong path to a huge file must not fill the memory.
+                raise CommandError(f"{path}: the document is {size:,} bytes; the limit is {max_bytes:,} bytes.")
+            data = document.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from exc
+
+        long_document = data.count(b"\n") >= PROGRESS_FROM_LINES
+
+        def progress(done: int, total: int) -> None:
+            if long_document:
+                self.stderr.write(f"… {done:,}/{total:,}")
+
+        try:
+            report = report_import(
+                data=data,
+                kind=kind,
+                country=country,
+                report_year=year,
+                language=language,
+                title=title,
+                publisher=publisher,
+                slug=slug,
+                url=url,
+                dry_run=options["dry_run"],
+                max_bytes=max_bytes,
+                progress=progress,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"{path}: " + "; ".join(exc.messages)) from exc
+
+        for problem in report.problems:
+            self.stderr.write(f"{path}: {problem}")
+        summary = self.stderr if options["json"] else self.stdout
+        for line in report.summary_lines():
+            summary.write(line)
+        if options["json"]:
+            records = [item.record.as_json() for item in report.items]
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))

@@ -1,0 +1,298 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .choices import AREA_CODES, AREAS, EvidenceKind, SourceKind, Status
+
+YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+AREA_CHOICES = [(area.code, area.name_en) for area in AREAS]
+
+
+class Source(models.Model):
+    """A published report that recommendations come from."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    title = models.CharField(_("title"), max_length=500)
+    report_year = models.PositiveSmallIntegerField(_("report year"), validators=YEAR_VALIDATORS)
+    country = CountryField(_("country"))
+    language = models.CharField(_("language of the text"), max_length=10, default="az")
+    tip_tier = models.CharField(_("TIP tier"), max_length=50, blank=True)
+    document = models.FileField(_("source document"), upload_to="sources/", blank=True)
+    document_sha256 = models.CharField(_("document sha256"), max_length=64, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-report_year", "slug"]
+        indexes = [models.Index(fields=["country", "kind", "report_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.report_year})"
+
+
+class ResponsibleBody(models.Model):
+    """A ministry or agency a recommendation is addressed to."""
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=50, blank=True)
+    country = CountryField(_("country"), blank=True)
+
+    class Meta:
+        verbose_name = _("responsible body")
+        verbose_name_plural = _("responsible bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
+class Recommendation(models.Model):
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("source")
+    )
+    # Copied from the source so that "country + area/year, newest first" is one index scan
+    # without a join; services keep it equal to source.country.
+    country = CountryField(_("country"))
+    area = models.CharField(  # noqa: DJ001 - NULL means "not classified yet", distinct from any code
+        _("area"), max_length=30, choices=AREA_CHOICES, null=True, blank=True
+    )
+    action = models.TextField(_("action"))
+    # Case- and diacritic-folded copy of `action` that free-text search runs against.
+    action_search = models.TextField(_("searchable action"), editable=False, default="")
+    year_start = models.PositiveSmallIntegerField(_("first year suggested"), validators=YEAR_VALIDATORS)
+    year_end = models.PositiveSmallIntegerField(_("last year suggested"), validators=YEAR_VALIDATORS)
+    priority = models.BooleanField(_("prioritized"), default=False)
+    position = models.PositiveIntegerField(_("position in the source"))
+    responsible_bodies = models.ManyToManyField(
+        ResponsibleBody, blank=True, related_name="recommendations", verbose_name=_("responsible bodies")
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
+    # Set when the current status was set (import time for `not_assessed`), so it always sorts.
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    repeats = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeated_by",
+        verbose_name=_("repeats"),
+        help_text=_("The earlier recommendation this one repeats."),
+    )
+    # Bumped on every change; the API's ETag, so a stale If-Match can be refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year_start__lte=models.F("year_end")),
+                name="recommendation_year_start_lte_year_end",
+                violation_error_message=_("The first year must not be after the last year."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(area__isnull=True) | models.Q(area__in=AREA_CODES),
+                name="recommendation_area_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values),
+                name="recommendation_status_known",
+            ),
+            models.UniqueConstraint(fields=["source", "position"], name="recommendation_unique_position"),
+        ]
+        indexes = [
+            models.Index(fields=["country", "area", "id"], name="rec_country_area_id"),
+            models.Index(fields=["country", "year_start", "year_end"], name="rec_country_years"),
+            models.Index(fields=["area", "status"], name="rec_area_status"),
+            models.Index(fields=["status", "id"], name="rec_status_id"),
+            models.Index(fields=["year_start", "year_end"], name="rec_years"),
+            # "country (+ years), ORDER BY id": the years are key columns so the index
+            # itself rejects rows outside the year, before any table row is read; serves the
+            # deep keyset page (country, id > cursor) too.
+            models.Index(fields=["country", "id", "year_start", "year_end"], name="rec_country_id_years"),
+            # Counts by area × status for a country, answered from the index alone.
+            models.Index(fields=["country", "area", "status"], name="rec_country_area_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action[:80]}"
+
+    @property
+    def etag(self) -> str:
+        return f'"r{self.pk}v{self.version}"'
+
+
+class AppendOnlyError(PermissionDenied):
+    """Raised on any attempt to change or remove a row of the progress log or the history."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The ORM half of the append-only rule; database triggers (migration 0002) are the other.
+
+    Deleting a user still clears the user column: Django does that through the model's base
+    manager, which this queryset does not replace, and the triggers allow exactly that.
+    """
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} are append-only")
+
+
+class ProgressUpdate(AppendOnlyModel):
+    """What NGO staff reported: append-only, so the timeline can be trusted."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        verbose_name=_("recommendation"),
+    )
+    status_before = models.CharField(_("status before"), max_length=30, choices=Status.choices)
+    status_after = models.CharField(_("status after"), max_length=30, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    occurred_on = models.DateField(_("date of the progress"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_username = models.CharField(_("author's username"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["recommendation", "created_at"], name="progress_rec_created")]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id}: {self.status_before} → {self.status_after}"
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    # Never the client's file name: a content-addressed name cannot traverse folders.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{instance.file_sha256[:2]}/{instance.file_sha256}.{extension}"
+
+
+class Evidence(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("recommendation")
+    )
+    progress_update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("progress update"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=200)
+    file_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    file_sha256 = models.CharField(_("file sha256"), max_length=64, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    url = models.URLField(_("URL"), max_length=2000, blank=True)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    evidence_date = models.DateField(_("date"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_by_username = models.CharField(_("added by (username)"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(kind=EvidenceKind.FILE) & ~models.Q(file=""))
+                    | (models.Q(kind=EvidenceKind.LINK) & ~models.Q(url=""))
+                    | (models.Q(kind=EvidenceKind.EXCERPT) & ~models.Q(excerpt=""))
+                ),
+                name="evidence_has_content_for_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChangeRecord(AppendOnlyModel):
+    """One row per change to a tracked object; written only by services, never edited.
+
+    The object is referenced by type and id, not a foreign key, so the record outlives the
+    object; the username is copied so it outlives the user.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=200)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change history")
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "changed_at"], name="change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr} by {self.username}"

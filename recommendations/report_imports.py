@@ -1,0 +1,183 @@
+"""What importing a report would do: read-only planning shared by the dry-run and the import.
+
+`services.report_import` parses the document, asks `plan_import` what to create, update and
+link, and either returns the plan (dry-run) or carries it out in one transaction. Because
+both paths share this plan, a dry-run shows exactly what the import then does.
+"""
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import slugify
+
+from .choices import SourceKind
+from .importers import ParsedRecommendation, Problem
+from .models import Recommendation, Source
+from .repeats import RepeatMatch, best_repeat, repeat_candidates
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+# Fields of a recommendation that come from the document; status, responsible bodies and
+# anything staff record are never touched by an import.
+IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority")
+DEFAULT_PUBLISHERS = {SourceKind.DOL: "U.S. Department of Labor", SourceKind.TIP: "U.S. Department of State"}
+DEFAULT_TITLES = {
+    SourceKind.DOL: "{year} Findings on the Worst Forms of Child Labor: {country}",
+    SourceKind.TIP: "{year} Trafficking in Persons Report: {country}",
+}
+
+
+def default_slug(*, kind: str, report_year: int, country: str) -> str:
+    return slugify(f"{kind}-{report_year}-{country}")
+
+
+@dataclass
+class ImportItem:
+    record: ParsedRecommendation
+    operation: str
+    recommendation_id: int | None = None
+    # field → (stored, from the document), for updates
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    repeats: RepeatMatch | None = None
+
+
+@dataclass
+class ImportReport:
+    source_slug: str
+    source_operation: str
+    source_id: int | None
+    tier: str
+    sha256: str
+    dry_run: bool
+    items: list[ImportItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, operation: str) -> int:
+        return sum(1 for item in self.items if item.operation == operation)
+
+    @property
+    def created(self) -> int:
+        return self.count(CREATE)
+
+    @property
+    def updated(self) -> int:
+        return self.count(UPDATE)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+    @property
+    def linked(self) -> int:
+        return sum(1 for item in self.items if item.repeats is not None)
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.source_operation != UNCHANGED or any(item.operation != UNCHANGED for item in self.items)
+
+    def describe(self, operation: str) -> str:
+        if operation == UNCHANGED:
+            return "unchanged"
+        return f"would {operation}" if self.dry_run else f"{operation}d"
+
+    def summary_lines(self) -> list[str]:
+        """Human-readable lines for the command line and the admin preview."""
+        lines = [f"source {self.source_slug}: {self.describe(self.source_operation)}"]
+        if self.tier:
+            lines[0] += f" (tier: {self.tier})"
+        for item in self.items:
+            record = item.record
+            years = f"{record.year_start}–{record.year_end}" if record.year_end != record.year_start else ""
+            line = f"#{record.position} [{record.area or '-'}] {years or record.year_start}: "
+            line += self.describe(item.operation)
+            if item.recommendation_id:
+                line += f" recommendation {item.recommendation_id}"
+            if item.changes:
+                line += " (" + ", ".join(sorted(item.changes)) + ")"
+            if item.repeats:
+                match = item.repeats
+                line += (
+                    f"; {'would link' if self.dry_run else 'linked'} to recommendation {match.recommendation_id}"
+                    f" ({match.source_slug}, {match.report_year}), similarity {match.similarity:.2f}"
+                )
+            lines.append(line)
+        lines.append(
+            f"would create {self.created}, update {self.updated}, link {self.linked}, unchanged {self.unchanged}"
+            if self.dry_run
+            else f"created {self.created}, updated {self.updated}, linked {self.linked}, unchanged {self.unchanged}"
+        )
+        return lines
+
+
+def plan_import(
+    *,
+    records: list[ParsedRecommendation],
+    problems: list[Problem],
+    tier: str,
+    sha256: str,
+    slug: str,
+    kind: str,
+    country: str,
+    report_year: int,
+    dry_run: bool,
+) -> tuple[ImportReport, Source | None]:
+    """Compare parsed records with what is stored under the slug; find earlier repeats."""
+    problems = list(problems)
+    source = Source.objects.filter(slug=slug).first()
+    report = ImportReport(
+        source_slug=slug,
+        source_operation=CREATE if source is None else UNCHANGED,
+        source_id=source.pk if source else None,
+        tier=tier,
+        sha256=sha256,
+        dry_run=dry_run,
+        problems=problems,
+    )
+    stored: dict[int, Recommendation] = {}
+    if source is not None:
+        if source.document_sha256 == sha256:
+            # The same document again: nothing it says has changed, and whatever staff did
+            # since (progress, corrections, classification) stays as it is.
+            ids = dict(source.recommendations.values_list("position", "pk"))
+            report.items = [ImportItem(record, UNCHANGED, ids.get(record.position)) for record in records]
+            return report, source
+        report.source_operation = UPDATE
+        stored = {rec.position: rec for rec in source.recommendations.all()}
+
+    for record in records:
+        existing = stored.get(record.position)
+        if existing is None:
+            report.items.append(ImportItem(record, CREATE))
+            continue
+        changes = {
+            name: (getattr(existing, name), getattr(record, name))
+            for name in IMPORTED_FIELDS
+            if getattr(existing, name) != getattr(record, name)
+        }
+        report.items.append(ImportItem(record, UPDATE if changes else UNCHANGED, existing.pk, changes))
+    parsed_positions = {record.position for record in records}
+    for position, existing in sorted(stored.items()):
+        if position not in parsed_positions:
+            problems.append(
+                Problem(0, f"recommendation {existing.pk} (position {position}) is no longer in the document; kept.")
+            )
+
+    # Link only where nobody has decided yet: a `repeats` set before (by an import or an
+    # admin) is never replaced.
+    to_link = [
+        item for item in report.items if item.operation == CREATE or stored[item.record.position].repeats_id is None
+    ]
+    if to_link:
+        candidates = repeat_candidates(
+            country=country, kind=kind, areas=(item.record.area for item in to_link), before_year=report_year
+        )
+        for item in to_link:
+            item.repeats = best_repeat(item.record.action, candidates.get(item.record.area, ()))
+            if item.repeats and item.operation == UNCHANGED:
+                item.operation = UPDATE
+    return report, source
+
+
+def with_areas(records: list[ParsedRecommendation], areas: list[str | None]) -> list[ParsedRecommendation]:
+    """Records with the areas someone assigned (the TIP report does not tag its items)."""
+    return [dataclasses.replace(record, area=area) for record, area in zip(records, areas, strict=True)]

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+app_name = "recommendations"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
+    # The admin's login refuses non-staff users; analysts sign in here to see notes.
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="recommendations/login.html", next_page="recommendations:dashboard"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="recommendations:dashboard"), name="logout"),
+]

@@ -1,0 +1,162 @@
+"""Server-rendered pages for people who do not read JSON: the dashboard and one page per
+recommendation. They read through the same selectors as the API and the exports, so a
+filter selects the same rows everywhere.
+
+Progress notes, authors and evidence may describe victims: they are fetched only for
+analysts and above, never merely hidden in the template.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from . import selectors
+from .api.serializers import area_name
+from .charts import stacked_bar_chart
+from .choices import AREAS, Role, Status
+from .filtersets import NO_AREA
+from .models import Evidence, ProgressUpdate, Recommendation, Source
+from .roles import has_role
+
+PAGE_SIZE = 25
+PAGE_PARAMETER = "page"
+PUBLIC_TIMELINE_COLUMNS = ("occurred_on", "status_before", "status_after")
+ANALYST_TIMELINE_COLUMNS = ("note", "author_username", "created_at")
+
+
+class DashboardFilterForm(forms.Form):
+    """Draws the dashboard's filters. Validation is the filterset's (see selectors), so the
+    page, the API and the exports accept and refuse exactly the same values."""
+
+    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    area = forms.ChoiceField(label=gettext_lazy("Area"), required=False)
+    year = forms.IntegerField(
+        label=gettext_lazy("Suggested in year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["source"].choices = everything + [
+            (slug, f"{title} ({year})")
+            for slug, title, year in Source.objects.order_by("-report_year", "slug").values_list(
+                "slug", "title", "report_year"
+            )
+        ]
+        used_countries = set(Recommendation.objects.order_by().values_list("country", flat=True).distinct())
+        self.fields["country"].choices = everything + [
+            (code, name) for code, name in countries if code in used_countries
+        ]
+        self.fields["area"].choices = (
+            everything + [(area.code, area_name(area.code)) for area in AREAS] + [(NO_AREA, _("Not classified"))]
+        )
+        self.fields["status"].choices = everything + list(Status.choices)
+        self.filter_errors = errors or {}
+        for name, field in self.fields.items():
+            if name in self.filter_errors:
+                field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{name}-errors"})
+
+    def fields_with_errors(self):
+        return [(self[name], self.filter_errors.get(name, [])) for name in self.fields]
+
+    def other_errors(self) -> list[str]:
+        """Errors about parameters the form does not show (from a hand-written URL)."""
+        return [
+            f"{name}: {message}"
+            for name, messages in self.filter_errors.items()
+            if name not in self.fields
+            for message in messages
+        ]
+
+
+def _without_blanks(query: QueryDict) -> QueryDict:
+    """An empty form field means "any", as if the parameter were not sent."""
+    cleaned = QueryDict(mutable=True)
+    for name, values in query.lists():
+        kept = [value for value in values if value.strip()]
+        if kept:
+            cleaned.setlist(name, kept)
+    return cleaned
+
+
+def _area_label(code: str | None) -> str:
+    return area_name(code) if code else _("Not classified")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    params = _without_blanks(request.GET)
+    filters = params.copy()
+    filters.pop(PAGE_PARAMETER, None)
+    initial = {name: params.get(name) for name in DashboardFilterForm.base_fields}
+    try:
+        recommendations = selectors.recommendation_list(params=params, extra_parameters={PAGE_PARAMETER})
+    except ValidationError as error:
+        form = DashboardFilterForm(initial=initial, errors=error.message_dict)
+        return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
+
+    form = DashboardFilterForm(initial=initial)
+    stats = selectors.recommendation_stats(recommendations)
+    statuses = selectors.status_order()
+    area_chart = stacked_bar_chart(
+        [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in stats["by_area"]], statuses
+    )
+    year_chart = stacked_bar_chart(
+        [(row["year"], str(row["year"]), row["by_status"]) for row in stats["by_year"]], statuses
+    )
+    page = Paginator(recommendations.select_related("source").order_by("id"), PAGE_SIZE).get_page(
+        request.GET.get(PAGE_PARAMETER)
+    )
+    for recommendation in page:
+        recommendation.area_label = _area_label(recommendation.area)
+    total = stats["total"]
+    implemented = stats["by_status"][Status.IMPLEMENTED]
+    context = {
+        "form": form,
+        "stats": stats,
+        "status_totals": [(code, label, stats["by_status"][code]) for code, label in statuses],
+        "implemented_share": (100 * implemented / total) if total else None,
+        "area_chart": area_chart,
+        "year_chart": year_chart,
+        "page": page,
+        "query": filters.urlencode(),
+    }
+    return render(request, "recommendations/dashboard.html", context)
+
+
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies"), pk=pk
+    )
+    can_see_notes = has_role(request.user, Role.ANALYST)
+    # Only the columns the reader may see leave the database.
+    columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if can_see_notes else ())
+    labels = dict(Status.choices)
+    timeline = [
+        {**row, "status_before_label": labels[row["status_before"]], "status_after_label": labels[row["status_after"]]}
+        for row in ProgressUpdate.objects.filter(recommendation=recommendation)
+        .order_by("occurred_on", "created_at", "id")
+        .values(*columns)
+    ]
+    evidence = (
+        list(Evidence.objects.filter(recommendation=recommendation).order_by("evidence_date", "id"))
+        if can_see_notes
+        else []
+    )
+    context = {
+        "recommendation": recommendation,
+        "area_label": _area_label(recommendation.area),
+        "can_see_notes": can_see_notes,
+        "timeline": timeline,
+        "evidence": evidence,
+        "other_years": selectors.recommendation_related_years(recommendation),
+    }
+    return render(request, "recommendations/recommendation_detail.html", context)

@@ -1,0 +1,164 @@
+"""Start and stop the app under gunicorn on 127.0.0.1 for the load and restart scripts.
+
+The server runs the production settings (DEBUG off, real error handling) with a throwaway
+secret, HTTPS redirects off (plain loopback HTTP) and throttles raised so the load measures
+the app, not the throttle. Every subprocess is bounded in time and stopped by its pid.
+"""
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"
+
+SETUP_CODE = """
+import json
+from rest_framework.authtoken.models import Token
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from recommendations import services
+from recommendations.models import Recommendation, Source
+
+tokens = {}
+for role in ("analyst", "ngo_staff", "admin"):
+    user = get_user_model().objects.filter(username=f"load_{role}").first()
+    if user is None:
+        user = services.user_create(username=f"load_{role}", role=role, password="load-" + "x9" * 12)
+    tokens[role] = Token.objects.get_or_create(user=user)[0].key
+source = Source.objects.filter(slug="load-dol-2015").first() or services.source_create(
+    slug="load-dol-2015", kind="dol", publisher="US Department of Labor",
+    title="Uşaq əməyinin ən pis formaları üzrə tapıntılar", report_year=2015, country="AZ",
+)
+for position in range(1, __RECOMMENDATIONS__ + 1):
+    if not Recommendation.objects.filter(source=source, position=position).exists():
+        services.recommendation_create(
+            source=source, position=position, area="enforcement", year_start=2011, year_end=2015,
+            action=f"Əmək müfəttişlərinin sayını artırın və treninqini təmin edin ({position}).",
+        )
+ids = list(Recommendation.objects.filter(source=source).values_list("id", flat=True))
+print("FIXTURE=" + json.dumps({"tokens": tokens, "recommendations": ids}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(database_url: str, var_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tracker.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(64),
+            "DATABASE_URL": database_url,
+            "ALLOWED_HOSTS": LOOPBACK,
+            "SECURE_SSL_REDIRECT": "false",
+            "THROTTLE_ANON": "1000000/minute",
+            "THROTTLE_USER": "1000000/minute",
+            "THROTTLE_LOGIN": "1000000/minute",
+            "TRACKER_VAR_DIR": var_dir,
+            "LOG_LEVEL": "WARNING",
+            "LANGUAGE_CODE": "en",
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed arguments, this interpreter
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(env: dict[str, str], recommendations: int = 20) -> dict:
+    """Migrate, then create the three role users with tokens and some recommendations."""
+    manage(env, "migrate", "--no-input")
+    output = manage(
+        env, "shell", "--no-imports", "-c", SETUP_CODE.replace("__RECOMMENDATIONS__", str(int(recommendations)))
+    )
+    line = next(line for line in output.splitlines() if line.startswith("FIXTURE="))
+    return json.loads(line.removeprefix("FIXTURE="))
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int = 4, threads: int = 1) -> None:
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://{LOOPBACK}:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="tracker-server-", suffix=".log", delete=False)  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, this interpreter
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tracker.wsgi:application",
+                "--bind",
+                f"{LOOPBACK}:{self.port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"the server exited; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/v1/areas/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"the server did not answer within {seconds:.0f} s; see {self.log.name}")
+
+    def stop(self) -> None:
+        """Stop gunicorn by its pid: TERM, then KILL if it has not gone in ten seconds."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.kill(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+    def __enter__(self) -> "Server":
+        self.wait_ready()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

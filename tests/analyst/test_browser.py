@@ -1,0 +1,146 @@
+"""End to end in a real headless Chromium (Debian's package, driven by Playwright).
+
+Skipped, with the reason, only when /usr/bin/chromium is not installed. Screenshots go to
+test-artifacts/ at the project root.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .reports import SECRET_NOTE, build_reports
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+PASSWORD = "correct horse battery staple"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
+    # Live-server tests commit; restore the migrations' role groups for the tests after them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser_data(transactional_db):
+    from tests.factories import UserFactory
+
+    reports = build_reports()
+    UserFactory(username="analitik", role="analyst")
+    return reports
+
+
+@pytest.fixture
+def page(browser_data, live_server, monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the data is created before it
+    # starts and the live server answers from its own thread. Only for this test: the variable
+    # must not leak into later tests (a deploy check refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="az-AZ")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def chart_totals(page, chart_id: str) -> dict[str, int]:
+    bars = page.locator(f"#{chart_id} g.bar")
+    return {
+        bars.nth(i).get_attribute("data-key"): int(bars.nth(i).get_attribute("data-total")) for i in range(bars.count())
+    }
+
+
+def table_ids(page) -> list[int]:
+    rows = page.locator("#recommendation-table tbody tr")
+    return [int(rows.nth(i).get_attribute("data-id")) for i in range(rows.count())]
+
+
+def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_data):
+    reports = browser_data
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "az"
+    assert page.get_by_role("heading", level=1).inner_text() == "Tövsiyələr həyata keçirilirmi?"
+    before_areas = chart_totals(page, "chart-area")
+    before_rows = table_ids(page)
+    assert len(before_rows) == 11
+    assert before_areas["enforcement"] == 2
+    page.screenshot(path=str(ARTIFACTS / "dashboard-az.png"), full_page=True)
+
+    # Filter by the TIP 2022 report through the form, as a person would.
+    page.get_by_label("Mənbə").select_option("tip-2022-az")
+    page.get_by_role("button", name="Tətbiq et").click()
+    page.wait_for_url(re.compile(r"source=tip-2022-az"))
+    assert chart_totals(page, "chart-area") == {"prosecution": 1, "protection": 1, "prevention": 1}
+    assert chart_totals(page, "chart-year") == {"2022": 3}
+    assert len(table_ids(page)) == 3
+    assert page.locator("#chart-area-table tbody tr").count() == 3
+    assert "source=tip-2022-az" in page.get_by_role("link", name="CSV").get_attribute("href")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-filtered-az.png"), full_page=True)
+
+    # A bad value typed into the address is shown as a form error, not a server error.
+    response = page.goto(live_server.url + "/?year=abc")
+    assert response.status == 400
+    assert page.locator("#year-errors").is_visible()
+
+    # The recommendation page: anonymous readers get the timeline without notes.
+    victims = reports["victim_identification"]
+    page.goto(live_server.url + "/")
+    page.locator(f'#recommendation-table tr[data-id="{victims.pk}"] a').click()
+    page.wait_for_url(f"**/recommendations/{victims.pk}/")
+    assert page.get_by_role("heading", level=1).inner_text() == f"Tövsiyə {victims.pk}"
+    assert page.get_by_role("heading", name="Statusun xronologiyası").is_visible()
+    assert SECRET_NOTE not in page.content()
+    page.screenshot(path=str(ARTIFACTS / "recommendation-anonymous-az.png"), full_page=True)
+
+    # Switch to English on that page.
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Status timeline").is_visible()
+    assert page.url.endswith(f"/recommendations/{victims.pk}/")
+    page.screenshot(path=str(ARTIFACTS / "recommendation-anonymous-en.png"), full_page=True)
+
+    # An analyst who logs in sees the notes and the evidence.
+    page.get_by_role("navigation").get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("analitik")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/recommendations/{victims.pk}/")
+    assert page.get_by_text(SECRET_NOTE).is_visible()
+    assert page.get_by_role("heading", name="Evidence").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "recommendation-analyst-en.png"), full_page=True)
+
+    page.get_by_role("button", name="Azərbaycanca").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "az"
+    assert page.get_by_role("heading", name="Sübutlar").is_visible()
+
+
+def test_dashboard_on_a_phone_sized_screen(page, live_server):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + "/")
+
+    # Nothing forces the page wider than the screen; wide tables scroll inside their box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.get_by_label("Status", exact=True).is_visible()
+    assert page.locator("#chart-area svg").bounding_box()["width"] <= 375
+    page.screenshot(path=str(ARTIFACTS / "dashboard-phone-az.png"), full_page=True)

@@ -1,0 +1,247 @@
+"""The dashboard and recommendation pages, as a browser without JavaScript would get them."""
+
+import itertools
+import re
+
+import pytest
+from django.test import Client
+
+from recommendations.models import Recommendation
+from tests.factories import RecommendationFactory, SourceFactory, UserFactory
+
+from .reports import SECRET_EVIDENCE_TITLE, SECRET_NOTE
+
+PASSWORD = "correct horse battery staple"
+
+
+def bars(html: str, chart_id: str) -> dict[str, int]:
+    """The bars a chart draws, as {key: total}."""
+    chart = re.search(rf'<figure class="chart" id="{chart_id}".*?</figure>', html, re.S)
+    assert chart, f"{chart_id} is on the page"
+    return {
+        key: int(total) for key, total in re.findall(r'<g class="bar" data-key="([^"]+)" data-total="(\d+)"', chart[0])
+    }
+
+
+def table_ids(html: str) -> list[int]:
+    return [int(value) for value in re.findall(r'<tr data-id="(\d+)"', html)]
+
+
+@pytest.fixture
+def analyst_client(db) -> Client:
+    client = Client()
+    client.force_login(UserFactory(role="analyst"))
+    return client
+
+
+def test_dashboard_shows_charts_numbers_and_the_table(reports, client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="az">' in html
+    assert bars(html, "chart-area") == {
+        "legal_framework": 1,
+        "enforcement": 2,
+        "coordination": 1,
+        "government_policies": 1,
+        "social_programs": 1,
+        "prosecution": 1,
+        "protection": 2,
+        "prevention": 1,
+        "none": 1,
+    }
+    assert bars(html, "chart-year") == {"2011": 1, "2012": 2, "2013": 3, "2014": 4, "2015": 7, "2021": 1, "2022": 3}
+    # Each chart has its numbers as a table: a row per bar.
+    assert len(re.findall(r'<table id="chart-area-table"', html)) == 1
+    assert "Tətbiqat" in html and "Qanun və Nizamnamələr" in html
+    assert sorted(table_ids(html)) == sorted(item.pk for item in reports.recommendations.values())
+    assert 'class="badge status-in_progress">İcra olunur</span>' in html
+
+
+def test_filters_change_charts_table_and_export_links(reports, client):
+    html = client.get("/?source=tip-2022-az&country=&area=&year=&status=").content.decode()
+
+    assert bars(html, "chart-area") == {"prosecution": 1, "protection": 1, "prevention": 1}
+    assert bars(html, "chart-year") == {"2022": 3}
+    assert sorted(table_ids(html)) == sorted(
+        reports[key].pk for key in ("prosecute_traffickers", "victim_identification", "recruitment_oversight")
+    )
+    # Export links carry the same selection, without the empty fields.
+    assert 'href="/api/v1/recommendations/export.csv?source=tip-2022-az"' in html
+    assert 'href="/api/v1/recommendations/export.xlsx?source=tip-2022-az"' in html
+
+
+def test_year_filter_counts_ranges(reports, client):
+    html = client.get("/?year=2011").content.decode()
+
+    assert table_ids(html) == [reports["inspector_funding"].pk]
+    assert bars(html, "chart-year") == {str(year): 1 for year in range(2011, 2016)}
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("year=abc", "year"), ("status=done", "status"), ("area=nope", "area"), ("source=nowhere", "source")],
+)
+def test_bad_filter_values_show_the_form_errors(reports, client, query, parameter):
+    response = client.get(f"/?{query}")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="{parameter}-errors"' in html
+    assert f'aria-describedby="{parameter}-errors"' in html
+    assert "chart-area" not in html
+
+
+def test_unknown_parameters_on_the_page_are_named(reports, client):
+    response = client.get("/?stauts=done")
+
+    assert response.status_code == 400
+    assert "stauts:" in response.content.decode()
+
+
+def test_dashboard_paginates(reports, client):
+    source = SourceFactory()
+    for position in range(1, 31):
+        RecommendationFactory(source=source, position=position)
+
+    first = client.get(f"/?source={source.slug}").content.decode()
+    second = client.get(f"/?source={source.slug}&page=2").content.decode()
+
+    assert len(table_ids(first)) == 25
+    assert len(table_ids(second)) == 5
+    assert f'href="?source={source.slug}&amp;page=2"' in first
+    assert set(table_ids(first)).isdisjoint(table_ids(second))
+
+
+def test_recommendation_page_shows_the_recommendation(reports, client):
+    recommendation = reports["inspector_funding"]
+
+    html = client.get(f"/recommendations/{recommendation.pk}/").content.decode()
+
+    assert recommendation.action in html
+    assert "Uşaq əməyinin ən pis formaları üzrə tapıntılar (2015)" in html
+    assert "2011–2015" in html
+    assert "Tətbiqat" in html
+    assert "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi" in html
+    # The timeline: the change with its date, in Azerbaijani.
+    assert '<time datetime="2023-03-15">15 Mart 2023</time>' in html
+    assert "İcra olunur" in html
+
+
+def test_recommendation_page_links_other_report_years_both_ways(reports, client):
+    later, earlier = reports["victim_identification"], reports["victim_identification_2021"]
+
+    later_html = client.get(f"/recommendations/{later.pk}/").content.decode()
+    earlier_html = client.get(f"/recommendations/{earlier.pk}/").content.decode()
+
+    assert f'href="/recommendations/{earlier.pk}/"' in later_html
+    assert f'href="/recommendations/{later.pk}/"' in earlier_html
+
+
+def test_unknown_recommendation_is_a_404(reports, client):
+    missing = Recommendation.objects.order_by("-pk").first().pk + 1
+    assert client.get(f"/recommendations/{missing}/").status_code == 404
+
+
+def every_page(reports) -> list[str]:
+    return ["/", "/?source=tip-2022-az", *(f"/recommendations/{item.pk}/" for item in reports.recommendations.values())]
+
+
+def test_anonymous_readers_see_no_notes_or_evidence_on_any_page(reports, client):
+    for path in every_page(reports):
+        html = client.get(path).content.decode()
+        assert SECRET_NOTE not in html, path
+        assert SECRET_EVIDENCE_TITLE not in html, path
+        assert "Monitorinq" not in html, path
+        assert "ngo.işçi" not in html, path  # nor who wrote them
+
+
+@pytest.mark.parametrize("role", ["ngo_staff", "admin"])
+def test_staff_and_admins_see_notes_like_analysts(reports, role):
+    client = Client()
+    client.force_login(UserFactory(role=role))
+
+    html = client.get(f"/recommendations/{reports['victim_identification'].pk}/").content.decode()
+
+    assert SECRET_NOTE in html
+
+
+def test_analysts_see_notes_authors_and_evidence(reports, analyst_client):
+    html = analyst_client.get(f"/recommendations/{reports['victim_identification'].pk}/").content.decode()
+
+    assert SECRET_NOTE in html
+    assert "ngo.işçi" in html
+    assert SECRET_EVIDENCE_TITLE in html
+    assert "Sığınacaqda 3 qurban qeydə alınıb." in html
+
+
+def test_analysts_log_in_on_the_site(reports, client):
+    UserFactory(username="analitik", role="analyst")
+    path = f"/recommendations/{reports['victim_identification'].pk}/"
+
+    login_page = client.get(f"/login/?next={path}")
+    assert login_page.status_code == 200
+    assert 'for="id_username"' in login_page.content.decode()
+    response = client.post("/login/", {"username": "analitik", "password": PASSWORD, "next": path}, follow=True)
+
+    assert response.redirect_chain[-1][0] == path
+    assert SECRET_NOTE in response.content.decode()
+
+
+def test_language_switch(reports, client):
+    recommendation = reports["inspector_funding"]
+    path = f"/recommendations/{recommendation.pk}/"
+    azerbaijani = client.get(path).content.decode()
+    assert "Statusun xronologiyası" in azerbaijani
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": path})
+    assert response.status_code == 302 and response["Location"] == path
+
+    english = client.get(path).content.decode()
+    assert '<html lang="en">' in english
+    assert "Status timeline" in english
+    assert "Enforcement" in english
+    assert '<time datetime="2023-03-15">March 15, 2023</time>' in english
+    dashboard = client.get("/").content.decode()
+    assert "Filters" in dashboard and "In progress" in dashboard
+
+
+def test_every_form_field_has_a_label(reports, client):
+    html = client.get("/").content.decode()
+
+    for field_id in re.findall(r'<(?:select|input)[^>]*\bid="([^"]+)"', html):
+        assert f'<label for="{field_id}">' in html, field_id
+
+
+def test_headings_are_in_order(reports, analyst_client):
+    for path in every_page(reports):
+        html = analyst_client.get(path).content.decode()
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+        assert levels[0] == 1 and levels.count(1) == 1, path
+        for previous, current in itertools.pairwise(levels):
+            assert current <= previous + 1, (path, levels)
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(reports, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get("/")
+    source = SourceFactory()
+    for position in range(1, 41):
+        RecommendationFactory(source=source, position=position, year_start=2000 + position % 9, year_end=2010)
+    with django_assert_max_num_queries(8):
+        client.get("/")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("az", ["Tövsiyələr", "tövsiyə ili", "Qiymətləndirilməyib"]), ("en", ["Recommendations", "year suggested"])],
+)
+def test_admin_speaks_both_languages(reports, language, expected):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(UserFactory(role="admin"))
+
+    html = client.get("/admin/recommendations/recommendation/").content.decode()
+
+    for text in expected:
+        assert text in html

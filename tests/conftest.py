@@ -1,0 +1,111 @@
+import pytest
+from rest_framework.test import APIClient
+
+from .factories import RecommendationFactory, SourceFactory, UserFactory
+
+ROLES = ("anonymous", "analyst", "ngo_staff", "admin")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def users(db):
+    """One user per role (anonymous is None)."""
+    return {
+        "anonymous": None,
+        "analyst": UserFactory(role="analyst"),
+        "ngo_staff": UserFactory(role="ngo_staff"),
+        "admin": UserFactory(role="admin"),
+    }
+
+
+@pytest.fixture
+def client_for(users):
+    """An API client logged in as the given role ("anonymous" for none)."""
+
+    def make(role: str) -> APIClient:
+        client = APIClient()
+        if users[role] is not None:
+            client.force_authenticate(users[role])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def recommendation(db):
+    return RecommendationFactory()
+
+
+@pytest.fixture
+def source(db):
+    return SourceFactory()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need row locks and a server that really runs writers in
+    parallel; on SQLite they are skipped with the reason spelled out."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (DATABASE_URL); the default database is {connection.vendor}")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def clear_throttle_cache():
+    """Throttle counters live in the cache; each test starts and ends with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_server(transactional_db):
+    """The application on a real socket (127.0.0.1, a free port), each request in its own
+    thread with its own database connection, so writers really run in parallel.
+
+    pytest-django's live_server also mounts a media-file handler, which cannot start with
+    MEDIA_URL = None (evidence files are never public); this one serves only the app.
+    """
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connections
+    from django.test.testcases import LiveServerThread
+
+    class WideBacklogServer(ThreadedWSGIServer):
+        # The default backlog (10) resets connections when dozens of clients connect at once.
+        request_queue_size = 128
+
+    class AppOnlyServerThread(LiveServerThread):
+        server_class = WideBacklogServer
+
+        def run(self):
+            try:
+                self.httpd = self._create_server(connections_override=None)
+                self.port = self.httpd.server_address[1]
+                self.httpd.set_app(WSGIHandler())
+                self.is_ready.set()
+                self.httpd.serve_forever()
+            except Exception as error:
+                self.error = error
+                self.is_ready.set()
+            finally:
+                connections.close_all()
+
+    thread = AppOnlyServerThread("127.0.0.1", static_handler=None, port=0)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait(timeout=30)
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()

@@ -1,0 +1,115 @@
+"""Management commands an operator runs: creating users, the first admin, migrations check."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from recommendations.roles import user_role
+
+PASSWORD_LINE = re.compile(r"Password \(shown once[^)]*\): (\S+)")
+
+
+def run(*args, stdin: str | None = None, monkeypatch=None) -> str:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def can_log_in(api_client, username: str, password: str) -> bool:
+    response = api_client.post("/api/v1/auth/token/", {"username": username, "password": password}, format="json")
+    return response.status_code == 200 and bool(response.json().get("token"))
+
+
+@pytest.mark.parametrize("role", ["analyst", "ngo_staff", "admin"])
+def test_add_user_prints_a_generated_password_once(db, api_client, role):
+    output = run("add_user", "leyla", "--role", role)
+    passwords = PASSWORD_LINE.findall(output)
+    assert len(passwords) == 1
+    (password,) = passwords
+    assert output.count(password) == 1
+    assert len(password) >= 20
+    user = get_user_model().objects.get(username="leyla")
+    assert user_role(user) == role
+    assert user.is_staff is (role == "admin")
+    assert can_log_in(api_client, "leyla", password)
+
+
+def test_generated_passwords_differ(db):
+    first = PASSWORD_LINE.findall(run("add_user", "aysel", "--role", "analyst"))
+    second = PASSWORD_LINE.findall(run("add_user", "nigar", "--role", "analyst"))
+    assert first != second
+
+
+def test_add_user_reads_the_password_from_stdin_and_never_prints_it(db, api_client, monkeypatch):
+    password = "Gizli-şifrə-İğdə-2024"
+    output = run(
+        "add_user", "rəşad", "--role", "ngo_staff", "--password-stdin", stdin=password + "\n", monkeypatch=monkeypatch
+    )
+    assert password not in output
+    assert not PASSWORD_LINE.search(output)
+    user = get_user_model().objects.get(username="rəşad")
+    assert user.check_password(password)
+    assert user_role(user) == "ngo_staff"
+    assert can_log_in(api_client, "rəşad", password)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["add_user", "zaur", "--role", "superuser"], None),
+        (["add_user", "zaur"], None),
+        (["add_user", "zaur", "--role", "analyst", "--password-stdin"], "123\n"),
+        (["add_user", "zaur", "--role", "analyst", "--password-stdin"], "password\n"),
+        (["add_user", "zaur", "--role", "analyst", "--password-stdin"], "\n"),
+        (["add_user", "bad name!", "--role", "analyst"], None),
+    ],
+)
+def test_add_user_refuses_bad_input_and_creates_nobody(db, monkeypatch, args, stdin):
+    with pytest.raises(CommandError):
+        run(*args, stdin=stdin, monkeypatch=monkeypatch)
+    assert not get_user_model().objects.exists()
+
+
+def test_add_user_refuses_an_existing_name(db):
+    run("add_user", "samir", "--role", "analyst")
+    with pytest.raises(CommandError):
+        run("add_user", "samir", "--role", "admin")
+    user = get_user_model().objects.get(username="samir")
+    assert user_role(user) == "analyst"
+
+
+def test_ensure_admin_creates_one_admin_and_is_idempotent(db, api_client):
+    first = run("ensure_admin")
+    (password,) = PASSWORD_LINE.findall(first)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and user_role(admin) == "admin"
+    assert can_log_in(api_client, "admin", password)
+
+    second = run("ensure_admin")
+    assert not PASSWORD_LINE.search(second)
+    assert get_user_model().objects.count() == 1
+    assert can_log_in(api_client, "admin", password)
+
+
+def test_ensure_admin_leaves_an_existing_administrator_alone(db):
+    run("add_user", "fidan", "--role", "admin")
+    output = run("ensure_admin")
+    assert not PASSWORD_LINE.search(output)
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["fidan"]
+
+
+def test_ensure_admin_is_not_satisfied_by_other_roles(db):
+    run("add_user", "elnur", "--role", "ngo_staff")
+    assert PASSWORD_LINE.search(run("ensure_admin"))
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+def test_migrations_match_the_models(db):
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    run("makemigrations", "--check", "--dry-run")

@@ -1,0 +1,283 @@
+"""Who may do what, as one table: every endpoint × method × role, with the status expected.
+
+Progress notes and evidence may describe trafficking victims, so every anonymous response in
+the table is also searched for their text.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from recommendations import services
+from recommendations.choices import EvidenceKind, Status
+
+from .conftest import ROLES
+from .factories import RecommendationFactory
+
+SECRET_NOTE = "Qurban Ş. Ə. Bakı sığınacağında saxlanılır — gizli-qeyd-7731"
+SECRET_TITLE = "Qurbanın ifadəsi gizli-başlıq-5120"
+SECRET_EXCERPT = "Zərərçəkmiş İlahə 14 yaşında gizli-çıxarış-0917"
+SECRET_FILE_NAME = "gizli-fayl-4471.txt"
+SECRET_FILE_BYTES = "Qurbanın ünvanı: gizli-məzmun-3308".encode()
+SECRETS = (SECRET_NOTE, SECRET_TITLE, SECRET_EXCERPT, SECRET_FILE_NAME, SECRET_FILE_BYTES.decode())
+
+METHODS = ("get", "post", "patch", "put", "delete")
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def by_role(anonymous: int, analyst: int, ngo_staff: int, admin: int) -> dict[str, int]:
+    return {"anonymous": anonymous, "analyst": analyst, "ngo_staff": ngo_staff, "admin": admin}
+
+
+OK = everyone(200)
+ANALYST_READ = by_role(401, 200, 200, 200)
+# A write to an endpoint that takes no writes at all: refused by role first, then by method.
+ADMIN_WRITE_NONE_ALLOWED = by_role(401, 403, 403, 405)
+NGO_WRITE_NONE_ALLOWED = by_role(401, 403, 405, 405)
+NOT_ALLOWED = everyone(405)
+
+PROGRESS_BODY = {"status": Status.IN_PROGRESS, "note": "Yeni qeyd"}
+LINK_BODY = {"kind": EvidenceKind.LINK, "title": "Hesabat", "url": "https://example.org/hesabat"}
+LOGIN_BODY = {"username": "matrix-analyst", "password": "correct horse battery staple"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    expected: dict[str, dict[str, int]]
+    # Bodies for methods whose success needs one; the rest send nothing.
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+ENDPOINTS = (
+    Endpoint(
+        "/api/v1/recommendations/",
+        {
+            "get": OK,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+    ),
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/",
+        {
+            "get": OK,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": by_role(401, 403, 200, 200),
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"patch": PROGRESS_BODY},
+    ),
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/progress/",
+        {
+            "get": ANALYST_READ,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": PROGRESS_BODY},
+    ),
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/evidence/",
+        {
+            "get": ANALYST_READ,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": LINK_BODY},
+    ),
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/history/",
+        {
+            "get": ANALYST_READ,
+            "post": ADMIN_WRITE_NONE_ALLOWED,
+            "patch": ADMIN_WRITE_NONE_ALLOWED,
+            "put": ADMIN_WRITE_NONE_ALLOWED,
+            "delete": ADMIN_WRITE_NONE_ALLOWED,
+        },
+    ),
+    Endpoint(
+        "/api/v1/evidence/{evidence}/file/",
+        {
+            "get": ANALYST_READ,
+            "post": ADMIN_WRITE_NONE_ALLOWED,
+            "patch": ADMIN_WRITE_NONE_ALLOWED,
+            "put": ADMIN_WRITE_NONE_ALLOWED,
+            "delete": ADMIN_WRITE_NONE_ALLOWED,
+        },
+    ),
+    *(
+        Endpoint(
+            path,
+            {
+                "get": OK,
+                "post": ADMIN_WRITE_NONE_ALLOWED,
+                "patch": ADMIN_WRITE_NONE_ALLOWED,
+                "put": ADMIN_WRITE_NONE_ALLOWED,
+                "delete": ADMIN_WRITE_NONE_ALLOWED,
+            },
+        )
+        for path in ("/api/v1/sources/", "/api/v1/sources/{source}/", "/api/v1/areas/")
+    ),
+    Endpoint(
+        "/api/v1/auth/token/",
+        {
+            "get": NOT_ALLOWED,
+            "post": OK,
+            "patch": NOT_ALLOWED,
+            "put": NOT_ALLOWED,
+            "delete": by_role(401, 204, 204, 204),
+        },
+        bodies={"post": LOGIN_BODY},
+    ),
+    *(
+        Endpoint(
+            path, {"get": OK, "post": NOT_ALLOWED, "patch": NOT_ALLOWED, "put": NOT_ALLOWED, "delete": NOT_ALLOWED}
+        )
+        for path in ("/api/schema/", "/api/docs/")
+    ),
+)
+
+CASES = [
+    pytest.param(endpoint, method, role, id=f"{method.upper()} {endpoint.path} as {role}")
+    for endpoint in ENDPOINTS
+    for method in METHODS
+    for role in ROLES
+]
+
+
+@pytest.fixture
+def sensitive_world(db, users):
+    """A recommendation whose progress log and evidence hold text anonymous users must never see."""
+    from .factories import UserFactory
+
+    UserFactory(username=LOGIN_BODY["username"], role="analyst")
+    recommendation = RecommendationFactory()
+    update = services.progress_record(
+        recommendation_id=recommendation.pk, status=Status.NOT_STARTED, note=SECRET_NOTE, user=users["ngo_staff"]
+    )
+    services.evidence_add(
+        recommendation_id=recommendation.pk,
+        kind=EvidenceKind.EXCERPT,
+        title=SECRET_TITLE,
+        excerpt=SECRET_EXCERPT,
+        progress_update_id=update.pk,
+        user=users["ngo_staff"],
+    )
+    file_evidence = services.evidence_add(
+        recommendation_id=recommendation.pk,
+        kind=EvidenceKind.FILE,
+        title=SECRET_TITLE,
+        file=SimpleUploadedFile(SECRET_FILE_NAME, SECRET_FILE_BYTES),
+        user=users["ngo_staff"],
+    )
+    return {"recommendation": recommendation.pk, "evidence": file_evidence.pk, "source": recommendation.source.slug}
+
+
+def response_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def assert_no_sensitive_text(response_body: str, where: str) -> None:
+    for secret in SECRETS:
+        assert secret not in response_body, f"{where} shows anonymous users {secret!r}"
+
+
+def check_permission(client, endpoint: Endpoint, method: str, role: str, world: dict[str, Any]) -> None:
+    """The one reusable check: the status a role gets, and no sensitive text for anonymous."""
+    path = endpoint.path.format(**world)
+    body = endpoint.bodies.get(method)
+    response = getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
+    text = response_text(response)
+    expected = endpoint.expected[method][role]
+    assert response.status_code == expected, f"{method.upper()} {path} as {role}: {response.status_code} {text[:300]}"
+    if role == "anonymous":
+        assert_no_sensitive_text(text, f"{method.upper()} {path}")
+
+
+@pytest.mark.parametrize(("endpoint", "method", "role"), CASES)
+def test_permission_matrix(client_for, sensitive_world, endpoint, method, role):
+    check_permission(client_for(role), endpoint, method, role, sensitive_world)
+
+
+def test_matrix_covers_every_method_of_every_endpoint():
+    for endpoint in ENDPOINTS:
+        assert set(endpoint.expected) == set(METHODS), endpoint.path
+        for method, statuses in endpoint.expected.items():
+            assert set(statuses) == set(ROLES), (endpoint.path, method)
+
+
+def test_analyst_does_see_the_notes_and_evidence(client_for, sensitive_world):
+    """The counterpart of the anonymous check: the text is there for those allowed to read it."""
+    client = client_for("analyst")
+    base = f"/api/v1/recommendations/{sensitive_world['recommendation']}"
+    assert SECRET_NOTE in response_text(client.get(f"{base}/progress/"))
+    evidence = response_text(client.get(f"{base}/evidence/"))
+    assert SECRET_TITLE in evidence and SECRET_EXCERPT in evidence and SECRET_FILE_NAME in evidence
+    assert SECRET_FILE_BYTES.decode() in response_text(
+        client.get(f"/api/v1/evidence/{sensitive_world['evidence']}/file/")
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/recommendations/",
+        "/api/v1/recommendations/?format=json&page_size=500",
+        "/api/v1/recommendations/?format=api",
+        "/api/v1/recommendations/{recommendation}/",
+        "/api/v1/recommendations/{recommendation}/?format=api",
+        "/api/v1/recommendations/?q=gizli",
+        "/api/v1/sources/",
+        "/api/v1/sources/{source}/",
+        "/api/v1/areas/",
+        "/api/schema/",
+        "/api/schema/?format=json",
+        "/api/docs/",
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "options", "head"])
+def test_anonymous_never_sees_notes_or_evidence(client_for, sensitive_world, path, method):
+    response = getattr(client_for("anonymous"), method)(path.format(**sensitive_world))
+    assert response.status_code in (200, 405)
+    assert_no_sensitive_text(response_text(response), path)
+
+
+def test_token_and_session_authentication(api_client, sensitive_world):
+    progress = f"/api/v1/recommendations/{sensitive_world['recommendation']}/progress/"
+    assert api_client.get(progress).status_code == 401
+
+    response = api_client.post("/api/v1/auth/token/", LOGIN_BODY, format="json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.get(progress).status_code == 200
+    assert api_client.delete("/api/v1/auth/token/").status_code == 204
+    assert api_client.get(progress).status_code == 401
+
+    api_client.credentials()
+    assert api_client.login(**LOGIN_BODY)
+    assert api_client.get(progress).status_code == 200
+
+
+def test_wrong_password_is_a_401_naming_the_field(api_client, sensitive_world):
+    response = api_client.post("/api/v1/auth/token/", {**LOGIN_BODY, "password": "wrong"}, format="json")
+    assert response.status_code == 401
+    assert "password" in response.json()
+    assert "token" not in response.json()

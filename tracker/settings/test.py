@@ -1,0 +1,24 @@
+"""Test runs: fast hashing, files in a temporary folder, no throttling surprises."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK
+
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="tracker-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="tracker-test-static-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "login": "100000/minute"},
+}
+# Django's live test server (browser tests) wraps the site in a media-file handler that
+# cannot parse an unset MEDIA_URL. Only the test server uses this; everywhere else evidence
+# files stay reachable solely through the permission-checked API endpoint.
+MEDIA_URL = "/test-media/"

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("api/v1/", include("recommendations.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # GET only: the HTML renderer has no template for an OPTIONS reply, which would be a 500.
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        name="swagger-ui",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("recommendations.urls")),
+]
+
+handler400 = "recommendations.api.error_views.bad_request"
+handler403 = "recommendations.api.error_views.permission_denied"
+handler404 = "recommendations.api.error_views.page_not_found"
+handler500 = "recommendations.api.error_views.server_error"
