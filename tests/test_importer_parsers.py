@@ -156,6 +156,79 @@ def test_dol_years_with_gaps_are_stored_as_their_range_and_reported():
     assert "gaps" in result.problems[0].message
 
 
+def test_dol_summary_line_starting_with_an_area_word_and_a_header_repeated_over_lines_at_a_page_break():
+    # "law / enforcement officials …" in the summary is not the area "Enforcement"; the header
+    # row printed over three lines, again after the page number, is not action text.
+    result = dol.parse((FIXTURES / "dol-en-page-break.txt").read_text(encoding="utf-8"))
+
+    assert [(record.area, record.line, record.action) for record in result.records] == [
+        (
+            "legal_framework",
+            11,
+            "Ensure that the law protects all children, including children working without a written contract.",
+        ),
+        (
+            "enforcement",
+            17,
+            "Publish information on labor inspections and criminal law enforcement, including the "
+            "number of inspections and violations found.",
+        ),
+    ]
+    problems = {problem.line: problem.message for problem in result.problems}
+    assert sorted(problems) == [3, 19]
+    assert "before the table header" in problems[3]
+    assert "page number" in problems[19]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Sahə Məsləhət Bilinən Tədbir Məsləhət Bilinən\n\nİl(lər)",  # as the seed prints it
+        "Area Suggested Action\nYear(s)\nSuggested",
+        "Area\nSuggested Action\nYear(s) Suggested",
+    ],
+)
+def test_dol_header_repeated_over_lines_inside_an_action_is_dropped(header):
+    text = f"{header}\n\nTətbiqat Yoxlamalar haqqında məlumat\n\n{header}\n\nbazasını açın.\n2015\n"
+
+    result = dol.parse(text)
+
+    assert [record.action for record in result.records] == ["Yoxlamalar haqqında məlumat bazasını açın."]
+    assert result.problems == []
+
+
+def test_dol_header_words_ending_an_action_are_kept():
+    result = dol.parse("Enforcement Inspect farms in the rural\narea\n2015\n")
+
+    assert result.records[0].action == "Inspect farms in the rural area"
+
+
+def test_dol_row_on_one_line_with_label_action_and_years():
+    result = dol.parse("Enforcement Train labor inspectors. 2014 – 2015\nPublish inspection data. 2015\n")
+
+    assert [(record.area, record.year_start, record.year_end, record.action) for record in result.records] == [
+        ("enforcement", 2014, 2015, "Train labor inspectors."),
+        ("enforcement", 2015, 2015, "Publish inspection data."),
+    ]
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—", "‒", "−", "‐", "‑"])
+def test_dol_year_ranges_with_any_dash_pdf_extraction_produces(dash):
+    result = dol.parse(f"Enforcement Train labor inspectors.\n2011 {dash} 2015\nPublish data.\n2011{dash}2015\n")
+
+    assert [(record.year_start, record.year_end) for record in result.records] == [(2011, 2015), (2011, 2015)]
+    assert [record.action for record in result.records] == ["Train labor inspectors.", "Publish data."]
+
+
+def test_dol_line_numbers_are_editor_lines_when_pages_break_with_form_feeds():
+    text = "Tətbiqat Yoxlamaları\n\f\naçın.\n\f2015\nDövlət Siyasəti Planı icra edin.\r\n2015\r\nƏlavə mətn.\n"
+
+    result = dol.parse(text)
+
+    assert [record.line for record in result.records] == [1, 5]
+    assert [problem.line for problem in result.problems] == [7]
+
+
 def test_tip_azerbaijani_stars_glued_to_sentences_and_watch_list_tier():
     result = tip.parse((FIXTURES / "tip-az-star.txt").read_text(encoding="utf-8"), year=2023)
 
@@ -193,6 +266,46 @@ def test_tip_english_bullets_one_per_line():
         "Adopt standard operating procedures for victim identification - and train first responders on them.",
     ]
     assert [record.line for record in result.records] == [4, 7, 8]
+
+
+@pytest.mark.parametrize("page_break", ["\r\n", "\n\f"])
+def test_tip_section_heading_after_a_crlf_or_form_feed_ends_the_recommendations(page_break):
+    text = (
+        "AZƏRBAYCAN (Səviyyə 2)\r\n\r\nPRİORİTET TÖVSİYƏLƏR: Bir edin.  *İki\r\n\r\nedin.* Üç edin."
+        f"{page_break}MƏHKƏMƏ TƏQİBİ \r\nHökumət işləri davam etdirib.\r\n"
+    )
+
+    result = tip.parse(text, year=2022)
+
+    assert [record.action for record in result.records] == ["Bir edin.", "İki edin.", "Üç edin."]
+    assert [record.line for record in result.records] == [3, 3, 5]
+    assert result.problems == []
+
+
+def test_tip_bullets_extracted_as_private_use_symbol_characters():
+    text = (
+        "AZERBAIJAN: Tier 2\nPRIORITIZED RECOMMENDATIONS:\n"
+        "\uf0b7 Fund shelters, and\nstaff them.\n\uf0a7 Train police.\nPROSECUTION\n"
+    )
+
+    result = tip.parse(text, year=2021)
+
+    assert [record.action for record in result.records] == ["Fund shelters, and staff them.", "Train police."]
+
+
+def test_tip_page_number_inside_a_recommendation_is_dropped_and_reported():
+    text = (
+        "AZERBAIJAN: Tier 2\nPRIORITIZED RECOMMENDATIONS:\n"
+        "* Increase efforts to\n\n57\n\nprosecute traffickers. * Fund shelters.\nPROSECUTION\n"
+    )
+
+    result = tip.parse(text, year=2021)
+
+    assert [record.action for record in result.records] == [
+        "Increase efforts to prosecute traffickers.",
+        "Fund shelters.",
+    ]
+    assert [problem.line for problem in result.problems] == [5]
 
 
 @pytest.mark.parametrize(

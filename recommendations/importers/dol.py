@@ -5,7 +5,11 @@ their own lines, an area label on its own line(s) or glued to the first action, 
 wrapped over several lines with blank lines from page breaks in between, and the years of
 each action on a line of their own after it. So the parser reads line by line:
 
-- a line of header words only is skipped;
+- a line of header words only is skipped; inside an action (the header repeated after a
+  page break) only once the header-word lines add up to a few words or follow a header
+  line ("Sahə Məsləhət Bilinən Tədbir Məsləhət Bilinən" / "İl(lər)"), so that "area"
+  ending a sentence stays text. The first header row starts the table: a summary line that
+  only looked like a row ("law" / "enforcement officials …") is dropped and reported;
 - a line that is only years ("2011 – 2015", "2014-2015", "2015") closes the action above it;
 - at the start of an action, a line beginning with a whole area label sets the area (the
   rest of the line, if any, is the action's first line); a label split over lines is joined
@@ -41,7 +45,8 @@ HEADER_WORDS = frozenset(word for heading in HEADINGS for word in label_words(he
 # such as "area" that can end an English sentence.
 HEADER_MIN_WORDS_INSIDE_ACTION = 3
 
-_YEAR_RANGE = r"(\d{4})(?:\s*[-–—‒]\s*(\d{4}))?"
+# Hyphen, hyphen (U+2010), non-breaking hyphen, figure dash, en dash, em dash, minus sign.
+_YEAR_RANGE = r"(\d{4})(?:\s*[-‐‑‒–—−]\s*(\d{4}))?"
 YEARS_LINE = re.compile(rf"^{_YEAR_RANGE}(?:\s*[,;]\s*{_YEAR_RANGE})*\.?$")
 # Years glued to the end of the action's last line: only after closing punctuation, so a
 # year inside a sentence ("… the 2015 law") is never taken for the column.
@@ -61,13 +66,6 @@ class _Label:
 
 def _year_spans(text: str) -> list[tuple[int, int]]:
     return [(int(start), int(end or start)) for start, end in _YEAR_PAIR.findall(text)]
-
-
-def _is_header(line: str, inside_action: bool) -> bool:
-    words = label_words(line)
-    if not words or not set(words) <= HEADER_WORDS:
-        return False
-    return not inside_action or len(words) >= HEADER_MIN_WORDS_INSIDE_ACTION
 
 
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
@@ -94,13 +92,17 @@ class _TableReader:
         # next line may finish ("Nizamnamələr") or reveal as ordinary text.
         self.label_lines: list[tuple[int, str]] = []
         self.label_candidates: list[_Label] = []
+        # Lines of header words only inside an action, not yet known to be a header.
+        self.header_lines: list[tuple[int, str]] = []
+        self.header_words = 0
+        self.after_header = False
+        self.header_seen = False
 
     def problem(self, line_number: int, message: str) -> None:
         self.result.problems.append(Problem(line_number, message))
 
     def read(self, line_number: int, line: str) -> None:
-        if _is_header(line, inside_action=bool(self.action_lines)):
-            self.table_started = True
+        if self.read_header(line_number, line):
             return
         if not self.table_started:
             # The report's summary before the table: the table begins at its header row or
@@ -116,12 +118,39 @@ class _TableReader:
             return
         if not self.action_lines and self.read_label(line_number, line):
             return
+        self.read_action_line(line_number, line)
+
+    def read_action_line(self, line_number: int, line: str) -> None:
         glued = TRAILING_YEARS.match(line)
         if glued:
             self.action_lines.append((line_number, glued["text"]))
             self.close_action(line_number, glued["years"])
             return
         self.action_lines.append((line_number, line))
+
+    def read_header(self, line_number: int, line: str) -> bool:
+        """Skip a line of the column header. True if the line was used."""
+        words = label_words(line)
+        if words and set(words) <= HEADER_WORDS:
+            self.header_lines.append((line_number, line))
+            self.header_words += len(words)
+            if not self.action_lines or self.after_header or self.header_words >= HEADER_MIN_WORDS_INSIDE_ACTION:
+                self.start_at_header()
+            return True
+        # Header words that were text after all ("… in the rural" / "area").
+        self.action_lines.extend(self.header_lines)
+        self.header_lines, self.header_words, self.after_header = [], 0, False
+        return False
+
+    def start_at_header(self) -> None:
+        self.header_lines, self.header_words, self.after_header = [], 0, True
+        if not self.header_seen and not self.result.records and self.action_lines:
+            first, last = self.action_lines[0][0], self.action_lines[-1][0]
+            self.problem(first, f"text on lines {first}–{last} is before the table header; skipped.")
+            self.action_lines, self.area = [], None
+        if not self.header_seen:
+            self.label_lines, self.label_candidates = [], []
+        self.header_seen = self.table_started = True
 
     def read_label(self, line_number: int, line: str) -> bool:
         """At the start of an action: take an area label off the line. True if the line was used."""
@@ -158,7 +187,7 @@ class _TableReader:
     def set_area(self, label: _Label, line_number: int, rest_of_line: str) -> None:
         self.area, self.table_started = label.code, True
         if rest_of_line.strip():
-            self.action_lines.append((line_number, rest_of_line.strip()))
+            self.read_action_line(line_number, rest_of_line.strip())
 
     def flush_label_lines(self) -> None:
         if self.table_started:
@@ -204,7 +233,8 @@ class _TableReader:
 def parse(text: str, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
     """Parse a DOL suggested-actions table. `year` is not needed: DOL prints years per action."""
     reader = _TableReader()
-    lines = text.splitlines()
+    # Line breaks as an editor counts them: a form feed (a page break) is not one.
+    lines = re.split(r"\r\n|\r|\n", text)
     total = len(lines)
     for index, raw in enumerate(lines):
         if progress and index and index % PROGRESS_EVERY_LINES == 0:

@@ -6,7 +6,9 @@ The tier comes from the chapter heading ("AZƏRBAYCAN (Səviyyə 2)", "AZERBAIJA
 next section heading on a line of its own ("MƏHKƏMƏ TƏQİBİ", "PROSECUTION", …). Items are
 separated by "*" (also when glued to a sentence: "gücləndirin.* Potensial"), by a bullet at
 the start of a line ("•", "-"), or in older reports by ";" with the last item beginning
-with "and".
+with "and". Bullets extracted as private-use symbol characters ("\uf0b7") count too. A
+page number alone on a line inside the recommendations is page-break debris: it is dropped
+and reported.
 
 Matching runs on `fold_letters(text)`, which has the same length as the text, so every
 offset found there cuts the published text at the same place: actions keep their letters
@@ -33,17 +35,21 @@ SECTION_HEADINGS = (
     "İnsan alveri profili",
     "Trafficking profile",
 )
+# Space within a line: also a form feed (pdftotext's page break) and a CRLF's "\r".
+_SPACE = r"[^\S\n]"
 SECTION_HEADING = re.compile(
-    r"^[ \t]*(?:"
-    + "|".join(r"[ \t]+".join(map(re.escape, fold_letters(name).split())) for name in SECTION_HEADINGS)
-    + r")[ \t]*:?[ \t]*$",
+    rf"^{_SPACE}*(?:"
+    + "|".join(rf"{_SPACE}+".join(map(re.escape, fold_letters(name).split())) for name in SECTION_HEADINGS)
+    + rf"){_SPACE}*:?{_SPACE}*$",
     re.MULTILINE,
 )
 TIER = re.compile(
     r"\b(?:tier|seviyye)\s*(?P<number>[123])\b(?P<watch>\s*(?:watch\s*list|(?:nezaret|musahide|izleme)\s*siyahisi))?"
 )
 SPECIAL_CASE = re.compile(r"\bspecial\s+case\b|\bxususi\s+hal\b")
-BULLET = re.compile(r"^[ \t]*(?:[•●▪◦·]|[-–](?=[ \t]))[ \t]*", re.MULTILINE)
+# "\uf0b7" and "\uf0a7" are the Symbol and Wingdings bullets that PDF extraction often leaves.
+BULLET = re.compile(rf"^{_SPACE}*(?:[•●▪◦·\uf0a7\uf0b7]|[-–](?={_SPACE})){_SPACE}*", re.MULTILINE)
+PAGE_NUMBER = re.compile(rf"^{_SPACE}*\d{{1,3}}{_SPACE}*$", re.MULTILINE)
 STAR = re.compile(r"\*")
 SEMICOLON = re.compile(r";")
 LEADING_AND = re.compile(r"^(?:and|və|ve)\s+", re.IGNORECASE)
@@ -60,8 +66,9 @@ def _tier(folded_head: str) -> str:
 
 def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> ParseResult:
     """Parse a TIP country chapter; every recommendation is prioritized, suggested in `year`."""
+    text = re.sub(r"\r\n?", "\n", text)
     folded = fold_letters(text)
-    line_starts = [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
+    line_starts = [0, *(match.end() for match in re.finditer(r"\n", text))]
 
     def line_of(offset: int) -> int:
         return bisect.bisect_right(line_starts, offset)
@@ -85,6 +92,12 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
         )
 
     block = text[start:end]
+    for match in PAGE_NUMBER.finditer(text, start, end):
+        result.problems.append(
+            Problem(line_of(match.start()), f"“{match[0].strip()}” looks like a page number; skipped.")
+        )
+        # Blanked, not removed, so that offsets into the block stay offsets into the text.
+        block = block[: match.start() - start] + " " * len(match[0]) + block[match.end() - start :]
     separator = STAR if "*" in block else BULLET if BULLET.search(block) else SEMICOLON
     pieces: list[tuple[int, str]] = []
     previous_end = 0
