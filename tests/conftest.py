@@ -58,6 +58,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fresh_content_type_cache():
+    """Django caches content type ids per process. A transactional test's flush recreates
+    them under new ids, or, after a serialized-rollback test (the browser tests), leaves
+    none: a history row written with the cached id would then point at nothing."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def clear_throttle_cache():
     """Throttle counters live in the cache; each test starts and ends with none."""
