@@ -471,6 +471,18 @@ def user_create(*, username: str, role: str, password: str, email: str = "") -> 
         return user
 
 
+def _validate_source_fields(**values: Any) -> None:
+    """Run the Source model's own field validation on `values`; one error per bad field."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            Source._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def report_import(
     *,
     data: bytes,
@@ -498,6 +510,9 @@ def report_import(
     if kind not in PARSERS:
         raise ValidationError({"kind": _("Reports of kind “%(kind)s” cannot be imported.") % {"kind": kind}})
     country = country.upper()
+    # Checked before anything else, so that a dry run never promises an import the write
+    # would refuse, and the error names the field.
+    _validate_source_fields(country=country, report_year=report_year, url=url)
     text = decode_document(data, max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
     parsed = PARSERS[kind](text, year=report_year, progress=progress)
     records = parsed.records

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -34,6 +35,23 @@ import serverctl
 
 RESTART_COMMAND = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]
 HANG_LIMIT_SECONDS = 5.0
+
+
+class RetryAfterTally(urllib.request.BaseHandler):
+    """Counts the 503 answers and those without a Retry-After header (loadtest.send keeps
+    only the status and body). Runs for every answer, before urllib turns errors into HTTPError."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.answers_503 = 0
+        self.without_retry_after = 0
+
+    def http_response(self, request, response):
+        if response.status == 503:
+            with self.lock:
+                self.answers_503 += 1
+                self.without_retry_after += not response.headers.get("Retry-After")
+        return response
 
 
 def restart_postgres_after(delay: float, window: dict) -> threading.Thread:
@@ -93,6 +111,8 @@ def main() -> int:
         print(
             f"database: {database_url.split('@')[-1]}; restart after {args.restart_after:.0f} s of {args.seconds:.0f} s"
         )
+        retry_after = RetryAfterTally()
+        urllib.request.install_opener(urllib.request.build_opener(retry_after))
         restarter = restart_postgres_after(args.restart_after, window)
         outcomes, elapsed = loadtest.run_load(
             server.url,
@@ -105,6 +125,7 @@ def main() -> int:
             seed=7,
             pause=0.01,
         )
+        urllib.request.install_opener(None)
         restarter.join(timeout=120)
         server_alive = server.process.poll() is None
     finally:
@@ -146,6 +167,7 @@ def main() -> int:
         f"requests in the outage window: {len(during_outage)}, of which 503: "
         f"{sum(1 for outcome in during_outage if outcome.status == 503)}"
     )
+    print(f"503 answers: {retry_after.answers_503}, without Retry-After: {retry_after.without_retry_after}")
     print(f"slowest request: {slowest:.2f} s (limit {HANG_LIMIT_SECONDS:.0f} s)")
     print(f"requests after recovery: {len(after_outage)}, all 2xx: {recovered}")
     print(
@@ -162,6 +184,8 @@ def main() -> int:
         failures.append("a 5xx other than 503")
     if any(outcome.status == 503 and not outcome.json_error for outcome in outcomes):
         failures.append("a 503 that is not JSON")
+    if retry_after.without_retry_after:
+        failures.append(f"{retry_after.without_retry_after} 503s without Retry-After")
     if any(outcome.status == 0 for outcome in outcomes):
         failures.append("requests without an answer (hang or dropped connection)")
     if slowest > HANG_LIMIT_SECONDS:

@@ -1,6 +1,8 @@
 """The bad-input catalogue: hostile and mistaken requests against every write endpoint and
 every filter. Each gets a specific 4xx whose body names the offending field (or, for a body
 that cannot be read at all, says why), and leaves the database exactly as it was.
+The report importer is here too, as `manage.py import_report` (COMMAND_CASES) and through
+the admin's import page (IMPORT_UPLOAD_CASES).
 
 Tables, not copy-pasted tests: a new endpoint adds rows to WRITE_CASES (bodies) or
 QUERY_CASES (query strings); a new management command adds rows to COMMAND_CASES.
@@ -8,6 +10,7 @@ QUERY_CASES (query strings); a new management command adds rows to COMMAND_CASES
 
 import io
 import json
+import random
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
@@ -28,12 +31,41 @@ WINDOWS_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x0
 ELF_EXECUTABLE = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 64
 SHELL_SCRIPT = b"#!/bin/sh\nrm -rf /\n"
 TEN_MEGABYTES = 10 * 1024 * 1024
+ROOT = Path(__file__).resolve().parent.parent
+DOL_SEED = (ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.az.txt").read_bytes()
+UNRELATED_PROSE = (ROOT / "tests" / "fixtures" / "unrelated.txt").read_bytes()
+PNG_WITH_NOISE = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(1).randbytes(4096)
+# Binary that never trips the NUL check: only the UTF-8 check can refuse it.
+NOISE_WITHOUT_NUL = b"\x89PNG\r\n\x1a\n" + bytes(byte | 0x80 for byte in random.Random(2).randbytes(4096))
 
 
 @dataclass(frozen=True)
 class Upload:
     name: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """A document too large to keep in the module: `line` repeated to `size` bytes, written
+    into tmp_path only when the test runs."""
+
+    line: bytes
+    size: int
+
+    def write(self, path: Path) -> None:
+        block = self.line * (1024 * 1024 // len(self.line) + 1)
+        with path.open("wb") as stream:
+            while stream.tell() < self.size:
+                stream.write(block)
+
+
+def write_document(path: Path, content: bytes | Repeated) -> Path:
+    if isinstance(content, Repeated):
+        content.write(path)
+    else:
+        path.write_bytes(content)
+    return path
 
 
 @dataclass(frozen=True)
@@ -394,12 +426,64 @@ QUERY_CASES = [
     ("unknown parameter on one item", REC, "fields=note", "fields"),
 ]
 
-# Management commands (the report importer lands here): (id, command, args, files, argument
-# the CommandError must name). `files` maps a placeholder in args to the bytes written.
-COMMAND_CASES: list[tuple[str, str, list[str], dict[str, bytes], str]] = [
+# Report documents the importer must refuse, whichever way they arrive: (id, content, part of
+# the message saying why). The size limit is the real default, IMPORT_MAX_BYTES = 10 MB.
+FIFTY_MEGABYTES = 50 * 1024 * 1024
+BAD_DOCUMENTS: list[tuple[str, bytes | Repeated, str]] = [
+    ("PNG header and noise", PNG_WITH_NOISE, "binary file"),
+    ("ELF executable", ELF_EXECUTABLE + random.Random(3).randbytes(4096), "binary file"),
+    ("binary without NUL bytes", NOISE_WITHOUT_NUL, "not UTF-8"),
+    ("empty file", b"", "empty"),
+    ("whitespace only", b" \n\t\r\n\x0c  \n" * 100, "empty"),
+    ("50 MB text", Repeated(DOL_SEED.splitlines(keepends=True)[0], FIFTY_MEGABYTES), "limit is 10,485,760 bytes"),
+    ("unrelated prose", UNRELATED_PROSE, "No DOL suggested-actions table found"),
+    ("invalid UTF-8 inside the text", DOL_SEED[:600] + b"\xff\xfe\xc3\x28" + DOL_SEED[600:], "not UTF-8"),
+    ("NUL byte inside the text", DOL_SEED[:600] + b"\x00" + DOL_SEED[600:], "binary file"),
+]
+
+
+def import_report(id, content, names, *options, kind="dol", country="AZ", year="2015"):
+    """A COMMAND_CASES row: `manage.py import_report {doc} --kind … --country … --year …`."""
+    args = ["{doc}", "--kind", kind, "--country", country, "--year", year, *options]
+    return (f"import_report: {id}", "import_report", args, {"{doc}": content}, names)
+
+
+# Management commands: (id, command, args, files, what the CommandError must name: the
+# argument, or what is wrong with the document). `files` maps a placeholder in args to the
+# content written there.
+COMMAND_CASES: list[tuple[str, str, list[str], dict[str, bytes | Repeated], str]] = [
     ("add_user: unknown role", "add_user", ["yeni", "--role", "boss"], {}, "--role"),
     ("add_user: username taken", "add_user", ["{ngo_username}", "--role", "analyst"], {}, "username"),
     ("add_user: username with spaces", "add_user", ["ad soyad!", "--role", "analyst"], {}, "username"),
+    *(import_report(id, content, names) for id, content, names in BAD_DOCUMENTS),
+    import_report("unrelated prose as TIP", UNRELATED_PROSE, "No TIP recommendations found", kind="tip", year="2022"),
+    import_report("whitespace only, dry run", b"   \n\n\t", "empty", "--dry-run"),
+    import_report(
+        "50 MB text, dry run",
+        Repeated(b"2014 \xe2\x80\x93 2015\n", FIFTY_MEGABYTES),
+        "limit is 10,485,760 bytes",
+        "--dry-run",
+    ),
+    import_report("--kind pdf", DOL_SEED, "--kind", kind="pdf"),
+    import_report("--country ZZ", DOL_SEED, "--country", country="ZZ"),
+    import_report("--country ZZ, dry run", DOL_SEED, "--country", "--dry-run", country="ZZ"),
+    import_report("--year 99999", DOL_SEED, "--year", year="99999"),
+    import_report("--year 99999, dry run", DOL_SEED, "--year", "--dry-run", year="99999"),
+    import_report("--year abc", DOL_SEED, "--year", year="abc"),
+]
+
+# The admin's import page (upload and preview): (id, document, form fields changed from a
+# good DOL upload, the form field whose error explains it, part of that error).
+IMPORT_PAGE = "/admin/recommendations/source/import/"
+GOOD_IMPORT_FORM = {"kind": "dol", "country": "AZ", "report_year": "2015", "language": "az", "title": "", "slug": ""}
+# The page checks the size itself, before the importer, and words it its own way.
+UPLOAD_MESSAGES = {"50 MB text": "larger than 10485760 bytes"}
+IMPORT_UPLOAD_CASES: list[tuple[str, bytes | Repeated, dict[str, str], str, str]] = [
+    *((id, content, {}, "document", UPLOAD_MESSAGES.get(id, message)) for id, content, message in BAD_DOCUMENTS),
+    ("kind pdf", DOL_SEED, {"kind": "pdf"}, "kind", "pdf"),
+    ("country ZZ", DOL_SEED, {"country": "ZZ"}, "country", "ZZ"),
+    ("year 99999", DOL_SEED, {"report_year": "99999"}, "report_year", "2100"),
+    ("year abc", DOL_SEED, {"report_year": "abc"}, "report_year", "whole number"),
 ]
 
 
@@ -513,14 +597,40 @@ def test_bad_query_is_refused_by_name(path, query, parameter, role, world, users
     ids=[case[0] for case in COMMAND_CASES],
 )
 def test_bad_command_input_is_refused_by_name(command, args, files, argument, world, tmp_path):
-    paths = {}
-    for placeholder, content in files.items():
-        paths[placeholder] = tmp_path / placeholder.strip("{}")
-        paths[placeholder].write_bytes(content)
+    paths = {
+        placeholder: write_document(tmp_path / placeholder.strip("{}"), content)
+        for placeholder, content in files.items()
+    }
     before = table_snapshot()
     with pytest.raises(CommandError) as refused:
         call_command(command, *[str(paths.get(arg, fill(arg, world))) for arg in args])
     assert argument in str(refused.value)
+    assert table_snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "form_changes", "form_field", "message"),
+    [case[1:] for case in IMPORT_UPLOAD_CASES],
+    ids=[case[0] for case in IMPORT_UPLOAD_CASES],
+)
+def test_bad_report_upload_is_refused_by_name(content, form_changes, form_field, message, world, users, tmp_path):
+    """Like every admin form, the import page answers a bad upload with the form again, the
+    error under the offending field; nothing is imported and nothing is staged."""
+    document = write_document(tmp_path / "report.txt", content)
+    browser = Client(raise_request_exception=False)
+    browser.force_login(users["admin"])
+    before = table_snapshot()
+    with document.open("rb") as upload:
+        response = browser.post(
+            IMPORT_PAGE,
+            {**GOOD_IMPORT_FORM, **form_changes, "preview": "1", "document": upload},
+            headers={"Accept-Language": "en"},
+        )
+    assert response.status_code == 200, response.content[:500]
+    assert "report" not in response.context and "confirm_form" not in response.context
+    errors = response.context["form"].errors
+    assert form_field in errors, f"error does not name {form_field!r}: {errors}"
+    assert message.lower() in " ".join(errors[form_field]).lower(), errors
     assert table_snapshot() == before
 
 
@@ -619,3 +729,5 @@ def test_the_catalogue_is_large_enough():
     assert len(WRITE_CASES) + len(QUERY_CASES) + len(COMMAND_CASES) >= 60
     assert len({case.id for case in WRITE_CASES}) == len(WRITE_CASES)
     assert len({case[0] for case in QUERY_CASES}) == len(QUERY_CASES)
+    assert len({case[0] for case in COMMAND_CASES}) == len(COMMAND_CASES)
+    assert len({case[0] for case in IMPORT_UPLOAD_CASES}) == len(IMPORT_UPLOAD_CASES)

@@ -10,6 +10,8 @@ from recommendations.services import report_import
 
 # Below this many lines a document imports in a blink and progress would only be noise.
 PROGRESS_FROM_LINES = 5_000
+# The service's errors name the Source's fields; this command's user typed options.
+OPTION_OF_FIELD = {"kind": "--kind", "country": "--country", "report_year": "--year", "slug": "--slug", "url": "--url"}
 
 
 class Command(BaseCommand):
@@ -71,7 +73,15 @@ class Command(BaseCommand):
                 progress=progress,
             )
         except ValidationError as exc:
-            raise CommandError(f"{path}: " + "; ".join(exc.messages)) from exc
+            if hasattr(exc, "error_dict"):  # name the option, not the model field
+                messages = [
+                    f"{OPTION_OF_FIELD.get(field, field)}: {message}"
+                    for field, field_messages in exc.message_dict.items()
+                    for message in field_messages
+                ]
+            else:
+                messages = exc.messages
+            raise CommandError(f"{path}: " + "; ".join(messages)) from exc
 
         for problem in report.problems:
             self.stderr.write(f"{path}: {problem}")
