@@ -115,7 +115,8 @@ class Recommendation(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "area", "id"], name="rec_country_area_id"),
-            models.Index(fields=["country", "year_start", "year_end"], name="rec_country_years"),
+            # Also the stats' year × status counts for a country, answered from the index alone.
+            models.Index(fields=["country", "year_start", "year_end", "status"], name="rec_country_years_status"),
             models.Index(fields=["area", "status"], name="rec_area_status"),
             models.Index(fields=["status", "id"], name="rec_status_id"),
             models.Index(fields=["year_start", "year_end"], name="rec_years"),
@@ -123,8 +124,9 @@ class Recommendation(models.Model):
             # itself rejects rows outside the year, before any table row is read; serves the
             # deep keyset page (country, id > cursor) too.
             models.Index(fields=["country", "id", "year_start", "year_end"], name="rec_country_id_years"),
-            # Counts by area × status for a country, answered from the index alone.
+            # Counts by area × status and by source × status for a country, from the index alone.
             models.Index(fields=["country", "area", "status"], name="rec_country_area_status"),
+            models.Index(fields=["country", "source", "status"], name="rec_country_source_status"),
         ]
 
     def __str__(self) -> str:

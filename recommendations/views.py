@@ -104,7 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
 
     form = DashboardFilterForm(initial=initial)
-    stats = selectors.recommendation_stats(recommendations)
+    stats = selectors.recommendation_stats(recommendations, breakdowns=("area", "year"))
     statuses = selectors.status_order()
     area_chart = stacked_bar_chart(
         [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in stats["by_area"]], statuses

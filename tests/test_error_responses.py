@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from recommendations.api.pagination import KeysetPagination
+from recommendations import list_query
 
 DOWN = OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
@@ -28,7 +28,7 @@ def assert_database_unavailable(response):
 
 @pytest.mark.parametrize("error", [DOWN, InterfaceError("connection already closed")])
 def test_database_down_inside_an_api_view_is_a_json_503(error, db, browser):
-    with mock.patch.object(KeysetPagination, "paginate_queryset", side_effect=error):
+    with mock.patch.object(list_query, "recommendation_page_rows", side_effect=error):
         assert_database_unavailable(browser.get("/api/v1/recommendations/", HTTP_ACCEPT_LANGUAGE="en"))
 
 
@@ -50,7 +50,7 @@ def test_database_down_outside_the_api_is_a_plain_503(db, users, browser):
 
 
 def test_other_server_errors_under_the_api_are_json_500(db, browser):
-    with mock.patch.object(KeysetPagination, "paginate_queryset", side_effect=ZeroDivisionError):
+    with mock.patch.object(list_query, "recommendation_page_rows", side_effect=ZeroDivisionError):
         response = browser.get("/api/v1/recommendations/")
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")

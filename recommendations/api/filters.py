@@ -3,7 +3,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from ..filtersets import validate_query_parameters
 
 # Parameters every list understands besides its filters.
-GENERAL_PARAMETERS = frozenset({"cursor", "page_size", "ordering", "format", "lang"})
+GENERAL_PARAMETERS = frozenset({"cursor", "page_size", "ordering", "format"})
 
 
 class StrictFilterBackend(DjangoFilterBackend):

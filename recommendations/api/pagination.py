@@ -8,6 +8,7 @@ index on (filter columns, sort column, id) serves it without OFFSET or COUNT.
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,36 +102,39 @@ class KeysetPagination(BasePagination):
     def _order(keys: list[SortKey], backwards: bool) -> list:
         return [F(key.field).asc() if key.descending == backwards else F(key.field).desc() for key in keys]
 
-    def paginate_queryset(self, queryset: QuerySet, request, view=None):
+    def _read_request(self, request, view, model) -> tuple[list[Any] | None, bool]:
+        """Validate page size, ordering and cursor; the cursor's key values (None without a
+        cursor) and whether it points backwards."""
         self.request = request
         self.page_size_value = self.get_page_size(request)
         self.keys = self.get_sort_keys(request, view)
-        model = queryset.model
-        cursor = request.query_params.get(self.cursor_query_param)
-        backwards = False
         self.has_before = self.has_after = False
-        if cursor:
-            payload = _decode(cursor)
-            if len(payload["k"]) != len(self.keys):
-                raise exceptions.ValidationError({"cursor": [_("The cursor does not match the ordering.")]})
-            try:
-                values = [
-                    model._meta.get_field("id" if key.field == "pk" else key.field).to_python(value)
-                    for key, value in zip(self.keys, payload["k"], strict=True)
-                ]
-            except Exception:
-                raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]}) from None
-            # Sort columns are non-null, so a null key was never issued; filtering on it would fail.
-            # A number no column can hold is forged too.
-            if any(value is None or (isinstance(value, int) and not -(2**63) <= value < 2**63) for value in values):
-                raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
-            backwards = payload["d"] == "p"
-            queryset = queryset.filter(self._after(self.keys, values, backwards))
-            if backwards:
-                self.has_after = True
-            else:
-                self.has_before = True
-        rows = list(queryset.order_by(*self._order(self.keys, backwards))[: self.page_size_value + 1])
+        cursor = request.query_params.get(self.cursor_query_param)
+        if not cursor:
+            return None, False
+        payload = _decode(cursor)
+        if len(payload["k"]) != len(self.keys):
+            raise exceptions.ValidationError({"cursor": [_("The cursor does not match the ordering.")]})
+        try:
+            values = [
+                model._meta.get_field("id" if key.field == "pk" else key.field).to_python(value)
+                for key, value in zip(self.keys, payload["k"], strict=True)
+            ]
+        except Exception:
+            raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]}) from None
+        # Sort columns are non-null, so a null key was never issued; filtering on it would fail.
+        # A number no column can hold is forged too.
+        if any(value is None or (isinstance(value, int) and not -(2**63) <= value < 2**63) for value in values):
+            raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
+        backwards = payload["d"] == "p"
+        if backwards:
+            self.has_after = True
+        else:
+            self.has_before = True
+        return values, backwards
+
+    def _keep_page(self, rows: list, backwards: bool) -> list:
+        """`rows` holds up to one more than a page, in fetch order: keep the page, in display order."""
         more = len(rows) > self.page_size_value
         rows = rows[: self.page_size_value]
         if backwards:
@@ -140,6 +144,20 @@ class KeysetPagination(BasePagination):
             self.has_after = more
         self.rows = rows
         return rows
+
+    def paginate_queryset(self, queryset: QuerySet, request, view=None):
+        after, backwards = self._read_request(request, view, queryset.model)
+        if after is not None:
+            queryset = queryset.filter(self._after(self.keys, after, backwards))
+        rows = list(queryset.order_by(*self._order(self.keys, backwards))[: self.page_size_value + 1])
+        return self._keep_page(rows, backwards)
+
+    def paginate_rows(self, fetch: Callable[..., list], model, request, view=None) -> list:
+        """The same page for a view that reads `model`'s rows without a queryset: `fetch(keys=,
+        after=, backwards=, limit=)` returns rows (dicts keyed by column) in that order."""
+        after, backwards = self._read_request(request, view, model)
+        rows = fetch(keys=self.keys, after=after, backwards=backwards, limit=self.page_size_value + 1)
+        return self._keep_page(rows, backwards)
 
     def _key_of(self, row) -> list[Any]:
         if isinstance(row, dict):  # a values() queryset

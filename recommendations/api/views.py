@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.db.models import Count
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -16,12 +18,12 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exports, selectors, services
+from .. import exports, list_query, selectors, services
 from ..choices import AREAS, Role
 from ..filtersets import RecommendationFilterSet
 from ..models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, Source
 from ..roles import has_role
-from .filters import StrictFilterBackend
+from .filters import GENERAL_PARAMETERS, StrictFilterBackend
 from .parsers import StrictJSONParser
 from .serializers import (
     AreaSerializer,
@@ -38,7 +40,7 @@ from .serializers import (
     TokenSerializer,
     area_name,
     recommendation_list_data,
-    recommendation_list_queryset,
+    stats_data,
 )
 from .throttling import LoginRateThrottle, LoginUsernameRateThrottle
 
@@ -106,16 +108,15 @@ class RecommendationViewSet(
             return RecommendationStatusUpdateSerializer
         return RecommendationSerializer
 
-    def get_queryset(self):
-        if self.action == "list":  # rows come out as values(): see list()
-            return Recommendation.objects.all()
-        return super().get_queryset()
-
     def list(self, request, *args, **kwargs):
-        # Same filters, permissions and pagination as any list; the rows skip model instances
-        # and the ModelSerializer, which were most of the time per request.
-        queryset = recommendation_list_queryset(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(queryset)
+        # Validated like every list (the filter set's form, the paginator); the rows come from
+        # one SQL statement rather than django-filter, the ORM and the ModelSerializer, which
+        # cost several times the query itself (see list_query.py).
+        filters = selectors.recommendation_filter_values(
+            params=request.query_params, extra_parameters=GENERAL_PARAMETERS
+        )
+        fetch = partial(list_query.recommendation_page_rows, filters=filters)
+        page = self.paginator.paginate_rows(fetch, Recommendation, request, self)
         return self.get_paginated_response(recommendation_list_data(page))
 
     def retrieve(self, request, *args, **kwargs):
@@ -365,17 +366,30 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
     range. Anyone may read them."""
 
     serializer_class = StatsSerializer
-    extra_parameters = frozenset({"format"})
+    extra_parameters = frozenset({"format", "breakdown"})
 
     @extend_schema(
         operation_id="stats",
+        parameters=[
+            OpenApiParameter(
+                "breakdown",
+                OpenApiTypes.STR,
+                description=(
+                    "Which of by_area, by_year, by_source to compute: `area`, `year`, `source`, "
+                    "comma-separated or repeated. Default: all three."
+                ),
+                enum=list(selectors.STATS_BREAKDOWNS),
+            )
+        ],
         responses={
             200: StatsSerializer,
             400: OpenApiResponse(description="A bad or unknown filter; the body names it."),
         },
     )
     def get(self, request):
-        return Response(StatsSerializer(selectors.recommendation_stats(self.filtered_recommendations())).data)
+        breakdowns = selectors.stats_breakdowns(request.query_params.getlist("breakdown"))
+        stats = selectors.recommendation_stats(self.filtered_recommendations(), breakdowns=breakdowns)
+        return Response(stats_data(stats))
 
 
 ORDERING_PARAMETER = OpenApiParameter(

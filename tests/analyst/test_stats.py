@@ -5,8 +5,9 @@ import pytest
 from recommendations.choices import Status
 from tests.factories import RecommendationFactory, SourceFactory
 
-# Grouped queries: by area × status, by year range × status, by source × status.
-STATS_QUERIES = 3
+# Grouped queries: by area × status, by year range × status, by source × status; then the
+# titles of the sources counted.
+STATS_QUERIES = 4
 
 
 def by_key(rows, key):
@@ -129,3 +130,49 @@ def test_stats_query_count_does_not_grow_with_the_data(reports, api_client, djan
     with django_assert_num_queries(STATS_QUERIES):
         large = api_client.get(f"/api/v1/stats/{query}").json()
     assert large["total"] > small["total"]
+
+
+@pytest.mark.parametrize("language", ["az", "en"])
+def test_stats_response_is_what_the_documented_serializer_says(reports, api_client, language):
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from recommendations import selectors
+    from recommendations.api.serializers import StatsSerializer
+
+    response = api_client.get("/api/v1/stats/", HTTP_ACCEPT_LANGUAGE=language)
+    with translation.override(language):
+        expected = StatsSerializer(
+            selectors.recommendation_stats(selectors.recommendation_list(params=QueryDict()))
+        ).data
+    assert response.json() == expected
+
+
+@pytest.mark.parametrize(
+    ("breakdown", "present", "queries"),
+    [
+        ("area", {"by_area"}, 1),
+        ("year", {"by_year"}, 2),  # by status alone, then by year range
+        ("source", {"by_source"}, 3),
+        ("year,source", {"by_year", "by_source"}, 4),
+        ("area&breakdown=year", {"by_area", "by_year"}, 2),
+    ],
+)
+def test_stats_computes_only_the_breakdowns_asked_for(
+    reports, api_client, django_assert_num_queries, breakdown, present, queries
+):
+    full = api_client.get("/api/v1/stats/").json()
+    with django_assert_num_queries(queries):
+        response = api_client.get(f"/api/v1/stats/?breakdown={breakdown}")
+    assert response.status_code == 200
+    stats = response.json()
+    assert {key for key in stats if key.startswith("by_") and key != "by_status"} == present
+    assert {key: stats[key] for key in ("total", "by_status", *present)} == {
+        key: full[key] for key in ("total", "by_status", *present)
+    }
+
+
+def test_stats_refuses_an_unknown_breakdown(db, api_client):
+    response = api_client.get("/api/v1/stats/?breakdown=area,country", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "country" in response.json()["breakdown"][0]
