@@ -1,6 +1,6 @@
 """How long a 100,000-line report-like text takes to parse and import. Prints numbers.
 
-    python benchmarks/import_report_speed.py [LINES]
+    python bench/import_report_speed.py [LINES]
 
 Runs against a throwaway SQLite database in a temporary folder unless DATABASE_URL is set
 (then it uses that database: give it an empty one of your own).
