@@ -59,7 +59,9 @@ def main() -> None:
             "wsgi.errors": sys.stderr,
         }
         status = []
-        b"".join(application(environ, lambda line, headers: status.append(line)))
+        response = application(environ, lambda line, headers: status.append(line))
+        b"".join(response)
+        response.close()  # as a server does: request_finished, connection checks for the next request
         return status[0]
 
     for shape, url in SHAPES.items():

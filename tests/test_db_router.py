@@ -16,7 +16,12 @@ def router():
 
 
 def test_replica_urls_become_database_aliases_that_mirror_the_primary_in_tests():
-    primary = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True, "OPTIONS": {"connect_timeout": 5}}
+    primary = {
+        "ENGINE": "tracker.database",
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": 5},
+    }
     replicas = replica_databases(
         " postgres://reader@10.0.0.2:5432/tracker, postgres://reader@10.0.0.3:5433/tracker ", primary
     )
@@ -27,6 +32,7 @@ def test_replica_urls_become_database_aliases_that_mirror_the_primary_in_tests()
     assert replicas["replica1"]["CONN_HEALTH_CHECKS"] is True
     assert replicas["replica1"]["OPTIONS"] == {"connect_timeout": 5}
     assert replicas["replica1"]["TEST"] == {"MIRROR": "default"}
+    assert replicas["replica1"]["ENGINE"] == "tracker.database"  # the primary's backend, health check included
     assert replica_databases("", primary) == {}
 
 

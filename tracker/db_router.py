@@ -41,6 +41,7 @@ def replica_databases(urls: str, primary: dict[str, Any]) -> dict[str, dict[str,
             conn_max_age=primary.get("CONN_MAX_AGE", 0),
             conn_health_checks=primary.get("CONN_HEALTH_CHECKS", False),
         )
+        settings["ENGINE"] = primary.get("ENGINE", settings["ENGINE"])  # the primary's kind of database
         settings["OPTIONS"] = {**primary.get("OPTIONS", {}), **settings.get("OPTIONS", {})}
         settings["TEST"] = {"MIRROR": PRIMARY}
         replicas[f"replica{number}"] = settings

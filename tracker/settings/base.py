@@ -105,12 +105,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        # A `SELECT 1` before each request's first query: no request fails on a connection
-        # the server dropped, at the price of a round trip (see BENCHMARKS.md).
+        # A check before each request's first query: no request runs on a connection the
+        # server dropped (on PostgreSQL without a round trip: tracker/database/base.py).
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend with a health check that needs no round trip per request.
+    DATABASES["default"]["ENGINE"] = "tracker.database"
     # While the database is down or restarting, a request fails in seconds with a 503
     # instead of waiting for the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
