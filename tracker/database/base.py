@@ -22,8 +22,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()
+        # poll(), not select(): select() refuses file descriptors above 1023, which a busy
+        # worker with many keep-alive sockets can reach.
+        poller = select.poll()
         try:
-            readable, _writable, _failed = select.select([connection.fileno()], [], [], 0)
+            poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
+            events = poller.poll(0)
         except (OSError, ValueError):
-            return False
-        return super().is_usable() if readable else True
+            return super().is_usable()
+        return super().is_usable() if events else True
