@@ -46,21 +46,24 @@ def recommendation_list(
     Raises ValidationError naming each bad or unknown parameter; `extra_parameters` are the
     other parameters the caller understands (page, ordering, format…).
     """
-    validate_query_parameters(params, accepted=[*RecommendationFilterSet.base_filters, *extra_parameters])
     filterset = recommendation_filterset(params=params, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+    _validate_filters(params, extra_parameters, filterset.form)
     return filterset.qs
 
 
 def recommendation_filter_values(*, params: Mapping[str, Any], extra_parameters: Iterable[str] = ()) -> dict[str, Any]:
     """The cleaned value of every list filter in `params`, validated exactly as
     `recommendation_list` validates them, for callers that apply them as SQL (list_query.py)."""
-    validate_query_parameters(params, accepted=[*RecommendationFilterSet.base_filters, *extra_parameters])
     form = RecommendationFilterSet.validation_form(params)
+    _validate_filters(params, extra_parameters, form)
+    return form.cleaned_data
+
+
+def _validate_filters(params: Mapping[str, Any], extra_parameters: Iterable[str], form) -> None:
+    """Unknown parameters first, then the filter set's form; a ValidationError names each."""
+    validate_query_parameters(params, accepted=[*RecommendationFilterSet.base_filters, *extra_parameters])
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
-    return form.cleaned_data
 
 
 def recommendation_order(queryset: QuerySet, ordering: str | None) -> QuerySet:
