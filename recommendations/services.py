@@ -512,7 +512,13 @@ def report_import(
     country = country.upper()
     # Checked before anything else, so that a dry run never promises an import the write
     # would refuse, and the error names the field.
-    _validate_source_fields(country=country, report_year=report_year, url=url)
+    _validate_source_fields(
+        country=country,
+        report_year=report_year,
+        url=url,
+        language=language,
+        **{name: value for name, value in (("slug", slug), ("title", title), ("publisher", publisher)) if value},
+    )
     text = decode_document(data, max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
     parsed = PARSERS[kind](text, year=report_year, progress=progress)
     records = parsed.records

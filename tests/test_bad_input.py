@@ -470,6 +470,10 @@ COMMAND_CASES: list[tuple[str, str, list[str], dict[str, bytes | Repeated], str]
     import_report("--year 99999", DOL_SEED, "--year", year="99999"),
     import_report("--year 99999, dry run", DOL_SEED, "--year", "--dry-run", year="99999"),
     import_report("--year abc", DOL_SEED, "--year", year="abc"),
+    # A dry run refuses what the write would refuse, naming the option.
+    import_report("--slug with a space, dry run", DOL_SEED, "--slug", "--dry-run", "--slug", "dol 2015"),
+    import_report("--title too long, dry run", DOL_SEED, "--title", "--dry-run", "--title", "T" * 501),
+    import_report("--publisher too long", DOL_SEED, "--publisher", "--publisher", "P" * 201),
 ]
 
 # The admin's import page (upload and preview): (id, document, form fields changed from a

@@ -11,7 +11,16 @@ from recommendations.services import report_import
 # Below this many lines a document imports in a blink and progress would only be noise.
 PROGRESS_FROM_LINES = 5_000
 # The service's errors name the Source's fields; this command's user typed options.
-OPTION_OF_FIELD = {"kind": "--kind", "country": "--country", "report_year": "--year", "slug": "--slug", "url": "--url"}
+OPTION_OF_FIELD = {
+    "kind": "--kind",
+    "country": "--country",
+    "report_year": "--year",
+    "language": "--language",
+    "title": "--title",
+    "publisher": "--publisher",
+    "slug": "--slug",
+    "url": "--url",
+}
 
 
 class Command(BaseCommand):
@@ -75,7 +84,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):  # name the option, not the model field
                 messages = [
-                    f"{OPTION_OF_FIELD.get(field, field)}: {message}"
+                    f"{OPTION_OF_FIELD[field]}: {message}" if field in OPTION_OF_FIELD else message
                     for field, field_messages in exc.message_dict.items()
                     for message in field_messages
                 ]
