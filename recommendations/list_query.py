@@ -23,6 +23,7 @@ from django.utils import timezone
 from .filtersets import NO_AREA
 from .models import Recommendation, ResponsibleBody
 from .search import search_terms
+from .selectors import RECOMMENDATION_ORDERING_FIELDS
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
@@ -46,11 +47,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("has_responsible_bodies", f"EXISTS (SELECT 1 FROM {RESPONSIBLE_BODY_LINK} b WHERE b.recommendation_id = r.id)"),
 )
 DATETIME_COLUMNS = ("status_changed_at", "created_at")
-# Columns a page may be ordered by; KeysetPagination only lets these names through.
-SORT_COLUMNS = {
-    name: f"r.{name}"
-    for name in ("id", "year_start", "year_end", "status_changed_at", "position", "status", "created_at")
-}
+# Columns a page may be ordered by: the one whitelist the view, the exports and KeysetPagination use.
+SORT_COLUMNS = {name: f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS}
 
 Condition = tuple[str, list[Any]]
 

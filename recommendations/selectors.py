@@ -177,6 +177,10 @@ def recommendation_stats(queryset: QuerySet, *, breakdowns: Iterable[str] = STAT
     for the titles of the sources counted, whatever the number of rows.
     """
     breakdowns = set(breakdowns)
+    # Every query of one response on one database: replicas picked per query could lag
+    # differently, and the breakdowns would stop adding up to the total.
+    database = queryset.db
+    queryset = queryset.using(database)
     stats: dict[str, Any] = {}
 
     def with_total(counts: dict[str, int]) -> dict[str, Any]:
@@ -211,7 +215,11 @@ def recommendation_stats(queryset: QuerySet, *, breakdowns: Iterable[str] = STAT
         by_source: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
         for source_id, status, count in _grouped(queryset, "source"):
             by_source[source_id][status] += count
-        sources = Source.objects.filter(pk__in=list(by_source)).values("pk", "slug", "title", "report_year", "kind")
+        sources = (
+            Source.objects.using(database)
+            .filter(pk__in=list(by_source))
+            .values("pk", "slug", "title", "report_year", "kind")
+        )
         stats["by_source"] = [
             {
                 "source": source["slug"],

@@ -12,7 +12,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        accepted = set(GENERAL_PARAMETERS) | set(getattr(view, "extra_query_parameters", ()))
+        accepted = set(GENERAL_PARAMETERS)
         if filterset_class is not None:
             accepted |= set(filterset_class.base_filters)
         validate_query_parameters(request.query_params, accepted=accepted)

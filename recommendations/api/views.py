@@ -93,7 +93,7 @@ class RecommendationViewSet(
     queryset = Recommendation.objects.select_related("source").prefetch_related("responsible_bodies")
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
-    ordering_fields = ("id", "year_start", "year_end", "status_changed_at", "position", "status", "created_at")
+    ordering_fields = selectors.RECOMMENDATION_ORDERING_FIELDS
     ordering = "id"
     read_role = None
     write_role = Role.NGO_STAFF

@@ -23,7 +23,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return super().is_usable()
         # poll(), not select(): select() refuses file descriptors above 1023, which a busy
-        # worker with many keep-alive sockets can reach.
+        # worker with many keep-alive sockets can reach. (No poll() on Windows: full check.)
+        if not hasattr(select, "poll"):
+            return super().is_usable()
         poller = select.poll()
         try:
             poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
