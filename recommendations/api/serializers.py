@@ -9,6 +9,7 @@ from rest_framework import serializers
 from ..choices import AREAS, EvidenceKind, Status
 from ..models import YEAR_VALIDATORS, ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from ..repeats import repeat_family
+from ..selectors import status_order
 
 AREA_BY_CODE = {area.code: area for area in AREAS}
 
@@ -354,7 +355,12 @@ class StatsSerializer(serializers.Serializer):
     @extend_schema_field(StatusLabelSerializer(many=True))
     def get_statuses(self, stats) -> list[dict[str, str]]:
         """The statuses in order from least to most done, labelled in the request's language."""
-        return [{"code": value, "label": str(label)} for value, label in Status.choices]
+        return status_labels()
+
+
+def status_labels() -> list[dict[str, str]]:
+    """The statuses from least to most done, labelled in the active language."""
+    return [{"code": code, "label": label} for code, label in status_order()]
 
 
 def stats_data(stats: dict) -> dict:
@@ -364,7 +370,7 @@ def stats_data(stats: dict) -> dict:
     not_classified = _("Not classified")
     data = {
         "total": stats["total"],
-        "statuses": [{"code": value, "label": str(label)} for value, label in Status.choices],
+        "statuses": status_labels(),
         "by_status": stats["by_status"],
     }
     if "by_area" in stats:
