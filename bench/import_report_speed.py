@@ -22,8 +22,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from recommendations.importers import dol  # noqa: E402
-from recommendations.services import report_import  # noqa: E402
+from recommendations.importing.parsers import dol  # noqa: E402
+from recommendations.importing.services import report_import  # noqa: E402
 
 AREAS = ("Qanun və\n\nNizamnamələr", "Tətbiqat", "Dövlət Siyasəti", "Sosial Proqramlar")
 

@@ -8,9 +8,11 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .admin_import import import_report_view
+from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
 from .choices import Status
+from .evidence.services import evidence_add, evidence_delete
+from .importing.admin import import_report_view
+from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from .search import search_terms
 
@@ -83,24 +85,18 @@ class RecommendationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Recommendation
-        fields = [
-            "source",
-            "area",
-            "action",
-            "year_start",
-            "year_end",
-            "priority",
-            "position",
-            "responsible_bodies",
-            "repeats",
-            "status",
-        ]
+        fields = ["source", *Recommendation.editable_fields, "status"]
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
-    list_display = ["id", "source", "position", "area", "short_action", "year_start", "year_end", "priority", "status"]
+    # The list's columns (listing/columns.py) that are model fields, the action shortened.
+    list_display = [
+        "short_action" if name == "action" else name
+        for name in LIST_FIELDS
+        if name in {"id", "source", "position", "area", "action", "year_start", "year_end", "priority", "status"}
+    ]
     list_display_links = ["id", "short_action"]
     list_filter = ["source", "area", "status", "priority", YearSuggestedFilter]
     search_fields = ["action"]
@@ -132,13 +128,11 @@ class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             changed = {
-                name: data[name]
-                for name in form.changed_data
-                if name in services.RECOMMENDATION_EDITABLE_FIELDS | {"status"}
+                name: data[name] for name in form.changed_data if name in {*Recommendation.editable_fields, "status"}
             }
             self.save_with_service(
                 request,
-                lambda: services.recommendation_update(
+                lambda: recommendation_update(
                     recommendation_id=obj.pk, data=changed, note=data.get("change_note", ""), user=request.user
                 ),
             )
@@ -146,7 +140,7 @@ class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
             return
 
         def create():
-            created = services.recommendation_create(
+            created = recommendation_create(
                 source=data["source"],
                 area=data.get("area") or None,
                 action=data["action"],
@@ -156,16 +150,11 @@ class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
                 priority=data["priority"],
                 repeats=data.get("repeats"),
                 responsible_bodies=data.get("responsible_bodies") or (),
+                status=data["status"],
+                note=data.get("change_note", ""),
                 user=request.user,
             )
             obj.pk = created.pk
-            if data["status"] != created.status:
-                services.progress_record(
-                    recommendation_id=created.pk,
-                    status=data["status"],
-                    note=data.get("change_note", ""),
-                    user=request.user,
-                )
 
         self.save_with_service(request, create)
 
@@ -212,19 +201,15 @@ class SourceAdmin(ServiceSaveMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.SOURCE_EDITABLE_FIELDS}
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in Source.editable_fields}
         if change:
-            self.save_with_service(
-                request, lambda: services.source_update(source_id=obj.pk, data=data, user=request.user)
-            )
+            self.save_with_service(request, lambda: source_update(source_id=obj.pk, data=data, user=request.user))
             obj.refresh_from_db()
             return
-        fields = {
-            name: form.cleaned_data[name] for name in services.SOURCE_EDITABLE_FIELDS if name in form.cleaned_data
-        }
+        fields = {name: form.cleaned_data[name] for name in Source.editable_fields if name in form.cleaned_data}
 
         def create():
-            obj.pk = services.source_create(user=request.user, **fields).pk
+            obj.pk = source_create(user=request.user, **fields).pk
 
         self.save_with_service(request, create)
 
@@ -264,7 +249,7 @@ class EvidenceAdmin(ServiceSaveMixin, admin.ModelAdmin):
         data = form.cleaned_data
 
         def create():
-            evidence = services.evidence_add(
+            evidence = evidence_add(
                 recommendation_id=data["recommendation"].pk,
                 progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,
                 kind=data["kind"],
@@ -280,11 +265,11 @@ class EvidenceAdmin(ServiceSaveMixin, admin.ModelAdmin):
         self.save_with_service(request, create)
 
     def delete_model(self, request, obj):
-        services.evidence_delete(evidence_id=obj.pk, user=request.user)
+        evidence_delete(evidence_id=obj.pk, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for evidence_id in queryset.values_list("pk", flat=True):
-            services.evidence_delete(evidence_id=evidence_id, user=request.user)
+            evidence_delete(evidence_id=evidence_id, user=request.user)
 
 
 @admin.register(ProgressUpdate)

@@ -8,6 +8,7 @@ the exact labels the reports print, which the importer matches against.
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,3 +63,32 @@ AREAS: tuple[AreaDefinition, ...] = (
     AreaDefinition("prevention", SourceKind.TIP, "Qarşısının alınması", "Prevention", 8),
 )
 AREA_CODES = tuple(area.code for area in AREAS)
+AREA_BY_CODE = {area.code: area for area in AREAS}
+
+
+def _english(language: str | None = None) -> bool:
+    return (language or get_language() or "az").startswith("en")
+
+
+def area_name(code: str | None, language: str | None = None) -> str | None:
+    """An area's name in the given (or the active) language; Azerbaijani unless English."""
+    if code is None:
+        return None
+    area = AREA_BY_CODE[code]
+    return area.name_en if _english(language) else area.name_az
+
+
+def area_names(language: str | None = None) -> dict[str, str]:
+    """Every area's name in the given (or the active) language, by code."""
+    english = _english(language)
+    return {area.code: area.name_en if english else area.name_az for area in AREAS}
+
+
+def status_labels() -> dict[str, str]:
+    """Every status's label in the active language, by code."""
+    return {value: str(label) for value, label in Status.choices}
+
+
+def status_order() -> list[tuple[str, str]]:
+    """Statuses from least to most done, with their labels in the active language."""
+    return [(value, str(label)) for value, label in Status.choices]

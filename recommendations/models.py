@@ -1,3 +1,6 @@
+import datetime
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -5,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from .choices import AREA_CODES, AREAS, EvidenceKind, SourceKind, Status
 
@@ -13,8 +16,48 @@ YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 AREA_CHOICES = [(area.code, area.name_en) for area in AREAS]
 
 
-class Source(models.Model):
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Country):
+        return str(value)
+    return value
+
+
+class TrackedModel(models.Model):
+    """A model whose changes are kept in history (services call `history.services`).
+
+    `tracked_fields` is what a history row records; `editable_fields` what the update
+    service of the model accepts. Both are declared here, beside the fields, and nowhere else.
+    """
+
+    tracked_fields: tuple[str, ...] = ()
+    editable_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def snapshot(self) -> dict[str, Any]:
+        """The tracked fields as JSON values: foreign keys as ids, many-to-many as sorted ids."""
+        values: dict[str, Any] = {}
+        for name in self.tracked_fields:
+            field = self._meta.get_field(name)
+            if field.many_to_many:
+                values[name] = sorted(getattr(self, name).values_list("pk", flat=True)) if self.pk else []
+            elif field.is_relation:
+                values[name] = getattr(self, field.attname)
+            else:
+                values[name] = _json_value(getattr(self, name))
+        return values
+
+
+class Source(TrackedModel):
     """A published report that recommendations come from."""
+
+    editable_fields = ("slug", "kind", "publisher", "title", "report_year", "country", "language", "tip_tier", "url")
+    tracked_fields = (*editable_fields, "document_sha256")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
@@ -56,7 +99,26 @@ class ResponsibleBody(models.Model):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
-class Recommendation(models.Model):
+class Recommendation(TrackedModel):
+    # Status is not among the editable fields: it changes only through the progress log.
+    editable_fields = (
+        "area",
+        "action",
+        "year_start",
+        "year_end",
+        "priority",
+        "position",
+        "responsible_bodies",
+        "repeats",
+    )
+    tracked_fields = (
+        "source",
+        "country",
+        *editable_fields,
+        "status",
+        "status_changed_at",
+    )
+
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("source")
     )
@@ -213,7 +275,11 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     return f"evidence/{instance.file_sha256[:2]}/{instance.file_sha256}.{extension}"
 
 
-class Evidence(models.Model):
+class Evidence(TrackedModel):
+    # Evidence is never edited in place (remove it and add the corrected one); its history
+    # rows are related to the recommendation, so they show in the recommendation's history.
+    tracked_fields = ("recommendation", "progress_update", "kind", "title", "file_sha256", "url", "evidence_date")
+
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("recommendation")
     )
@@ -280,6 +346,12 @@ class ChangeRecord(AppendOnlyModel):
     object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     object_repr = models.CharField(max_length=200)
+    # The object this change belongs to, e.g. the recommendation of a piece of evidence, so a
+    # recommendation's history shows its evidence too.
+    related_object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    related_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -294,7 +366,10 @@ class ChangeRecord(AppendOnlyModel):
         verbose_name = _("change record")
         verbose_name_plural = _("change history")
         ordering = ["changed_at", "id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "changed_at"], name="change_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "changed_at"], name="change_object"),
+            models.Index(fields=["related_object_type", "related_object_id", "changed_at"], name="change_related"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr} by {self.username}"

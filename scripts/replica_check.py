@@ -23,9 +23,9 @@ django.setup()
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from recommendations import services  # noqa: E402
 from recommendations.choices import Role, Status  # noqa: E402
 from recommendations.models import ProgressUpdate, Recommendation  # noqa: E402
+from recommendations.users import services as users_services  # noqa: E402
 
 
 class StatementLog:
@@ -58,7 +58,7 @@ def main() -> None:
 
     username = f"replica-demo-{secrets.token_hex(4)}"
     password = secrets.token_urlsafe(16)
-    services.user_create(username=username, role=Role.NGO_STAFF, password=password)
+    users_services.user_create(username=username, role=Role.NGO_STAFF, password=password)
     client = Client(HTTP_HOST="127.0.0.1")
     token = client.post("/api/v1/auth/token/", {"username": username, "password": password}).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}

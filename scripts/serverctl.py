@@ -26,22 +26,23 @@ import json
 from rest_framework.authtoken.models import Token
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from recommendations import services
+from recommendations.catalog import services as catalog_services
+from recommendations.users import services as users_services
 from recommendations.models import Recommendation, Source
 
 tokens = {}
 for role in ("analyst", "ngo_staff", "admin"):
     user = get_user_model().objects.filter(username=f"load_{role}").first()
     if user is None:
-        user = services.user_create(username=f"load_{role}", role=role, password="load-" + "x9" * 12)
+        user = users_services.user_create(username=f"load_{role}", role=role, password="load-" + "x9" * 12)
     tokens[role] = Token.objects.get_or_create(user=user)[0].key
-source = Source.objects.filter(slug="load-dol-2015").first() or services.source_create(
+source = Source.objects.filter(slug="load-dol-2015").first() or catalog_services.source_create(
     slug="load-dol-2015", kind="dol", publisher="US Department of Labor",
     title="Uşaq əməyinin ən pis formaları üzrə tapıntılar", report_year=2015, country="AZ",
 )
 for position in range(1, __RECOMMENDATIONS__ + 1):
     if not Recommendation.objects.filter(source=source, position=position).exists():
-        services.recommendation_create(
+        catalog_services.recommendation_create(
             source=source, position=position, area="enforcement", year_start=2011, year_end=2015,
             action=f"Əmək müfəttişlərinin sayını artırın və treninqini təmin edin ({position}).",
         )

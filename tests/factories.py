@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from recommendations import services
+from recommendations.catalog import services as catalog_services
 from recommendations.choices import SourceKind
 from recommendations.models import Recommendation, ResponsibleBody, Source
 
@@ -41,7 +41,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.source_create(**kwargs)
+        return catalog_services.source_create(**kwargs)
 
 
 class ResponsibleBodyFactory(factory.django.DjangoModelFactory):
@@ -65,4 +65,4 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.recommendation_create(**kwargs)
+        return catalog_services.recommendation_create(**kwargs)

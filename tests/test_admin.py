@@ -154,8 +154,13 @@ def test_admin_evidence_delete_is_recorded(admin_site, client_for, recommendatio
     response = admin_site.post(f"/admin/recommendations/evidence/{evidence_id}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Evidence.objects.filter(pk=evidence_id).exists()
-    change = recommendation_history(recommendation).last()
-    assert change.before["evidence_removed"]["title"] == "Silinəcək keçid"
+    # The removal is a history row of the evidence, related to its recommendation, so the
+    # recommendation's history shows what was removed.
+    (change,) = ChangeRecord.objects.filter(object_type__model="evidence", object_id=evidence_id, action="delete")
+    assert change.related_object_id == recommendation.pk
+    assert change.before["title"] == "Silinəcək keçid" and change.after is None
+    history = client_for("analyst").get(f"/api/v1/recommendations/{recommendation.pk}/history/").json()["results"]
+    assert [row["action"] for row in history][-2:] == ["create", "delete"]
 
 
 @pytest.mark.parametrize(

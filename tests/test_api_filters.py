@@ -3,10 +3,10 @@ with a 400 naming the parameter when malformed, never answered with an unfiltere
 
 import pytest
 
-from recommendations import services
 from recommendations.choices import SourceKind, Status
-from recommendations.filtersets import RecommendationFilterSet
+from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
+from recommendations.progress import services as progress_services
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
 
@@ -63,7 +63,7 @@ def catalogue(db):
         "cotton": Status.PARTIALLY_IMPLEMENTED,
     }
     for label, status in statuses.items():
-        services.progress_record(recommendation_id=rows[label].pk, status=status, user=None)
+        progress_services.progress_record(recommendation_id=rows[label].pk, status=status, user=None)
     rows["ministry"] = ministry
     return rows
 

@@ -8,9 +8,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
-from recommendations import services
+from recommendations.catalog import services as catalog_services
 from recommendations.choices import EvidenceKind, Status
+from recommendations.evidence import services as evidence_services
 from recommendations.models import AppendOnlyError, ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.progress import services as progress_services
+from recommendations.users import services as users_services
 
 from .factories import RecommendationFactory, UserFactory
 
@@ -114,16 +117,18 @@ def test_every_service_leaves_existing_audit_rows_untouched(logged, users, tmp_p
     recommendation_id = logged["recommendation"]
     before = audit_rows()
 
-    services.progress_record(recommendation_id=recommendation_id, status=Status.IMPLEMENTED, note="Bitdi", user=admin)
-    services.recommendation_update(
+    progress_services.progress_record(
+        recommendation_id=recommendation_id, status=Status.IMPLEMENTED, note="Bitdi", user=admin
+    )
+    catalog_services.recommendation_update(
         recommendation_id=recommendation_id,
         data={"priority": True, "year_start": 2011, "status": Status.PARTIALLY_IMPLEMENTED},
         note="Düzəliş",
         user=admin,
     )
     recommendation = Recommendation.objects.get(pk=recommendation_id)
-    services.source_update(source_id=recommendation.source_id, data={"title": "Yeni ad"}, user=admin)
-    link = services.evidence_add(
+    catalog_services.source_update(source_id=recommendation.source_id, data={"title": "Yeni ad"}, user=admin)
+    link = evidence_services.evidence_add(
         recommendation_id=recommendation_id,
         kind=EvidenceKind.LINK,
         title="Xəbər",
@@ -131,18 +136,18 @@ def test_every_service_leaves_existing_audit_rows_untouched(logged, users, tmp_p
         user=admin,
         progress_update_id=logged["progress"],
     )
-    services.evidence_add(
+    evidence_services.evidence_add(
         recommendation_id=recommendation_id,
         kind=EvidenceKind.FILE,
         title="Sənəd",
         file=SimpleUploadedFile("sened.txt", "Mətn".encode()),
         user=admin,
     )
-    services.evidence_delete(evidence_id=link.pk, user=admin)
-    services.recommendation_create(
+    evidence_services.evidence_delete(evidence_id=link.pk, user=admin)
+    catalog_services.recommendation_create(
         source=recommendation.source, action="Yeni tövsiyə", year_start=2020, year_end=2021, position=999, user=admin
     )
-    services.user_create(username="yeni_analitik", role="analyst", password="uzun və çətin parol 2024")
+    users_services.user_create(username="yeni_analitik", role="analyst", password="uzun və çətin parol 2024")
 
     after = audit_rows()
     for table in ("progress", "history"):

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from recommendations import services
 from recommendations.choices import EvidenceKind, Status
 from recommendations.models import AppendOnlyError, ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.progress import services as progress_services
 
 from .factories import RecommendationFactory, SourceFactory
 
@@ -78,7 +78,7 @@ def test_database_refuses_unknown_vocabulary(recommendation, column, value):
 @pytest.fixture
 def logged(recommendation, users):
     """A recommendation with one progress update and its history rows."""
-    update = services.progress_record(
+    update = progress_services.progress_record(
         recommendation_id=recommendation.pk, status=Status.IN_PROGRESS, note="İlkin qeyd", user=users["ngo_staff"]
     )
     return {"update": update, "change": ChangeRecord.objects.filter(object_id=recommendation.pk).last()}

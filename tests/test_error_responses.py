@@ -8,7 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
-from recommendations import list_query
+from recommendations.listing import query as list_query
 
 DOWN = OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 

@@ -86,8 +86,12 @@ def test_link_evidence(client_for, users, recommendation):
     assert body["added_by_username"] == users["ngo_staff"].username
     listed = client_for("analyst").get(evidence_url(recommendation)).json()["results"]
     assert [item["id"] for item in listed] == [body["id"]]
-    history = ChangeRecord.objects.filter(object_id=recommendation.pk).last()
-    assert history.after == {"evidence_added": {"id": body["id"], "kind": "link", "title": "Nazirliyin açıqlaması"}}
+    # Recorded on the evidence row, related to the recommendation (whose history shows it).
+    history = ChangeRecord.objects.get(object_type__model="evidence", object_id=body["id"])
+    assert history.action == "create" and history.related_object_id == recommendation.pk
+    assert history.after["kind"] == "link" and history.after["title"] == "Nazirliyin açıqlaması"
+    shown = client_for("analyst").get(f"/api/v1/recommendations/{recommendation.pk}/history/").json()["results"]
+    assert shown[-1]["after"] == history.after
 
 
 def test_excerpt_evidence_tied_to_a_progress_update(client_for, recommendation):
@@ -271,12 +275,12 @@ def test_evidence_cannot_point_at_another_recommendations_progress(client_for, r
 def test_failed_history_write_leaves_no_evidence_row_and_no_file(client_for, recommendation, monkeypatch):
     from django.db import IntegrityError
 
-    from recommendations import services
+    from recommendations.history import services as history_services
 
     def failing_history_write(**kwargs):
         raise IntegrityError("history table refused the row")
 
-    monkeypatch.setattr(services, "change_record_create", failing_history_write)
+    monkeypatch.setattr(history_services, "change_record_create", failing_history_write)
     files_before = stored_files()
     response = upload(client_for("ngo_staff"), recommendation, "hesabat.pdf", make_pdf())
     assert response.status_code == 409

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from recommendations import services
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
+from recommendations.progress import services as progress_services
 
 ROOT = Path(__file__).resolve().parent.parent
 DOL_SEED = ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.az.txt"
@@ -115,7 +115,7 @@ def test_load_seeds_loads_21_recommendations_once_and_keeps_later_progress(users
     assert "tip-2022-az: created source; created 11" in out
 
     target = Recommendation.objects.get(source__slug="tip-2022-az", position=4)
-    services.progress_record(
+    progress_services.progress_record(
         recommendation_id=target.pk, status="in_progress", note="Maliyyə ayrılıb", user=users["ngo_staff"]
     )
     snapshot = list(Recommendation.objects.order_by("pk").values())

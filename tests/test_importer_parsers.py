@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from recommendations.importers import DocumentRejected, decode_document, dol, tip
+from recommendations.importing.parsers import DocumentRejected, decode_document, dol, tip
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from recommendations import services
-from recommendations.importers import DocumentRejected
+from recommendations.catalog.repeats import REPEAT_SIMILARITY_THRESHOLD, action_similarity
+from recommendations.importing import services as importing_services
+from recommendations.importing.parsers import DocumentRejected
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
-from recommendations.repeats import REPEAT_SIMILARITY_THRESHOLD, action_similarity
+from recommendations.progress import services as progress_services
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -33,7 +34,7 @@ def row_counts() -> tuple[int, int, int]:
 
 
 def import_dol_2015(**kwargs):
-    return services.report_import(data=DOL_SEED, kind="dol", country="AZ", report_year=2015, **kwargs)
+    return importing_services.report_import(data=DOL_SEED, kind="dol", country="AZ", report_year=2015, **kwargs)
 
 
 @pytest.mark.django_db
@@ -71,7 +72,9 @@ def test_dry_run_writes_nothing_and_reports_what_it_would_create():
 def test_importing_the_same_document_again_changes_nothing_even_after_progress(users):
     import_dol_2015()
     first = Recommendation.objects.get(position=3)
-    services.progress_record(recommendation_id=first.pk, status="in_progress", note="Başlanıb", user=users["ngo_staff"])
+    progress_services.progress_record(
+        recommendation_id=first.pk, status="in_progress", note="Başlanıb", user=users["ngo_staff"]
+    )
     snapshot = list(Recommendation.objects.order_by("pk").values())
     counts = row_counts(), ProgressUpdate.objects.count()
 
@@ -94,10 +97,10 @@ def test_the_same_document_under_another_slug_is_refused():
 def test_a_corrected_text_updates_changed_actions_and_keeps_status(users):
     import_dol_2015()
     third = Recommendation.objects.get(position=3)
-    services.progress_record(recommendation_id=third.pk, status="implemented", user=users["ngo_staff"])
+    progress_services.progress_record(recommendation_id=third.pk, status="implemented", user=users["ngo_staff"])
     corrected = DOL_SEED.replace("hamısının əhaliyə açıq".encode(), "hamısının ictimaiyyətə açıq".encode())
 
-    report = services.report_import(data=corrected, kind="dol", country="AZ", report_year=2015)
+    report = importing_services.report_import(data=corrected, kind="dol", country="AZ", report_year=2015)
 
     assert (report.source_operation, report.updated, report.unchanged, report.created) == ("update", 1, 9, 0)
     third.refresh_from_db()
@@ -117,7 +120,7 @@ def test_a_corrected_text_updates_changed_actions_and_keeps_status(users):
 )
 def test_documents_that_cannot_be_imported_fail_cleanly_and_write_nothing(data, message):
     with pytest.raises(DocumentRejected, match=message):
-        services.report_import(data=data, kind="dol", country="AZ", report_year=2015)
+        importing_services.report_import(data=data, kind="dol", country="AZ", report_year=2015)
     assert row_counts() == (0, 0, 0)
 
 
@@ -134,14 +137,14 @@ def test_a_document_over_the_size_limit_is_refused(settings):
 def test_tip_import_takes_areas_from_the_caller_and_checks_them():
     areas = ["prosecution"] * 3 + ["protection"] * 8
     with pytest.raises(ValidationError, match="11 recommendations"):
-        services.report_import(data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=areas[:5])
+        importing_services.report_import(data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=areas[:5])
     with pytest.raises(ValidationError, match="legal_framework"):
-        services.report_import(
+        importing_services.report_import(
             data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=["legal_framework"] * 11
         )
     assert row_counts() == (0, 0, 0)
 
-    services.report_import(data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=areas)
+    importing_services.report_import(data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=areas)
 
     source = Source.objects.get(slug="tip-2022-az")
     assert source.tip_tier == "Tier 2"
@@ -151,7 +154,7 @@ def test_tip_import_takes_areas_from_the_caller_and_checks_them():
 
 @pytest.mark.django_db
 def test_a_later_report_links_repeated_recommendations_to_the_earlier_year():
-    services.report_import(data=DOL_2014.encode(), kind="dol", country="AZ", report_year=2014)
+    importing_services.report_import(data=DOL_2014.encode(), kind="dol", country="AZ", report_year=2014)
     earlier_training = Recommendation.objects.get(source__slug="dol-2014-az", position=1)
 
     dry = import_dol_2015(dry_run=True)
@@ -170,9 +173,9 @@ def test_a_later_report_links_repeated_recommendations_to_the_earlier_year():
 
 @pytest.mark.django_db
 def test_links_stay_within_country_and_area():
-    services.report_import(data=DOL_2014.encode(), kind="dol", country="GE", report_year=2014)
+    importing_services.report_import(data=DOL_2014.encode(), kind="dol", country="GE", report_year=2014)
     relabelled = DOL_2014.replace("Tətbiqat", "Sosial Proqramlar").replace("təminat", "təminat ").encode()
-    services.report_import(data=relabelled, kind="dol", country="AZ", report_year=2014)
+    importing_services.report_import(data=relabelled, kind="dol", country="AZ", report_year=2014)
 
     report = import_dol_2015()
 
@@ -180,7 +183,7 @@ def test_links_stay_within_country_and_area():
 
 
 def test_similarity_threshold_separates_rewording_from_different_recommendations():
-    from recommendations.importers import dol
+    from recommendations.importing.parsers import dol
 
     actions = dol.parse(DOL_SEED.decode()).records
     by_area: dict[str, list[str]] = {}

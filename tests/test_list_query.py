@@ -4,16 +4,33 @@ These tests pin the two together: a filter means the same rows wherever it is us
 import pytest
 from django.http import QueryDict
 
-from recommendations import selectors
-from recommendations.filtersets import RecommendationFilterSet
-from recommendations.list_query import FILTER_CONDITIONS
-from recommendations.services import progress_record
+from recommendations.listing import selectors
+from recommendations.listing.filters import RecommendationFilterSet
+from recommendations.listing.query import FILTER_CONDITIONS
+from recommendations.progress.services import progress_record
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
 
 
 def test_every_filter_of_the_filter_set_has_a_sql_condition():
     assert set(FILTER_CONDITIONS) == set(RecommendationFilterSet.base_filters)
+    missing = sorted(name for name, condition in FILTER_CONDITIONS.items() if not callable(condition))
+    assert missing == [], f"declare sql= beside these filters in listing/filters.py: {missing}"
+
+
+def test_list_serializer_export_and_statement_read_the_one_column_declaration():
+    from recommendations.analytics.exports import EXPORT_COLUMNS
+    from recommendations.api.serializers import RecommendationSerializer
+    from recommendations.listing import columns
+    from recommendations.listing.query import COLUMNS as SELECTED
+
+    assert list(RecommendationSerializer().fields) == list(columns.LIST_FIELDS)
+    assert tuple(EXPORT_COLUMNS) == columns.EXPORT_FIELDS
+    stored = [column.name for column in columns.LIST_COLUMNS if column.sql]
+    assert [name for name, _sql in SELECTED][: len(stored)] == stored
+    for column in columns.COLUMNS:
+        # Every column says where its value comes from (responsible bodies: a query per page).
+        assert column.sql or column.orm or column.derive or column.name == "responsible_bodies", column.name
 
 
 @pytest.fixture

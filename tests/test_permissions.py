@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from recommendations import services
 from recommendations.choices import EvidenceKind, Status
+from recommendations.evidence import services as evidence_services
+from recommendations.progress import services as progress_services
 
 from .conftest import ROLES
 from .factories import RecommendationFactory
@@ -168,10 +169,10 @@ def sensitive_world(db, users):
 
     UserFactory(username=LOGIN_BODY["username"], role="analyst")
     recommendation = RecommendationFactory()
-    update = services.progress_record(
+    update = progress_services.progress_record(
         recommendation_id=recommendation.pk, status=Status.NOT_STARTED, note=SECRET_NOTE, user=users["ngo_staff"]
     )
-    services.evidence_add(
+    evidence_services.evidence_add(
         recommendation_id=recommendation.pk,
         kind=EvidenceKind.EXCERPT,
         title=SECRET_TITLE,
@@ -179,7 +180,7 @@ def sensitive_world(db, users):
         progress_update_id=update.pk,
         user=users["ngo_staff"],
     )
-    file_evidence = services.evidence_add(
+    file_evidence = evidence_services.evidence_add(
         recommendation_id=recommendation.pk,
         kind=EvidenceKind.FILE,
         title=SECRET_TITLE,

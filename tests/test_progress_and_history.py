@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from recommendations import services
+from recommendations.history import services as history_services
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory
@@ -139,7 +139,7 @@ def test_status_change_is_atomic_when_the_history_write_fails(client_for, recomm
     def failing_history_write(**kwargs):
         raise IntegrityError("history table refused the row")
 
-    monkeypatch.setattr(services, "change_record_create", failing_history_write)
+    monkeypatch.setattr(history_services, "change_record_create", failing_history_write)
     response = client_for("ngo_staff").post(
         progress_url(recommendation), {"status": "implemented", "note": "Tamamlandı"}, format="json"
     )
@@ -150,7 +150,7 @@ def test_status_change_is_atomic_when_the_history_write_fails(client_for, recomm
 def test_ngo_status_patch_is_atomic_when_the_history_write_fails(client_for, recommendation, monkeypatch):
     before = stored_state(recommendation)
     monkeypatch.setattr(
-        services, "change_record_create", lambda **kwargs: (_ for _ in ()).throw(IntegrityError("refused"))
+        history_services, "change_record_create", lambda **kwargs: (_ for _ in ()).throw(IntegrityError("refused"))
     )
     response = client_for("ngo_staff").patch(detail_url(recommendation), {"status": "implemented"}, format="json")
     assert response.status_code == 409

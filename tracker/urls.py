@@ -13,7 +13,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("recommendations.urls")),
+    path("", include("recommendations.pages.urls")),
 ]
 
 handler400 = "recommendations.api.error_views.bad_request"

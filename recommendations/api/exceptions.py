@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..services import StaleVersion
+from recommendations.progress.services import StaleVersion
 
 logger = logging.getLogger(__name__)
 

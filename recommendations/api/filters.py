@@ -1,6 +1,6 @@
 from django_filters.rest_framework import DjangoFilterBackend
 
-from ..filtersets import validate_query_parameters
+from recommendations.listing.filters import validate_query_parameters
 
 # Parameters every list understands besides its filters.
 GENERAL_PARAMETERS = frozenset({"cursor", "page_size", "ordering", "format"})

@@ -160,7 +160,7 @@ class KeysetPagination(BasePagination):
         return self._keep_page(rows, backwards)
 
     def _key_of(self, row) -> list[Any]:
-        if isinstance(row, dict):  # a row of the list's SQL (list_query.py)
+        if isinstance(row, dict):  # a row of the list's SQL (listing/query.py)
             return [row[key.field] for key in self.keys]
         return [getattr(row, "pk" if key.field == "id" else key.field) for key in self.keys]
 

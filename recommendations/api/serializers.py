@@ -1,25 +1,22 @@
 """Shapes of the API's JSON. Serializers validate and present; services do the writing."""
 
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..choices import AREAS, EvidenceKind, Status
-from ..models import YEAR_VALIDATORS, ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
-from ..repeats import repeat_family
-from ..selectors import status_order
-
-AREA_BY_CODE = {area.code: area for area in AREAS}
-
-
-def area_name(code: str | None, language: str | None = None) -> str | None:
-    """An area's name in the given (or the active) language; Azerbaijani unless English."""
-    if code is None:
-        return None
-    area = AREA_BY_CODE[code]
-    return area.name_en if (language or get_language() or "az").startswith("en") else area.name_az
+from recommendations.analytics.stats import status_label_list
+from recommendations.catalog.repeats import repeat_lineage
+from recommendations.choices import EvidenceKind, Status, area_name
+from recommendations.listing.columns import LIST_FIELDS
+from recommendations.models import (
+    YEAR_VALIDATORS,
+    ChangeRecord,
+    Evidence,
+    ProgressUpdate,
+    Recommendation,
+    ResponsibleBody,
+    Source,
+)
 
 
 class ResponsibleBodySerializer(serializers.ModelSerializer):
@@ -37,23 +34,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Recommendation
-        fields = [
-            "id",
-            "source",
-            "country",
-            "area",
-            "area_name",
-            "action",
-            "year_start",
-            "year_end",
-            "priority",
-            "position",
-            "status",
-            "status_label",
-            "status_changed_at",
-            "repeats",
-            "responsible_bodies",
-        ]
+        # The list's columns, declared once in listing/columns.py.
+        fields = list(LIST_FIELDS)
         read_only_fields = fields
 
     @extend_schema_field({"type": "string", "nullable": True})
@@ -74,7 +56,11 @@ class RecommendationDetailSerializer(RecommendationSerializer):
     @extend_schema_field(
         {
             "type": "array",
-            "description": "The same recommendation in other reports of the series (following `repeats` both ways).",
+            "description": (
+                "The same recommendation in other reports of the series: what it repeats back to the oldest "
+                "and what repeats it up to the newest (another recommendation repeating the same earlier one "
+                "is a branch, not listed)."
+            ),
             "items": {
                 "type": "object",
                 "properties": {
@@ -89,7 +75,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         # Detail only: a few queries along the chain, which a list page must not multiply.
         return [
             {"id": other.pk, "source": other.source.slug, "report_year": other.source.report_year}
-            for other in repeat_family(recommendation)
+            for other in repeat_lineage(recommendation)
         ]
 
 
@@ -355,93 +341,4 @@ class StatsSerializer(serializers.Serializer):
     @extend_schema_field(StatusLabelSerializer(many=True))
     def get_statuses(self, stats) -> list[dict[str, str]]:
         """The statuses in order from least to most done, labelled in the request's language."""
-        return status_labels()
-
-
-def status_labels() -> list[dict[str, str]]:
-    """The statuses from least to most done, labelled in the active language."""
-    return [{"code": code, "label": label} for code, label in status_order()]
-
-
-def stats_data(stats: dict) -> dict:
-    """What `StatsSerializer(stats).data` says, shaped directly: the serializer copied every
-    source's counts field by field, most of the request's time with hundreds of sources (a
-    test keeps the two equal)."""
-    not_classified = _("Not classified")
-    data = {
-        "total": stats["total"],
-        "statuses": status_labels(),
-        "by_status": stats["by_status"],
-    }
-    if "by_area" in stats:
-        data["by_area"] = [
-            {
-                "area": row["area"],
-                "area_name": area_name(row["area"]) if row["area"] else not_classified,
-                "total": row["total"],
-                "by_status": row["by_status"],
-            }
-            for row in stats["by_area"]
-        ]
-    data.update({key: stats[key] for key in ("by_year", "by_source") if key in stats})
-    return data
-
-
-# The list endpoint is the hot path (analysts page through it all day): rows come from
-# list_query.py and are shaped here directly, which returns exactly what
-# `RecommendationSerializer(many=True)` would (a test keeps the two equal) in a fraction of
-# the time. Fields added to the list must be added to both.
-RecommendationBodies = Recommendation.responsible_bodies.through
-
-
-def _datetime_formatter():
-    """DRF's DateTimeField.to_representation (ISO 8601 in the current time zone, "Z" for UTC)
-    with the time zone looked up once per page rather than once per value."""
-    zone = timezone.get_current_timezone()
-
-    def format_datetime(value):
-        text = value.astimezone(zone).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-    return format_datetime
-
-
-def recommendation_list_data(rows: list[dict]) -> list[dict]:
-    """List items for rows of `list_query.recommendation_page_rows()`; one query for the
-    responsible bodies of the whole page, if any row has some."""
-    bodies: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    with_bodies = [row["id"] for row in rows if row["has_responsible_bodies"]]
-    if with_bodies:
-        links = (
-            RecommendationBodies.objects.filter(recommendation_id__in=with_bodies)
-            .order_by("responsiblebody__name", "responsiblebody_id")
-            .values_list(
-                "recommendation_id", "responsiblebody_id", "responsiblebody__name", "responsiblebody__abbreviation"
-            )
-        )
-        for recommendation_id, body_id, name, abbreviation in links:
-            bodies[recommendation_id].append({"id": body_id, "name": name, "abbreviation": abbreviation})
-    english = (get_language() or "az").startswith("en")
-    area_names = {area.code: area.name_en if english else area.name_az for area in AREAS}
-    status_labels = {value: str(label) for value, label in Status.choices}
-    format_datetime = _datetime_formatter()
-    return [
-        {
-            "id": row["id"],
-            "source": row["source__slug"],
-            "country": row["country"],
-            "area": row["area"],
-            "area_name": area_names.get(row["area"]),
-            "action": row["action"],
-            "year_start": row["year_start"],
-            "year_end": row["year_end"],
-            "priority": row["priority"],
-            "position": row["position"],
-            "status": row["status"],
-            "status_label": status_labels[row["status"]],
-            "status_changed_at": format_datetime(row["status_changed_at"]),
-            "repeats": row["repeats_id"],
-            "responsible_bodies": bodies[row["id"]],
-        }
-        for row in rows
-    ]
+        return status_label_list()

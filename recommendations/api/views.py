@@ -18,11 +18,17 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exports, list_query, selectors, services
-from ..choices import AREAS, Role
-from ..filtersets import RecommendationFilterSet
-from ..models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, Source
-from ..roles import has_role
+from recommendations.analytics import exports, stats
+from recommendations.catalog.services import recommendation_update
+from recommendations.choices import AREAS, Role, area_name
+from recommendations.evidence.services import evidence_add
+from recommendations.history.selectors import recommendation_history
+from recommendations.listing import query, selectors
+from recommendations.listing.filters import RecommendationFilterSet
+from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.progress.services import progress_record
+from recommendations.roles import has_role
+
 from .filters import GENERAL_PARAMETERS, StrictFilterBackend
 from .parsers import StrictJSONParser
 from .serializers import (
@@ -38,9 +44,6 @@ from .serializers import (
     SourceSerializer,
     StatsSerializer,
     TokenSerializer,
-    area_name,
-    recommendation_list_data,
-    stats_data,
 )
 from .throttling import LoginRateThrottle, LoginUsernameRateThrottle
 
@@ -115,9 +118,9 @@ class RecommendationViewSet(
         filters = selectors.recommendation_filter_values(
             params=request.query_params, extra_parameters=GENERAL_PARAMETERS
         )
-        fetch = partial(list_query.recommendation_page_rows, filters=filters)
+        fetch = partial(query.recommendation_page_rows, filters=filters)
         page = self.paginator.paginate_rows(fetch, Recommendation, request, self)
-        return self.get_paginated_response(recommendation_list_data(page))
+        return self.get_paginated_response(query.recommendation_page_items(page))
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -130,7 +133,7 @@ class RecommendationViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         note = data.pop("note", "")
-        updated = services.recommendation_update(
+        updated = recommendation_update(
             recommendation_id=recommendation.pk,
             data=data,
             note=note,
@@ -158,7 +161,7 @@ class ProgressUpdateViewSet(
         recommendation = self.get_recommendation()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        update = services.progress_record(
+        update = progress_record(
             recommendation_id=recommendation.pk,
             status=serializer.validated_data["status_after"],
             note=serializer.validated_data.get("note", ""),
@@ -193,7 +196,7 @@ class EvidenceViewSet(
         serializer = EvidenceCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = serializer.validated_data
-        evidence = services.evidence_add(
+        evidence = evidence_add(
             recommendation_id=recommendation.pk,
             kind=fields["kind"],
             title=fields["title"],
@@ -209,12 +212,13 @@ class EvidenceViewSet(
 
 @extend_schema_view(list=extend_schema(parameters=[RECOMMENDATION_PK]))
 class HistoryViewSet(RecommendationScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    queryset = ChangeRecord.objects.filter(
-        object_type__app_label="recommendations", object_type__model="recommendation"
-    )
-    recommendation_lookup = "object_id"
     serializer_class = ChangeRecordSerializer
     read_role = Role.ANALYST
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
+            return recommendation_history(None)
+        return recommendation_history(self.get_recommendation())
 
 
 class EvidenceFileView(generics.GenericAPIView):
@@ -378,7 +382,7 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
                     "Which of by_area, by_year, by_source to compute: `area`, `year`, `source`, "
                     "comma-separated or repeated. Default: all three."
                 ),
-                enum=list(selectors.STATS_BREAKDOWNS),
+                enum=list(stats.STATS_BREAKDOWNS),
             )
         ],
         responses={
@@ -387,9 +391,9 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
         },
     )
     def get(self, request):
-        breakdowns = selectors.stats_breakdowns(request.query_params.getlist("breakdown"))
-        stats = selectors.recommendation_stats(self.filtered_recommendations(), breakdowns=breakdowns)
-        return Response(stats_data(stats))
+        breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
+        counts = stats.recommendation_stats(self.filtered_recommendations(), breakdowns=breakdowns)
+        return Response(stats.stats_data(counts))
 
 
 ORDERING_PARAMETER = OpenApiParameter(

@@ -9,9 +9,10 @@ the importer lands, by replacing `build_reports` with a seed load.
 import datetime
 from dataclasses import dataclass, field
 
-from recommendations import services
 from recommendations.choices import EvidenceKind, SourceKind, Status
+from recommendations.evidence import services as evidence_services
 from recommendations.models import Recommendation, Source
+from recommendations.progress import services as progress_services
 from tests.factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory, UserFactory
 
 SECRET_NOTE = "Qurban Ş. (17 yaş) sığınacaqda müsahibə verdi; ünvanı gizlidir."
@@ -161,14 +162,14 @@ def build_reports() -> Reports:
     statuses["victim_identification_2021"] = Status.NOT_STARTED
     for key, status in statuses.items():
         if status != Status.NOT_ASSESSED:
-            services.progress_record(
+            progress_services.progress_record(
                 recommendation_id=reports[key].pk,
                 status=status,
                 note=SECRET_NOTE if key == "victim_identification" else f"Monitorinq: {key}",
                 occurred_on=datetime.date(2023, 3, 15),
                 user=staff,
             )
-    services.evidence_add(
+    evidence_services.evidence_add(
         recommendation_id=reports["victim_identification"].pk,
         kind=EvidenceKind.EXCERPT,
         title=SECRET_EVIDENCE_TITLE,

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from recommendations.exports import EXPORT_COLUMNS
+from recommendations.analytics.exports import EXPORT_COLUMNS
 
 from .reports import SECRET_EVIDENCE_TITLE, SECRET_NOTE
 

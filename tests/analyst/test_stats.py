@@ -137,14 +137,13 @@ def test_stats_response_is_what_the_documented_serializer_says(reports, api_clie
     from django.http import QueryDict
     from django.utils import translation
 
-    from recommendations import selectors
+    from recommendations.analytics import stats
     from recommendations.api.serializers import StatsSerializer
+    from recommendations.listing import selectors
 
     response = api_client.get("/api/v1/stats/", HTTP_ACCEPT_LANGUAGE=language)
     with translation.override(language):
-        expected = StatsSerializer(
-            selectors.recommendation_stats(selectors.recommendation_list(params=QueryDict()))
-        ).data
+        expected = StatsSerializer(stats.recommendation_stats(selectors.recommendation_list(params=QueryDict()))).data
     assert response.json() == expected
 
 

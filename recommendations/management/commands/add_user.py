@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.choices import Role
-from recommendations.services import user_create
+from recommendations.users.services import user_create
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from recommendations.choices import Role
-from recommendations.services import user_create
+from recommendations.users.services import user_create
 
 
 class Command(BaseCommand):

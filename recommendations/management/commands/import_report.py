@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.choices import SourceKind
-from recommendations.services import report_import
+from recommendations.importing.formats import FORMATS
+from recommendations.importing.services import report_import
 
 # Below this many lines a document imports in a blink and progress would only be noise.
 PROGRESS_FROM_LINES = 5_000
@@ -31,7 +31,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="UTF-8 text of the report, as extracted from the PDF.")
-        parser.add_argument("--kind", required=True, choices=[SourceKind.DOL, SourceKind.TIP])
+        parser.add_argument("--kind", required=True, choices=list(FORMATS))
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. AZ.")
         parser.add_argument("--year", required=True, type=int, help="The report's year.")
         parser.add_argument("--language", default="az", choices=["az", "en"])

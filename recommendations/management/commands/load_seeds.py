@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from recommendations.services import report_import
+from recommendations.importing.services import report_import
 
 DOCUMENT_KEYS = {"file", "slug", "kind", "publisher", "title", "report_year", "country", "language", "url", "areas"}
 REQUIRED_KEYS = {"file", "kind", "report_year", "country"}

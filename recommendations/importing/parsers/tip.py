@@ -18,8 +18,9 @@ and punctuation; only whitespace is joined.
 import bisect
 import re
 
-from ..choices import AREAS, SourceKind
-from ..search import fold_letters
+from recommendations.choices import AREAS, SourceKind
+from recommendations.search import fold_letters
+
 from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
 
 # Where the recommendations start (matched on folded text).

@@ -13,34 +13,20 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Any
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from .api.serializers import area_name
-from .choices import AREAS, Status
-from .selectors import recommendation_export_rows, responsible_body_names
+from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
+from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
+from recommendations.listing.selectors import responsible_body_names
+from recommendations.models import Evidence, ProgressUpdate
 
-EXPORT_COLUMNS = (
-    "id",
-    "source",
-    "country",
-    "area",
-    "area_name",
-    "action",
-    "year_start",
-    "year_end",
-    "priority",
-    "status",
-    "status_label",
-    "status_changed_at",
-    "responsible_bodies",
-    "evidence_count",
-    "last_progress_on",
-)
+# The export's columns, in order: declared once in `listing/columns.py`.
+EXPORT_COLUMNS = EXPORT_FIELDS
 CHUNK_SIZE = 2000
 BODY_SEPARATOR = "; "
 CSV_BOM = "\ufeff"
@@ -49,35 +35,45 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
+def recommendation_export_values(queryset: QuerySet) -> QuerySet:
+    """Plain value tuples (the export's stored columns) for an export to iterate: no model
+    instances, and per-row counts as subqueries, so no join multiplies the rows."""
+    evidence_count = (
+        Evidence.objects.filter(recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    last_progress = (
+        ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(last=Max("occurred_on"))
+        .values("last")
+    )
+    return queryset.annotate(
+        evidence_count=Coalesce(Subquery(evidence_count), Value(0)),
+        last_progress_on=Subquery(last_progress),
+    ).values_list(*EXPORT_ORM)
+
+
+STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS_DECLARED if column.orm)
+
+
 def _rows(queryset: QuerySet) -> Iterator[list[Any]]:
     """Rows in the order of EXPORT_COLUMNS as Python values, labels in the active language.
 
     The rows come chunk by chunk; each chunk costs one more query for its responsible bodies.
     """
-    status_labels = {value: str(label) for value, label in Status.choices}
-    area_names = {area.code: area_name(area.code) for area in AREAS}
-    zone = timezone.get_current_timezone()  # once, not per row
-    rows = recommendation_export_rows(queryset).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        bodies = responsible_body_names(row[0] for row in chunk)
-        for pk, source, country, area, action, start, end, priority, status, changed, evidence, progress in chunk:
-            yield [
-                pk,
-                source,
-                country,
-                area or "",
-                area_names.get(area, ""),
-                action,
-                start,
-                end,
-                priority,
-                status,
-                status_labels[status],
-                changed.astimezone(zone),
-                BODY_SEPARATOR.join(bodies.get(pk, ())),
-                evidence,
-                progress,
-            ]
+    presentation = Presentation.active()  # once, not per row
+    values = recommendation_export_values(queryset).iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(values, CHUNK_SIZE)):
+        rows = [dict(zip(STORED_NAMES, row, strict=True)) for row in chunk]
+        bodies = responsible_body_names(row["id"] for row in rows)
+        for row in rows:
+            row["responsible_bodies"] = BODY_SEPARATOR.join(bodies.get(row["id"], ()))
+        yield from export_rows(rows, presentation)
 
 
 PRIORITY_COLUMN = EXPORT_COLUMNS.index("priority")

@@ -23,8 +23,9 @@ One pass, constant work per line.
 import re
 from dataclasses import dataclass
 
-from ..choices import SourceKind
-from ..search import fold_letters
+from recommendations.choices import SourceKind
+from recommendations.search import fold_letters
+
 from .base import (
     PROGRESS_EVERY_LINES,
     DocumentRejected,

@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from ..choices import AREAS
-from ..search import fold_letters
+from recommendations.choices import AREAS
+from recommendations.search import fold_letters
 
 # Called as progress(lines_done, lines_total) every few thousand lines of a long document.
 ProgressCallback = Callable[[int, int], None]

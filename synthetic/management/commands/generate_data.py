@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.synthetic import generate
+from synthetic.generator import generate
 
 
 class Command(BaseCommand):

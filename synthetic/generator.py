@@ -20,9 +20,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .choices import AREAS, SourceKind, Status
-from .models import ChangeRecord, ProgressUpdate, Recommendation, Source
-from .search import fold
+from recommendations.choices import AREAS, SourceKind, Status
+from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
+from recommendations.search import fold
 
 GENERATOR_USERNAME = "generator"
 SLUG_PREFIX = "gen-"

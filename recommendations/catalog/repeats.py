@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.db.models import Q
-
-from .models import Recommendation
-from .search import fold
+from recommendations.models import Recommendation
+from recommendations.search import fold
 
 # 0.8: changing 3 words of a 30-word action leaves a ratio of 0.9, so yearly drift passes;
 # distinct recommendations of one area in the seeds share phrases such as "təmin edin" but
@@ -88,21 +86,51 @@ def best_repeat(action: str, candidates: Iterable[RepeatCandidate]) -> RepeatMat
     return best
 
 
-def repeat_family(recommendation: Recommendation) -> list[Recommendation]:
-    """Every recommendation connected to this one through `repeats`, either way, itself
-    excluded, oldest report first. One query per step along the chain (about one per report
-    year), not one per recommendation."""
+def _oldest_first(items) -> list[Recommendation]:
+    return sorted(items, key=lambda item: (item.source.report_year, item.year_start, item.pk))
+
+
+def _ancestors(first_id: int | None, seen: set[int], limit: int) -> list[Recommendation]:
+    """`first_id` and what it repeats, back to the oldest: one query per step."""
+    found = []
+    while first_id and first_id not in seen and len(found) < limit:
+        item = Recommendation.objects.select_related("source").get(pk=first_id)
+        found.append(item)
+        seen.add(item.pk)
+        first_id = item.repeats_id
+    return found
+
+
+def repeat_lineage(recommendation: Recommendation, *, limit: int = 50) -> list[Recommendation]:
+    """The same recommendation in other report years: what it repeats, followed back to the
+    oldest, and everything that repeats it, followed forward to the newest; itself excluded,
+    oldest report first.
+
+    A branch is not the same recommendation: when two recommendations of one report both
+    repeat an earlier one (the earlier one was split in two), each has its own lineage
+    through the common ancestor, and neither lists the other. So with B and D (2014) both
+    repeating A (2013) and C (2015) repeating B, B's lineage is [A, C], D's is [A], and A's
+    is [B, D, C].
+
+    One query per step along the chain (about one per report year); `limit` bounds a
+    corrupt cycle. The API's `also_suggested_in`, the recommendation page and the import
+    preview (`repeat_ancestry`) all use this walk.
+    """
     seen = {recommendation.pk}
-    frontier = {recommendation.pk}
-    while frontier:
-        rows = Recommendation.objects.filter(Q(pk__in=frontier) | Q(repeats_id__in=frontier)).values_list(
-            "pk", "repeats_id"
+    lineage = _ancestors(recommendation.repeats_id, seen, limit)
+    frontier = [recommendation.pk]
+    while frontier and len(lineage) < limit:
+        later = list(
+            Recommendation.objects.select_related("source").filter(repeats_id__in=frontier).exclude(pk__in=seen)
         )
-        reached = {pk for row in rows for pk in row if pk is not None}
-        frontier = reached - seen
-        seen |= reached
-    seen.discard(recommendation.pk)
-    if not seen:
-        return []
-    family = Recommendation.objects.select_related("source").in_bulk(seen)
-    return sorted(family.values(), key=lambda item: (item.source.report_year, item.pk))
+        lineage.extend(later)
+        seen.update(item.pk for item in later)
+        frontier = [item.pk for item in later]
+    return _oldest_first(lineage)
+
+
+def repeat_ancestry(recommendation_id: int, *, limit: int = 50) -> list[Recommendation]:
+    """The lineage a new recommendation that repeats `recommendation_id` joins: that one and
+    what it repeats, back to the oldest (a new recommendation has nothing repeating it yet,
+    and the other recommendations repeating `recommendation_id` are branches)."""
+    return _oldest_first(_ancestors(recommendation_id, set(), limit))

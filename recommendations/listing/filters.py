@@ -2,29 +2,92 @@
 
 Every parameter is validated: an unknown value is a 400 that names the parameter, never a
 silently unfiltered list. Several values come as repeated parameters or comma-separated.
+
+Each filter is declared once, here: its form field (validation), its queryset filtering
+(stats, exports, pages) and, beside it, the SQL condition the list statement uses
+(`query.py`). tests/test_list_query.py fails when a filter has no SQL condition and checks
+that each condition returns exactly the rows the queryset filtering returns.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from typing import Any
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from .choices import AREAS, Status
-from .models import Recommendation, ResponsibleBody, Source
-from .search import search_terms
+from recommendations.choices import AREAS, Status
+from recommendations.models import Recommendation, ResponsibleBody, Source
+from recommendations.search import search_terms
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 # Ids are 64-bit: a larger number can match nothing, and must not reach the database.
 ID_MAX = 2**63 - 1
 NO_AREA = "none"
+
+
+# SQL conditions. The list statement (`query.py`) applies each filter as one of these rather
+# than through django-filter and the ORM, which cost several times the query itself. Each is
+# called with the filter's cleaned, non-empty value and the database connection, and returns
+# (SQL over `r` the recommendation and `s` its source, parameters).
+Condition = tuple[str, list[Any]]
+SQLCondition = Callable[[Any, BaseDatabaseWrapper], Condition]
+RESPONSIBLE_BODY_LINK = Recommendation.responsible_bodies.through._meta.db_table
+
+
+def _placeholders(values: Sequence) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _area_sql(values: list[str], connection: BaseDatabaseWrapper) -> Condition:
+    codes = [value for value in values if value != NO_AREA]
+    parts = [f"r.area IN ({_placeholders(codes)})"] if codes else []
+    if NO_AREA in values:
+        parts.append("r.area IS NULL")
+    return f"({' OR '.join(parts)})", codes
+
+
+def _in_sql(column: str) -> SQLCondition:
+    return lambda values, connection: (f"{column} IN ({_placeholders(values)})", list(values))
+
+
+def _equals_sql(column: str) -> SQLCondition:
+    return lambda value, connection: (f"{column} = %s", [value])
+
+
+def _text_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
+    # The backend's own `contains` operator and escaping, as the ORM's `__contains` uses.
+    terms = search_terms(value)
+    if not terms:
+        return "", []
+    operator = connection.operators["contains"]
+    condition = " AND ".join(f"r.action_search {operator}" for _term in terms)
+    return condition, [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms]
+
+
+def _responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:
+    ids = [body.pk for body in bodies]
+    return (
+        f"r.id IN (SELECT recommendation_id FROM {RESPONSIBLE_BODY_LINK} WHERE responsiblebody_id IN "
+        f"({_placeholders(ids)}))",
+        ids,
+    )
+
+
+class SQLConditionMixin:
+    """A filter that also carries its SQL condition (`sql=`) for the list statement."""
+
+    def __init__(self, *args, sql: SQLCondition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sql = sql
 
 
 class MultipleValueField(forms.MultipleChoiceField):
@@ -65,7 +128,7 @@ class MultipleValueField(forms.MultipleChoiceField):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(django_filters.Filter):
+class IntegerFilter(SQLConditionMixin, django_filters.Filter):
     field_class = forms.IntegerField
 
 
@@ -85,7 +148,7 @@ class ModelMultipleValueField(django_filters.fields.ModelMultipleChoiceField):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ModelMultipleValueFilter(django_filters.ModelMultipleChoiceFilter):
+class ModelMultipleValueFilter(SQLConditionMixin, django_filters.ModelMultipleChoiceFilter):
     field_class = ModelMultipleValueField
 
 
@@ -98,7 +161,7 @@ class RecommendationFilterForm(forms.Form):
         return cleaned
 
 
-class MultipleValueFilter(django_filters.MultipleChoiceFilter):
+class MultipleValueFilter(SQLConditionMixin, django_filters.MultipleChoiceFilter):
     field_class = MultipleValueField
 
     def __init__(self, *args, **kwargs):
@@ -125,8 +188,12 @@ class StrictBooleanField(forms.Field):
 
 
 @extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.Filter):
+class StrictBooleanFilter(SQLConditionMixin, django_filters.Filter):
     field_class = StrictBooleanField
+
+
+class TextFilter(SQLConditionMixin, django_filters.CharFilter):
+    pass
 
 
 def _documented(filter_instance, schema: dict):
@@ -156,17 +223,27 @@ def _existing_country_codes(codes: list[str]) -> frozenset[str]:
 
 
 class RecommendationFilterSet(django_filters.FilterSet):
+    # Each filter: its validation and queryset filtering, then `sql=`, the same condition as
+    # SQL for the list statement, called with the cleaned value (see "SQL conditions" above).
     area = _documented(
         MultipleValueFilter(
             choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, _("Not classified"))],
             method="filter_area",
             label=_("Area"),
+            sql=_area_sql,
         ),
         _vocabulary([*(area.code for area in AREAS), NO_AREA]),
     )
-    status = _documented(MultipleValueFilter(choices=Status.choices, label=_("Status")), _vocabulary(Status.values))
+    status = _documented(
+        MultipleValueFilter(choices=Status.choices, label=_("Status"), sql=_in_sql("r.status")),
+        _vocabulary(Status.values),
+    )
     source = MultipleValueFilter(
-        field_name="source__slug", choices=_source_choices, known_values=_existing_source_slugs, label=_("Source")
+        field_name="source__slug",
+        choices=_source_choices,
+        known_values=_existing_source_slugs,
+        label=_("Source"),
+        sql=_in_sql("s.slug"),
     )
     country = _documented(
         MultipleValueFilter(
@@ -175,33 +252,56 @@ class RecommendationFilterSet(django_filters.FilterSet):
             normalize=str.upper,  # a country code in lower case is still that country
             method="filter_country",
             label=_("Country"),
+            sql=_in_sql("r.country"),
         ),
         {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
     )
-    priority = StrictBooleanFilter(label=_("Prioritized"))
+    priority = StrictBooleanFilter(label=_("Prioritized"), sql=_equals_sql("r.priority"))
     year = _documented(
-        IntegerFilter(method="filter_year", label=_("Suggested in year"), min_value=YEAR_MIN, max_value=YEAR_MAX),
+        IntegerFilter(
+            method="filter_year",
+            label=_("Suggested in year"),
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+            sql=lambda year, connection: ("r.year_start <= %s AND r.year_end >= %s", [year, year]),
+        ),
         YEAR_SCHEMA,
     )
     year_from = _documented(
         IntegerFilter(
-            field_name="year_end", lookup_expr="gte", label=_("From year"), min_value=YEAR_MIN, max_value=YEAR_MAX
+            field_name="year_end",
+            lookup_expr="gte",
+            label=_("From year"),
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+            sql=lambda year, connection: ("r.year_end >= %s", [year]),
         ),
         YEAR_SCHEMA,
     )
     year_to = _documented(
         IntegerFilter(
-            field_name="year_start", lookup_expr="lte", label=_("To year"), min_value=YEAR_MIN, max_value=YEAR_MAX
+            field_name="year_start",
+            lookup_expr="lte",
+            label=_("To year"),
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+            sql=lambda year, connection: ("r.year_start <= %s", [year]),
         ),
         YEAR_SCHEMA,
     )
     q = _documented(
-        django_filters.CharFilter(method="filter_text", label=_("Text in the action"), max_length=200),
+        TextFilter(method="filter_text", label=_("Text in the action"), max_length=200, sql=_text_sql),
         # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused.
         {"type": "string", "maxLength": 200, "pattern": r"^[^\x00\uFFFD]*$"},
     )
     repeats = _documented(
-        IntegerFilter(field_name="repeats", label=_("Repeats recommendation"), min_value=1, max_value=ID_MAX),
+        IntegerFilter(
+            field_name="repeats",
+            label=_("Repeats recommendation"),
+            min_value=1,
+            max_value=ID_MAX,
+            sql=_equals_sql("r.repeats_id"),
+        ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
     responsible_body = _documented(
@@ -209,6 +309,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             queryset=ResponsibleBody.objects.all(),
             method="filter_responsible_body",
             label=_("Addressed to (responsible body id)"),
+            sql=_responsible_bodies_sql,
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )

@@ -1,6 +1,6 @@
 """What importing a report would do: read-only planning shared by the dry-run and the import.
 
-`services.report_import` parses the document, asks `plan_import` what to create, update and
+`importing.services.report_import` parses the document, asks `plan_import` what to create, update and
 link, and either returns the plan (dry-run) or carries it out in one transaction. Because
 both paths share this plan, a dry-run shows exactly what the import then does.
 """
@@ -11,20 +11,15 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from .choices import SourceKind
-from .importers import ParsedRecommendation, Problem
-from .models import Recommendation, Source
-from .repeats import RepeatMatch, best_repeat, repeat_candidates
+from recommendations.catalog.repeats import RepeatMatch, best_repeat, repeat_ancestry, repeat_candidates
+from recommendations.models import Recommendation, Source
+
+from .parsers import ParsedRecommendation, Problem
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Fields of a recommendation that come from the document; status, responsible bodies and
 # anything staff record are never touched by an import.
 IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority")
-DEFAULT_PUBLISHERS = {SourceKind.DOL: "U.S. Department of Labor", SourceKind.TIP: "U.S. Department of State"}
-DEFAULT_TITLES = {
-    SourceKind.DOL: "{year} Findings on the Worst Forms of Child Labor: {country}",
-    SourceKind.TIP: "{year} Trafficking in Persons Report: {country}",
-}
 
 
 def default_slug(*, kind: str, report_year: int, country: str) -> str:
@@ -39,6 +34,9 @@ class ImportItem:
     # field → (stored, from the document), for updates
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     repeats: RepeatMatch | None = None
+    # The same recommendation in earlier report years, as (report year, recommendation id),
+    # oldest first: the lineage this one joins through `repeats` (catalog.repeats).
+    lineage: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +98,7 @@ class ImportReport:
                     f"; {'would link' if self.dry_run else 'linked'} to recommendation {match.recommendation_id}"
                     f" ({match.source_slug}, {match.report_year}), similarity {match.similarity:.2f}"
                 )
+                line += "; same recommendation in " + ", ".join(f"{year} #{pk}" for year, pk in item.lineage)
             lines.append(line)
         lines.append(
             f"would create {self.created}, update {self.updated}, link {self.linked}, unchanged {self.unchanged}"
@@ -173,8 +172,13 @@ def plan_import(
         )
         for item in to_link:
             item.repeats = best_repeat(item.record.action, candidates.get(item.record.area, ()))
-            if item.repeats and item.operation == UNCHANGED:
-                item.operation = UPDATE
+            if item.repeats:
+                item.lineage = [
+                    (earlier.source.report_year, earlier.pk)
+                    for earlier in repeat_ancestry(item.repeats.recommendation_id)
+                ]
+                if item.operation == UNCHANGED:
+                    item.operation = UPDATE
     return report, source
 
 

@@ -6,12 +6,12 @@ here instead of being built by django-filter and the ORM on every request; build
 compiling and converting it cost about four times what PostgreSQL spends answering it
 (BENCHMARKS.md). Stats, exports and the pages keep using `filterset.qs`.
 
-Each filter's SQL condition stands beside its name in `FILTER_CONDITIONS`.
-tests/test_list_query.py fails when a filter of the filter set has no condition here, and
-checks that each condition returns exactly the rows `filterset.qs` returns.
+The selected columns come from `columns.COLUMNS`, each filter's condition from its
+declaration in `filters.py` (`sql=`). tests/test_list_query.py checks that each condition
+returns exactly the rows `filterset.qs` returns.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,92 +20,25 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .filtersets import NO_AREA
-from .models import Recommendation, ResponsibleBody
-from .search import search_terms
+from recommendations.models import Recommendation
+
+from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
+from .filters import RESPONSIBLE_BODY_LINK, Condition, RecommendationFilterSet
 from .selectors import RECOMMENDATION_ORDERING_FIELDS
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
-RESPONSIBLE_BODY_LINK = Recommendation.responsible_bodies.through._meta.db_table
+RecommendationBodies = Recommendation.responsible_bodies.through
 
-# (name in the row, SQL) in SELECT order; the names are what `recommendation_list_data` reads.
+# (name in the row, SQL) in SELECT order: the declared list columns, and whether a second
+# query for the page's responsible bodies is needed at all.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("id", "r.id"),
-    ("source__slug", "s.slug"),
-    ("country", "r.country"),
-    ("area", "r.area"),
-    ("action", "r.action"),
-    ("year_start", "r.year_start"),
-    ("year_end", "r.year_end"),
-    ("priority", "r.priority"),
-    ("position", "r.position"),
-    ("status", "r.status"),
-    ("status_changed_at", "r.status_changed_at"),
-    ("repeats_id", "r.repeats_id"),
-    # Whether a second query for the page's responsible bodies is needed at all.
+    *LIST_SQL,
     ("has_responsible_bodies", f"EXISTS (SELECT 1 FROM {RESPONSIBLE_BODY_LINK} b WHERE b.recommendation_id = r.id)"),
 )
-DATETIME_COLUMNS = ("status_changed_at", "created_at")
 # Columns a page may be ordered by: the one whitelist the view, the exports and KeysetPagination use.
 SORT_COLUMNS = {name: f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS}
-
-Condition = tuple[str, list[Any]]
-
-
-def _placeholders(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _area(values: list[str], connection: BaseDatabaseWrapper) -> Condition:
-    codes = [value for value in values if value != NO_AREA]
-    parts = [f"r.area IN ({_placeholders(codes)})"] if codes else []
-    if NO_AREA in values:
-        parts.append("r.area IS NULL")
-    return f"({' OR '.join(parts)})", codes
-
-
-def _in(column: str) -> Callable[[list, BaseDatabaseWrapper], Condition]:
-    return lambda values, connection: (f"{column} IN ({_placeholders(values)})", list(values))
-
-
-def _equals(column: str) -> Callable[[Any, BaseDatabaseWrapper], Condition]:
-    return lambda value, connection: (f"{column} = %s", [value])
-
-
-def _text(value: str, connection: BaseDatabaseWrapper) -> Condition:
-    # The backend's own `contains` operator and escaping, as the ORM's `__contains` uses.
-    terms = search_terms(value)
-    if not terms:
-        return "", []
-    operator = connection.operators["contains"]
-    condition = " AND ".join(f"r.action_search {operator}" for _term in terms)
-    return condition, [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms]
-
-
-def _responsible_bodies(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:
-    ids = [body.pk for body in bodies]
-    return (
-        f"r.id IN (SELECT recommendation_id FROM {RESPONSIBLE_BODY_LINK} WHERE responsiblebody_id IN "
-        f"({_placeholders(ids)}))",
-        ids,
-    )
-
-
-# One entry per filter of RecommendationFilterSet, called with its cleaned, non-empty value.
-FILTER_CONDITIONS: dict[str, Callable[[Any, BaseDatabaseWrapper], Condition]] = {
-    "area": _area,
-    "status": _in("r.status"),
-    "source": _in("s.slug"),
-    "country": _in("r.country"),
-    "priority": _equals("r.priority"),
-    "year": lambda year, connection: ("r.year_start <= %s AND r.year_end >= %s", [year, year]),
-    "year_from": lambda year, connection: ("r.year_end >= %s", [year]),
-    "year_to": lambda year, connection: ("r.year_start <= %s", [year]),
-    "q": _text,
-    "repeats": _equals("r.repeats_id"),
-    "responsible_body": _responsible_bodies,
-}
+FILTER_CONDITIONS = {name: filter_.sql for name, filter_ in RecommendationFilterSet.base_filters.items()}
 
 
 def _is_set(value: Any) -> bool:
@@ -181,7 +114,7 @@ def recommendation_page_rows(
 def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) -> None:
     """SQLite hands back naive UTC datetimes and 0/1 for EXISTS; make them what the ORM gives."""
     for row in rows:
-        for name in DATETIME_COLUMNS:
+        for name in DATETIME_FIELDS:
             value = row.get(name)
             if isinstance(value, str):
                 value = datetime.fromisoformat(value)
@@ -189,3 +122,23 @@ def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) 
                 row[name] = timezone.make_aware(value, connection.timezone)
         row["has_responsible_bodies"] = bool(row["has_responsible_bodies"])
         row["priority"] = bool(row["priority"])
+
+
+def recommendation_page_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """List items for rows of `recommendation_page_rows()`; one query for the responsible
+    bodies of the whole page, if any row has some."""
+    bodies: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    with_bodies = [row["id"] for row in rows if row["has_responsible_bodies"]]
+    if with_bodies:
+        links = (
+            RecommendationBodies.objects.filter(recommendation_id__in=with_bodies)
+            .order_by("responsiblebody__name", "responsiblebody_id")
+            .values_list(
+                "recommendation_id", "responsiblebody_id", "responsiblebody__name", "responsiblebody__abbreviation"
+            )
+        )
+        for recommendation_id, body_id, name, abbreviation in links:
+            bodies[recommendation_id].append({"id": body_id, "name": name, "abbreviation": abbreviation})
+    for row in rows:
+        row["responsible_bodies"] = bodies[row["id"]]
+    return list_items(rows, Presentation.active())

@@ -1,6 +1,6 @@
 """The admin's report import page: upload a text, preview the dry-run, confirm.
 
-It calls the same `services.report_import` as `manage.py import_report`. Between preview
+It calls the same `importing.services.report_import` as `manage.py import_report`. Between preview
 and confirm the upload waits in private storage under its sha256, so the confirmed import
 is byte for byte the previewed document.
 """
@@ -21,9 +21,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from recommendations.choices import Role
+from recommendations.roles import has_role
+
 from . import services
-from .choices import Role, SourceKind
-from .roles import has_role
+from .formats import format_choices
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 STAGING = "imports/pending/{sha256}.txt"
@@ -32,7 +34,7 @@ STAGING = "imports/pending/{sha256}.txt"
 class ReportMetadataForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"),
-        choices=[(SourceKind.DOL.value, SourceKind.DOL.label), (SourceKind.TIP.value, SourceKind.TIP.label)],
+        choices=format_choices,
     )
     country = forms.ChoiceField(label=_("country"), choices=countries, initial="AZ")
     report_year = forms.IntegerField(label=_("report year"), min_value=1900, max_value=2100)

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from . import selectors
-from .api.serializers import area_name
-from .charts import stacked_bar_chart
-from .choices import AREAS, Role, Status
-from .filtersets import NO_AREA
-from .models import Evidence, ProgressUpdate, Recommendation, Source
-from .roles import has_role
+from recommendations.analytics import stats
+from recommendations.analytics.charts import stacked_bar_chart
+from recommendations.catalog.repeats import repeat_lineage
+from recommendations.choices import AREAS, Role, Status, area_name, status_order
+from recommendations.listing import selectors
+from recommendations.listing.filters import NO_AREA
+from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.roles import has_role
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
@@ -104,25 +105,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
 
     form = DashboardFilterForm(initial=initial)
-    stats = selectors.recommendation_stats(recommendations, breakdowns=("area", "year"))
-    statuses = selectors.status_order()
+    counts = stats.recommendation_stats(recommendations, breakdowns=("area", "year"))
+    statuses = status_order()
     area_chart = stacked_bar_chart(
-        [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in stats["by_area"]], statuses
+        [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in counts["by_area"]], statuses
     )
     year_chart = stacked_bar_chart(
-        [(row["year"], str(row["year"]), row["by_status"]) for row in stats["by_year"]], statuses
+        [(row["year"], str(row["year"]), row["by_status"]) for row in counts["by_year"]], statuses
     )
     page = Paginator(recommendations.select_related("source").order_by("id"), PAGE_SIZE).get_page(
         request.GET.get(PAGE_PARAMETER)
     )
     for recommendation in page:
         recommendation.area_label = _area_label(recommendation.area)
-    total = stats["total"]
-    implemented = stats["by_status"][Status.IMPLEMENTED]
+    total = counts["total"]
+    implemented = counts["by_status"][Status.IMPLEMENTED]
     context = {
         "form": form,
-        "stats": stats,
-        "status_totals": [(code, label, stats["by_status"][code]) for code, label in statuses],
+        "stats": counts,
+        "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
         "implemented_share": (100 * implemented / total) if total else None,
         "area_chart": area_chart,
         "year_chart": year_chart,
@@ -157,6 +158,6 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_notes": can_see_notes,
         "timeline": timeline,
         "evidence": evidence,
-        "other_years": selectors.recommendation_related_years(recommendation),
+        "other_years": repeat_lineage(recommendation),
     }
     return render(request, "recommendations/recommendation_detail.html", context)

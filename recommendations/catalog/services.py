@@ -1,0 +1,169 @@
+"""Creating and editing sources and recommendations. A status in an edit goes through the
+progress log (`progress.services.progress_record`), never around it."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from recommendations.history import services as history
+from recommendations.history.services import Actor
+from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source
+from recommendations.progress.services import progress_record, recommendation_lock
+from recommendations.search import fold
+
+BULK_BATCH_SIZE = 500
+
+
+def _refresh_search_text(recommendation: Recommendation) -> None:
+    recommendation.action_search = fold(recommendation.action)
+
+
+def recommendation_create(
+    *,
+    source: Source,
+    action: str,
+    year_start: int,
+    year_end: int,
+    position: int,
+    area: str | None = None,
+    priority: bool = False,
+    repeats: Recommendation | None = None,
+    responsible_bodies: Iterable[ResponsibleBody] = (),
+    status: str | None = None,
+    note: str = "",
+    user: Actor = None,
+    message: str = "",
+) -> Recommendation:
+    """A new recommendation of `source`; a `status` other than the default is recorded as
+    its first progress update."""
+    with transaction.atomic():
+        recommendation = Recommendation(
+            source=source,
+            country=source.country,
+            area=area,
+            action=action,
+            year_start=year_start,
+            year_end=year_end,
+            position=position,
+            priority=priority,
+            repeats=repeats,
+        )
+        _refresh_search_text(recommendation)
+        recommendation.full_clean()
+        recommendation.save()
+        bodies = list(responsible_bodies)
+        if bodies:
+            recommendation.responsible_bodies.set(bodies)
+        history.change_record_create(
+            obj=recommendation,
+            action=ChangeRecord.Action.CREATE,
+            user=user,
+            before=None,
+            after=recommendation.snapshot(),
+            message=message,
+        )
+        if status is not None and status != recommendation.status:
+            progress_record(recommendation_id=recommendation.pk, status=status, note=note, user=user)
+            recommendation.refresh_from_db()
+        return recommendation
+
+
+def recommendations_create_many(
+    *, source: Source, rows: Sequence[dict[str, Any]], user: Actor = None, message: str = ""
+) -> list[Recommendation]:
+    """Many recommendations of one source at once, for report imports: each field validated
+    and one history row per recommendation as recommendation_create writes, but in a few
+    queries per batch instead of a dozen per row. The rules the database enforces itself
+    (year order, known area, unique position) are left to it, so a violation still rolls
+    the whole import back."""
+    with transaction.atomic():
+        recommendations = []
+        for row in rows:
+            recommendation = Recommendation(source=source, country=source.country, **row)
+            _refresh_search_text(recommendation)
+            # The source (with its country) and the repeated recommendations were just read
+            # from the database; checking them again per row would cost a query or a scan
+            # of every country each.
+            recommendation.full_clean(
+                exclude=["source", "country", "repeats"], validate_unique=False, validate_constraints=False
+            )
+            recommendations.append(recommendation)
+        snapshots = [recommendation.snapshot() for recommendation in recommendations]
+        Recommendation.objects.bulk_create(recommendations, batch_size=BULK_BATCH_SIZE)
+        history.change_records_create_many(
+            (
+                history.change_record_build(
+                    obj=recommendation,
+                    action=ChangeRecord.Action.CREATE,
+                    user=user,
+                    before=None,
+                    after=snapshot,
+                    message=message,
+                )
+                for recommendation, snapshot in zip(recommendations, snapshots, strict=True)
+            ),
+            batch_size=BULK_BATCH_SIZE,
+        )
+        return recommendations
+
+
+def recommendation_update(
+    *,
+    recommendation_id: int,
+    data: dict[str, Any],
+    user: Actor,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Recommendation:
+    """Edit a recommendation's fields. A status in `data` is recorded as a progress update,
+    so a status changed in the admin shows in the timeline like one reported through the API."""
+    history.refuse_unknown_fields(Recommendation, data, allowed={"status"})
+    with transaction.atomic():
+        recommendation = recommendation_lock(recommendation_id, expected_version)
+        fields = {key: value for key, value in data.items() if key != "status"}
+        if fields:
+
+            def before_save(obj: Recommendation) -> None:
+                _refresh_search_text(obj)
+                obj.version += 1
+
+            history.tracked_update(obj=recommendation, data=fields, user=user, message=note, before_save=before_save)
+        if "status" in data and (data["status"] != recommendation.status or note):
+            progress_record(recommendation_id=recommendation.pk, status=data["status"], note=note, user=user)
+        recommendation.refresh_from_db()
+        return recommendation
+
+
+def source_create(*, user: Actor = None, **fields: Any) -> Source:
+    source = Source(**fields)
+    history.tracked_create(obj=source, user=user)
+    return source
+
+
+def source_update(*, source_id: int, data: dict[str, Any], user: Actor) -> Source:
+    history.refuse_unknown_fields(Source, data)
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+
+        def after_save(obj: Source) -> None:
+            if "country" in data:
+                # Recommendations carry the source's country for indexed filtering.
+                obj.recommendations.update(country=obj.country)
+
+        history.tracked_update(obj=source, data=data, user=user, after_save=after_save)
+        return source
+
+
+def source_document_replace(*, source: Source, document_name: str, sha256: str, tier: str, user: Actor) -> None:
+    """A corrected document of a report already imported: the source now points to it."""
+
+    def before_save(obj: Source) -> None:
+        obj.document.name = document_name
+
+    history.tracked_update(
+        obj=source,
+        data={"document_sha256": sha256, "tip_tier": tier or source.tip_tier},
+        user=user,
+        before_save=before_save,
+    )

@@ -1,0 +1,186 @@
+"""Importing a report: check, parse, plan, and — unless a dry run — write it all in one
+transaction through the catalogue's services, so an import leaves the same history rows as
+an edit."""
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from recommendations.catalog.services import (
+    recommendation_update,
+    recommendations_create_many,
+    source_create,
+    source_document_replace,
+)
+from recommendations.history.services import Actor
+from recommendations.models import Recommendation, Source
+
+from .formats import FORMATS
+from .parsers import DocumentRejected, ProgressCallback, decode_document
+from .plan import CREATE, UPDATE, ImportReport, default_slug, plan_import, with_areas
+
+IMPORT_PROGRESS_EVERY = 1000
+
+
+def _validate_source_fields(**values: Any) -> None:
+    """Run the Source model's own field validation on `values`; one error per bad field."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            Source._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def report_import(
+    *,
+    data: bytes,
+    kind: str,
+    country: str,
+    report_year: int,
+    language: str = "az",
+    title: str = "",
+    publisher: str = "",
+    slug: str = "",
+    url: str = "",
+    areas: Sequence[str | None] | None = None,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
+    user: Actor = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Import a report's text: its source and recommendations, linked to earlier repeats.
+
+    All or nothing in one transaction; a dry-run reads only and returns the same plan. The
+    same document imported again changes nothing. Raises DocumentRejected (a
+    ValidationError) for a document that is empty, binary, too large or has nothing to
+    import, and ValidationError for bad metadata.
+    """
+    report_format = FORMATS.get(kind)
+    if report_format is None:
+        raise ValidationError({"kind": _("Reports of kind “%(kind)s” cannot be imported.") % {"kind": kind}})
+    country = country.upper()
+    # Checked before anything else, so that a dry run never promises an import the write
+    # would refuse, and the error names the field.
+    _validate_source_fields(
+        country=country,
+        report_year=report_year,
+        url=url,
+        language=language,
+        **{name: value for name, value in (("slug", slug), ("title", title), ("publisher", publisher)) if value},
+    )
+    text = decode_document(data, max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
+    parsed = report_format.parser(text, year=report_year, progress=progress)
+    records = parsed.records
+    if areas is not None:
+        areas = list(areas)
+        allowed = set(report_format.areas)
+        if len(areas) != len(records):
+            raise ValidationError(
+                {
+                    "areas": _("%(areas)d areas were given for %(records)d recommendations in the document.")
+                    % {"areas": len(areas), "records": len(records)}
+                }
+            )
+        unknown = sorted({str(area) for area in areas if area is not None and area not in allowed})
+        if unknown:
+            raise ValidationError({"areas": _("Not areas of this kind of report: %(codes)s.") % {"codes": unknown}})
+        records = with_areas(records, areas)
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    slug = slug or default_slug(kind=kind, report_year=report_year, country=country)
+    elsewhere = Source.objects.filter(document_sha256=sha256).exclude(slug=slug).first()
+    if elsewhere is not None:
+        raise DocumentRejected(_("This document was already imported as source “%(slug)s”.") % {"slug": elsewhere.slug})
+    report, source = plan_import(
+        records=records,
+        problems=parsed.problems,
+        tier=parsed.tier,
+        sha256=sha256,
+        slug=slug,
+        kind=kind,
+        country=country,
+        report_year=report_year,
+        dry_run=dry_run,
+    )
+    if source is not None and (source.kind, str(source.country), source.report_year) != (kind, country, report_year):
+        raise ValidationError(
+            {
+                "slug": _("Source “%(slug)s” is a %(kind)s report of %(country)s, %(year)d; choose another slug.")
+                % {"slug": slug, "kind": source.kind, "country": source.country, "year": source.report_year}
+            }
+        )
+    if dry_run or not report.changes_anything:
+        return report
+
+    document_name = f"sources/{sha256}.txt"
+    message = _("Imported from %(slug)s") % {"slug": slug}
+    with transaction.atomic():
+        if source is None:
+            source = source_create(
+                user=user,
+                slug=slug,
+                kind=kind,
+                publisher=publisher or report_format.publisher,
+                title=title
+                or report_format.default_title(year=report_year, country_name=countries.name(country) or country),
+                report_year=report_year,
+                country=country,
+                language=language,
+                tip_tier=parsed.tier,
+                url=url,
+                document=document_name,
+                document_sha256=sha256,
+            )
+        else:
+            source_document_replace(
+                source=source, document_name=document_name, sha256=sha256, tier=parsed.tier, user=user
+            )
+        report.source_id = source.pk
+        repeated = Recommendation.objects.in_bulk(
+            [item.repeats.recommendation_id for item in report.items if item.repeats]
+        )
+        to_create = [item for item in report.items if item.operation == CREATE]
+        for start in range(0, len(to_create), IMPORT_PROGRESS_EVERY):
+            batch = to_create[start : start + IMPORT_PROGRESS_EVERY]
+            rows = [
+                {
+                    "action": item.record.action,
+                    "year_start": item.record.year_start,
+                    "year_end": item.record.year_end,
+                    "position": item.record.position,
+                    "area": item.record.area,
+                    "priority": item.record.priority,
+                    "repeats": repeated[item.repeats.recommendation_id] if item.repeats else None,
+                }
+                for item in batch
+            ]
+            created = recommendations_create_many(source=source, rows=rows, user=user, message=message)
+            for item, recommendation in zip(batch, created, strict=True):
+                item.recommendation_id = recommendation.pk
+            if progress and len(to_create) > IMPORT_PROGRESS_EVERY:
+                progress(start + len(batch), len(to_create))
+        for item in report.items:
+            if item.operation == UPDATE:
+                changes = {name: new for name, (_stored, new) in item.changes.items()}
+                if item.repeats is not None:
+                    changes["repeats"] = repeated[item.repeats.recommendation_id]
+                recommendation_update(recommendation_id=item.recommendation_id, data=changes, user=user, note=message)
+        transaction.on_commit(lambda: _store_source_document(document_name, data))
+    return report
+
+
+def _store_source_document(name: str, data: bytes) -> None:
+    # Named by content, so the same text is stored once; written only after the import committed.
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))

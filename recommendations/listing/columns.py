@@ -1,0 +1,122 @@
+"""The columns of the recommendation list and of its exports, declared once.
+
+Each column says where its value comes from — an SQL expression of the list statement
+(`sql`, over `r` the recommendation and `s` its source), a `values_list` path for exports
+(`orm`), or a function of the row's other values (`derive`) — and in which outputs it
+appears. The list statement (`query.py`), the list's JSON (`list_items`), the list
+serializer's fields, the export's columns (`analytics/exports.py`) and the admin's list all
+read COLUMNS; tests/test_list_fast_path.py and tests/test_list_query.py check they agree.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from recommendations.choices import area_names, status_labels
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """What turns stored codes into words, looked up once per request rather than per value."""
+
+    area_names: dict[str, str]
+    status_labels: dict[str, str]
+    zone: datetime.tzinfo
+
+    @classmethod
+    def active(cls) -> "Presentation":
+        return cls(area_names(), status_labels(), timezone.get_current_timezone())
+
+    def iso_datetime(self, value: datetime.datetime) -> str:
+        """DRF's DateTimeField.to_representation: ISO 8601 in the current zone, "Z" for UTC."""
+        text = value.astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql: str | None = None
+    orm: str | None = None
+    derive: Callable[[Row, Presentation], Any] | None = None
+    # How the list's JSON and the export present the value, when not as stored.
+    list_format: Callable[[Any, Presentation], Any] | None = None
+    export_format: Callable[[Any, Presentation], Any] | None = None
+    in_list: bool = True
+    in_export: bool = True
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", sql="r.id", orm="pk"),
+    Column("source", sql="s.slug", orm="source__slug"),
+    Column("country", sql="r.country", orm="country"),
+    Column("area", sql="r.area", orm="area", export_format=lambda value, p: value or ""),
+    Column(
+        "area_name",
+        derive=lambda row, p: p.area_names.get(row["area"]),
+        export_format=lambda value, p: value or "",
+    ),
+    Column("action", sql="r.action", orm="action"),
+    Column("year_start", sql="r.year_start", orm="year_start"),
+    Column("year_end", sql="r.year_end", orm="year_end"),
+    Column("priority", sql="r.priority", orm="priority"),
+    Column("position", sql="r.position", orm="position", in_export=False),
+    Column("status", sql="r.status", orm="status"),
+    Column("status_label", derive=lambda row, p: p.status_labels[row["status"]]),
+    Column(
+        "status_changed_at",
+        sql="r.status_changed_at",
+        orm="status_changed_at",
+        list_format=lambda value, p: p.iso_datetime(value),
+        export_format=lambda value, p: value.astimezone(p.zone),
+    ),
+    Column("repeats", sql="r.repeats_id", orm="repeats_id", in_export=False),
+    # Filled from one query per page (list) or chunk (export); see `query.py` and `exports.py`.
+    Column("responsible_bodies"),
+    Column("evidence_count", orm="evidence_count", in_list=False),
+    Column("last_progress_on", orm="last_progress_on", in_list=False),
+)
+
+LIST_COLUMNS = tuple(column for column in COLUMNS if column.in_list)
+EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.in_export)
+LIST_FIELDS = tuple(column.name for column in LIST_COLUMNS)
+EXPORT_FIELDS = tuple(column.name for column in EXPORT_COLUMNS)
+# Stored columns the list statement selects, as (name, SQL).
+LIST_SQL = tuple((column.name, column.sql) for column in LIST_COLUMNS if column.sql)
+# Stored columns an export reads, as values_list paths (annotations included).
+EXPORT_ORM = tuple(column.orm for column in EXPORT_COLUMNS if column.orm)
+DATETIME_FIELDS = ("status_changed_at", "created_at")
+
+
+def _present(rows: Iterable[Row], columns: tuple[Column, ...], presentation: Presentation, output: str) -> list[Row]:
+    plan = [
+        (
+            column.name,
+            column.derive,
+            column.list_format if output == "list" else column.export_format,
+        )
+        for column in columns
+    ]
+    items = []
+    for row in rows:
+        item = {}
+        for name, derive, format_value in plan:
+            value = derive(row, presentation) if derive is not None else row[name]
+            item[name] = format_value(value, presentation) if format_value is not None else value
+        items.append(item)
+    return items
+
+
+def list_items(rows: Iterable[Row], presentation: Presentation | None = None) -> list[Row]:
+    """The list's JSON items for rows of the list statement (with `responsible_bodies` filled)."""
+    return _present(rows, LIST_COLUMNS, presentation or Presentation.active(), "list")
+
+
+def export_rows(rows: Iterable[Row], presentation: Presentation) -> list[list[Any]]:
+    """Export rows (values in EXPORT_FIELDS order) for rows keyed by column name."""
+    return [list(item.values()) for item in _present(rows, EXPORT_COLUMNS, presentation, "export")]

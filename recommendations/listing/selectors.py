@@ -1,0 +1,89 @@
+"""The filtered, ordered recommendations that stats, exports and pages read, so a filter
+means the same everywhere. (The API's list runs the same filters as SQL: `query.py`.)"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from recommendations.models import Recommendation
+
+from .filters import RecommendationFilterSet, validate_query_parameters
+
+# Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
+RECOMMENDATION_ORDERING_FIELDS = (
+    "id",
+    "year_start",
+    "year_end",
+    "status_changed_at",
+    "position",
+    "status",
+    "created_at",
+)
+
+
+def recommendation_filterset(*, params: Mapping[str, Any], queryset: QuerySet | None = None) -> RecommendationFilterSet:
+    return RecommendationFilterSet(params, queryset=Recommendation.objects.all() if queryset is None else queryset)
+
+
+def recommendation_list(
+    *,
+    params: Mapping[str, Any],
+    extra_parameters: Iterable[str] = (),
+    queryset: QuerySet | None = None,
+) -> QuerySet:
+    """The recommendations matching the list filters in `params` (a QueryDict).
+
+    Raises ValidationError naming each bad or unknown parameter; `extra_parameters` are the
+    other parameters the caller understands (page, ordering, format…).
+    """
+    filterset = recommendation_filterset(params=params, queryset=queryset)
+    _validate_filters(params, extra_parameters, filterset.form)
+    return filterset.qs
+
+
+def recommendation_filter_values(*, params: Mapping[str, Any], extra_parameters: Iterable[str] = ()) -> dict[str, Any]:
+    """The cleaned value of every list filter in `params`, validated exactly as
+    `recommendation_list` validates them, for callers that apply them as SQL (list_query.py)."""
+    form = RecommendationFilterSet.validation_form(params)
+    _validate_filters(params, extra_parameters, form)
+    return form.cleaned_data
+
+
+def _validate_filters(params: Mapping[str, Any], extra_parameters: Iterable[str], form) -> None:
+    """Unknown parameters first, then the filter set's form; a ValidationError names each."""
+    validate_query_parameters(params, accepted=[*RecommendationFilterSet.base_filters, *extra_parameters])
+    if not form.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+
+
+def recommendation_order(queryset: QuerySet, ordering: str | None) -> QuerySet:
+    """Sort by `ordering` (`-` for descending, comma-separated), with the id as tie-breaker."""
+    terms = [term.strip() for term in (ordering or "id").split(",") if term.strip()] or ["id"]
+    for term in terms:
+        if term.removeprefix("-") not in RECOMMENDATION_ORDERING_FIELDS:
+            raise ValidationError(
+                {
+                    "ordering": [
+                        _("“%(value)s” is not a field to order by; use one of: %(allowed)s.")
+                        % {"value": term, "allowed": ", ".join(RECOMMENDATION_ORDERING_FIELDS)}
+                    ]
+                }
+            )
+    if not any(term.removeprefix("-") == "id" for term in terms):
+        terms.append("-id" if terms[-1].startswith("-") else "id")
+    return queryset.order_by(*terms)
+
+
+def responsible_body_names(recommendation_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Names of each recommendation's responsible bodies, in name order, in one query."""
+    links = Recommendation.responsible_bodies.through.objects.filter(recommendation_id__in=list(recommendation_ids))
+    names: dict[int, list[str]] = defaultdict(list)
+    for recommendation_id, name in links.order_by("responsiblebody__name").values_list(
+        "recommendation_id", "responsiblebody__name"
+    ):
+        names[recommendation_id].append(name)
+    return names

@@ -1,0 +1,27 @@
+"""Creating users."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from recommendations.choices import Role
+
+
+def user_create(*, username: str, role: str, password: str, email: str = "") -> AbstractBaseUser:
+    """Create a user in a role's group; admins also get the Django admin site."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model(username=username, email=email)
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = role == Role.ADMIN
+        user.full_clean(exclude=["password"])
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return user
