@@ -116,18 +116,7 @@ class RecommendationAdminUpdateSerializer(YearRangeMixin, serializers.ModelSeria
 
     class Meta:
         model = Recommendation
-        fields = [
-            "area",
-            "action",
-            "year_start",
-            "year_end",
-            "priority",
-            "position",
-            "responsible_bodies",
-            "repeats",
-            "status",
-            "note",
-        ]
+        fields = [*Recommendation.editable_fields, "status", "note"]
 
     def to_internal_value(self, data):
         refuse_unknown_fields(self, data, _("This field does not exist or cannot be edited."))

@@ -50,19 +50,13 @@ def recommendation_create(
             repeats=repeats,
         )
         _refresh_search_text(recommendation)
-        recommendation.full_clean()
-        recommendation.save()
         bodies = list(responsible_bodies)
-        if bodies:
-            recommendation.responsible_bodies.set(bodies)
-        history.change_record_create(
-            obj=recommendation,
-            action=ChangeRecord.Action.CREATE,
-            user=user,
-            before=None,
-            after=recommendation.snapshot(),
-            message=message,
-        )
+
+        def set_bodies(obj: Recommendation) -> None:
+            if bodies:
+                obj.responsible_bodies.set(bodies)
+
+        history.tracked_create(obj=recommendation, user=user, message=message, after_save=set_bodies)
         if status is not None and status != recommendation.status:
             progress_record(recommendation_id=recommendation.pk, status=status, note=note, user=user)
             recommendation.refresh_from_db()

@@ -112,11 +112,21 @@ def tracked_update(
     return True
 
 
-def tracked_create(*, obj: TrackedModel, user: Actor, message: str = "", related: models.Model | None = None) -> None:
-    """Validate and save a new object and record its snapshot."""
+def tracked_create(
+    *,
+    obj: TrackedModel,
+    user: Actor,
+    message: str = "",
+    related: models.Model | None = None,
+    after_save: Callable[[TrackedModel], None] | None = None,
+) -> None:
+    """Validate and save a new object (`after_save` may then set its many-to-many values)
+    and record its snapshot."""
     with transaction.atomic():
         obj.full_clean()
         obj.save()
+        if after_save is not None:
+            after_save(obj)
         change_record_create(
             obj=obj,
             action=ChangeRecord.Action.CREATE,
