@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from recommendations.choices import EvidenceKind, Status
+from recommendations.history.selectors import recommendation_history
 from recommendations.models import AppendOnlyError, ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import services as progress_services
 
@@ -173,7 +174,8 @@ def test_deleting_a_user_keeps_their_rows_with_the_copied_username(client_for, u
     assert update.author is None
     assert update.author_username == username
     assert update.note == "Müəllif sonra silinəcək"
-    changes = ChangeRecord.objects.filter(object_id=recommendation.pk, username=username)
+    # The status change and the evidence (a row of the evidence, related to the recommendation).
+    changes = recommendation_history(recommendation).filter(username=username)
     assert changes.count() == 2
     assert all(change.user is None for change in changes)
     (evidence,) = Evidence.objects.filter(recommendation=recommendation)
