@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint check messages clean load db-restart-check audit bench
+.PHONY: run test test-all install lint check messages clean load db-restart-check audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -24,11 +24,20 @@ run: install
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The everyday run leaves out the tests marked `slow` (schemathesis fuzzing, the browser, the
+# live-server concurrency test) and keeps a PostgreSQL test database between runs (SQLite's is
+# in memory anyway); `make test-all` runs every test on a new test database, as CI does.
+PYTEST_MARKS ?= not slow
+PYTEST_DB ?= --reuse-db
+
 test: install
 	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "$(PYTEST_MARKS)" $(PYTEST_DB) $(PYTEST_ARGS)
+
+test-all:
+	$(MAKE) test PYTEST_MARKS= PYTEST_DB=--create-db
 
 # Bounded load (requests and seconds) against a server started on a free 127.0.0.1 port with
 # its own data; DATABASE_URL=postgres://… loads PostgreSQL instead of a new SQLite file.

@@ -45,6 +45,16 @@ def source(db):
     return SourceFactory()
 
 
+SLOW_KINDS = ("browser", "fuzz")
+
+
+def pytest_itemcollected(item):
+    """Browser and fuzzing tests are slow by nature: the everyday run (-m 'not slow') skips
+    them without each module having to say so twice."""
+    if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
+        item.add_marker(pytest.mark.slow)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` need row locks and a server that really runs writers in
     parallel; on SQLite they are skipped with the reason spelled out."""

@@ -43,6 +43,7 @@ def parsed(content: bytes) -> dict:
         return {"not json": content[:300].decode(errors="replace")}
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_progress_is_serialised_without_loss(api_server):

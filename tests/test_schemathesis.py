@@ -27,6 +27,8 @@ SEED = 20240611
 MAX_EXAMPLES = 40
 ROLES = ("anonymous", "analyst", "ngo_staff", "admin")
 
+pytestmark = pytest.mark.fuzz
+
 
 def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
     config = SchemathesisConfig.from_dict(
