@@ -2,8 +2,20 @@ import pytest
 from rest_framework.test import APIClient
 
 from .factories import RecommendationFactory, SourceFactory, UserFactory
+from .shared_data import SHARED_FIXTURES, is_transactional
 
 ROLES = ("anonymous", "analyst", "ngo_staff", "admin")
+
+
+def make_users() -> dict:
+    """One user per role (anonymous is None). A module whose tests never delete or edit
+    their users may share them: `users = shared_data(make_users, name="users")`."""
+    return {
+        "anonymous": None,
+        "analyst": UserFactory(role="analyst"),
+        "ngo_staff": UserFactory(role="ngo_staff"),
+        "admin": UserFactory(role="admin"),
+    }
 
 
 @pytest.fixture
@@ -13,13 +25,8 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def users(db):
-    """One user per role (anonymous is None)."""
-    return {
-        "anonymous": None,
-        "analyst": UserFactory(role="analyst"),
-        "ngo_staff": UserFactory(role="ngo_staff"),
-        "admin": UserFactory(role="admin"),
-    }
+    """One user per role (anonymous is None), new for each test."""
+    return make_users()
 
 
 @pytest.fixture
@@ -50,9 +57,27 @@ SLOW_KINDS = ("browser", "fuzz")
 
 def pytest_itemcollected(item):
     """Browser and fuzzing tests are slow by nature: the everyday run (-m 'not slow') skips
-    them without each module having to say so twice."""
+    them without each module having to say so twice. A test that reads shared data
+    (tests/shared_data.py) gets database access like any test that asks for `db`."""
     if any(item.get_closest_marker(kind) for kind in SLOW_KINDS):
         item.add_marker(pytest.mark.slow)
+    if SHARED_FIXTURES.intersection(getattr(item, "fixturenames", ())) and not item.get_closest_marker("django_db"):
+        item.add_marker(pytest.mark.django_db)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A transactional test flushes the database at its end: inside a module's still open
+    shared-data transaction it would wipe the shared rows (and commit nothing it meant to)."""
+    from django.db import connections
+
+    if is_transactional(item) and any(
+        connection.in_atomic_block for connection in connections.all(initialized_only=True)
+    ):
+        pytest.fail(
+            "a transactional test cannot run while shared data (tests/shared_data.py) is open: "
+            "move it to a module without shared data"
+        )
 
 
 def pytest_collection_modifyitems(config, items):

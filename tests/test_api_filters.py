@@ -9,12 +9,13 @@ from recommendations.models import Recommendation
 from recommendations.progress import services as progress_services
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
+from .shared_data import shared_data
 
 LIST_URL = "/api/v1/recommendations/"
 
 
-@pytest.fixture
-def catalogue(db):
+@shared_data
+def catalogue():
     """Five recommendations from three reports, chosen so that every filter splits them."""
     dol_az = SourceFactory(slug="dol-2015-az", kind=SourceKind.DOL, country="AZ", report_year=2015)
     tip_az = SourceFactory(slug="tip-2022-az", kind=SourceKind.TIP, country="AZ", report_year=2022)

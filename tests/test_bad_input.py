@@ -24,7 +24,9 @@ from rest_framework.test import APIClient
 
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
 
+from .conftest import make_users
 from .factories import RecommendationFactory
+from .shared_data import shared_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 WINDOWS_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
@@ -503,8 +505,12 @@ def table_snapshot() -> dict[str, object]:
     return snapshot
 
 
-@pytest.fixture
-def world(db, users):
+# The tests only aim requests at the world; what a test writes is undone before the next.
+users = shared_data(make_users, name="users")
+
+
+@shared_data
+def world(users):
     """A recommendation to aim at, and a progress row that belongs to a different one."""
     target = RecommendationFactory()
     other = RecommendationFactory()

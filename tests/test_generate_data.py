@@ -10,11 +10,13 @@ from recommendations.choices import AREAS, Status
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
 from recommendations.search import fold
 
+from .shared_data import shared_data
+
 AREA_KIND = {area.code: area.kind for area in AREAS}
 
 
-@pytest.fixture
-def generated(db):
+@shared_data
+def generated():
     stderr = io.StringIO()
     call_command("generate_data", recommendations=400, countries=3, seed=7, stdout=io.StringIO(), stderr=stderr)
     return stderr.getvalue()

@@ -3,6 +3,7 @@
 import pytest
 
 from .factories import RecommendationFactory
+from .shared_data import shared_data
 
 TEXTS = {
     "trafficking": "İnsan alveri ilə Mübarizə Milli Fəaliyyət Planını təmin edin.",
@@ -12,8 +13,8 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def recommendations(db):
+@shared_data
+def recommendations():
     return {key: RecommendationFactory(action=text).pk for key, text in TEXTS.items()}
 
 

@@ -9,7 +9,8 @@ from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.query import FILTER_CONDITIONS
 from recommendations.progress.services import progress_record
 
-from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
+from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory, UserFactory
+from .shared_data import shared_data
 
 
 def test_every_filter_of_the_filter_set_has_a_sql_condition():
@@ -33,8 +34,8 @@ def test_list_serializer_export_and_statement_read_the_one_column_declaration():
         assert column.sql or column.orm or column.derive or column.name == "responsible_bodies", column.name
 
 
-@pytest.fixture
-def varied(db, users):
+@shared_data
+def varied():
     """Rows that differ in every filtered column, so each filter keeps some and drops some."""
     dol = SourceFactory(slug="dol-2015-az", country="AZ")
     tip = SourceFactory(slug="tip-2022-ge", kind="tip", country="GE")
@@ -52,7 +53,7 @@ def varied(db, users):
         source=tip, area="prevention", priority=True, year_start=2021, year_end=2022, responsible_bodies=[agency]
     )
     progress_record(
-        recommendation_id=first.pk, status="in_progress", note="", occurred_on=None, user=users["ngo_staff"]
+        recommendation_id=first.pk, status="in_progress", note="", occurred_on=None, user=UserFactory(role="ngo_staff")
     )
     return {"first": first.pk, "ministry": ministry.pk, "agency": agency.pk}
 

@@ -14,13 +14,14 @@ from recommendations.api.views import RecommendationViewSet
 from recommendations.models import Recommendation
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
+from .shared_data import shared_data
 
 LIST_URL = "/api/v1/recommendations/"
 ORDERINGS = [*RecommendationViewSet.ordering_fields, *(f"-{name}" for name in RecommendationViewSet.ordering_fields)]
 
 
-@pytest.fixture
-def many_recommendations(db):
+@shared_data
+def many_recommendations():
     """23 rows with many ties in every sort column, so the id tie-breaker matters."""
     sources = [SourceFactory(), SourceFactory()]
     statuses = ["not_assessed", "not_started", "in_progress", "implemented"]

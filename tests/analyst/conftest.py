@@ -1,9 +1,9 @@
-import pytest
+from tests.shared_data import shared_data
 
 from .reports import build_reports
 
 
-@pytest.fixture
-def reports(db):
-    """The Azerbaijani report data every analyst-side test reads."""
+@shared_data
+def reports():
+    """The Azerbaijani report data every analyst-side test reads, built once per module."""
     return build_reports()
