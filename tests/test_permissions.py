@@ -1,21 +1,27 @@
 """Who may do what, as one table: every endpoint × method × role, with the status expected.
 
+The endpoints are read from the URL configuration (every route under /api/), so a new route
+cannot escape the table: until it has a row in ENDPOINTS its tests fail, naming it.
+
 Progress notes and evidence may describe trafficking victims, so every anonymous response in
 the table is also searched for their text.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver
 
 from recommendations.choices import EvidenceKind, Status
 from recommendations.evidence import services as evidence_services
 from recommendations.progress import services as progress_services
 
-from .conftest import ROLES
+from .conftest import ROLES, make_users
 from .factories import RecommendationFactory
+from .shared_data import shared_data
 
 SECRET_NOTE = "Qurban Ş. Ə. Bakı sığınacağında saxlanılır — gizli-qeyd-7731"
 SECRET_TITLE = "Qurbanın ifadəsi gizli-başlıq-5120"
@@ -58,7 +64,18 @@ class Endpoint:
         return self.path
 
 
-ENDPOINTS = (
+# Read-only endpoints: anyone reads, a write is refused by role first, then by method.
+PUBLIC_READ = {
+    "get": OK,
+    "post": ADMIN_WRITE_NONE_ALLOWED,
+    "patch": ADMIN_WRITE_NONE_ALLOWED,
+    "put": ADMIN_WRITE_NONE_ALLOWED,
+    "delete": ADMIN_WRITE_NONE_ALLOWED,
+}
+# A view that does not say who may read it is for admins only: DRF's API root, for one.
+ADMIN_READ = {**PUBLIC_READ, "get": by_role(401, 403, 403, 200)}
+
+BASE_ENDPOINTS = (
     Endpoint(
         "/api/v1/recommendations/",
         {
@@ -152,18 +169,83 @@ ENDPOINTS = (
         )
         for path in ("/api/schema/", "/api/docs/")
     ),
+    *(
+        Endpoint(path, PUBLIC_READ)
+        for path in (
+            "/api/v1/stats/",
+            "/api/v1/recommendations/export/",
+            "/api/v1/recommendations/export.csv",
+            "/api/v1/recommendations/export.xlsx",
+        )
+    ),
+    Endpoint("/api/v1/", ADMIN_READ),
 )
 
+
+def format_suffixed(path: str, suffixed: str) -> Endpoint:
+    """DRF's router also serves each of its routes with a format suffix (`.json`): the same
+    view, so the same statuses."""
+    (plain,) = (endpoint for endpoint in BASE_ENDPOINTS if endpoint.path == path)
+    return Endpoint(suffixed, plain.expected, plain.bodies)
+
+
+ENDPOINTS = (
+    *BASE_ENDPOINTS,
+    format_suffixed("/api/v1/recommendations/", "/api/v1/recommendations.{format}/"),
+    format_suffixed("/api/v1/recommendations/{recommendation}/", "/api/v1/recommendations/{recommendation}.{format}/"),
+    format_suffixed("/api/v1/sources/", "/api/v1/sources.{format}/"),
+    format_suffixed("/api/v1/sources/{source}/", "/api/v1/sources/{source}.{format}/"),
+    format_suffixed("/api/v1/", "/api/v1/{suffix}"),
+)
+# Values for the path parameters that are not rows of the world.
+SUFFIXES = {"format": "json", "suffix": ".json"}
+
+
+def route_shape(path: str) -> str:
+    """A path with each parameter written as {}: how a table row and a URL route are matched."""
+    return re.sub(r"\{\w+\}", "{}", path)
+
+
+def api_routes() -> list[str]:
+    """Every route of the URL configuration under /api/, as a path with {} for each parameter
+    (regular-expression routes such as DRF's router's included)."""
+
+    def walk(patterns, prefix: str):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).removeprefix("^").removesuffix("$")
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    shapes = []
+    for route in walk(get_resolver().url_patterns, "/"):
+        route = re.sub(r"\(\?P<\w+>[^)]*\)|<(\w+:)?\w+>", "{}", route)
+        route = route.replace("\\.", ".").replace("/?", "/")
+        if route.startswith("/api/"):
+            shapes.append(route)
+    return shapes
+
+
+API_ROUTES = api_routes()
+EXPECTED = {route_shape(endpoint.path): endpoint for endpoint in ENDPOINTS}
+
 CASES = [
-    pytest.param(endpoint, method, role, id=f"{method.upper()} {endpoint.path} as {role}")
-    for endpoint in ENDPOINTS
+    pytest.param(
+        route, method, role, id=f"{method.upper()} {EXPECTED[route].path if route in EXPECTED else route} as {role}"
+    )
+    for route in API_ROUTES
     for method in METHODS
     for role in ROLES
 ]
 
 
-@pytest.fixture
-def sensitive_world(db, users):
+# Every test reads the same world; what a test writes is undone before the next.
+users = shared_data(make_users, name="users")
+
+
+@shared_data
+def sensitive_world(users):
     """A recommendation whose progress log and evidence hold text anonymous users must never see."""
     from .factories import UserFactory
 
@@ -202,7 +284,7 @@ def assert_no_sensitive_text(response_body: str, where: str) -> None:
 
 def check_permission(client, endpoint: Endpoint, method: str, role: str, world: dict[str, Any]) -> None:
     """The one reusable check: the status a role gets, and no sensitive text for anonymous."""
-    path = endpoint.path.format(**world)
+    path = endpoint.path.format(**world, **SUFFIXES)
     body = endpoint.bodies.get(method)
     response = getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
     text = response_text(response)
@@ -212,8 +294,10 @@ def check_permission(client, endpoint: Endpoint, method: str, role: str, world: 
         assert_no_sensitive_text(text, f"{method.upper()} {path}")
 
 
-@pytest.mark.parametrize(("endpoint", "method", "role"), CASES)
-def test_permission_matrix(client_for, sensitive_world, endpoint, method, role):
+@pytest.mark.parametrize(("route", "method", "role"), CASES)
+def test_permission_matrix(client_for, sensitive_world, route, method, role):
+    endpoint = EXPECTED.get(route)
+    assert endpoint is not None, f"{route} is a route without expected statuses: add it to ENDPOINTS"
     check_permission(client_for(role), endpoint, method, role, sensitive_world)
 
 
@@ -222,6 +306,15 @@ def test_matrix_covers_every_method_of_every_endpoint():
         assert set(endpoint.expected) == set(METHODS), endpoint.path
         for method, statuses in endpoint.expected.items():
             assert set(statuses) == set(ROLES), (endpoint.path, method)
+
+
+def test_every_row_of_the_matrix_is_a_route():
+    """The other direction: a row for a route that no longer exists (or is misspelt) would
+    otherwise be silently skipped."""
+    assert len(API_ROUTES) == len(set(API_ROUTES))
+    assert len(EXPECTED) == len(ENDPOINTS)
+    assert sorted(set(EXPECTED) - set(API_ROUTES)) == []
+    assert {"/api/v1/stats/", "/api/v1/recommendations/export.csv", "/api/v1/evidence/{}/file/"} <= set(API_ROUTES)
 
 
 def test_analyst_does_see_the_notes_and_evidence(client_for, sensitive_world):
