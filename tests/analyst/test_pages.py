@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from recommendations.models import Recommendation
-from tests.factories import RecommendationFactory, SourceFactory, UserFactory
+from tests.factories import SourceFactory, UserFactory, recommendation_batch
 
 from .reports import SECRET_EVIDENCE_TITLE, SECRET_NOTE
 
@@ -102,8 +102,7 @@ def test_unknown_parameters_on_the_page_are_named(reports, client):
 
 def test_dashboard_paginates(reports, client):
     source = SourceFactory()
-    for position in range(1, 31):
-        RecommendationFactory(source=source, position=position)
+    recommendation_batch(source=source, rows=[{"position": position} for position in range(1, 31)])
 
     first = client.get(f"/?source={source.slug}").content.decode()
     second = client.get(f"/?source={source.slug}&page=2").content.decode()
@@ -226,9 +225,10 @@ def test_headings_are_in_order(reports, analyst_client):
 def test_dashboard_query_count_does_not_grow_with_the_data(reports, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         client.get("/")
-    source = SourceFactory()
-    for position in range(1, 41):
-        RecommendationFactory(source=source, position=position, year_start=2000 + position % 9, year_end=2010)
+    recommendation_batch(
+        source=SourceFactory(),
+        rows=[{"position": position, "year_start": 2000 + position % 9, "year_end": 2010} for position in range(1, 41)],
+    )
     with django_assert_max_num_queries(8):
         client.get("/")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from recommendations.choices import Status
-from tests.factories import RecommendationFactory, SourceFactory
+from tests.factories import SourceFactory, recommendation_batch
 
 # Grouped queries: by area × status, by year range × status, by source × status; then the
 # titles of the sources counted.
@@ -108,16 +108,18 @@ def test_anyone_may_read_stats(reports, client_for):
 
 
 def add_recommendations(count: int, first_position: int) -> None:
-    source = SourceFactory()
-    for offset in range(count):
-        start = 2000 + offset % 17
-        RecommendationFactory(
-            source=source,
-            position=first_position + offset,
-            year_start=start,
-            year_end=start + offset % 5,
-            area=("enforcement", "coordination", None)[offset % 3],
-        )
+    recommendation_batch(
+        source=SourceFactory(),
+        rows=[
+            {
+                "position": first_position + offset,
+                "year_start": 2000 + offset % 17,
+                "year_end": 2000 + offset % 17 + offset % 5,
+                "area": ("enforcement", "coordination", None)[offset % 3],
+            }
+            for offset in range(count)
+        ],
+    )
 
 
 @pytest.mark.parametrize("query", ["", "?year_from=2005&area=enforcement,coordination"])
