@@ -1,9 +1,10 @@
-# Production-like image: gunicorn serving the tracker, static files through WhiteNoise.
+# Production-like image: granian serving the tracker (scripts/serve), static files through WhiteNoise.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=tracker.settings.production \
-    TRACKER_VAR_DIR=/var/lib/tracker
+    TRACKER_VAR_DIR=/var/lib/tracker \
+    HOST=0.0.0.0 PORT=8000 GRANIAN_LOG_ACCESS_ENABLED=true
 
 WORKDIR /app
 COPY requirements.txt .
@@ -16,4 +17,5 @@ RUN useradd --system --home /var/lib/tracker tracker \
     && chown -R tracker /var/lib/tracker
 USER tracker
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_seeds && gunicorn tracker.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# WEB_WORKERS (default: the cores the container sees) and WEB_THREADS (2) size the server.
+CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py load_seeds && exec scripts/serve"]

@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` serves like production (DEBUG off, static files collected and served by the app);
+# `make dev` is Django's development server with autoreload and DEBUG on.
+RUN_SETTINGS ?= tracker.settings.local
 
-.PHONY: run test test-all typecheck typecheck-baseline install lint check messages clean load db-restart-check audit bench
+.PHONY: run dev prepare test test-all typecheck typecheck-baseline install lint check messages clean load db-restart-check audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,11 +20,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+prepare: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py load_seeds
+
+# The production server (scripts/serve: granian, WSGI); WEB_WORKERS and WEB_THREADS size it.
+run: prepare
+	DEBUG=$${DEBUG:-false} $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) DEBUG=$${DEBUG:-false} PYTHON=$(abspath $(BIN))/python \
+		HOST=$(HOST) PORT=$(PORT) scripts/serve
+
+dev: prepare
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The everyday run leaves out the tests marked `slow` (schemathesis fuzzing, the browser, the

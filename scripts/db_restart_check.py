@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Restart PostgreSQL under load and check the app rides it out.
 
-Starts the app under gunicorn on 127.0.0.1 against DATABASE_URL (PostgreSQL), sends a
+Starts the app under its production server (scripts/serve) on 127.0.0.1 against DATABASE_URL (PostgreSQL), sends a
 bounded stream of reads and writes from the four roles, restarts the PostgreSQL cluster in
 the middle (`pg_ctlcluster --skip-systemctl-redirect 15 main restart`), keeps loading, then
 verifies:
@@ -107,7 +107,7 @@ def main() -> int:
     window: dict = {}
     try:
         server.wait_ready()
-        print(f"server: gunicorn pid {server.process.pid} on {server.url}, {args.workers} workers")
+        print(f"server: scripts/serve (granian) pid {server.process.pid} on {server.url}, {args.workers} workers")
         print(
             f"database: {database_url.split('@')[-1]}; restart after {args.restart_after:.0f} s of {args.seconds:.0f} s"
         )

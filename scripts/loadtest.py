@@ -232,10 +232,13 @@ def serve_and_load(args) -> int:
     env = serverctl.server_environment(database_url, var_dir)
     print(f"database: {database_url.split('@')[-1]}")
     fixture = Fixture(**serverctl.prepare(env, recommendations=args.recommendations))
-    server = serverctl.Server(env, workers=args.workers)
+    server = serverctl.Server(env, workers=args.workers, threads=args.threads)
     try:
         server.wait_ready()
-        print(f"server: gunicorn pid {server.process.pid} on {server.url}, {args.workers} workers")
+        print(
+            f"server: scripts/serve (granian) pid {server.process.pid} on {server.url}, "
+            f"{args.workers} workers x {args.threads} threads"
+        )
         outcomes, elapsed = run_load(
             server.url,
             fixture,
@@ -264,7 +267,8 @@ def main() -> int:
     parser.add_argument("--write-share", type=float, default=0.2)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=2, help="with --serve: gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="with --serve: server worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="with --serve: threads per worker")
     parser.add_argument("--recommendations", type=int, default=50, help="with --serve: how many to create")
     args = parser.parse_args()
     if args.max_requests < 1 or args.max_seconds <= 0 or args.max_seconds > 600 or args.concurrency > 64:

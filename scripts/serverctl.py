@@ -1,4 +1,5 @@
-"""Start and stop the app under gunicorn on 127.0.0.1 for the load and restart scripts.
+"""Start and stop the app on 127.0.0.1 for the load and restart scripts, under the server
+`make run` and the Docker image use (scripts/serve: granian).
 
 The server runs the production settings (DEBUG off, real error handling) with a throwaway
 secret, HTTPS redirects off (plain loopback HTTP) and throttles raised so the load measures
@@ -103,30 +104,22 @@ def prepare(env: dict[str, str], recommendations: int = 20) -> dict:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int = 4, threads: int = 1) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 2) -> None:
         self.env = env
         self.port = free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="tracker-server-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, this interpreter
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "tracker.wsgi:application",
-                "--bind",
-                f"{LOOPBACK}:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-            ],
+            [str(PROJECT_ROOT / "scripts" / "serve")],
             cwd=PROJECT_ROOT,
-            env=env,
+            env={
+                **env,
+                "PYTHON": sys.executable,
+                "HOST": LOOPBACK,
+                "PORT": str(self.port),
+                "WEB_WORKERS": str(workers),
+                "WEB_THREADS": str(threads),
+            },
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -147,7 +140,7 @@ class Server:
         raise SystemExit(f"the server did not answer within {seconds:.0f} s; see {self.log.name}")
 
     def stop(self) -> None:
-        """Stop gunicorn by its pid: TERM, then KILL if it has not gone in ten seconds."""
+        """Stop the server by its pid: TERM, then KILL if it has not gone in ten seconds."""
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
             try:
