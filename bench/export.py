@@ -1,8 +1,8 @@
 """Streaming CSV export: seconds to the last byte and how much the server's memory grows.
 
 Used by run.py against the running tracker; also runnable alone:
-    bench/.venv/bin/python bench/export.py URL GUNICORN_MASTER_PID
-Memory is the summed resident size of the master's worker processes, sampled every 20 ms.
+    bench/.venv/bin/python bench/export.py URL SERVER_PID
+Memory is the summed resident size of the server process and its workers, sampled every 20 ms.
 """
 
 import sys

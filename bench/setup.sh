@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the benchmark's peers and load generator outside the product's dependencies:
 # wrk from Debian, PostgREST from npm into bench/node_modules, Datasette (and the floor
-# app's psycopg/orjson/gunicorn) into bench/.venv.
+# app's psycopg/orjson/granian) into bench/.venv.
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3.11}"
