@@ -34,6 +34,7 @@ SHAPES = {
     "area": "/api/v1/recommendations/?country=AZ&area=enforcement",
     "year": "/api/v1/recommendations/?country=AZ&year=2015",
     "search": "/api/v1/recommendations/?q=s%C4%B1%C4%9F%C4%B1nacaq",
+    "deep_page": "/api/v1/recommendations/?country=AZ&cursor=eyJrIjpbOTAwMDAxXSwiZCI6Im4ifQ",
     "stats": "/api/v1/stats/?country=AZ&breakdown=area",
     "stats_full": "/api/v1/stats/?country=AZ",
 }

@@ -84,9 +84,17 @@ def area_names(language: str | None = None) -> dict[str, str]:
     return {area.code: area.name_en if english else area.name_az for area in AREAS}
 
 
+_STATUS_LABELS: dict[str | None, dict[str, str]] = {}
+
+
 def status_labels() -> dict[str, str]:
-    """Every status's label in the active language, by code."""
-    return {value: str(label) for value, label in Status.choices}
+    """Every status's label in the active language, by code (translated once per language:
+    the list asks on every request). Read it, don't change it."""
+    language = get_language()
+    labels = _STATUS_LABELS.get(language)
+    if labels is None:
+        labels = _STATUS_LABELS[language] = {value: str(label) for value, label in Status.choices}
+    return labels
 
 
 def status_order() -> list[tuple[str, str]]:

@@ -11,10 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,7 +29,9 @@ from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 
 from .filters import GENERAL_PARAMETERS, StrictFilterBackend
+from .negotiation import FirstRendererNegotiation
 from .parsers import StrictJSONParser
+from .renderers import ORJSONRenderer
 from .serializers import (
     AreaSerializer,
     ChangeRecordSerializer,
@@ -335,7 +336,7 @@ class XLSXRenderer(SpreadsheetRenderer):
     charset = None
 
 
-class FormatNegotiation(DefaultContentNegotiation):
+class FormatNegotiation(FirstRendererNegotiation):
     """An unknown `format` is a 400 naming the parameter rather than a bare 404."""
 
     def filter_renderers(self, renderers, format):
@@ -457,8 +458,8 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON whatever format was asked for.
         if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
 

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "tracker.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -170,8 +170,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "recommendations.api.authentication.CookieSessionAuthentication",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "recommendations.api.negotiation.FirstRendererNegotiation",
     "DEFAULT_PERMISSION_CLASSES": ["recommendations.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": ["recommendations.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.KeysetPagination",
@@ -184,7 +185,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "recommendations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
