@@ -381,6 +381,17 @@ class RecommendationFilterSet(django_filters.FilterSet):
             cls._validation_form_class = form_class
         return form_class(data)
 
+    @property
+    def form(self):
+        # A bound filter set validates with the same shared-field form as the list (see
+        # `validation_form`): building a form of copied fields was a sixth of a stats request.
+        if not hasattr(self, "_form"):
+            if self.is_bound and self.form_prefix is None:
+                self._form = self.validation_form(self.data)
+            else:
+                self._form = super().form
+        return self._form
+
     def get_form_class(self):
         # The form depends only on the filter definitions, so it is built once per filter set
         # class; django-filter builds a new form class per request, a tenth of a list request.
