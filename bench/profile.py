@@ -67,7 +67,8 @@ def main() -> None:
                 "record",
                 "--pid",
                 str(run.started_processes["tracker"].pid),
-                "--subprocesses", "--gil",
+                "--subprocesses",
+                "--gil",
                 "--rate",
                 "500",
                 "--duration",
@@ -101,7 +102,9 @@ def main() -> None:
     print(
         f"# py-spy, {seconds} s of {shape} under wrk ({run.CONNECTIONS} connections, {rps:.0f} req/s, {requests} requests)"
     )
-    print(f"# {total} samples at 500 Hz of threads holding the GIL (Python running) in the server's processes; raw stacks: {raw}")
+    print(
+        f"# {total} samples at 500 Hz of threads holding the GIL (Python running) in the server's processes; raw stacks: {raw}"
+    )
     print("\nshare  stage (innermost)")
     for name, count in stages.most_common():
         print(f"{100 * count / total:5.1f}%  {name}")

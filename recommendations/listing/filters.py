@@ -10,9 +10,10 @@ that each condition returns exactly the rows the queryset filtering returns.
 """
 
 import copy
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar, cast
 
 import django_filters
 from django import forms
@@ -232,7 +233,7 @@ def is_set(value: Any) -> bool:
     return value is False or bool(value)
 
 
-class _ShallowCopiedFilters(dict):
+class _ShallowCopiedFilters(OrderedDict):
     """A filter set's filters, copied per filter set one by one with `copy.copy`: each copy
     gets its own parent and model (django-filter sets them), and shares its declaration
     (choices, form field, queryset), which no filter set changes. django-filter deep-copies
@@ -256,6 +257,7 @@ class _SharedFields(dict):
 
 
 class RecommendationFilterSet(django_filters.FilterSet):
+    _validation_form_class: ClassVar[type[forms.Form] | None] = None  # see validation_form
     # Each filter: its validation and queryset filtering, then `sql=`, the same condition as
     # SQL for the list statement, called with the cleaned value (see "SQL conditions" above).
     area = _documented(
@@ -371,12 +373,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
 
         Its fields are the filter set's form's own, shared instead of deep-copied per request
         (a form copies every field, widget and queryset when it is made: a tenth of a list
-        request). Cleaning reads a field and never changes it; this form is only validated,
-        never rendered."""
-        form_class = cls.__dict__.get("_validation_form_class")
+        request). Cleaning and rendering read a field and never change it."""
+        form_class: type[forms.Form] | None = cls.__dict__.get("_validation_form_class")
         if form_class is None:
             base = cls.__dict__.get("_form_class") or cls().get_form_class()
-            form_class = type(f"{base.__name__}Validation", (base,), {})
+            form_class = cast(type[forms.Form], type(f"{base.__name__}Validation", (base,), {}))
             form_class.base_fields = _SharedFields(base.base_fields)  # after the metaclass set its own
             cls._validation_form_class = form_class
         return form_class(data)
