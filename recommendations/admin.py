@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_input import HostileQueryAdminMixin
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
 from .choices import Status
 from .evidence.services import evidence_add, evidence_delete
@@ -15,6 +16,7 @@ from .importing.admin import import_report_view
 from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from .search import search_terms
+from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
 
 
 class ReadOnlyAdminMixin:
@@ -89,7 +91,7 @@ class RecommendationAdminForm(forms.ModelForm):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
     # The list's columns (listing/columns.py) that are model fields, the action shortened.
     list_display = [
@@ -179,7 +181,7 @@ class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class SourceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
     list_filter = ["kind", "country", "report_year"]
     search_fields = ["slug", "title", "publisher"]
@@ -215,7 +217,7 @@ class SourceAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(ResponsibleBody)
-class ResponsibleBodyAdmin(admin.ModelAdmin):
+class ResponsibleBodyAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "country"]
     search_fields = ["name", "abbreviation"]
 
@@ -227,7 +229,7 @@ class EvidenceAdminForm(forms.ModelForm):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ServiceSaveMixin, admin.ModelAdmin):
+class EvidenceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = EvidenceAdminForm
     list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
     list_filter = ["kind"]
@@ -273,14 +275,14 @@ class EvidenceAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recommendation", "status_before", "status_after", "occurred_on", "author_username"]
     list_filter = ["status_after"]
     list_select_related = ["recommendation"]
 
 
 @admin.register(ChangeRecord)
-class ChangeRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message"]
     list_filter = ["object_type", "action"]
     search_fields = ["object_repr", "username"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
 from .choices import AREA_CODES, AREAS, EvidenceKind, SourceKind, Status
+from .fields import NFCCharField, NFCTextField, NFCURLField
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 AREA_CHOICES = [(area.code, area.name_en) for area in AREAS]
@@ -60,16 +61,16 @@ class Source(TrackedModel):
     tracked_fields = (*editable_fields, "document_sha256")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
-    publisher = models.CharField(_("publisher"), max_length=200)
-    title = models.CharField(_("title"), max_length=500)
+    kind = NFCCharField(_("kind"), max_length=10, choices=SourceKind.choices)
+    publisher = NFCCharField(_("publisher"), max_length=200)
+    title = NFCCharField(_("title"), max_length=500)
     report_year = models.PositiveSmallIntegerField(_("report year"), validators=YEAR_VALIDATORS)
     country = CountryField(_("country"))
-    language = models.CharField(_("language of the text"), max_length=10, default="az")
-    tip_tier = models.CharField(_("TIP tier"), max_length=50, blank=True)
+    language = NFCCharField(_("language of the text"), max_length=10, default="az")
+    tip_tier = NFCCharField(_("TIP tier"), max_length=50, blank=True)
     document = models.FileField(_("source document"), upload_to="sources/", blank=True)
-    document_sha256 = models.CharField(_("document sha256"), max_length=64, blank=True)
-    url = models.URLField(_("URL"), blank=True)
+    document_sha256 = NFCCharField(_("document sha256"), max_length=64, blank=True)
+    url = NFCURLField(_("URL"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -86,8 +87,8 @@ class Source(TrackedModel):
 class ResponsibleBody(models.Model):
     """A ministry or agency a recommendation is addressed to."""
 
-    name = models.CharField(_("name"), max_length=300, unique=True)
-    abbreviation = models.CharField(_("abbreviation"), max_length=50, blank=True)
+    name = NFCCharField(_("name"), max_length=300, unique=True)
+    abbreviation = NFCCharField(_("abbreviation"), max_length=50, blank=True)
     country = CountryField(_("country"), blank=True)
 
     class Meta:
@@ -125,12 +126,10 @@ class Recommendation(TrackedModel):
     # Copied from the source so that "country + area/year, newest first" is one index scan
     # without a join; services keep it equal to source.country.
     country = CountryField(_("country"))
-    area = models.CharField(  # noqa: DJ001 - NULL means "not classified yet", distinct from any code
-        _("area"), max_length=30, choices=AREA_CHOICES, null=True, blank=True
-    )
-    action = models.TextField(_("action"))
+    area = NFCCharField(_("area"), max_length=30, choices=AREA_CHOICES, null=True, blank=True)
+    action = NFCTextField(_("action"))
     # Case- and diacritic-folded copy of `action` that free-text search runs against.
-    action_search = models.TextField(_("searchable action"), editable=False, default="")
+    action_search = NFCTextField(_("searchable action"), editable=False, default="")
     year_start = models.PositiveSmallIntegerField(_("first year suggested"), validators=YEAR_VALIDATORS)
     year_end = models.PositiveSmallIntegerField(_("last year suggested"), validators=YEAR_VALIDATORS)
     priority = models.BooleanField(_("prioritized"), default=False)
@@ -138,7 +137,7 @@ class Recommendation(TrackedModel):
     responsible_bodies = models.ManyToManyField(
         ResponsibleBody, blank=True, related_name="recommendations", verbose_name=_("responsible bodies")
     )
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
+    status = NFCCharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
     # Set when the current status was set (import time for `not_assessed`), so it always sorts.
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     repeats = models.ForeignKey(
@@ -244,9 +243,9 @@ class ProgressUpdate(AppendOnlyModel):
         related_name="progress_updates",
         verbose_name=_("recommendation"),
     )
-    status_before = models.CharField(_("status before"), max_length=30, choices=Status.choices)
-    status_after = models.CharField(_("status after"), max_length=30, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
+    status_before = NFCCharField(_("status before"), max_length=30, choices=Status.choices)
+    status_after = NFCCharField(_("status after"), max_length=30, choices=Status.choices)
+    note = NFCTextField(_("note"), blank=True)
     occurred_on = models.DateField(_("date of the progress"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -256,7 +255,7 @@ class ProgressUpdate(AppendOnlyModel):
         related_name="+",
         verbose_name=_("author"),
     )
-    author_username = models.CharField(_("author's username"), max_length=150)
+    author_username = NFCCharField(_("author's username"), max_length=150)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -291,15 +290,15 @@ class Evidence(TrackedModel):
         related_name="evidence",
         verbose_name=_("progress update"),
     )
-    title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    title = NFCCharField(_("title"), max_length=300)
+    kind = NFCCharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=200)
-    file_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    file_name = NFCCharField(_("original file name"), max_length=255, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
-    file_sha256 = models.CharField(_("file sha256"), max_length=64, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    url = models.URLField(_("URL"), max_length=2000, blank=True)
-    excerpt = models.TextField(_("excerpt"), blank=True)
+    file_sha256 = NFCCharField(_("file sha256"), max_length=64, blank=True)
+    content_type = NFCCharField(_("content type"), max_length=100, blank=True)
+    url = NFCURLField(_("URL"), max_length=2000, blank=True)
+    excerpt = NFCTextField(_("excerpt"), blank=True)
     evidence_date = models.DateField(_("date"), null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -309,7 +308,7 @@ class Evidence(TrackedModel):
         related_name="+",
         verbose_name=_("added by"),
     )
-    added_by_username = models.CharField(_("added by (username)"), max_length=150)
+    added_by_username = NFCCharField(_("added by (username)"), max_length=150)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -345,22 +344,22 @@ class ChangeRecord(AppendOnlyModel):
 
     object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
-    object_repr = models.CharField(max_length=200)
+    object_repr = NFCCharField(max_length=200)
     # The object this change belongs to, e.g. the recommendation of a piece of evidence, so a
     # recommendation's history shows its evidence too.
     related_object_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     related_object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = NFCCharField(max_length=10, choices=Action.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    username = models.CharField(max_length=150)
+    username = NFCCharField(max_length=150)
     changed_at = models.DateTimeField(auto_now_add=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    message = models.TextField(blank=True)
+    message = NFCTextField(blank=True)
 
     class Meta:
         verbose_name = _("change record")

@@ -9,8 +9,9 @@ Azerbaijani/Turkish casing, diacritics dropped, runs of one letter collapsed.
 import re
 import unicodedata
 
-# Letters NFKD does not decompose into base + combining mark.
-_LETTER_MAP = str.maketrans({"ə": "e", "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
+# Letters NFKD does not decompose into base + combining mark. "ǝ" (U+01DD, turned e) is not an
+# Azerbaijani letter but looks like "ə" (U+0259) and is what some keyboards and fonts give.
+_LETTER_MAP = str.maketrans({"ə": "e", "ǝ": "e", "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
 _REPEATED_LETTER = re.compile(r"(\w)\1+")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")

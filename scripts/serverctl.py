@@ -69,7 +69,6 @@ def server_environment(database_url: str, var_dir: str) -> dict[str, str]:
             "SECURE_SSL_REDIRECT": "false",
             "THROTTLE_ANON": "1000000/minute",
             "THROTTLE_USER": "1000000/minute",
-            "THROTTLE_LOGIN": "1000000/minute",
             "TRACKER_VAR_DIR": var_dir,
             "LOG_LEVEL": "WARNING",
             "LANGUAGE_CODE": "en",

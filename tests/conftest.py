@@ -103,9 +103,9 @@ def fresh_content_type_cache():
     ContentType.objects.clear_cache()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clear_throttle_cache():
-    """Throttle counters live in the cache; each test starts and ends with none."""
+    """Throttle and sign-in counters live in the cache; each test starts and ends with none."""
     from django.core.cache import cache
 
     cache.clear()

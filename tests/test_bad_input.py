@@ -210,6 +210,102 @@ WRITE_CASES = [
         detail_contains="application/xml",
         content_type="application/xml",
     ),
+    # --- nesting deep enough to exhaust a recursive parser: refused as a parse error
+    raw_body("100,000 nested arrays", PROGRESS, b"[" * 100_000 + b"]" * 100_000, detail_contains="nested too deeply"),
+    raw_body(
+        "100,000 nested objects",
+        EVIDENCE,
+        b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+        detail_contains="nested too deeply",
+    ),
+    raw_body("100,000 unclosed arrays", PROGRESS, b"[" * 100_000, detail_contains="JSON parse error"),
+    raw_body(
+        "deep list inside a field",
+        PROGRESS,
+        b'{"status": "in_progress", "note": ' + b"[" * 40 + b"]" * 40 + b"}",
+        detail_contains="nested too deeply",
+    ),
+    raw_body(
+        "900 nested arrays (parses, still too deep)",
+        PROGRESS,
+        b"[" * 900 + b"]" * 900,
+        detail_contains="nested too deeply",
+    ),
+    Case(
+        id="raw:100,000 nested arrays, admin PATCH",
+        method="patch",
+        path=REC,
+        raw=b"[" * 100_000 + b"]" * 100_000,
+        status=400,
+        detail_contains="nested too deeply",
+        role="admin",
+    ),
+    Case(
+        id="raw:100,000 nested arrays, token endpoint, anonymous",
+        method="post",
+        path=TOKEN,
+        raw=b'{"username": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        status=400,
+        detail_contains="nested too deeply",
+        role="anonymous",
+    ),
+    Case(
+        id="raw:nested objects, token endpoint, anonymous",
+        method="post",
+        path=TOKEN,
+        raw=b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+        status=400,
+        detail_contains="JSON parse error",
+        role="anonymous",
+    ),
+    # --- values no column can hold, in every kind of body field
+    progress("lone surrogate in status", None, field="status", raw=b'{"status": "\\udfff"}'),
+    progress("NUL byte in status", {"status": "in_progress\u0000"}, field="status"),
+    progress("NUL byte in date", {"status": "in_progress", "occurred_on": "2015-01-01\u0000"}, field="occurred_on"),
+    progress("date beyond year 9999", {"status": "in_progress", "occurred_on": "10000-01-01"}, field="occurred_on"),
+    progress("date of 5000 characters", {"status": "in_progress", "occurred_on": "2" * 5000}, field="occurred_on"),
+    progress("status of 5000 characters", {"status": "i" * 5000}, field="status"),
+    progress("huge number as status", {"status": 10**400}, field="status"),
+    admin_patch("year beyond 64 bits", {"year_start": 10**20}, field="year_start"),
+    admin_patch("year 1e400", None, field="year_start", raw=b'{"year_start": 1e400}'),
+    admin_patch("lone surrogate in action", None, field="action", raw=b'{"action": "a\\ud800b"}'),
+    admin_patch("repeats beyond 64 bits", {"repeats": 10**20}, field="repeats"),
+    admin_patch("responsible body beyond 64 bits", {"responsible_bodies": [10**20]}, field="responsible_bodies"),
+    admin_patch("NUL byte in area", {"area": "prevention\u0000"}, field="area"),
+    evidence_json("NUL byte in title", {"kind": "link", "title": "a\u0000b", "url": "https://x.az"}, field="title"),
+    evidence_json("NUL byte in URL", {"kind": "link", "title": "a", "url": "https://x.az/\u0000"}, field="url"),
+    evidence_json(
+        "URL of 5000 characters", {"kind": "link", "title": "a", "url": "https://x.az/" + "a" * 5000}, field="url"
+    ),
+    evidence_json(
+        "evidence date beyond year 9999",
+        {"kind": "link", "title": "a", "url": "https://x.az", "evidence_date": "99999-01-01"},
+        field="evidence_date",
+    ),
+    evidence_json(
+        "lone surrogate in excerpt",
+        None,
+        field="excerpt",
+        raw=b'{"kind": "excerpt", "title": "a", "excerpt": "\\ud800"}',
+    ),
+    Case(
+        id="token:lone surrogate in password",
+        method="post",
+        path=TOKEN,
+        raw=b'{"username": "x", "password": "\\ud800"}',
+        status=400,
+        field="password",
+        role="anonymous",
+    ),
+    Case(
+        id="token:username of 5000 characters",
+        method="post",
+        path=TOKEN,
+        json={"username": "a" * 5000, "password": "x"},
+        status=401,
+        field="password",
+        role="anonymous",
+    ),
     # --- NGO staff PATCH /recommendations/{id}/: only status and note
     staff_patch("unknown status", {"status": "finished"}, field="status"),
     staff_patch("missing status", {"note": "Yalnız qeyd"}, field="status"),
@@ -426,6 +522,37 @@ QUERY_CASES = [
     ("page_size on history", "/api/v1/recommendations/{rec}/history/", "page_size=1000000000", "page_size"),
     ("cursor on evidence", EVIDENCE, "cursor=%00", "cursor"),
     ("unknown parameter on one item", REC, "fields=note", "fields"),
+    # NUL, lone surrogates (as their UTF-8 bytes), over-long and out-of-range values everywhere
+    ("NUL byte in country", LIST, "country=A%00", "country"),
+    ("NUL byte in area", LIST, "area=prevention%00", "area"),
+    ("NUL byte in source", LIST, "source=dol%00", "source"),
+    ("NUL byte in ordering", LIST, "ordering=id%00", "ordering"),
+    ("NUL byte in page_size", LIST, "page_size=5%00", "page_size"),
+    ("NUL byte in year_from", LIST, "year_from=2015%00", "year_from"),
+    ("NUL byte in responsible_body", LIST, "responsible_body=1%00", "responsible_body"),
+    ("NUL byte in a parameter name", LIST, "sta%00tus=implemented", "sta\x00tus"),
+    ("surrogate bytes in q", LIST, "q=%ED%A0%80", "q"),
+    ("surrogate bytes in country", LIST, "country=%ED%A0%80", "country"),
+    ("country of 5000 characters", LIST, "country=" + "A" * 5000, "country"),
+    ("source of 5000 characters", LIST, "source=" + "a" * 5000, "source"),
+    ("ordering of 5000 characters", LIST, "ordering=" + "i" * 5000, "ordering"),
+    ("year_from beyond 64 bits", LIST, "year_from=99999999999999999999", "year_from"),
+    ("year_to negative huge", LIST, "year_to=-99999999999999999999", "year_to"),
+    ("responsible_body beyond 64 bits", LIST, "responsible_body=99999999999999999999", "responsible_body"),
+    ("page_size beyond 64 bits", LIST, "page_size=99999999999999999999", "page_size"),
+    ("cursor NUL", LIST, "cursor=%00", "cursor"),
+    ("cursor of 5000 characters", LIST, "cursor=" + "a" * 5000, "cursor"),
+    ("stats: NUL byte in breakdown", "/api/v1/stats/", "breakdown=area%00", "breakdown"),
+    ("stats: NUL byte in status", "/api/v1/stats/", "status=implemented%00", "status"),
+    ("export: NUL byte in country", "/api/v1/recommendations/export.csv", "country=AZ%00", "country"),
+    ("export: NUL byte in format", "/api/v1/recommendations/export/", "format=csv%00", "format"),
+    ("sources: NUL byte in cursor", "/api/v1/sources/", "cursor=%00", "cursor"),
+    (
+        "history: cursor of another kind",
+        "/api/v1/recommendations/{rec}/history/",
+        "cursor=eyJrIjpbMV0sImQiOiJuIn0",
+        "cursor",
+    ),
 ]
 
 # Report documents the importer must refuse, whichever way they arrive: (id, content, part of
@@ -593,7 +720,8 @@ def test_bad_query_is_refused_by_name(path, query, parameter, role, world, users
         client.force_authenticate(users[role])
     before = table_snapshot()
     response = client.get(fill(path, world) + "?" + query)
-    if role == "anonymous" and path != LIST and "sources" not in path and path != REC:
+    public = path in (LIST, REC) or any(part in path for part in ("sources", "stats", "export"))
+    if role == "anonymous" and not public:
         assert response.status_code == 401  # the role check comes before the parameters
         return
     assert response.status_code == 400, response.content[:500]
@@ -731,6 +859,145 @@ def test_body_django_refuses_as_too_large_is_a_json_413(world, users):
     )
     assert response.status_code == 413
     assert "too large" in response.json()["detail"]
+    assert table_snapshot() == before
+
+
+# Every path converter with NUL, surrogate bytes, over-long and out-of-range values: the
+# route does not match or the object does not exist (404; the admin's "does not exist"
+# redirect), never a 500 (NUL, which PostgreSQL refuses even to compare, was one).
+BAD_SEGMENTS = {
+    "NUL": "%00",
+    "NUL inside": "dol%00-2015",
+    "surrogate bytes": "%ED%A0%80",
+    "invalid UTF-8": "%FF%FE",
+    "5000 characters": "a" * 5000,
+    "beyond 64 bits": "99999999999999999999",
+    "negative": "-1",
+    "space": "dol%202015",
+    "non-ASCII letters": "%C9%99m%C9%99k",
+}
+PATH_TEMPLATES = [
+    "/api/v1/sources/{}/",
+    "/api/v1/sources/{}.json",
+    "/api/v1/recommendations/{}/",
+    "/api/v1/recommendations/{}/progress/",
+    "/api/v1/recommendations/{}/evidence/",
+    "/api/v1/recommendations/{}/history/",
+    "/api/v1/evidence/{}/file/",
+    "/recommendations/{}/",
+    "/admin/recommendations/recommendation/{}/change/",
+    "/admin/recommendations/source/{}/change/",
+    "/admin/recommendations/evidence/{}/delete/",
+    "/admin/recommendations/progressupdate/{}/change/",
+    "/admin/recommendations/changerecord/{}/history/",
+    "/admin/auth/user/{}/password/",
+    "/admin/authtoken/tokenproxy/{}/change/",
+]
+
+
+@pytest.mark.parametrize("template", PATH_TEMPLATES)
+@pytest.mark.parametrize("segment", BAD_SEGMENTS.values(), ids=BAD_SEGMENTS.keys())
+def test_bad_path_segment_is_not_found(template, segment, world, users):
+    client = Client(raise_request_exception=False)
+    client.force_login(users["admin"])
+    response = client.get(template.format(segment))
+    if template.startswith("/admin/"):
+        assert response.status_code in (302, 404), response.status_code
+        return
+    assert response.status_code == 404, response.content[:300]
+    if template.startswith("/api/"):
+        assert response["Content-Type"].startswith("application/json")
+
+
+# Query strings the admin reads itself (list filters, search, prefilled forms).
+ADMIN_QUERIES = [
+    ("/admin/recommendations/recommendation/", "status=%00"),
+    ("/admin/recommendations/recommendation/", "status__exact=%00"),
+    ("/admin/recommendations/recommendation/", "area__exact=prevention%00"),
+    ("/admin/recommendations/recommendation/", "action__icontains=%00"),
+    ("/admin/recommendations/recommendation/", "q=%00"),
+    ("/admin/recommendations/recommendation/", "source__id__exact=99999999999999999999"),
+    ("/admin/recommendations/source/", "country__exact=%00"),
+    ("/admin/recommendations/source/", "kind__exact=%00"),
+    ("/admin/recommendations/evidence/", "kind__exact=%00"),
+    ("/admin/recommendations/changerecord/", "action__exact=%00"),
+    ("/admin/recommendations/changerecord/", "q=%00"),
+    ("/admin/recommendations/progressupdate/", "status_after__exact=%00"),
+    ("/admin/auth/user/", "username=%00"),
+    ("/admin/auth/user/", "q=%00"),
+    ("/admin/auth/group/", "name=%00"),
+    ("/admin/authtoken/tokenproxy/", "user__username=%00"),
+    ("/admin/recommendations/recommendation/add/", "repeats=%00"),
+    ("/admin/recommendations/recommendation/add/", "repeats=abc"),
+    ("/admin/recommendations/recommendation/add/", "repeats=99999-12-31"),
+    ("/admin/recommendations/recommendation/add/", "responsible_bodies=1,%00"),
+    ("/admin/recommendations/recommendation/add/", "responsible_bodies=1,x"),
+    ("/admin/recommendations/evidence/add/", "recommendation=" + "a" * 5000),
+]
+
+
+@pytest.mark.parametrize(("path", "query"), ADMIN_QUERIES)
+def test_bad_admin_query_is_refused_or_dropped_not_a_500(path, query, world, users):
+    client = Client(raise_request_exception=False)
+    client.force_login(users["admin"])
+    before = table_snapshot()
+    response = client.get(f"{path}?{query}")
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")
+    assert table_snapshot() == before
+
+
+# Headers and cookies no client of ours sends: refused as credentials, or ignored.
+HEADER_CASES = [
+    ("NUL in the token", {"HTTP_AUTHORIZATION": "Token abc\x00def"}, 401),
+    ("NUL for a token", {"HTTP_AUTHORIZATION": "Token \x00"}, 401),
+    ("token of 5000 characters", {"HTTP_AUTHORIZATION": "Token " + "a" * 5000}, 401),
+    ("token of 40 non-hex characters", {"HTTP_AUTHORIZATION": "Token " + "z" * 40}, 401),
+    ("token with a lone surrogate", {"HTTP_AUTHORIZATION": "Token \ud800"}, 401),
+    ("NUL in the session cookie", {"HTTP_COOKIE": "sessionid=abcdefgh\x00ijklmnop"}, 200),
+    ("session cookie of 5000 characters", {"HTTP_COOKIE": "sessionid=" + "a" * 5000}, 200),
+    ("session cookie with upper case and quotes", {"HTTP_COOKIE": 'sessionid="ABCDEFGHIJ\'--"'}, 200),
+    ("NUL in the language cookie", {"HTTP_COOKIE": "django_language=az\x00"}, 200),
+    ("NUL in Accept-Language", {"HTTP_ACCEPT_LANGUAGE": "az\x00"}, 200),
+    ("Accept-Language of 5000 characters", {"HTTP_ACCEPT_LANGUAGE": "a" * 5000}, 200),
+    ("NUL in X-Forwarded-For", {"HTTP_X_FORWARDED_FOR": "\x00"}, 200),
+    ("X-Forwarded-For of 5000 characters", {"HTTP_X_FORWARDED_FOR": "1" * 5000}, 200),
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"), [case[1:] for case in HEADER_CASES], ids=[case[0] for case in HEADER_CASES]
+)
+@pytest.mark.parametrize("path", ["/api/v1/recommendations/", "/api/v1/recommendations/{rec}/", "/api/v1/areas/"])
+def test_bad_header_is_refused_or_ignored_not_a_500(headers, status, path, world):
+    response = Client(raise_request_exception=False).get(fill(path, world), **headers)
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [case[1:] for case in HEADER_CASES if case[2] == 200],
+    ids=[case[0] for case in HEADER_CASES if case[2] == 200],
+)
+@pytest.mark.parametrize("path", ["/", "/recommendations/{rec}/", "/admin/login/", "/login/"])
+def test_bad_header_on_a_page_is_ignored(headers, status, path, world):
+    response = Client(raise_request_exception=False).get(fill(path, world), **headers)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "if_match", ['"\x00"', '"r{rec}v99999999999999999999"', '"r99999999999999999999v1"', "W/" + "x" * 5000]
+)
+def test_bad_if_match_is_a_failed_precondition(if_match, world, users):
+    client = APIClient()
+    client.force_authenticate(users["ngo_staff"])
+    before = table_snapshot()
+    response = client.post(
+        fill(PROGRESS, world), {"status": "in_progress"}, format="json", HTTP_IF_MATCH=fill(if_match, world)
+    )
+    assert response.status_code == 412
     assert table_snapshot() == before
 
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from recommendations.users.admin import own_password_change
+
 urlpatterns = [
     path("api/v1/", include("recommendations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -12,6 +14,8 @@ urlpatterns = [
         name="swagger-ui",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own: the same page, saving through the password service.
+    path("admin/password_change/", own_password_change, name="admin-password-change"),
     path("admin/", admin.site.urls),
     path("", include("recommendations.pages.urls")),
 ]

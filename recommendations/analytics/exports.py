@@ -31,8 +31,24 @@ CHUNK_SIZE = 2000
 BODY_SEPARATOR = "; "
 CSV_BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# Spreadsheet programs run a cell that starts with one of these as a formula (a tab or a
+# carriage return first is skipped by some, so what follows still counts: OWASP's list).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# In the CSV such a cell gets this in front, so a spreadsheet shows it as text (OWASP's advice).
+# A program reading the CSV strips it back: a cell that starts with "'" followed by one of
+# FORMULA_PREFIXES had the "'" added here (see README, "Exports").
+CSV_FORMULA_GUARD = "'"
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell no spreadsheet will run. Text that already starts with the guard before a
+    formula character gets one more, so stripping one guard always gives the text back."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES)
+        or (value.startswith(CSV_FORMULA_GUARD) and value[1:].startswith((*FORMULA_PREFIXES, CSV_FORMULA_GUARD)))
+    ):
+        return CSV_FORMULA_GUARD + value
+    return value
 
 
 def recommendation_export_values(queryset: QuerySet) -> QuerySet:
@@ -93,7 +109,7 @@ def csv_chunks(queryset: QuerySet) -> Iterator[str]:
     for values in _rows(queryset):
         values[PRIORITY_COLUMN] = "true" if values[PRIORITY_COLUMN] else "false"
         values[STATUS_CHANGED_COLUMN] = values[STATUS_CHANGED_COLUMN].isoformat()
-        writer.writerow(values)
+        writer.writerow([csv_text(value) for value in values])
         if buffer.tell() >= CSV_CHUNK_CHARS:
             yield buffer.getvalue()
             buffer.seek(0)

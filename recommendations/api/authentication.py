@@ -1,8 +1,17 @@
-"""DRF's session authentication, skipped when there can be no session."""
+"""DRF's authentication classes, made cheap and strict: session authentication skipped when
+there can be no session, token authentication that looks up only keys of the form the server
+issues."""
+
+import re
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme
+from rest_framework import authentication, exceptions
 from rest_framework.authentication import SessionAuthentication
+
+# rest_framework.authtoken issues 40 lowercase hex digits (20 random bytes).
+TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
 
 class CookieSessionAuthentication(SessionAuthentication):
@@ -20,3 +29,19 @@ class CookieSessionScheme(SessionScheme):
     """The OpenAPI description of the session cookie, as for DRF's own class."""
 
     target_class = "recommendations.api.authentication.CookieSessionAuthentication"
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """A key that cannot be one of ours (NUL, which PostgreSQL refuses even to compare, an
+    unpaired surrogate, kilobytes of text) is refused like a wrong key, without a query."""
+
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except UnicodeError:  # a header no HTTP server would pass on, but a test client can
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+
+    def authenticate_credentials(self, key):
+        if not TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(key)

@@ -3,15 +3,19 @@
 The cursor holds the sort values of the last (or first) row shown; the next page is
 "rows after that key" under the same ORDER BY, with the primary key as tie-breaker, so an
 index on (filter columns, sort column, id) serves it without OFFSET or COUNT.
+
+Cursors are signed (django.core.signing, salted per use): the server reads back only keys it
+wrote itself, for the ordering it wrote them for. Anything else, a hand-made or altered
+cursor, is a 400 "invalid cursor" before any query.
 """
 
-import base64
-import binascii
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core import signing
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -28,20 +32,65 @@ class SortKey:
     descending: bool
 
 
+CURSOR_SALT = "recommendations.api.pagination.cursor"
+# A cursor the server wrote is well under this; a longer one was not written here.
+MAX_CURSOR_LENGTH = 2000
+
+
+class _CursorSerializer(signing.JSONSerializer):
+    """Dates and datetimes as text to the microsecond; the sort column's field turns them back."""
+
+    def dumps(self, obj):
+        return json.dumps(obj, separators=(",", ":"), default=str).encode("latin-1")
+
+
+def invalid_cursor() -> exceptions.ValidationError:
+    return exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
+
+
 def _encode(payload: dict[str, Any]) -> str:
-    raw = json.dumps(payload, separators=(",", ":"), default=str).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return signing.dumps(payload, salt=CURSOR_SALT, serializer=_CursorSerializer)
 
 
 def _decode(cursor: str) -> dict[str, Any]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise invalid_cursor()
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]}) from None
+        payload = signing.loads(cursor, salt=CURSOR_SALT, serializer=_CursorSerializer)
+    except (signing.BadSignature, ValueError, UnicodeError):
+        raise invalid_cursor() from None
     if not isinstance(payload, dict) or not isinstance(payload.get("k"), list) or payload.get("d") not in ("n", "p"):
-        raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
+        raise invalid_cursor()
     return payload
+
+
+def _storable(value: Any) -> bool:
+    """Whether a cursor key is a value a sort column can hold (the last check behind the
+    signature: a key that reaches SQL must not make the database fail)."""
+    if value is None:
+        return False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, str):
+        return "\x00" not in value and len(value) <= 1000 and value.isprintable() and not _has_surrogate(value)
+    if isinstance(value, datetime.datetime):
+        offset = value.utcoffset() or datetime.timedelta()
+        # PostgreSQL refuses offsets of 16 hours or more; timestamps live in years 1-9999 UTC.
+        if abs(offset) >= datetime.timedelta(hours=16):
+            return False
+        try:
+            value.astimezone(datetime.UTC)
+        except OverflowError:
+            return False
+    return True
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class KeysetPagination(BasePagination):
@@ -86,6 +135,10 @@ class KeysetPagination(BasePagination):
             keys.append(SortKey("id", keys[-1].descending if keys else False))
         return keys
 
+    def _ordering_id(self) -> str:
+        """The ordering a cursor was written for: keys of one ordering mean nothing in another."""
+        return ",".join(("-" if key.descending else "") + key.field for key in self.keys)
+
     @staticmethod
     def _after(keys: list[SortKey], values: list[Any], backwards: bool) -> Q:
         """Rows strictly after `values` in the order `keys` (before, if backwards)."""
@@ -113,7 +166,7 @@ class KeysetPagination(BasePagination):
         if not cursor:
             return None, False
         payload = _decode(cursor)
-        if len(payload["k"]) != len(self.keys):
+        if payload.get("o") != self._ordering_id() or len(payload["k"]) != len(self.keys):
             raise exceptions.ValidationError({"cursor": [_("The cursor does not match the ordering.")]})
         try:
             values = [
@@ -123,9 +176,9 @@ class KeysetPagination(BasePagination):
         except Exception:
             raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]}) from None
         # Sort columns are non-null, so a null key was never issued; filtering on it would fail.
-        # A number no column can hold is forged too.
-        if any(value is None or (isinstance(value, int) and not -(2**63) <= value < 2**63) for value in values):
-            raise exceptions.ValidationError({"cursor": [_("Invalid cursor.")]})
+        # Nor were numbers, texts or moments no column can hold.
+        if not all(_storable(value) for value in values):
+            raise invalid_cursor()
         backwards = payload["d"] == "p"
         if backwards:
             self.has_after = True
@@ -166,7 +219,9 @@ class KeysetPagination(BasePagination):
 
     def _link(self, row, direction: str) -> str:
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, _encode({"k": self._key_of(row), "d": direction}))
+        return replace_query_param(
+            url, self.cursor_query_param, _encode({"o": self._ordering_id(), "k": self._key_of(row), "d": direction})
+        )
 
     def get_next_link(self) -> str | None:
         return self._link(self.rows[-1], "n") if self.has_after and self.rows else None

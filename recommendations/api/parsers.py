@@ -24,6 +24,24 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return document
 
 
+# No body of this API nests deeper than a list inside an object; 32 leaves room and keeps a
+# hostile `[[[[…]]]]` from exhausting the stack anywhere after parsing.
+MAX_JSON_DEPTH = 32
+
+
+def _too_deep(data) -> bool:
+    """Whether `data` nests deeper than MAX_JSON_DEPTH, walked without recursion."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            items = value.values() if isinstance(value, dict) else value
+            pending.extend((item, depth + 1) for item in items if isinstance(item, dict | list))
+    return False
+
+
 def _is_unencodable(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -78,6 +96,10 @@ class StrictJSONParser(JSONParser):
             ) from None
         except ValueError as exc:
             raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from None
+        except RecursionError:
+            raise ParseError(_("JSON parse error - nested too deeply.")) from None
+        if _too_deep(data):
+            raise ParseError(_("JSON parse error - nested too deeply.")) from None
         unencodable = _unencodable_field(data)
         if unencodable:
             raise ParseError({unencodable: [_("The text contains an unpaired surrogate; it is not valid Unicode.")]})

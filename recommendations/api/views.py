@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
@@ -46,7 +46,6 @@ from .serializers import (
     StatsSerializer,
     TokenSerializer,
 )
-from .throttling import LoginRateThrottle, LoginUsernameRateThrottle
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -246,6 +245,9 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Source.objects.annotate(recommendation_count=Count("recommendations"))
     serializer_class = SourceSerializer
     lookup_field = "slug"
+    # What a SlugField holds: anything else (NUL, which PostgreSQL cannot even compare, a
+    # space, a non-ASCII letter) names no source, so the router answers 404 without a query.
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ("id", "report_year", "slug")
     ordering = "-report_year"
     read_role = None
@@ -278,7 +280,6 @@ class TokenView(APIView):
 
     read_role = None
     write_role = None
-    throttle_classes = [LoginRateThrottle, LoginUsernameRateThrottle]
     serializer_class = TokenSerializer
 
     def get_permissions(self):
@@ -297,6 +298,9 @@ class TokenView(APIView):
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
+        locked = getattr(request, "login_lockout", None)
+        if locked is not None:
+            raise Throttled(wait=locked.retry_after, detail=_("Too many failed sign-in attempts; try again later."))
         if user is None or not user.is_active:
             # 401, not 400: the request was well formed, the credentials are wrong.
             raise AuthenticationFailed({"password": [_("Unable to log in with these credentials.")]})

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ..users.forms import LoginForm
 from . import views
 
 app_name = "recommendations"
@@ -10,7 +11,11 @@ urlpatterns = [
     # The admin's login refuses non-staff users; analysts sign in here to see notes.
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="recommendations/login.html", next_page="recommendations:dashboard"),
+        auth_views.LoginView.as_view(
+            template_name="recommendations/login.html",
+            authentication_form=LoginForm,
+            next_page="recommendations:dashboard",
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="recommendations:dashboard"), name="logout"),

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -49,6 +50,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: its `changepassword` command (through the password service) replaces Django's.
+    "recommendations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,7 +66,6 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "recommendations",
     "synthetic",
 ]
 
@@ -135,6 +137,25 @@ DATABASES.update(replica_databases(os.environ.get("DATABASE_REPLICA_URLS", ""), 
 DATABASE_ROUTERS = ["tracker.db_router.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every sign-in (the site's and the admin's login forms, the API's token endpoint) goes through
+# this backend, which limits password guessing: recommendations/users/login_limits.py.
+AUTHENTICATION_BACKENDS = ["recommendations.users.login_limits.RateLimitedModelBackend"]
+LOGIN_LIMITS = {
+    "per_address_and_username": env_int("LOGIN_FAILURES_PER_ADDRESS_AND_USERNAME", 5),
+    "per_address": env_int("LOGIN_FAILURES_PER_ADDRESS", 20),
+    "per_username": env_int("LOGIN_FAILURES_PER_USERNAME", 50),
+    "lockout_seconds": env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60),
+}
+# Whose X-Forwarded-For to believe (recommendations/users/addresses.py): the proxies in front,
+# as addresses or networks, or how many of them there are. Neither by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_network!r} is not an address or network") from exc
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -169,7 +190,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "recommendations.api.authentication.TokenAuthentication",
         "recommendations.api.authentication.CookieSessionAuthentication",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "recommendations.api.negotiation.FirstRendererNegotiation",
@@ -195,7 +216,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("THROTTLE_ANON", "120/minute"),
         "user": env_rate("THROTTLE_USER", "1200/minute"),
-        "login": env_rate("THROTTLE_LOGIN", "10/minute"),
     },
 }
 
@@ -233,6 +253,8 @@ if os.environ.get("REDIS_URL"):
     }
 
 LOGIN_URL = "admin:login"
+# Database sessions that never look up a key Django could not have written (tracker/sessions.py).
+SESSION_ENGINE = "tracker.sessions"
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ STORAGES = {
 }
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "login": "100000/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
 # Django's live test server (browser tests) wraps the site in a media-file handler that
 # cannot parse an unset MEDIA_URL. Only the test server uses this; everywhere else evidence

@@ -1,0 +1,50 @@
+"""Query strings the admin reads itself: hand-edited URLs must not reach the database as
+values it cannot hold (NUL, which PostgreSQL refuses even to compare) or as ids that are not
+numbers (Django's autocomplete widget would fail rendering them).
+
+The search box is read in NFC, the form every stored text is in (recommendations/fields.py).
+
+Every ModelAdmin of the site uses this mixin, Django's own (users, groups, tokens) included.
+"""
+
+import unicodedata
+
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+
+
+def _unstorable(text: str) -> bool:
+    return "\x00" in text
+
+
+class HostileQueryAdminMixin:
+    def get_changelist_instance(self, request):
+        # The admin answers IncorrectLookupParameters with its "?e=1" page, not a 500.
+        if any(_unstorable(key) or any(_unstorable(value) for value in values) for key, values in request.GET.lists()):
+            raise IncorrectLookupParameters("NUL in a query parameter")
+        return super().get_changelist_instance(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, unicodedata.normalize("NFC", search_term))
+
+    def get_changeform_initial_data(self, request):
+        """Prefilled values from the URL (`add/?repeats=12`) that the field can hold; the
+        rest is dropped, as if not given."""
+        initial = super().get_changeform_initial_data(request)
+        kept = {}
+        for name, value in initial.items():
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            values = value if isinstance(value, list) else [value]
+            target = field.target_field if field.is_relation else field
+            try:
+                for item in values:
+                    if _unstorable(str(item)):
+                        raise ValidationError("NUL")
+                    target.to_python(item)
+            except ValidationError:
+                continue
+            kept[name] = value
+        return kept

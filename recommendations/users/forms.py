@@ -1,0 +1,26 @@
+"""The sign-in forms of the site and the admin: a locked-out attempt says so."""
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class LockoutMessageMixin:
+    def get_invalid_login_error(self):
+        locked = getattr(self.request, "login_lockout", None)
+        if locked is None:
+            return super().get_invalid_login_error()
+        return ValidationError(
+            _("Too many failed sign-in attempts. Try again in %(minutes)d minutes."),
+            code="locked_out",
+            params={"minutes": max(1, locked.retry_after // 60)},
+        )
+
+
+class LoginForm(LockoutMessageMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
+    pass

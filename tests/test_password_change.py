@@ -1,0 +1,127 @@
+"""A new password ends what the old one opened: the user's API tokens stop working and their
+other sessions end, whether the password is changed in the admin (by an admin or by the user),
+or with `manage.py changepassword`."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from .factories import RecommendationFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "Yeni-parol-2026-xəzər"
+
+
+@pytest.fixture(autouse=True)
+def no_counters(clear_throttle_cache):
+    """Sign-in counters live in the cache: each test starts with none."""
+
+
+def token_for(user) -> str:
+    response = APIClient().post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 200
+    return response.json()["token"]
+
+
+def session_for(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def token_works(token: str, recommendation) -> bool:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client.get(f"/api/v1/recommendations/{recommendation.pk}/progress/").status_code == 200
+
+
+def session_works(client: Client) -> bool:
+    return client.get("/admin/").status_code == 200
+
+
+@pytest.fixture
+def world(db):
+    target = UserFactory(role="admin")
+    return {
+        "target": target,
+        "token": token_for(target),
+        "session": session_for(target),
+        "recommendation": RecommendationFactory(),
+    }
+
+
+def assert_old_credentials_revoked(world):
+    assert not token_works(world["token"], world["recommendation"])
+    assert not session_works(world["session"])
+    assert not Token.objects.filter(user=world["target"]).exists()
+    # The new password works, and gives a new token.
+    new_token = APIClient().post(
+        "/api/v1/auth/token/", {"username": world["target"].username, "password": NEW_PASSWORD}
+    )
+    assert new_token.status_code == 200
+    assert new_token.json()["token"] != world["token"]
+
+
+def test_an_admin_setting_a_users_password_revokes_their_token_and_sessions(world):
+    admin = session_for(UserFactory(role="admin"))
+    assert token_works(world["token"], world["recommendation"]) and session_works(world["session"])
+    response = admin.post(
+        f"/admin/auth/user/{world['target'].pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_old_credentials_revoked(world)
+    assert session_works(admin)  # the admin who did it stays signed in
+
+
+def test_an_admin_turning_a_users_password_off_revokes_their_token(world):
+    admin = session_for(UserFactory(role="admin"))
+    response = admin.post(
+        f"/admin/auth/user/{world['target'].pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not token_works(world["token"], world["recommendation"])
+    assert not session_works(world["session"])
+
+
+def test_changing_ones_own_password_in_the_admin_revokes_tokens_and_other_sessions(world):
+    current = session_for(world["target"])
+    response = current.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].endswith("/admin/password_change/done/")
+    assert_old_credentials_revoked(world)
+    assert session_works(current)  # the session that changed it stays signed in
+
+
+def test_a_wrong_old_password_changes_nothing(world):
+    current = session_for(world["target"])
+    response = current.post(
+        "/admin/password_change/",
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert token_works(world["token"], world["recommendation"])
+    assert session_works(world["session"])
+
+
+def test_the_changepassword_command_revokes_tokens_and_sessions(world):
+    with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):
+        call_command("changepassword", world["target"].username)
+    assert_old_credentials_revoked(world)
+
+
+def test_the_changepassword_command_refuses_a_weak_password_and_changes_nothing(world):
+    from django.core.management import CommandError
+
+    with mock.patch("getpass.getpass", return_value="123"), pytest.raises(CommandError):
+        call_command("changepassword", world["target"].username)
+    assert token_works(world["token"], world["recommendation"])
+    assert get_user_model().objects.get(pk=world["target"].pk).check_password(PASSWORD)
