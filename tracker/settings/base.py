@@ -246,10 +246,15 @@ CACHES = {
         "LOCATION": "tracker",
     }
 }
+# Throttle and sign-in counters live in this cache. Without REDIS_URL each process (each
+# gunicorn worker) counts on its own, so a client gets up to workers × the limit; with it, all
+# workers and machines share one count.
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # Several deployments (or test runs) may share one Redis.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
     }
 
 LOGIN_URL = "admin:login"
