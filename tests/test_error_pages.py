@@ -11,7 +11,6 @@ from django.urls import get_resolver
 from recommendations import selectors
 
 
-
 @pytest.fixture
 def browser():
     return Client(raise_request_exception=False)

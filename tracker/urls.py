@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from recommendations.users.admin import own_password_change
 
@@ -8,9 +8,10 @@ urlpatterns = [
     path("api/v1/", include("recommendations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # GET only: the HTML renderer has no template for an OPTIONS reply, which would be a 500.
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path(
         "api/docs/",
-        SpectacularSwaggerView.as_view(url_name="schema", http_method_names=["get", "head"]),
+        SpectacularSwaggerSplitView.as_view(url_name="schema", http_method_names=["get", "head"]),
         name="swagger-ui",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
