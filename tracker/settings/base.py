@@ -260,7 +260,7 @@ CACHES = {
     }
 }
 # Throttle and sign-in counters live in this cache. Without REDIS_URL each process (each
-# gunicorn worker) counts on its own, so a client gets up to workers × the limit; with it, all
+# server worker) counts on its own, so a client gets up to workers × the limit; with it, all
 # workers and machines share one count.
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
