@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 from django.urls import get_resolver
 
-from recommendations import selectors
+from recommendations.listing import selectors
 
 
 @pytest.fixture
