@@ -211,25 +211,40 @@ WRITE_CASES = [
         content_type="application/xml",
     ),
     # --- nesting deep enough to exhaust a recursive parser: refused as a parse error
-    raw_body("100,000 nested arrays", PROGRESS, b"[" * 100_000 + b"]" * 100_000, detail_contains="nested too deeply"),
+    raw_body(
+        "100,000 nested arrays",
+        PROGRESS,
+        b"[" * 100_000 + b"]" * 100_000,
+        detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
+    ),
     raw_body(
         "100,000 nested objects",
         EVIDENCE,
         b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
         detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
     ),
-    raw_body("100,000 unclosed arrays", PROGRESS, b"[" * 100_000, detail_contains="JSON parse error"),
+    raw_body(
+        "100,000 unclosed arrays",
+        PROGRESS,
+        b"[" * 100_000,
+        detail_contains="JSON parse error",
+        headers={"Accept-Language": "en"},
+    ),
     raw_body(
         "deep list inside a field",
         PROGRESS,
         b'{"status": "in_progress", "note": ' + b"[" * 40 + b"]" * 40 + b"}",
         detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
     ),
     raw_body(
         "900 nested arrays (parses, still too deep)",
         PROGRESS,
         b"[" * 900 + b"]" * 900,
         detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
     ),
     Case(
         id="raw:100,000 nested arrays, admin PATCH",
@@ -238,6 +253,7 @@ WRITE_CASES = [
         raw=b"[" * 100_000 + b"]" * 100_000,
         status=400,
         detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
         role="admin",
     ),
     Case(
@@ -247,6 +263,7 @@ WRITE_CASES = [
         raw=b'{"username": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         status=400,
         detail_contains="nested too deeply",
+        headers={"Accept-Language": "en"},
         role="anonymous",
     ),
     Case(
@@ -256,6 +273,7 @@ WRITE_CASES = [
         raw=b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
         status=400,
         detail_contains="JSON parse error",
+        headers={"Accept-Language": "en"},
         role="anonymous",
     ),
     # --- values no column can hold, in every kind of body field
