@@ -52,7 +52,7 @@ def locked_out_message(door: str, username: str, address: str = GUESSER) -> str:
 
 @pytest.mark.parametrize("door", DOORS)
 def test_wrong_passwords_then_the_right_one_is_refused_at_every_door(db, door):
-    """The issue's attack: 50 wrong passwords, then the right one, logged in."""
+    """The reported attack: 50 wrong passwords, then the right one, logged in."""
     user = UserFactory(role="admin")
     for guess in range(50):
         assert not sign_in(door, user.username, f"guess-{guess}")

@@ -123,7 +123,7 @@ def signed_elsewhere(payload) -> str:
 
 
 FORGED_KEYS = [
-    # The payloads: out-of-range datetimes, NUL, a lone surrogate, the wrong type.
+    # The reported payloads: out-of-range datetimes, NUL, a lone surrogate, the wrong type.
     ({"o": "status_changed_at,id", "k": ["99999-01-01T00:00:00", 1], "d": "n"}, "status_changed_at"),
     ({"o": "status_changed_at,id", "k": ["0001-01-01T00:00:00-23:59", 1], "d": "n"}, "status_changed_at"),
     ({"o": "status_changed_at,id", "k": ["9999-12-31T23:59:59+00:00", 1], "d": "p"}, "-status_changed_at"),
