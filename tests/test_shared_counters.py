@@ -1,4 +1,4 @@
-"""Throttle counters are shared between processes through Redis (REDIS_URL), as gunicorn's
+"""Throttle counters are shared between processes through Redis (REDIS_URL), as the server's
 workers need; without it each process counts on its own. Two real processes, the local
 Redis (`.ci/run` starts one; TEST_REDIS_URL points elsewhere)."""
 
@@ -27,7 +27,7 @@ print(" ".join(str(client.options("/api/v1/areas/").status_code) for _ in range(
 
 
 def worker(requests: int, forwarded_for: str, tmp_path: Path, **environment: str) -> list[int]:
-    """One process, like one gunicorn worker, sending `requests` requests; their statuses."""
+    """One process, like one server worker, sending `requests` requests; their statuses."""
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
     env.update(
         {
