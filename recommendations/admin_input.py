@@ -8,7 +8,9 @@ Every ModelAdmin of the site uses this mixin, Django's own (users, groups, token
 """
 
 import unicodedata
+from typing import TYPE_CHECKING
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
@@ -17,7 +19,14 @@ def _unstorable(text: str) -> bool:
     return "\x00" in text
 
 
-class HostileQueryAdminMixin:
+# Mixed into ModelAdmin classes; type-checked as one.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class HostileQueryAdminMixin(_AdminBase):
     def get_changelist_instance(self, request):
         # The admin answers IncorrectLookupParameters with its "?e=1" page, not a 500.
         if any(_unstorable(key) or any(_unstorable(value) for value in values) for key, values in request.GET.lists()):

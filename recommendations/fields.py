@@ -9,15 +9,22 @@ compared in a query. Search folds further (recommendations/search.py).
 """
 
 import unicodedata
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+# Mixed into Django's field classes; type-checked as one.
+if TYPE_CHECKING:
+    _FieldBase = models.Field
+else:
+    _FieldBase = object
 
 
 def nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
-class NFCTextMixin:
+class NFCTextMixin(_FieldBase):
     """Normalisation is Python's job, not the schema's: migrations record the plain Django
     field (`deconstruct`), so adopting these fields changes no table. (On SQLite an altered
     field rebuilds its table, which would drop the append-only triggers of migration 0002.)"""

@@ -1,6 +1,9 @@
 """Django's user, group and token admin pages, with the site's guards: password changes go
 through `user_password_set`, and hand-edited query strings are refused (admin_input)."""
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
 from django.contrib.auth import admin as auth_admin
@@ -16,8 +19,14 @@ from ..admin_input import HostileQueryAdminMixin
 from .forms import AdminLoginForm
 from .passwords import user_password_set
 
+# Mixed into Django's password forms; type-checked as a form.
+if TYPE_CHECKING:
+    _FormBase = forms.Form
+else:
+    _FormBase = object
 
-class PasswordServiceMixin:
+
+class PasswordServiceMixin(_FormBase):
     """Django's password forms, saving through the service (tokens revoked, sessions ended)."""
 
     def set_password_and_save(self, user, password_field_name="password1", commit=True):  # noqa: S107

@@ -1,12 +1,20 @@
 """The sign-in forms of the site and the admin: a locked-out attempt says so."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Mixed into Django's authentication forms; type-checked as one.
+if TYPE_CHECKING:
+    _FormBase = AuthenticationForm
+else:
+    _FormBase = object
 
-class LockoutMessageMixin:
+
+class LockoutMessageMixin(_FormBase):
     def get_invalid_login_error(self):
         locked = getattr(self.request, "login_lockout", None)
         if locked is None:

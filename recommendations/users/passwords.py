@@ -1,12 +1,12 @@
 """Setting a password, and ending what the old one opened."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 
-def user_password_set(*, user: AbstractBaseUser, password: str | None) -> None:
+def user_password_set(*, user: User, password: str | None) -> None:
     """Set `user`'s password (None: no password, signing in is off) and revoke every
     credential the old one gave: the user's API tokens are deleted, and every session signed
     in as the user ends at its next request (Django checks the password hash each session

@@ -1,6 +1,8 @@
 """Django's `changepassword`, saving through `user_password_set`: the user's API tokens are
 revoked and their sessions end, as when the password is changed anywhere else."""
 
+import getpass
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management.commands import changepassword
 from django.contrib.auth.password_validation import validate_password
@@ -15,9 +17,14 @@ MAX_TRIES = 3
 class Command(changepassword.Command):
     help = "Change a user's password; revokes their API tokens and ends their sessions."
 
-    def handle(self, *args, **options):
-        import getpass
+    @staticmethod
+    def _ask(prompt: str) -> str:
+        password = getpass.getpass(prompt=prompt)
+        if not password:
+            raise CommandError("aborted")
+        return password
 
+    def handle(self, *args, **options):
         user_model = get_user_model()
         username = options["username"] or getpass.getuser()
         try:
@@ -26,8 +33,8 @@ class Command(changepassword.Command):
             raise CommandError(f"user '{username}' does not exist") from None
         self.stdout.write(f"Changing password for user '{user}'")
         for _attempt in range(MAX_TRIES):
-            first = self._get_pass()
-            second = self._get_pass("Password (again): ")
+            first = self._ask("Password: ")
+            second = self._ask("Password (again): ")
             if first != second:
                 self.stdout.write("Passwords do not match. Please try again.")
                 continue
