@@ -583,16 +583,22 @@ def _process_tree(pid: int) -> list[int]:
     return pids
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes so far (all their threads)."""
-    total = 0
+def cpu_by_process(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each of these processes so far (all their threads)."""
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICKS
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return seconds
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both (a peer's idle
+    database connection may close meanwhile)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def database_backends() -> list[int]:
@@ -664,9 +670,9 @@ def measure(server: str, shape: str, paths: list[str]) -> Result:
         run_wrk(base_url(server), script, 2)  # warm caches and connections
         processes = _process_tree(started_processes[server].pid)
         backends = database_backends()
-        cpu_before, db_before = cpu_seconds(processes), cpu_seconds(backends)
+        cpu_before, db_before = cpu_by_process(processes), cpu_by_process(backends)
         requests, rps, p50, p99, bad = run_wrk(base_url(server), script, DURATION)
-        cpu_after, db_after = cpu_seconds(processes), cpu_seconds(backends)
+        cpu_after, db_after = cpu_by_process(processes), cpu_by_process(backends)
     except (RuntimeError, subprocess.SubprocessError) as error:
         log(str(error))
         return Result(server, shape, problem="failed (wrk)")
@@ -677,8 +683,8 @@ def measure(server: str, shape: str, paths: list[str]) -> Result:
         rps,
         p50,
         p99,
-        cpu_ms=(cpu_after - cpu_before) * per_request,
-        db_cpu_ms=(db_after - db_before) * per_request if server != "datasette" else None,
+        cpu_ms=cpu_spent(cpu_before, cpu_after) * per_request,
+        db_cpu_ms=cpu_spent(db_before, db_after) * per_request if server != "datasette" else None,
         problem=f"{bad} failed responses" if bad else "",
     )
 
