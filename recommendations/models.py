@@ -58,7 +58,7 @@ class Source(TrackedModel):
     """A published report that recommendations come from."""
 
     editable_fields = ("slug", "kind", "publisher", "title", "report_year", "country", "language", "tip_tier", "url")
-    tracked_fields = (*editable_fields, "document_sha256")
+    tracked_fields = (*editable_fields, "document_sha256", "translations")
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = NFCCharField(_("kind"), max_length=10, choices=SourceKind.choices)
@@ -70,6 +70,9 @@ class Source(TrackedModel):
     tip_tier = NFCCharField(_("TIP tier"), max_length=50, blank=True)
     document = models.FileField(_("source document"), upload_to="sources/", blank=True)
     document_sha256 = NFCCharField(_("document sha256"), max_length=64, blank=True)
+    # The same report in other languages, imported onto this source's recommendations:
+    # {language: {"document": storage name, "sha256": …}}. Written only by the importer.
+    translations = models.JSONField(_("translations of the document"), default=dict, blank=True, editable=False)
     url = NFCURLField(_("URL"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -105,6 +108,7 @@ class Recommendation(TrackedModel):
     editable_fields = (
         "area",
         "action",
+        "action_translations",
         "year_start",
         "year_end",
         "priority",
@@ -116,6 +120,7 @@ class Recommendation(TrackedModel):
         "source",
         "country",
         *editable_fields,
+        "provenance",
         "status",
         "status_changed_at",
     )
@@ -128,7 +133,13 @@ class Recommendation(TrackedModel):
     country = CountryField(_("country"))
     area = NFCCharField(_("area"), max_length=30, choices=AREA_CHOICES, null=True, blank=True)
     action = NFCTextField(_("action"))
-    # Case- and diacritic-folded copy of `action` that free-text search runs against.
+    # The action in the source's other languages, {language: text}; `action` is the text in
+    # the source's own language (the original).
+    action_translations = models.JSONField(_("action in other languages"), default=dict, blank=True)
+    # Where the importer read it, per language: {"az": {"lines": [31, 35]}, "en": {"table":
+    # "Table 11", "pages": [7, 7]}}; its row in the table is `position`.
+    provenance = models.JSONField(_("where it was read"), default=dict, blank=True, editable=False)
+    # Case- and diacritic-folded copy of `action` (and its translations) that free-text search runs against.
     action_search = NFCTextField(_("searchable action"), editable=False, default="")
     year_start = models.PositiveSmallIntegerField(_("first year suggested"), validators=YEAR_VALIDATORS)
     year_end = models.PositiveSmallIntegerField(_("last year suggested"), validators=YEAR_VALIDATORS)
@@ -196,6 +207,12 @@ class Recommendation(TrackedModel):
     @property
     def etag(self) -> str:
         return f'"r{self.pk}v{self.version}"'
+
+    def action_in(self, language: str) -> str:
+        """The action in `language` when the report is there in it, else the original."""
+        if language and language != self.source.language:
+            return self.action_translations.get(language) or self.action
+        return self.action
 
 
 class AppendOnlyError(PermissionDenied):

@@ -238,10 +238,12 @@ DELIBERATELY_UNFILTERED = {
     "version": "internal optimistic-locking counter, exposed as the ETag",
     "created_at": "bookkeeping; an ordering key",
     "updated_at": "bookkeeping",
+    "provenance": "where the importer read the row (pages, lines); shown on the recommendation page",
 }
 # Filters that cover a field under another name.
 FILTER_FOR_FIELD = {
     "action": "q",
+    "action_translations": "q",
     "year_start": "year",
     "year_end": "year",
     "responsible_bodies": "responsible_body",

@@ -49,13 +49,24 @@ def test_dry_run_prints_the_plan_and_writes_nothing():
 
 @pytest.mark.django_db
 def test_problems_are_reported_on_stderr_with_line_numbers():
+    path = FIXTURES / "dol-en-page-break.txt"
+
+    out, err = run("import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", "2015", "--json")
+
+    assert f"{path}: line 1: lines 1–5 are before the table's title; not read." in err
+    assert f"{path}: line 19: “12” looks like a page number; skipped." in err
+    assert len(json.loads(out)) == 2
+
+
+@pytest.mark.django_db
+def test_a_document_that_cannot_be_read_with_certainty_is_refused_naming_each_line():
     path = FIXTURES / "dol-az-layouts.txt"
 
-    out, err = run("import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", "2016", "--json")
+    with pytest.raises(CommandError) as refused:
+        run("import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", "2016", "--dry-run")
 
-    assert f"{path}: line 47: years “2016” with no action above them" in err
-    assert f"{path}: line 53: text on lines 53–53 has no years after it" in err
-    assert len(json.loads(out)) == 6
+    assert "line 47: years “2016” with no action before them" in str(refused.value)
+    assert Source.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -98,7 +109,7 @@ def test_the_command_exits_non_zero_for_a_binary_file(tmp_path):
     )
 
     assert completed.returncode != 0
-    assert "binary file" in completed.stderr
+    assert "The PDF could not be read" in completed.stderr
     assert completed.stdout == ""
 
 

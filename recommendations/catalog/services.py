@@ -16,7 +16,9 @@ BULK_BATCH_SIZE = 500
 
 
 def _refresh_search_text(recommendation: Recommendation) -> None:
-    recommendation.action_search = fold(recommendation.action)
+    # Every language's text: a search in either finds the recommendation.
+    texts = [recommendation.action, *(recommendation.action_translations or {}).values()]
+    recommendation.action_search = fold(" ".join(texts))
 
 
 def recommendation_create(
@@ -127,6 +129,40 @@ def recommendation_update(
             progress_record(recommendation_id=recommendation.pk, status=data["status"], note=note, user=user)
         recommendation.refresh_from_db()
         return recommendation
+
+
+def recommendation_import_update(
+    *,
+    recommendation_id: int,
+    data: dict[str, Any],
+    provenance: dict[str, Any],
+    user: Actor,
+    note: str = "",
+) -> Recommendation:
+    """What a report import changes on a recommendation it read again (a corrected document,
+    or the report in another language): the imported fields and where they were read. One
+    history row, as any edit; status and staff's fields are never touched."""
+    history.refuse_unknown_fields(Recommendation, data)
+    with transaction.atomic():
+        recommendation = recommendation_lock(recommendation_id, None)
+
+        def before_save(obj: Recommendation) -> None:
+            obj.provenance = provenance
+            _refresh_search_text(obj)
+            obj.version += 1
+
+        history.tracked_update(obj=recommendation, data=data, user=user, message=note, before_save=before_save)
+        recommendation.refresh_from_db()
+        return recommendation
+
+
+def source_translation_add(*, source: Source, language: str, document_name: str, sha256: str, user: Actor) -> None:
+    """The report in another language, imported onto this source: its document is kept too."""
+
+    def before_save(obj: Source) -> None:
+        obj.translations = {**obj.translations, language: {"document": document_name, "sha256": sha256}}
+
+    history.tracked_update(obj=source, data={}, user=user, before_save=before_save)
 
 
 def source_create(*, user: Actor = None, **fields: Any) -> Source:

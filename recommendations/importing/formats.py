@@ -23,6 +23,8 @@ class ReportFormat:
     title: str
     # Whether the parser reads the areas from the document; else they are assigned (or none).
     reads_areas: bool
+    # The same, from the report's PDF (bytes in, records with their pages out).
+    pdf_parser: Parser
     default_language: str = "az"
 
     @property
@@ -41,6 +43,7 @@ FORMATS: dict[str, ReportFormat] = {
     SourceKind.DOL: ReportFormat(
         kind=SourceKind.DOL,
         parser=dol.parse,
+        pdf_parser=dol.parse_pdf,
         publisher="U.S. Department of Labor",
         title="{year} Findings on the Worst Forms of Child Labor: {country}",
         reads_areas=True,
@@ -48,6 +51,7 @@ FORMATS: dict[str, ReportFormat] = {
     SourceKind.TIP: ReportFormat(
         kind=SourceKind.TIP,
         parser=tip.parse,
+        pdf_parser=tip.parse_pdf,
         publisher="U.S. Department of State",
         title="{year} Trafficking in Persons Report: {country}",
         reads_areas=False,

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from recommendations.catalog.repeats import RepeatMatch, best_repeat, repeat_ancestry, repeat_candidates
 from recommendations.models import Recommendation, Source
 
-from .parsers import ParsedRecommendation, Problem
+from .parsers import DocumentRejected, ParsedRecommendation, Problem
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Fields of a recommendation that come from the document; status, responsible bodies and
@@ -24,6 +24,18 @@ IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority")
 
 def default_slug(*, kind: str, report_year: int, country: str) -> str:
     return slugify(f"{kind}-{report_year}-{country}")
+
+
+def provenance_of(record: ParsedRecommendation) -> dict[str, Any]:
+    """Where a record was read, as `Recommendation.provenance` keeps it for one language."""
+    where: dict[str, Any] = {}
+    if record.table:
+        where["table"] = record.table
+    if record.pages:
+        where["pages"] = [min(record.pages), max(record.pages)]
+    if record.line:
+        where["lines"] = [record.line, max(record.line, record.line_end)]
+    return where
 
 
 @dataclass
@@ -49,6 +61,10 @@ class ImportReport:
     dry_run: bool
     items: list[ImportItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The document's language; when it translates a source already imported in another
+    # language, that source's language: its recommendations get this text beside theirs.
+    language: str = ""
+    translates: str = ""
 
     def count(self, operation: str) -> int:
         return sum(1 for item in self.items if item.operation == operation)
@@ -81,15 +97,26 @@ class ImportReport:
     def summary_lines(self) -> list[str]:
         """Human-readable lines for the command line and the admin preview."""
         lines = [f"source {self.source_slug}: {self.describe(self.source_operation)}"]
+        if self.translates:
+            lines[0] = (
+                f"source {self.source_slug} ({self.translates}): the {self.language} text of the same report, "
+                f"paired row by row with its recommendations ({self.describe(self.source_operation)})"
+            )
         if self.tier:
             lines[0] += f" (tier: {self.tier})"
         for item in self.items:
             record = item.record
             years = f"{record.year_start}–{record.year_end}" if record.year_end != record.year_start else ""
-            line = f"#{record.position} [{record.area or '-'}] {years or record.year_start}: "
-            line += self.describe(item.operation)
+            line = f"#{record.position} [{record.area or '-'}] {years or record.year_start}"
+            where = provenance_of(record)
+            if where.get("pages"):
+                first, last = where["pages"]
+                line += f" (page {first})" if first == last else f" (pages {first}–{last})"
+            line += ": " + self.describe(item.operation)
             if item.recommendation_id:
                 line += f" recommendation {item.recommendation_id}"
+            if self.translates:
+                line += f" ← “{record.action[:60]}”"
             if item.changes:
                 line += " (" + ", ".join(sorted(item.changes)) + ")"
             if item.repeats:
@@ -119,6 +146,7 @@ def plan_import(
     country: str,
     report_year: int,
     dry_run: bool,
+    language: str = "az",
 ) -> tuple[ImportReport, Source | None]:
     """Compare parsed records with what is stored under the slug; find earlier repeats."""
     problems = list(problems)
@@ -131,6 +159,7 @@ def plan_import(
         sha256=sha256,
         dry_run=dry_run,
         problems=problems,
+        language=language,
     )
     stored: dict[int, Recommendation] = {}
     if source is not None:
@@ -153,6 +182,8 @@ def plan_import(
             for name in IMPORTED_FIELDS
             if getattr(existing, name) != getattr(record, name)
         }
+        if existing.provenance.get(language) != provenance_of(record):
+            changes["provenance"] = (existing.provenance.get(language), provenance_of(record))
         report.items.append(ImportItem(record, UPDATE if changes else UNCHANGED, existing.pk, changes))
     parsed_positions = {record.position for record in records}
     for position, existing in sorted(stored.items()):
@@ -185,3 +216,66 @@ def plan_import(
 def with_areas(records: list[ParsedRecommendation], areas: list[str | None]) -> list[ParsedRecommendation]:
     """Records with the areas someone assigned (the TIP report does not tag its items)."""
     return [dataclasses.replace(record, area=area) for record, area in zip(records, areas, strict=True)]
+
+
+def plan_translation(
+    *,
+    records: list[ParsedRecommendation],
+    problems: list[Problem],
+    sha256: str,
+    original: Source,
+    language: str,
+    dry_run: bool,
+) -> ImportReport:
+    """The same report in another language: pair its rows with the original's, row by row.
+
+    Refused (DocumentRejected) unless the table has the same shape — as many rows, and the
+    same area and years in each — so a translation can never land on the wrong row.
+    """
+    report = ImportReport(
+        source_slug=original.slug,
+        source_operation=UPDATE,
+        source_id=original.pk,
+        tier="",
+        sha256=sha256,
+        dry_run=dry_run,
+        problems=list(problems),
+        language=language,
+        translates=original.language,
+    )
+    stored = list(original.recommendations.order_by("position"))
+    differences = []
+    if len(stored) != len(records):
+        differences.append(
+            f"the {original.language} source {original.slug} has {len(stored)} recommendations, "
+            f"this document {len(records)}"
+        )
+    for existing, record in zip(stored, records, strict=False):
+        ours = (existing.area, existing.year_start, existing.year_end)
+        theirs = (record.area, record.year_start, record.year_end)
+        if ours != theirs:
+            differences.append(
+                f"row {record.position}: {original.slug} has {ours[0] or '-'} {ours[1]}–{ours[2]}, "
+                f"this document {theirs[0] or '-'} {theirs[1]}–{theirs[2]}"
+            )
+    if differences:
+        raise DocumentRejected(
+            [
+                f"This document is the {language} text of {original.slug} ({original.language}), but its table "
+                "does not have the same shape, so its rows cannot be paired:"
+            ]
+            + differences[:20]
+        )
+    known = original.translations.get(language, {})
+    if known.get("sha256") == sha256:
+        report.source_operation = UNCHANGED
+        report.items = [ImportItem(record, UNCHANGED, existing.pk) for existing, record in zip(stored, records)]
+        return report
+    for existing, record in zip(stored, records, strict=True):
+        changes: dict[str, tuple[Any, Any]] = {}
+        if existing.action_translations.get(language) != record.action:
+            changes["action_translations"] = (existing.action_translations.get(language), record.action)
+        if existing.provenance.get(language) != provenance_of(record):
+            changes["provenance"] = (existing.provenance.get(language), provenance_of(record))
+        report.items.append(ImportItem(record, UPDATE if changes else UNCHANGED, existing.pk, changes))
+    return report

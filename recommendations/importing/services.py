@@ -15,17 +15,28 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from recommendations.catalog.services import (
-    recommendation_update,
+    recommendation_import_update,
     recommendations_create_many,
     source_create,
     source_document_replace,
+    source_translation_add,
 )
 from recommendations.history.services import Actor
 from recommendations.models import Recommendation, Source
 
+from .extract import is_pdf
 from .formats import FORMATS
-from .parsers import DocumentRejected, ProgressCallback, decode_document
-from .plan import CREATE, UPDATE, ImportReport, default_slug, plan_import, with_areas
+from .parsers import DocumentRejected, ParseResult, ProgressCallback, decode_document
+from .plan import (
+    CREATE,
+    UPDATE,
+    ImportReport,
+    default_slug,
+    plan_import,
+    plan_translation,
+    provenance_of,
+    with_areas,
+)
 
 IMPORT_PROGRESS_EVERY = 1000
 
@@ -59,12 +70,15 @@ def report_import(
     user: Actor = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
-    """Import a report's text: its source and recommendations, linked to earlier repeats.
+    """Import a report — its PDF or its text: its source and recommendations, linked to
+    earlier repeats; or, when the report is already here in another language, this
+    language's text beside the original's, row by row.
 
     All or nothing in one transaction; a dry-run reads only and returns the same plan. The
     same document imported again changes nothing. Raises DocumentRejected (a
-    ValidationError) for a document that is empty, binary, too large or has nothing to
-    import, and ValidationError for bad metadata.
+    ValidationError) for a document that is empty, binary, too large, has nothing to import
+    or cannot be read with certainty (each reason with its page or line), and
+    ValidationError for bad metadata.
     """
     report_format = FORMATS.get(kind)
     if report_format is None:
@@ -79,8 +93,14 @@ def report_import(
         language=language,
         **{name: value for name, value in (("slug", slug), ("title", title), ("publisher", publisher)) if value},
     )
-    text = decode_document(data, max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes)
-    parsed = report_format.parser(text, year=report_year, progress=progress)
+    parsed, extension = _parse(
+        report_format,
+        data,
+        report_year=report_year,
+        max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes,
+        progress=progress,
+    )
+    parsed.refuse_if_unsure()
     records = parsed.records
     if areas is not None:
         areas = list(areas)
@@ -99,9 +119,25 @@ def report_import(
 
     sha256 = hashlib.sha256(data).hexdigest()
     slug = slug or default_slug(kind=kind, report_year=report_year, country=country)
-    elsewhere = Source.objects.filter(document_sha256=sha256).exclude(slug=slug).first()
+    elsewhere = Source.objects.filter(document_sha256=sha256).exclude(slug=slug, language=language).first()
     if elsewhere is not None:
         raise DocumentRejected(_("This document was already imported as source “%(slug)s”.") % {"slug": elsewhere.slug})
+    document_name = f"sources/{sha256}.{extension}"
+    original = _original_in_another_language(
+        slug=slug, kind=kind, country=country, report_year=report_year, language=language
+    )
+    if original is not None:
+        return _import_translation(
+            original=original,
+            records=records,
+            parsed=parsed,
+            sha256=sha256,
+            language=language,
+            document_name=document_name,
+            data=data,
+            dry_run=dry_run,
+            user=user,
+        )
     report, source = plan_import(
         records=records,
         problems=parsed.problems,
@@ -112,6 +148,7 @@ def report_import(
         country=country,
         report_year=report_year,
         dry_run=dry_run,
+        language=language,
     )
     if source is not None and (source.kind, str(source.country), source.report_year) != (kind, country, report_year):
         raise ValidationError(
@@ -123,7 +160,6 @@ def report_import(
     if dry_run or not report.changes_anything:
         return report
 
-    document_name = f"sources/{sha256}.txt"
     message = _("Imported from %(slug)s") % {"slug": slug}
     with transaction.atomic():
         if source is None:
@@ -162,6 +198,7 @@ def report_import(
                     "area": item.record.area,
                     "priority": item.record.priority,
                     "repeats": repeated[item.repeats.recommendation_id] if item.repeats else None,
+                    "provenance": {language: provenance_of(item.record)},
                 }
                 for item in batch
             ]
@@ -172,10 +209,17 @@ def report_import(
                 progress(start + len(batch), len(to_create))
         for item in report.items:
             if item.operation == UPDATE:
-                changes = {name: new for name, (_stored, new) in item.changes.items()}
+                changes = {name: new for name, (_stored, new) in item.changes.items() if name != "provenance"}
                 if item.repeats is not None:
                     changes["repeats"] = repeated[item.repeats.recommendation_id]
-                recommendation_update(recommendation_id=item.recommendation_id, data=changes, user=user, note=message)
+                stored = Recommendation.objects.only("provenance").get(pk=item.recommendation_id).provenance
+                recommendation_import_update(
+                    recommendation_id=item.recommendation_id,
+                    data=changes,
+                    provenance={**stored, language: provenance_of(item.record)},
+                    user=user,
+                    note=message,
+                )
         transaction.on_commit(lambda: _store_source_document(document_name, data))
     return report
 
@@ -184,3 +228,71 @@ def _store_source_document(name: str, data: bytes) -> None:
     # Named by content, so the same text is stored once; written only after the import committed.
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(data))
+
+
+def _parse(report_format, data: bytes, *, report_year: int, max_bytes: int, progress) -> tuple[ParseResult, str]:
+    """The parse of a PDF or of a text, and the extension its document is stored under."""
+    if is_pdf(data):
+        if len(data) > max_bytes:
+            raise DocumentRejected(
+                f"The document is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
+                "(raise it with --max-bytes or IMPORT_MAX_BYTES)."
+            )
+        return report_format.pdf_parser(data, year=report_year, progress=progress), "pdf"
+    text = decode_document(data, max_bytes=max_bytes)
+    return report_format.parser(text, year=report_year, progress=progress), "txt"
+
+
+def _original_in_another_language(
+    *, slug: str, kind: str, country: str, report_year: int, language: str
+) -> Source | None:
+    """The source this document translates: the same report (kind, country, year) already
+    imported in another language — unless the slug names a source in this language."""
+    same = Source.objects.filter(slug=slug).first()
+    if same is not None and same.language == language:
+        return None
+    if same is not None and (same.kind, str(same.country), same.report_year) == (kind, country, report_year):
+        return same
+    return (
+        Source.objects.filter(kind=kind, country=country, report_year=report_year)
+        .exclude(language=language)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _import_translation(
+    *,
+    original: Source,
+    records,
+    parsed: ParseResult,
+    sha256: str,
+    language: str,
+    document_name: str,
+    data: bytes,
+    dry_run: bool,
+    user: Actor,
+) -> ImportReport:
+    report = plan_translation(
+        records=records, problems=parsed.problems, sha256=sha256, original=original, language=language, dry_run=dry_run
+    )
+    if dry_run or not report.changes_anything:
+        return report
+    message = _("The %(language)s text imported onto %(slug)s") % {"language": language, "slug": original.slug}
+    with transaction.atomic():
+        source_translation_add(
+            source=original, language=language, document_name=document_name, sha256=sha256, user=user
+        )
+        for item in report.items:
+            if item.operation != UPDATE:
+                continue
+            stored = Recommendation.objects.only("action_translations", "provenance").get(pk=item.recommendation_id)
+            recommendation_import_update(
+                recommendation_id=item.recommendation_id,
+                data={"action_translations": {**stored.action_translations, language: item.record.action}},
+                provenance={**stored.provenance, language: provenance_of(item.record)},
+                user=user,
+                note=message,
+            )
+        transaction.on_commit(lambda: _store_source_document(document_name, data))
+    return report

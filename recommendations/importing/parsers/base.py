@@ -6,6 +6,7 @@ with `--json` before anything is written.
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -35,8 +36,13 @@ class ParsedRecommendation:
     year_end: int
     priority: bool
     position: int
-    # 1-based line of the document where the action starts, for messages.
+    # 1-based line of the document where the action starts, for messages (0 in a PDF).
     line: int
+    # Where the record was read: the last line of a text, the pages of a PDF (first to
+    # last), and the table's own name ("Table 11") when the document prints one.
+    line_end: int = 0
+    pages: tuple[int, ...] = ()
+    table: str = ""
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -46,9 +52,16 @@ class ParsedRecommendation:
 class Problem:
     line: int
     message: str
+    # A structural error: the document cannot be read with certainty, so it is refused.
+    fatal: bool = False
+    page: int = 0
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        if self.page:
+            where = f"page {self.page}"
+        else:
+            where = f"line {self.line}" if self.line else "document"
+        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -58,11 +71,62 @@ class ParseResult:
     # TIP tier as the tracker stores it ("Tier 2", "Tier 2 Watch List"); empty for DOL.
     tier: str = ""
 
+    @property
+    def refusals(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.fatal]
+
+    def refuse_if_unsure(self) -> None:
+        """Raise DocumentRejected naming every structural error: better no rows than wrong ones."""
+        refusals = self.refusals
+        if refusals:
+            raise DocumentRejected(
+                ["Not imported, the table cannot be read with certainty"]
+                + [str(problem) for problem in refusals]
+            )
+
+
+# Ligatures some PDF fonts draw as one glyph; NFC keeps them, search and comparison must not.
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+
+
+def normalize_text(text: str) -> str:
+    """Every text the importer reads, whatever extracted it, in one form: NFC (so "I" +
+    U+0307 is "İ" and "o" + U+0308 is "ö"), ligatures spelled out, no soft hyphens."""
+    return unicodedata.normalize("NFC", text).translate(_LIGATURES).replace("\u00ad", "")
+
 
 def join_whitespace(text: str) -> str:
     """The only normalisation applied to published text: every run of whitespace (line
     breaks, page breaks, doubled spaces) becomes one space."""
     return _SPACE.sub(" ", text).strip()
+
+
+_HYPHEN_AT_END = re.compile(r"\w[-‐]$")
+
+
+def join_lines(lines: list[str]) -> str:
+    """A cell's lines as one text: whitespace joined, and a line ending in a hyphen
+    ("self-" / "employed") joined to the next without a space, as every extractor agrees."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if text and _HYPHEN_AT_END.search(text) and line[:1].islower():
+            text += line
+        else:
+            text = f"{text} {line}" if text else line
+    return join_whitespace(text)
+
+
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
+def split_glued_words(text: str) -> str:
+    """"CombatingTrafficking" → "Combating Trafficking": some extractors (`pdftotext -raw`)
+    lose the space between two words; a capital after a small letter inside an English word
+    marks it. Applied to every DOL action, whatever read it, so all inputs agree."""
+    return _GLUED.sub(" ", text)
 
 
 def label_words(text: str) -> tuple[str, ...]:
@@ -101,4 +165,4 @@ def decode_document(data: bytes, *, max_bytes: int) -> str:
             f"The document is not UTF-8 text (undecodable byte at offset {exc.start}); "
             "extract the text from the PDF as UTF-8 first."
         ) from None
-    return text
+    return normalize_text(text)

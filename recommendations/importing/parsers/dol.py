@@ -17,7 +17,17 @@ each action on a line of their own after it. So the parser reads line by line:
   word ("Dövlət Əmək Müfəttişliyi …") is action text;
 - everything else is action text.
 
-One pass, constant work per line.
+One pass, constant work per line. Before it, the table is cut out of the document: from the
+line after its title ("Table 11. Suggested Government Actions …") when the document has
+one, to "REFERENCES", the next numbered section or another table's title; running headers
+and footers inside it ("(cont)", "BUREAU OF INTERNATIONAL LABOR AFFAIRS", "Azerbaijan" /
+"MINIMAL ADVANCEMENT", page numbers) are dropped and reported.
+
+Text that keeps the page's columns (`pdftotext -layout`) is read by position instead
+(`dol_table`), as a PDF is. Whatever the input, a structure the reader cannot be sure of
+— years after years (columns extracted one after the other), an action with no area or no
+years, years outside 1995 to the report's year — is a fatal problem: the document is
+refused rather than imported wrong.
 """
 
 import re
@@ -26,6 +36,9 @@ from dataclasses import dataclass
 from recommendations.choices import SourceKind
 from recommendations.search import fold_letters
 
+from ..extract import layout_pages, pdf_pages
+from . import dol_table
+from . import years as year_cells
 from .base import (
     PROGRESS_EVERY_LINES,
     DocumentRejected,
@@ -34,8 +47,9 @@ from .base import (
     Problem,
     ProgressCallback,
     area_labels,
-    join_whitespace,
+    join_lines,
     label_words,
+    split_glued_words,
 )
 
 # Column headings as the Azerbaijani and English reports print them.
@@ -46,13 +60,14 @@ HEADER_WORDS = frozenset(word for heading in HEADINGS for word in label_words(he
 # such as "area" that can end an English sentence.
 HEADER_MIN_WORDS_INSIDE_ACTION = 3
 
-# Hyphen, hyphen (U+2010), non-breaking hyphen, figure dash, en dash, em dash, minus sign.
-_YEAR_RANGE = r"(\d{4})(?:\s*[-‐‑‒–—−]\s*(\d{4}))?"
-YEARS_LINE = re.compile(rf"^{_YEAR_RANGE}(?:\s*[,;]\s*{_YEAR_RANGE})*\.?$")
-# Years glued to the end of the action's last line: only after closing punctuation, so a
-# year inside a sentence ("… the 2015 law") is never taken for the column.
-TRAILING_YEARS = re.compile(rf"^(?P<text>.*[.;:)])\s+(?P<years>{_YEAR_RANGE}(?:\s*,\s*{_YEAR_RANGE})*)$")
-_YEAR_PAIR = re.compile(_YEAR_RANGE)
+# Years glued to the end of the action's last line (`pdftotext -raw`): after closing
+# punctuation, or a range ("… on the streets 2009 – 2015"); a lone year after a word only
+# when the next line starts a new action — "… the 2015" / "law." stays text.
+_CELL = year_cells.CELL.pattern.strip("^$")
+TRAILING_YEARS = re.compile(rf"^(?P<text>.*?\S)\s+(?P<years>{_CELL})$", re.IGNORECASE)
+_RANGE_IN_CELL = re.compile(rf"\d{{4}}\s*(?:[{year_cells.DASHES}]|to)\s*\d{{2,4}}|,", re.IGNORECASE)
+# Aliases: area labels as some report years print them.
+ALIASES = {"legal_framework": ("Laws", "Laws and Regulations", "Qanunlar")}
 # A number alone on a line, too short to be a year: the page number of the PDF.
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _WORD = re.compile(r"\w+")
@@ -65,10 +80,6 @@ class _Label:
     pattern: re.Pattern  # whole label at the start of a folded line
 
 
-def _year_spans(text: str) -> list[tuple[int, int]]:
-    return [(int(start), int(end or start)) for start, end in _YEAR_PAIR.findall(text)]
-
-
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"\s*" + r"\s+".join(map(re.escape, words)) + r"(?!\w)[\s:]*")
 
@@ -78,14 +89,32 @@ def _label_prefixes(words: tuple[str, ...]) -> list[_Label]:
     return [label for label in LABELS if 0 < len(words) < len(label.words) and label.words[: len(words)] == words]
 
 
-LABELS = [_Label(code, words, _words_pattern(words)) for words, code in area_labels(SourceKind.DOL).items()]
+LABEL_WORDS = area_labels(SourceKind.DOL, ALIASES)
+LABELS = [_Label(code, words, _words_pattern(words)) for words, code in LABEL_WORDS.items()]
+
+# Where the table is in a whole chapter's text, and what inside it is page furniture.
+TITLE = re.compile(r"^table\s+(?P<number>\d+)\s*[.:]?\s*suggested\s+government\s+actions\b")
+RUNNING_LINE = re.compile(
+    r"^\(cont(?:inued)?\.?\)$|bureau\s+of\s+international\s+labor\s+affairs"
+    r"|^\d{4}\s*findings\s*on\s*the\s*worst\s*forms|^(?:no|minimal|moderate|significant)\s+advancement\b"
+)
+ADVANCEMENT = re.compile(r"^(?:no|minimal|moderate|significant)\s+advancement\b")
+# A country's name printed as a running header: one to three capitalised words.
+COUNTRY_LINE = re.compile(r"^(?:[A-ZÇƏĞİÖŞÜ][\w’'-]*\s*){1,3}$")
 
 
 class _TableReader:
     """State of the one pass over the lines; see the module docstring for the rules."""
 
-    def __init__(self) -> None:
+    def __init__(self, report_year: int | None = None, table: str = "", bounded: bool = False) -> None:
         self.result = ParseResult()
+        # Whether the table's end is known (REFERENCES, the next section): text without years
+        # before it is then a row without its years cell, not a note after the table.
+        self.bounded = bounded
+        self.report_year = report_year
+        self.table = table
+        # The first line of a years cell that wraps ("2011 –"), waiting for its end.
+        self.open_years: tuple[int, str] | None = None
         self.table_started = False
         self.area: str | None = None
         self.action_lines: list[tuple[int, str]] = []
@@ -99,10 +128,18 @@ class _TableReader:
         self.after_header = False
         self.header_seen = False
 
-    def problem(self, line_number: int, message: str) -> None:
-        self.result.problems.append(Problem(line_number, message))
+    def problem(self, line_number: int, message: str, *, fatal: bool = False) -> None:
+        self.result.problems.append(Problem(line_number, message, fatal=fatal))
 
-    def read(self, line_number: int, line: str) -> None:
+    def read(self, line_number: int, line: str, next_line: str = "") -> None:
+        if self.open_years is not None:
+            first_number, first = self.open_years
+            self.open_years = None
+            if re.match(r"^\d{2,4}\b", line) and year_cells.is_cell(f"{first} {line}"):
+                self.flush_label_lines()
+                self.close_action(first_number, f"{first} {line}")
+                return
+            self.problem(first_number, f"years “{first}” are not finished on the next line.", fatal=True)
         if self.read_header(line_number, line):
             return
         if not self.table_started:
@@ -110,20 +147,30 @@ class _TableReader:
             # at the first area label.
             self.read_label(line_number, line)
             return
-        if YEARS_LINE.match(line):
+        if year_cells.is_cell(line):
             self.flush_label_lines()
             self.close_action(line_number, line)
+            return
+        if year_cells.is_open_cell(line):
+            self.flush_label_lines()
+            self.open_years = (line_number, line)
             return
         if PAGE_NUMBER.match(line):
             self.problem(line_number, f"“{line}” looks like a page number; skipped.")
             return
-        if not self.action_lines and self.read_label(line_number, line):
+        if not self.action_lines and self.read_label(line_number, line, next_line):
             return
-        self.read_action_line(line_number, line)
+        self.read_action_line(line_number, line, next_line)
 
-    def read_action_line(self, line_number: int, line: str) -> None:
+    def read_action_line(self, line_number: int, line: str, next_line: str = "") -> None:
         glued = TRAILING_YEARS.match(line)
-        if glued:
+        if glued and (
+            glued["text"][-1] in ".;:)"
+            or _RANGE_IN_CELL.search(glued["years"])
+            or not next_line
+            or next_line[:1].isupper()
+            or year_cells.is_cell(next_line)
+        ):
             self.action_lines.append((line_number, glued["text"]))
             self.close_action(line_number, glued["years"])
             return
@@ -153,7 +200,7 @@ class _TableReader:
             self.label_lines, self.label_candidates = [], []
         self.header_seen = self.table_started = True
 
-    def read_label(self, line_number: int, line: str) -> bool:
+    def read_label(self, line_number: int, line: str, next_line: str = "") -> bool:
         """At the start of an action: take an area label off the line. True if the line was used."""
         folded = fold_letters(line)
         if self.label_lines:
@@ -162,7 +209,7 @@ class _TableReader:
                 match = _words_pattern(label.words[len(matched) :]).match(folded)
                 if match:
                     self.label_lines, self.label_candidates = [], []
-                    self.set_area(label, line_number, line[match.end() :])
+                    self.set_area(label, line_number, line[match.end() :], next_line)
                     return True
             longer = _label_prefixes(matched + label_words(line))
             if longer:
@@ -177,7 +224,7 @@ class _TableReader:
         for label in LABELS:
             match = label.pattern.match(folded)
             if match:
-                self.set_area(label, line_number, line[match.end() :])
+                self.set_area(label, line_number, line[match.end() :], next_line)
                 return True
         prefixes = _label_prefixes(label_words(line))
         if prefixes:
@@ -185,10 +232,10 @@ class _TableReader:
             return True
         return False
 
-    def set_area(self, label: _Label, line_number: int, rest_of_line: str) -> None:
+    def set_area(self, label: _Label, line_number: int, rest_of_line: str, next_line: str = "") -> None:
         self.area, self.table_started = label.code, True
         if rest_of_line.strip():
-            self.read_action_line(line_number, rest_of_line.strip())
+            self.read_action_line(line_number, rest_of_line.strip(), next_line)
 
     def flush_label_lines(self) -> None:
         if self.table_started:
@@ -198,57 +245,154 @@ class _TableReader:
     def close_action(self, line_number: int, years_text: str) -> None:
         lines, self.action_lines = self.action_lines, []
         if not lines:
-            self.problem(line_number, f"years “{years_text}” with no action above them; skipped.")
+            self.problem(
+                line_number,
+                f"years “{years_text}” with no action before them: the table's columns seem to have been "
+                "extracted one after the other, so no year can be matched to its action. Import the PDF "
+                "itself, or its text from `pdftotext -layout`.",
+                fatal=True,
+            )
             return
-        spans = _year_spans(years_text)
-        first, last = min(start for start, _end in spans), max(end for _start, end in spans)
-        if any(start > end for start, end in spans) or first < 1900 or last > 2100:
-            self.problem(line_number, f"years “{years_text}” are not a valid range; the action above is skipped.")
+        span, message, fatal = year_cells.check(years_text, self.report_year)
+        if message:
+            self.problem(line_number, message, fatal=fatal)
+        if span is None:
             return
-        covered = {year for start, end in spans for year in range(start, end + 1)}
-        if len(covered) != last - first + 1:
-            self.problem(line_number, f"years “{years_text}” have gaps; stored as {first}–{last}.")
         if self.area is None:
-            self.problem(lines[0][0], "action before any area label; imported without an area.")
+            self.problem(lines[0][0], "an action before any area label.", fatal=True)
         records = self.result.records
         records.append(
             ParsedRecommendation(
                 area=self.area,
-                action=join_whitespace(" ".join(part for _number, part in lines)),
-                year_start=first,
-                year_end=last,
+                action=split_glued_words(join_lines([part for _number, part in lines])),
+                year_start=span[0],
+                year_end=span[1],
                 priority=False,
                 position=len(records) + 1,
                 line=lines[0][0],
+                line_end=line_number,
+                table=self.table,
             )
         )
 
     def finish(self) -> ParseResult:
+        if self.open_years is not None:
+            self.problem(self.open_years[0], f"years “{self.open_years[1]}” are not finished.", fatal=True)
         self.flush_label_lines()
         if self.action_lines:
             first, last = self.action_lines[0][0], self.action_lines[-1][0]
-            self.problem(first, f"text on lines {first}–{last} has no years after it; not imported.")
+            if self.bounded:
+                self.problem(
+                    first,
+                    f"text on lines {first}–{last} is in the table but has no Year(s) Suggested cell after it "
+                    "(were the table's columns extracted one after the other? Import the PDF itself, or its text "
+                    "from `pdftotext -layout`).",
+                    fatal=True,
+                )
+            else:
+                self.problem(first, f"text on lines {first}–{last} has no years after it; not imported.")
         return self.result
 
 
+def _is_layout(lines: list[str]) -> bool:
+    """Text that keeps the page's columns (`pdftotext -layout`): the header's column names
+    apart by runs of spaces."""
+    return any(LAYOUT_HEADER.match(fold_letters(line)) for line in lines)
+
+
+LAYOUT_HEADER = re.compile(r"^\s*(?:area|sahe)\s{2,}(?:suggested|meslehet)\b")
+
+
+def _table_lines(lines: list[str], result: ParseResult) -> tuple[int, int, str, set[int]]:
+    """(first index, end index, table name, indexes of running lines) of the table."""
+    folded = [fold_letters(line).strip() for line in lines]
+    start, table = 0, ""
+    for index, line in enumerate(folded):
+        title = TITLE.match(line)
+        if title:
+            start, table = index + 1, f"Table {title['number']}"
+            if any(folded[:index]):
+                result.problems.append(Problem(1, f"lines 1–{index + 1} are before the table's title; not read."))
+            break
+    end = len(lines)
+    header_or_title_seen = bool(table)
+    for index in range(start, len(lines)):
+        line = folded[index]
+        if not header_or_title_seen:
+            header_or_title_seen = bool(line) and set(label_words(line)) <= HEADER_WORDS
+            continue
+        if dol_table.END_OF_TABLE.match(line) or (dol_table.ANY_TABLE_TITLE.match(line) and not TITLE.match(line)):
+            end = index
+            if any(folded[index + 1 :]) or line:
+                result.problems.append(
+                    Problem(index + 1, f"the table ends at “{lines[index].strip()[:40]}”; what follows is not read.")
+                )
+            break
+    running: set[int] = set()
+    previous = None
+    for index in range(start, end):
+        line = folded[index]
+        if not line:
+            continue
+        if RUNNING_LINE.search(line) or (index > start and TITLE.match(line)):
+            running.add(index)
+            if ADVANCEMENT.match(line) and previous is not None and previous not in running:
+                before = lines[previous].strip()
+                if COUNTRY_LINE.match(before) and label_words(before) not in LABEL_WORDS:
+                    running.add(previous)
+        previous = index
+    return start, end, table, running
+
+
 def parse(text: str, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
-    """Parse a DOL suggested-actions table. `year` is not needed: DOL prints years per action."""
-    reader = _TableReader()
+    """Parse a DOL suggested-actions table. `year`, the report's year, bounds the years."""
     # Line breaks as an editor counts them: a form feed (a page break) is not one.
     lines = re.split(r"\r\n|\r|\n", text)
-    total = len(lines)
-    for index, raw in enumerate(lines):
-        if progress and index and index % PROGRESS_EVERY_LINES == 0:
-            progress(index, total)
-        line = raw.strip()
-        if line:  # blank and whitespace-only lines are page breaks and cell padding
-            reader.read(index + 1, line)
-    result = reader.finish()
-    if progress:
-        progress(total, total)
-    if not result.records:
+    if _is_layout(lines):
+        result = dol_table.read_table(layout_pages(text), report_year=year, labels=LABEL_WORDS)
+    else:
+        result = ParseResult()
+        start, end, table, running = _table_lines(lines, result)
+        reader = _TableReader(report_year=year, table=table, bounded=end < len(lines))
+        reader.result.problems.extend(result.problems)
+        stripped = [raw.replace("\f", " ").strip() for raw in lines]
+        following = [""] * len(lines)
+        upcoming = ""
+        for index in range(end - 1, start - 1, -1):
+            following[index] = upcoming
+            if stripped[index] and index not in running:
+                upcoming = stripped[index]
+        total = end - start
+        for index in range(start, end):
+            if progress and index > start and (index - start) % PROGRESS_EVERY_LINES == 0:
+                progress(index - start, total)
+            line = stripped[index]
+            if not line:  # blank and whitespace-only lines are page breaks and cell padding
+                continue
+            if index in running:
+                reader.problem(index + 1, f"“{line[:50]}” is a running header or footer; skipped.")
+                continue
+            reader.read(index + 1, line, following[index])
+        result = reader.finish()
+        if progress:
+            progress(total, total)
+    if not result.records and not result.refusals:
         raise DocumentRejected(
             "No DOL suggested-actions table found: no action followed by its years "
             "(such as “2014 – 2015”) under an area label such as “Tətbiqat” or “Enforcement”."
+        )
+    return result
+
+
+def parse_pdf(data: bytes, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
+    """Parse a DOL report's PDF: the suggested-actions table read by the position of its words."""
+    pages = pdf_pages(data)
+    if progress:
+        progress(len(pages), len(pages))
+    result = dol_table.read_table(pages, report_year=year, labels=LABEL_WORDS)
+    if not result.records and not result.refusals:
+        raise DocumentRejected(
+            "No DOL suggested-actions table found in the PDF: no “Area / Suggested Action / Year(s) "
+            "Suggested” header."
         )
     return result

@@ -16,11 +16,13 @@ and punctuation; only whitespace is joined.
 """
 
 import bisect
+import dataclasses
 import re
 
 from recommendations.choices import AREAS, SourceKind
 from recommendations.search import fold_letters
 
+from ..extract import lines_of, pdf_pages
 from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
 
 # Where the recommendations start (matched on folded text).
@@ -134,4 +136,28 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
         progress(len(line_starts), len(line_starts))
     if not result.records:
         raise DocumentRejected("The TIP recommendations section is empty.")
+    return result
+
+
+def parse_pdf(data: bytes, *, year: int, progress: ProgressCallback | None = None) -> ParseResult:
+    """A TIP chapter's PDF: its lines, top to bottom, read as text; each record and problem
+    then names its page instead of a line."""
+    pages = pdf_pages(data)
+    lines: list[str] = []
+    page_of_line: list[int] = []
+    for page in pages:
+        for line in lines_of(page.words, page.number, 0.15 * page.pitch):
+            lines.append(line.text)
+            page_of_line.append(page.number)
+    result = parse("\n".join(lines), year=year, progress=progress)
+
+    def page(line: int) -> int:
+        return page_of_line[min(max(line, 1), len(page_of_line)) - 1] if page_of_line else 0
+
+    result.records = [
+        dataclasses.replace(record, line=0, line_end=0, pages=(page(record.line),)) for record in result.records
+    ]
+    result.problems = [
+        dataclasses.replace(problem, line=0, page=page(problem.line)) for problem in result.problems
+    ]
     return result

@@ -1,0 +1,159 @@
+"""Words with their positions, from a PDF or from text laid out as on the page.
+
+A table is read by where its words are, not by the order an extractor happened to emit
+them in. Two inputs give positions:
+
+- a PDF, read with pdfminer.six: each character's box, grouped into lines by baseline and
+  into words by spaces and gaps (units: PDF points, `pitch` about one line of body text);
+- text from `pdftotext -layout`, which keeps the columns: a word's column is its character
+  offset and its line the line number (units: characters and lines, `pitch` 1).
+
+Both give the same `Page`/`Word` shapes, so one table reader serves both.
+"""
+
+import io
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from .parsers.base import DocumentRejected, normalize_text
+
+PDF_MAGIC = b"%PDF-"
+# A line of `pdftotext -layout` text: words and the gaps between them kept as spaces.
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    # The text's own line number (layout text), 0 in a PDF.
+    line: int = 0
+    size: float = 1.0
+
+
+@dataclass
+class Page:
+    number: int
+    words: list[Word] = field(default_factory=list)
+    # Distance of two lines of body text, and the least gap between two columns, in the
+    # page's units.
+    pitch: float = 1.0
+    column_gap: float = 2.0
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    top: float
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+
+def is_pdf(data: bytes) -> bool:
+    return data[:1024].lstrip().startswith(PDF_MAGIC)
+
+
+def lines_of(words: list[Word], page: int, tolerance: float) -> list[Line]:
+    """Words grouped into lines (tops within `tolerance`), top to bottom, left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda word: (word.top, word.x0)):
+        if lines and abs(lines[-1][0].top - word.top) <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [Line(page, group[0].top, tuple(sorted(group, key=lambda word: word.x0))) for group in lines]
+
+
+def layout_pages(text: str) -> list[Page]:
+    """Pages of `pdftotext -layout` text (pages end at form feeds)."""
+    pages = [Page(1)]
+    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+        parts = raw.split("\f")
+        for index, part in enumerate(parts):
+            if index:
+                pages.append(Page(len(pages) + 1))
+            for match in _TOKEN.finditer(part):
+                x0 = match.start()
+                pages[-1].words.append(Word(match[0], x0, x0 + len(match[0]), float(number), line=number))
+    return [page for page in pages if page.words] or pages[:1]
+
+
+def pdf_pages(data: bytes) -> list[Page]:
+    """Pages of a PDF as words with positions; DocumentRejected if it cannot be read."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    def characters(item):
+        if isinstance(item, LTChar):
+            yield item
+        elif hasattr(item, "__iter__"):
+            for child in item:
+                yield from characters(child)
+
+    pages = []
+    try:
+        for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=None), start=1):
+            pages.append(_page_words(number, layout.height, list(characters(layout))))
+    except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
+        raise DocumentRejected(f"The PDF could not be read ({exc.__class__.__name__}: {exc}).") from None
+    except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file
+        if exc.__class__.__module__.startswith("pdfminer"):
+            raise DocumentRejected(f"The PDF could not be read ({exc.__class__.__name__}).") from None
+        raise
+    if not any(page.words for page in pages):
+        raise DocumentRejected("The PDF has no text (a scanned image?); it would need OCR first.")
+    return pages
+
+
+def _page_words(number: int, height: float, chars: list) -> Page:
+    page = Page(number)
+    # Lines by baseline: characters of one line of one font share it exactly.
+    rows: list[list] = []
+    for char in sorted(chars, key=lambda char: (-round(char.y0, 1), char.x0)):
+        if rows and abs(rows[-1][0].y0 - char.y0) <= 1.0:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    sizes = []
+    for row in rows:
+        row.sort(key=lambda char: char.x0)
+        # The baseline is the line's position: the same for every word of it.
+        top = round(height - row[0].y0, 1)
+        current: list = []
+
+        def flush() -> None:
+            if current:
+                text = normalize_text("".join(char.get_text() for char in current))
+                size = max(char.size for char in current)
+                page.words.append(Word(text, current[0].x0, current[-1].x1, top, size=size))
+                sizes.append(size)
+                current.clear()
+
+        previous = None
+        for char in row:
+            text = char.get_text()
+            if not text.strip():
+                flush()
+                previous = char
+                continue
+            if current and previous is not None and char.x0 - previous.x1 > 0.2 * char.size:
+                flush()
+            current.append(char)
+            previous = char
+        flush()
+    size = statistics.median(sizes) if sizes else 10.0
+    page.pitch = size * 1.15
+    page.column_gap = size * 0.9
+    return page
