@@ -209,7 +209,8 @@ class Recommendation(TrackedModel):
         return f'"r{self.pk}v{self.version}"'
 
     def action_in(self, language: str) -> str:
-        """The action in `language` when the report is there in it, else the original."""
+        """The action in `language` when the report is there in it, else the original (the
+        source is read: select it with the recommendation)."""
         if language and language != self.source.language:
             return self.action_translations.get(language) or self.action
         return self.action

@@ -80,3 +80,34 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(URL)
 
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+@pytest.mark.django_db
+def test_admin_imports_the_english_pdf_beside_the_azerbaijani_text(client, users, django_capture_on_commit_callbacks):
+    client.force_login(users["admin"])
+    pdf = (
+        Path(__file__).resolve().parent.parent / "seeds" / "dol-2015-azerbaijan-child-labor-findings.en.pdf"
+    ).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(URL, {**{f.name: f.value() for f in _confirm_form(client, DOL_SEED)}, "confirm": "1"})
+    assert first.status_code == 302
+
+    preview = client.post(
+        URL, {**METADATA, "language": "en", "preview": "1", "document": SimpleUploadedFile("dol.pdf", pdf)}
+    )
+
+    assert preview.status_code == 200
+    assert 'id="import-pairing"' in preview.text and "Table 11, page 7" in preview.text
+    assert preview.context["report"].updated == 10
+    confirm_fields = {field.name: field.value() for field in preview.context["confirm_form"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(URL, {**confirm_fields, "confirm": "1"})
+    assert done.status_code == 302
+    assert Recommendation.objects.count() == 10
+    assert Recommendation.objects.filter(action_translations__has_key="en").count() == 10
+    assert client.get("/sources/dol-2015-az/document/en/").status_code == 200
+
+
+def _confirm_form(client, data):
+    preview = client.post(URL, {**METADATA, "preview": "1", "document": SimpleUploadedFile("dol.txt", data)})
+    return preview.context["confirm_form"]

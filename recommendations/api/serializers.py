@@ -1,5 +1,7 @@
 """Shapes of the API's JSON. Serializers validate and present; services do the writing."""
 
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -7,7 +9,7 @@ from rest_framework import serializers
 from recommendations.analytics.stats import status_label_list
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import EvidenceKind, Status, area_name
-from recommendations.listing.columns import LIST_FIELDS
+from recommendations.listing.columns import LIST_FIELDS, action_in, action_translations
 from recommendations.models import (
     YEAR_VALIDATORS,
     ChangeRecord,
@@ -31,6 +33,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
     area_name = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     responsible_bodies = ResponsibleBodySerializer(many=True, read_only=True)
+    action = serializers.SerializerMethodField()
+    action_translations = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
@@ -41,6 +45,33 @@ class RecommendationSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_area_name(self, recommendation: Recommendation) -> str | None:
         return area_name(recommendation.area)
+
+    @staticmethod
+    def _texts(recommendation: Recommendation) -> dict:
+        return {
+            "original_action": recommendation.action,
+            "source_language": recommendation.source.language,
+            "translations": recommendation.action_translations,
+        }
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "description": "The action in the request's language when the report is there in it, else the original.",
+        }
+    )
+    def get_action(self, recommendation: Recommendation) -> str:
+        return action_in(self._texts(recommendation), (get_language() or "az").split("-")[0])
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "The action in the report's other languages (the original among them), by language code.",
+        }
+    )
+    def get_action_translations(self, recommendation: Recommendation) -> dict:
+        return action_translations(self._texts(recommendation), (get_language() or "az").split("-")[0])
 
 
 class RecommendationDetailSerializer(RecommendationSerializer):
@@ -242,6 +273,8 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
 class SourceSerializer(serializers.ModelSerializer):
     country = serializers.CharField(read_only=True)
     url = URLOrEmptyField(read_only=True)
+    document_url = serializers.SerializerMethodField()
+    translations = serializers.SerializerMethodField()
     recommendation_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -258,9 +291,41 @@ class SourceSerializer(serializers.ModelSerializer):
             "tip_tier",
             "url",
             "document_sha256",
+            "document_url",
+            "translations",
             "recommendation_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "The imported PDF or text, public."})
+    def get_document_url(self, source: Source) -> str | None:
+        if not source.document:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("recommendations:source-document", args=[source.slug])
+        )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "description": "The report in other languages: {language: {sha256, document_url}}.",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"sha256": {"type": "string"}, "document_url": {"type": "string"}},
+            },
+        }
+    )
+    def get_translations(self, source: Source) -> dict:
+        request = self.context["request"]
+        return {
+            language: {
+                "sha256": entry["sha256"],
+                "document_url": request.build_absolute_uri(
+                    reverse("recommendations:source-document-language", args=[source.slug, language])
+                ),
+            }
+            for language, entry in sorted(source.translations.items())
+        }
 
 
 class AreaSerializer(serializers.Serializer):

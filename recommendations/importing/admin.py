@@ -1,4 +1,4 @@
-"""The admin's report import page: upload a text, preview the dry-run, confirm.
+"""The admin's report import page: upload a PDF or a text, preview the dry-run, confirm.
 
 It calls the same `importing.services.report_import` as `manage.py import_report`. Between preview
 and confirm the upload waits in private storage under its sha256, so the confirmed import
@@ -28,7 +28,7 @@ from . import services
 from .formats import format_choices
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-STAGING = "imports/pending/{sha256}.txt"
+STAGING = "imports/pending/{sha256}.upload"
 
 
 class ReportMetadataForm(forms.Form):
@@ -44,7 +44,7 @@ class ReportMetadataForm(forms.Form):
 
 
 class ReportUploadForm(ReportMetadataForm):
-    document = forms.FileField(label=_("report text (UTF-8 .txt)"))
+    document = forms.FileField(label=_("report PDF or text (UTF-8 .txt)"))
 
 
 class ReportConfirmForm(ReportMetadataForm):

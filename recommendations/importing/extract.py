@@ -117,6 +117,28 @@ def pdf_pages(data: bytes) -> list[Page]:
     return pages
 
 
+def _words_of_row(row: list) -> list[list]:
+    """A line's characters cut into words at spaces and at gaps wider than a fifth of the
+    font size (PDFs often position words without a space character between them)."""
+    words: list[list] = []
+    current: list = []
+    previous = None
+    for char in row:
+        if not char.get_text().strip():
+            if current:
+                words.append(current)
+            current, previous = [], char
+            continue
+        if current and previous is not None and char.x0 - previous.x1 > 0.2 * char.size:
+            words.append(current)
+            current = []
+        current.append(char)
+        previous = char
+    if current:
+        words.append(current)
+    return words
+
+
 def _page_words(number: int, height: float, chars: list) -> Page:
     page = Page(number)
     # Lines by baseline: characters of one line of one font share it exactly.
@@ -131,28 +153,11 @@ def _page_words(number: int, height: float, chars: list) -> Page:
         row.sort(key=lambda char: char.x0)
         # The baseline is the line's position: the same for every word of it.
         top = round(height - row[0].y0, 1)
-        current: list = []
-
-        def flush() -> None:
-            if current:
-                text = normalize_text("".join(char.get_text() for char in current))
-                size = max(char.size for char in current)
-                page.words.append(Word(text, current[0].x0, current[-1].x1, top, size=size))
-                sizes.append(size)
-                current.clear()
-
-        previous = None
-        for char in row:
-            text = char.get_text()
-            if not text.strip():
-                flush()
-                previous = char
-                continue
-            if current and previous is not None and char.x0 - previous.x1 > 0.2 * char.size:
-                flush()
-            current.append(char)
-            previous = char
-        flush()
+        for word in _words_of_row(row):
+            text = normalize_text("".join(char.get_text() for char in word))
+            size = max(char.size for char in word)
+            page.words.append(Word(text, word[0].x0, word[-1].x1, top, size=size))
+            sizes.append(size)
     size = statistics.median(sizes) if sizes else 10.0
     page.pitch = size * 1.15
     page.column_gap = size * 0.9

@@ -262,14 +262,16 @@ def plan_translation(
         raise DocumentRejected(
             [
                 f"This document is the {language} text of {original.slug} ({original.language}), but its table "
-                "does not have the same shape, so its rows cannot be paired:"
+                "does not have the same shape, so its rows cannot be paired:",
+                *differences[:20],
             ]
-            + differences[:20]
         )
     known = original.translations.get(language, {})
     if known.get("sha256") == sha256:
         report.source_operation = UNCHANGED
-        report.items = [ImportItem(record, UNCHANGED, existing.pk) for existing, record in zip(stored, records)]
+        report.items = [
+            ImportItem(record, UNCHANGED, existing.pk) for existing, record in zip(stored, records, strict=True)
+        ]
         return report
     for existing, record in zip(stored, records, strict=True):
         changes: dict[str, tuple[Any, Any]] = {}

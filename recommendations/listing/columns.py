@@ -9,11 +9,12 @@ read COLUMNS; tests/test_list_fast_path.py and tests/test_list_query.py check th
 """
 
 import datetime
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from recommendations.choices import area_names, status_labels
 
@@ -27,10 +28,13 @@ class Presentation:
     area_names: dict[str, str]
     status_labels: dict[str, str]
     zone: datetime.tzinfo
+    # The request's language: the action is shown in it when the report is there in it.
+    language: str = "az"
 
     @classmethod
     def active(cls) -> "Presentation":
-        return cls(area_names(), status_labels(), timezone.get_current_timezone())
+        language = (translation.get_language() or "az").split("-")[0]
+        return cls(area_names(), status_labels(), timezone.get_current_timezone(), language)
 
     def iso_datetime(self, value: datetime.datetime) -> str:
         """DRF's DateTimeField.to_representation: ISO 8601 in the current zone, "Z" for UTC."""
@@ -49,6 +53,29 @@ class Column:
     export_format: Callable[[Any, Presentation], Any] | None = None
     in_list: bool = True
     in_export: bool = True
+    # False for a value read only for other columns to derive from (selected, not output).
+    shown: bool = True
+
+
+def _translations(row: Row) -> dict[str, str]:
+    value = row["translations"]  # SQLite's JSON arrives as text, PostgreSQL's as a dict
+    return json.loads(value) if isinstance(value, str) else (value or {})
+
+
+def action_in(row: Row, language: str) -> str:
+    """The action in `language` when the report is there in it, else the original: the
+    one rule for the list, the detail, the exports and the pages."""
+    if language != row["source_language"]:
+        return _translations(row).get(language) or row["original_action"]
+    return row["original_action"]
+
+
+def action_translations(row: Row, language: str) -> dict[str, str]:
+    """The action's other languages than the one `action_in` shows, {language: text}."""
+    shown = language if language != row["source_language"] and language in _translations(row) else None
+    others = {row["source_language"]: row["original_action"]} if shown else {}
+    others.update({code: text for code, text in _translations(row).items() if code != shown})
+    return others
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -61,7 +88,17 @@ COLUMNS: tuple[Column, ...] = (
         derive=lambda row, p: p.area_names.get(row["area"]),
         export_format=lambda value, p: value or "",
     ),
-    Column("action", sql="r.action", orm="action"),
+    # The action in the request's language (the original when the report is not in it) and
+    # the others, from the original, its source's language and the stored translations.
+    Column("original_action", sql="r.action", orm="action", shown=False),
+    Column("source_language", sql="s.language", orm="source__language", shown=False),
+    Column("translations", sql="r.action_translations", orm="action_translations", shown=False),
+    Column("action", derive=lambda row, p: action_in(row, p.language)),
+    Column(
+        "action_translations",
+        derive=lambda row, p: action_translations(row, p.language),
+        export_format=lambda value, p: json.dumps(value, ensure_ascii=False, sort_keys=True) if value else "",
+    ),
     Column("year_start", sql="r.year_start", orm="year_start"),
     Column("year_end", sql="r.year_end", orm="year_end"),
     Column("priority", sql="r.priority", orm="priority"),
@@ -84,8 +121,8 @@ COLUMNS: tuple[Column, ...] = (
 
 LIST_COLUMNS = tuple(column for column in COLUMNS if column.in_list)
 EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.in_export)
-LIST_FIELDS = tuple(column.name for column in LIST_COLUMNS)
-EXPORT_FIELDS = tuple(column.name for column in EXPORT_COLUMNS)
+LIST_FIELDS = tuple(column.name for column in LIST_COLUMNS if column.shown)
+EXPORT_FIELDS = tuple(column.name for column in EXPORT_COLUMNS if column.shown)
 # Stored columns the list statement selects, as (name, SQL).
 LIST_SQL = tuple((column.name, column.sql) for column in LIST_COLUMNS if column.sql)
 # Stored columns an export reads, as values_list paths (annotations included).
@@ -103,6 +140,8 @@ def _shaper(columns: tuple[Column, ...], output: str) -> Callable[[Row, Presenta
     namespace: dict[str, Any] = {}
     entries = []
     for index, column in enumerate(columns):
+        if not column.shown:
+            continue
         format_value = column.list_format if output == "list" else column.export_format
         if column.derive is not None:
             namespace[f"derive_{index}"] = column.derive

@@ -8,6 +8,9 @@ app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
+    path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("sources/<slug:slug>/document/", views.source_document, name="source-document"),
+    path("sources/<slug:slug>/document/<str:language>/", views.source_document, name="source-document-language"),
     # The admin's login refuses non-staff users; analysts sign in here to see notes.
     path(
         "login/",

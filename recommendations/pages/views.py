@@ -8,11 +8,13 @@ analysts and above, never merely hidden in the template.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from recommendations.analytics import stats
@@ -116,8 +118,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = Paginator(recommendations.select_related("source").order_by("id"), PAGE_SIZE).get_page(
         request.GET.get(PAGE_PARAMETER)
     )
+    language = _ui_language()
     for recommendation in page:
         recommendation.area_label = _area_label(recommendation.area)
+        recommendation.shown_action = recommendation.action_in(language)
     total = counts["total"]
     implemented = counts["by_status"][Status.IMPLEMENTED]
     context = {
@@ -131,6 +135,94 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "query": filters.urlencode(),
     }
     return render(request, "recommendations/dashboard.html", context)
+
+
+LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English"}
+
+
+def _ui_language() -> str:
+    return (get_language() or "az").split("-")[0]
+
+
+def _document_url(source: Source, language: str) -> str | None:
+    if language == source.language:
+        return reverse("recommendations:source-document", args=[source.slug]) if source.document else None
+    if language in source.translations:
+        return reverse("recommendations:source-document-language", args=[source.slug, language])
+    return None
+
+
+def provenance_lines(recommendation: Recommendation) -> list[dict]:
+    """Where the recommendation was read, per language of the report: "Table 11, row 4,
+    page 7" (a PDF) or "row 4, lines 31–35" (a text), with the document's link."""
+    source = recommendation.source
+    languages = [source.language, *sorted(source.translations)]
+    result = []
+    for language in languages:
+        where = recommendation.provenance.get(language)
+        if where is None:
+            continue
+        parts = [where["table"]] if where.get("table") else []
+        parts.append(_("row %(row)d") % {"row": recommendation.position})
+        if where.get("pages"):
+            first, last = where["pages"]
+            parts.append(
+                _("page %(page)d") % {"page": first}
+                if first == last
+                else _("pages %(first)d–%(last)d") % {"first": first, "last": last}
+            )
+        elif where.get("lines"):
+            first, last = where["lines"]
+            parts.append(_("lines %(first)d–%(last)d") % {"first": first, "last": last})
+        result.append(
+            {
+                "language": language,
+                "language_name": LANGUAGE_NAMES.get(language, language),
+                "text": ", ".join(parts),
+                "document_url": _document_url(source, language),
+            }
+        )
+    return result
+
+
+def source_document(request: HttpRequest, slug: str, language: str | None = None) -> HttpResponse:
+    """A report's imported PDF or text: public (these are published reports), downloaded,
+    never rendered inline."""
+    source = get_object_or_404(Source, slug=slug)
+    if language is None or language == source.language:
+        name = source.document.name
+    else:
+        name = source.translations.get(language, {}).get("document", "")
+    if not name or not default_storage.exists(name):
+        raise Http404(_("No document is stored for this report."))
+    extension = name.rsplit(".", 1)[-1]
+    content_type = "application/pdf" if extension == "pdf" else "text/plain; charset=utf-8"
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{source.slug}.{language or source.language}.{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    language = _ui_language()
+    recommendations = list(source.recommendations.order_by("position"))
+    for recommendation in recommendations:
+        recommendation.source = source
+        recommendation.area_label = _area_label(recommendation.area)
+        recommendation.shown_action = recommendation.action_in(language)
+    documents = [
+        {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
+        for code in [source.language, *sorted(source.translations)]
+        if _document_url(source, code)
+    ]
+    context = {"source": source, "recommendations": recommendations, "documents": documents}
+    return render(request, "recommendations/source_detail.html", context)
 
 
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -152,8 +244,19 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_see_notes
         else []
     )
+    # The UI language's text, or the one asked for with ?text=<language>; links to the others.
+    source = recommendation.source
+    available = [source.language, *sorted(recommendation.action_translations)]
+    shown = request.GET.get("text") if request.GET.get("text") in available else _ui_language()
+    shown = shown if shown in available else source.language
     context = {
         "recommendation": recommendation,
+        "shown_action": recommendation.action_in(shown),
+        "shown_language": shown,
+        "other_texts": [
+            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code)} for code in available if code != shown
+        ],
+        "provenance": provenance_lines(recommendation),
         "area_label": _area_label(recommendation.area),
         "can_see_notes": can_see_notes,
         "timeline": timeline,

@@ -57,10 +57,7 @@ class Problem:
     page: int = 0
 
     def __str__(self) -> str:
-        if self.page:
-            where = f"page {self.page}"
-        else:
-            where = f"line {self.line}" if self.line else "document"
+        where = f"page {self.page}" if self.page else f"line {self.line}" if self.line else "document"
         return f"{where}: {self.message}"
 
 
@@ -80,8 +77,7 @@ class ParseResult:
         refusals = self.refusals
         if refusals:
             raise DocumentRejected(
-                ["Not imported, the table cannot be read with certainty"]
-                + [str(problem) for problem in refusals]
+                ["Not imported, the table cannot be read with certainty"] + [str(problem) for problem in refusals]
             )
 
 
@@ -123,7 +119,7 @@ _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
 def split_glued_words(text: str) -> str:
-    """"CombatingTrafficking" → "Combating Trafficking": some extractors (`pdftotext -raw`)
+    """ "CombatingTrafficking" → "Combating Trafficking": some extractors (`pdftotext -raw`)
     lose the space between two words; a capital after a small letter inside an English word
     marks it. Applied to every DOL action, whatever read it, so all inputs agree."""
     return _GLUED.sub(" ", text)

@@ -392,7 +392,6 @@ def parse_pdf(data: bytes, *, year: int | None = None, progress: ProgressCallbac
     result = dol_table.read_table(pages, report_year=year, labels=LABEL_WORDS)
     if not result.records and not result.refusals:
         raise DocumentRejected(
-            "No DOL suggested-actions table found in the PDF: no “Area / Suggested Action / Year(s) "
-            "Suggested” header."
+            "No DOL suggested-actions table found in the PDF: no “Area / Suggested Action / Year(s) Suggested” header."
         )
     return result

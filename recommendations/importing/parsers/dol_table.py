@@ -89,7 +89,9 @@ def _find_header(page: Page, lines: list[Line]) -> _Header | None:
             if not candidates:
                 continue
             years_x = min(candidates)
-        header_lines = [line] + [other for other in near if all(word.x0 >= years_x - page.column_gap for word in other.words)]
+        header_lines = [line] + [
+            other for other in near if all(word.x0 >= years_x - page.column_gap for word in other.words)
+        ]
         table = ""
         for above in reversed(lines[:index]):
             if line.top - above.top > TITLE_DISTANCE_LINES * page.pitch:
@@ -212,9 +214,11 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
                     rows[-1].lines.append(Line(line.page, line.top, tuple(action)))
             for word in line_labels:
                 row_index = len(rows) - 1 if rows else None
-                level = row_index is not None and rows[row_index].page == page.number and abs(
-                    rows[row_index].top - line.top
-                ) <= 0.3 * page.pitch
+                level = (
+                    row_index is not None
+                    and rows[row_index].page == page.number
+                    and abs(rows[row_index].top - line.top) <= 0.3 * page.pitch
+                )
                 label_tokens.append((" ".join(label_words(word.text)), word, page.number, row_index if level else None))
 
     _assign_areas(rows, label_tokens, labels, refuse)

@@ -27,7 +27,8 @@ from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, 
 
 # Where the recommendations start (matched on folded text).
 RECOMMENDATIONS_START = re.compile(
-    r"(?:priori?ti[sz]ed\s+recommendations|prioritet\s+tovsiyeler|recommendations\s+for\s+[^\n:]{1,80}?)\s*:"
+    r"(?:priori?ti[sz]ed\s+recommendations?|prioritet\s+tovsiyeler|recommendations?\s+for\s+[^\n:]{1,80}?"
+    r"|[^\W\d][^\n:]{0,60}?\s+ucun\s+tovsiyeler)\s*:"
 )
 # Headings that end them: the chapter's section names, from the area vocabulary, plus the
 # headings that are not areas. "Profilaktika" is how Azerbaijani translations head the
@@ -47,21 +48,35 @@ SECTION_HEADING = re.compile(
     re.MULTILINE,
 )
 TIER = re.compile(
-    r"\b(?:tier|seviyye)\s*(?P<number>[123])\b(?P<watch>\s*(?:watch\s*list|(?:nezaret|musahide|izleme)\s*siyahisi))?"
+    r"(?:\b(?:tier|seviyye)\s*(?P<number>[123])\b|\b(?P<ordinal>[123])\s*-?\s*(?:ci|cu)\s+seviyye\b)"
+    r"(?P<watch>\s*(?:watch\s*list|(?:nezaret|musahide|izleme)\s*siyahisi))?"
 )
 SPECIAL_CASE = re.compile(r"\bspecial\s+case\b|\bxususi\s+hal\b")
 # "\uf0b7" and "\uf0a7" are the Symbol and Wingdings bullets that PDF extraction often leaves.
-BULLET = re.compile(rf"^{_SPACE}*(?:[•●▪◦·\uf0a7\uf0b7]|[-–](?={_SPACE})){_SPACE}*", re.MULTILINE)
+# Any bullet glyph: the usual ones, arrows and check marks, and private-use symbol-font glyphs.
+BULLET = re.compile(rf"^{_SPACE}*(?:[•●▪◦·∙‣⁃■□◆◇○◘►▸▶➢➤➔→✓✔❖\ue000-\uf8ff]|[-–—](?={_SPACE})){_SPACE}*", re.MULTILINE)
+# One recommendation per line without bullets: a line ending a sentence, and the next
+# beginning with a capital; also two sentences glued by the extraction ("efforts.Vigorously").
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?:[^\S\n]*\n\s*|(?<=[a-zəıöüğşç)][.!?]))(?=[A-ZƏİÖÜĞŞÇ])")
 PAGE_NUMBER = re.compile(rf"^{_SPACE}*\d{{1,3}}{_SPACE}*$", re.MULTILINE)
 STAR = re.compile(r"\*")
 SEMICOLON = re.compile(r";")
 LEADING_AND = re.compile(r"^(?:and|və|ve)\s+", re.IGNORECASE)
 
 
+def _semicolons_or_sentences(block: str) -> re.Pattern:
+    """An older report's ";"-separated paragraph (each item after a ";" begins in lower
+    case), else one recommendation per line or sentence."""
+    after = [piece.strip()[:1] for piece in block.split(";")[1:] if piece.strip()]
+    if after and sum(first.islower() for first in after) * 2 > len(after):
+        return SEMICOLON
+    return SENTENCE_BREAK
+
+
 def _tier(folded_head: str) -> str:
     match = TIER.search(folded_head)
     if match:
-        return f"Tier {match['number']}" + (" Watch List" if match["watch"] else "")
+        return f"Tier {match['number'] or match['ordinal']}" + (" Watch List" if match["watch"] else "")
     if SPECIAL_CASE.search(folded_head):
         return "Special Case"
     return ""
@@ -101,7 +116,7 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
         )
         # Blanked, not removed, so that offsets into the block stay offsets into the text.
         block = block[: match.start() - start] + " " * len(match[0]) + block[match.end() - start :]
-    separator = STAR if "*" in block else BULLET if BULLET.search(block) else SEMICOLON
+    separator = STAR if "*" in block else BULLET if BULLET.search(block) else _semicolons_or_sentences(block)
     pieces: list[tuple[int, str]] = []
     previous_end = 0
     for match in separator.finditer(block):
@@ -157,7 +172,5 @@ def parse_pdf(data: bytes, *, year: int, progress: ProgressCallback | None = Non
     result.records = [
         dataclasses.replace(record, line=0, line_end=0, pages=(page(record.line),)) for record in result.records
     ]
-    result.problems = [
-        dataclasses.replace(problem, line=0, page=page(problem.line)) for problem in result.problems
-    ]
+    result.problems = [dataclasses.replace(problem, line=0, page=page(problem.line)) for problem in result.problems]
     return result

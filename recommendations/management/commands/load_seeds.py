@@ -56,7 +56,12 @@ class Command(BaseCommand):
                     raise CommandError(f"{where} ({entry['file']}): " + "; ".join(exc.messages)) from exc
                 for problem in report.problems:
                     self.stderr.write(f"{entry['file']}: {problem}")
-                if report.changes_anything:
+                if report.changes_anything and report.translates:
+                    self.stdout.write(
+                        f"{report.source_slug}: added the {report.language} text to {report.updated} recommendations "
+                        f"({report.translates} original)."
+                    )
+                elif report.changes_anything:
                     self.stdout.write(
                         f"{report.source_slug}: {report.source_operation}d source; created {report.created}, "
                         f"updated {report.updated}, linked {report.linked}."
