@@ -97,7 +97,7 @@ def test_admin_imports_the_english_pdf_beside_the_azerbaijani_text(client, users
     )
 
     assert preview.status_code == 200
-    assert 'id="import-pairing"' in preview.text and "Table 11, page 7" in preview.text
+    assert 'id="import-pairing"' in preview.text and "Table 11, səhifə 7" in preview.text
     assert preview.context["report"].updated == 10
     confirm_fields = {field.name: field.value() for field in preview.context["confirm_form"]}
     with django_capture_on_commit_callbacks(execute=True):

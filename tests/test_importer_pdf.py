@@ -341,3 +341,18 @@ def test_a_pdf_imported_on_its_own_records_pages_and_its_document(api_client):
     }
     detail = api_client.get("/api/v1/sources/dol-2019-am/").json()
     assert detail["document_url"].endswith("/sources/dol-2019-am/document/")
+
+
+def test_a_later_english_report_links_to_the_english_text_of_the_paired_report(az_seed_imported):
+    report_import(data=PDF_2015.read_bytes(), kind="dol", country="AZ", report_year=2015, language="en")
+
+    report = report_import(
+        data=PDF_2018.read_bytes(), kind="dol", country="AZ", report_year=2018, language="en", dry_run=True
+    )
+
+    linked = {item.record.position: item.repeats.recommendation_id for item in report.items if item.repeats}
+    by_position = dict(Recommendation.objects.values_list("position", "pk"))
+    # "Ensure the National Action Plan on Combating Trafficking …" (2015 row 7, 2018 row 14).
+    assert linked[14] == by_position[7]
+    # Also rows 1 (all children protected by law) and 18 (programs in agriculture and on the streets).
+    assert sorted(linked) == [1, 14, 18]

@@ -48,21 +48,41 @@ def action_similarity(action_a: str, action_b: str) -> float:
 
 
 def repeat_candidates(
-    *, country: str, kind: str, areas: Iterable[str | None], before_year: int
+    *, country: str, kind: str, areas: Iterable[str | None], before_year: int, language: str | None = None
 ) -> dict[str | None, list[RepeatCandidate]]:
-    """Earlier recommendations of the series, grouped by area: one query per area."""
+    """Earlier recommendations of the series, grouped by area: one query per area. Each is
+    compared in `language` when it is there in it (its original or a translation), so an
+    English report links to the English text of a report first imported in Azerbaijani."""
     grouped: dict[str | None, list[RepeatCandidate]] = {}
     for area in set(areas):
         rows = Recommendation.objects.filter(
             country=country, source__kind=kind, source__report_year__lt=before_year
         ).filter(**({"area": area} if area is not None else {"area__isnull": True}))
         grouped[area] = [
-            RepeatCandidate(pk, tuple(action_search.split()), slug, year)
-            for pk, action_search, slug, year in rows.values_list(
-                "pk", "action_search", "source__slug", "source__report_year"
+            RepeatCandidate(
+                pk, _candidate_words(action_search, action, translations, source_language, language), slug, year
+            )
+            for pk, action_search, action, translations, source_language, slug, year in rows.values_list(
+                "pk",
+                "action_search",
+                "action",
+                "action_translations",
+                "source__language",
+                "source__slug",
+                "source__report_year",
             ).order_by("-source__report_year", "pk")
         ]
     return grouped
+
+
+def _candidate_words(
+    action_search: str, action: str, translations: dict, source_language: str, language: str | None
+) -> tuple[str, ...]:
+    if not translations:
+        return tuple(action_search.split())  # folded when stored: the common, cheap case
+    if language in translations and language != source_language:
+        return action_words(translations[language])
+    return action_words(action)  # `action_search` also holds the translations
 
 
 def best_repeat(action: str, candidates: Iterable[RepeatCandidate]) -> RepeatMatch | None:

@@ -199,7 +199,11 @@ def plan_import(
     ]
     if to_link:
         candidates = repeat_candidates(
-            country=country, kind=kind, areas=(item.record.area for item in to_link), before_year=report_year
+            country=country,
+            kind=kind,
+            areas=(item.record.area for item in to_link),
+            before_year=report_year,
+            language=language,
         )
         for item in to_link:
             item.repeats = best_repeat(item.record.action, candidates.get(item.record.area, ()))
