@@ -586,6 +586,7 @@ BAD_DOCUMENTS: list[tuple[str, bytes | Repeated, str]] = [
     ("unrelated prose", UNRELATED_PROSE, "No DOL suggested-actions table found"),
     ("invalid UTF-8 inside the text", DOL_SEED[:600] + b"\xff\xfe\xc3\x28" + DOL_SEED[600:], "not UTF-8"),
     ("NUL byte inside the text", DOL_SEED[:600] + b"\x00" + DOL_SEED[600:], "binary file"),
+    ("damaged PDF", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "The PDF could not be read"),
 ]
 
 

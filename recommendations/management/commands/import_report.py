@@ -25,16 +25,18 @@ OPTION_OF_FIELD = {
 
 class Command(BaseCommand):
     help = (
-        "Import the recommendations of a report from its text (a DOL suggested-actions table or a TIP "
-        "chapter's prioritized recommendations). Problems are reported on stderr with line numbers."
+        "Import the recommendations of a report from its PDF or its text (a DOL suggested-actions table or a TIP "
+        "chapter's prioritized recommendations). Problems are reported on stderr with their page or line; a "
+        "document that cannot be read with certainty is refused. The same report in another language is added "
+        "beside the one already imported."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="UTF-8 text of the report, as extracted from the PDF.")
+        parser.add_argument("path", help="The report's PDF, or its UTF-8 text as extracted from the PDF.")
         parser.add_argument("--kind", required=True, choices=list(FORMATS))
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. AZ.")
         parser.add_argument("--year", required=True, type=int, help="The report's year.")
-        parser.add_argument("--language", default="az", choices=["az", "en"])
+        parser.add_argument("--language", default="az", choices=["az", "en"], help="The document's language.")
         parser.add_argument("--title", default="", help="Defaults to the report series' title for the year.")
         parser.add_argument("--publisher", default="")
         parser.add_argument("--slug", default="", help="Defaults to KIND-YEAR-COUNTRY, e.g. dol-2015-az.")
