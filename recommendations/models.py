@@ -72,7 +72,9 @@ class Source(TrackedModel):
     document_sha256 = NFCCharField(_("document sha256"), max_length=64, blank=True)
     # The same report in other languages, imported onto this source's recommendations:
     # {language: {"document": storage name, "sha256": …}}. Written only by the importer.
-    translations = models.JSONField(_("translations of the document"), default=dict, blank=True, editable=False)
+    translations = models.JSONField(
+        _("translations of the document"), default=dict, db_default={}, blank=True, editable=False
+    )
     url = NFCURLField(_("URL"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -135,10 +137,10 @@ class Recommendation(TrackedModel):
     action = NFCTextField(_("action"))
     # The action in the source's other languages, {language: text}; `action` is the text in
     # the source's own language (the original).
-    action_translations = models.JSONField(_("action in other languages"), default=dict, blank=True)
+    action_translations = models.JSONField(_("action in other languages"), default=dict, db_default={}, blank=True)
     # Where the importer read it, per language: {"az": {"lines": [31, 35]}, "en": {"table":
     # "Table 11", "pages": [7, 7]}}; its row in the table is `position`.
-    provenance = models.JSONField(_("where it was read"), default=dict, blank=True, editable=False)
+    provenance = models.JSONField(_("where it was read"), default=dict, db_default={}, blank=True, editable=False)
     # Case- and diacritic-folded copy of `action` (and its translations) that free-text search runs against.
     action_search = NFCTextField(_("searchable action"), editable=False, default="")
     year_start = models.PositiveSmallIntegerField(_("first year suggested"), validators=YEAR_VALIDATORS)
