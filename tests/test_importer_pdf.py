@@ -334,7 +334,7 @@ def test_a_pdf_imported_on_its_own_records_pages_and_its_document(api_client):
     report_import(data=PDF_2019.read_bytes(), kind="dol", country="AM", report_year=2019, language="en")
 
     source = Source.objects.get(slug="dol-2019-am")
-    assert source.document.name.endswith(".pdf") and len(source.document_sha256) == 64
+    assert str(source.document.name).endswith(".pdf") and len(source.document_sha256) == 64
     assert Recommendation.objects.filter(source=source).count() == 19
     assert Recommendation.objects.get(source=source, position=19).provenance == {
         "en": {"table": "Table 11", "pages": [8, 8]}

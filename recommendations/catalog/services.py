@@ -8,7 +8,7 @@ from django.db import transaction
 
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source
+from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source, TrackedModel
 from recommendations.progress.services import progress_record, recommendation_lock
 from recommendations.search import fold
 
@@ -146,7 +146,8 @@ def recommendation_import_update(
     with transaction.atomic():
         recommendation = recommendation_lock(recommendation_id, None)
 
-        def before_save(obj: Recommendation) -> None:
+        def before_save(obj: TrackedModel) -> None:
+            assert isinstance(obj, Recommendation)
             obj.provenance = provenance
             _refresh_search_text(obj)
             obj.version += 1
@@ -159,7 +160,8 @@ def recommendation_import_update(
 def source_translation_add(*, source: Source, language: str, document_name: str, sha256: str, user: Actor) -> None:
     """The report in another language, imported onto this source: its document is kept too."""
 
-    def before_save(obj: Source) -> None:
+    def before_save(obj: TrackedModel) -> None:
+        assert isinstance(obj, Source)
         obj.translations = {**obj.translations, language: {"document": document_name, "sha256": sha256}}
 
     history.tracked_update(obj=source, data={}, user=user, before_save=before_save)

@@ -212,9 +212,11 @@ def report_import(
                 changes = {name: new for name, (_stored, new) in item.changes.items() if name != "provenance"}
                 if item.repeats is not None:
                     changes["repeats"] = repeated[item.repeats.recommendation_id]
-                stored = Recommendation.objects.only("provenance").get(pk=item.recommendation_id).provenance
+                recommendation_id = item.recommendation_id
+                assert recommendation_id is not None  # an update is of a stored recommendation
+                stored = Recommendation.objects.only("provenance").get(pk=recommendation_id).provenance
                 recommendation_import_update(
-                    recommendation_id=item.recommendation_id,
+                    recommendation_id=recommendation_id,
                     data=changes,
                     provenance={**stored, language: provenance_of(item.record)},
                     user=user,
@@ -286,9 +288,11 @@ def _import_translation(
         for item in report.items:
             if item.operation != UPDATE:
                 continue
-            stored = Recommendation.objects.only("action_translations", "provenance").get(pk=item.recommendation_id)
+            recommendation_id = item.recommendation_id
+            assert recommendation_id is not None  # every row is paired with a stored recommendation
+            stored = Recommendation.objects.only("action_translations", "provenance").get(pk=recommendation_id)
             recommendation_import_update(
-                recommendation_id=item.recommendation_id,
+                recommendation_id=recommendation_id,
                 data={"action_translations": {**stored.action_translations, language: item.record.action}},
                 provenance={**stored.provenance, language: provenance_of(item.record)},
                 user=user,

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -185,7 +185,7 @@ def provenance_lines(recommendation: Recommendation) -> list[dict]:
     return result
 
 
-def source_document(request: HttpRequest, slug: str, language: str | None = None) -> HttpResponse:
+def source_document(request: HttpRequest, slug: str, language: str | None = None) -> HttpResponseBase:
     """A report's imported PDF or text: public (these are published reports), downloaded,
     never rendered inline."""
     source = get_object_or_404(Source, slug=slug)
@@ -211,17 +211,22 @@ def source_document(request: HttpRequest, slug: str, language: str | None = None
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     language = _ui_language()
-    recommendations = list(source.recommendations.order_by("position"))
-    for recommendation in recommendations:
+    rows = []
+    for recommendation in source.recommendations.order_by("position"):
         recommendation.source = source
-        recommendation.area_label = _area_label(recommendation.area)
-        recommendation.shown_action = recommendation.action_in(language)
+        rows.append(
+            {
+                "recommendation": recommendation,
+                "area_label": _area_label(recommendation.area),
+                "shown_action": recommendation.action_in(language),
+            }
+        )
     documents = [
         {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
         for code in [source.language, *sorted(source.translations)]
         if _document_url(source, code)
     ]
-    context = {"source": source, "recommendations": recommendations, "documents": documents}
+    context = {"source": source, "rows": rows, "documents": documents}
     return render(request, "recommendations/source_detail.html", context)
 
 
@@ -247,7 +252,8 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The UI language's text, or the one asked for with ?text=<language>; links to the others.
     source = recommendation.source
     available = [source.language, *sorted(recommendation.action_translations)]
-    shown = request.GET.get("text") if request.GET.get("text") in available else _ui_language()
+    asked = request.GET.get("text", "")
+    shown = asked if asked in available else _ui_language()
     shown = shown if shown in available else source.language
     context = {
         "recommendation": recommendation,

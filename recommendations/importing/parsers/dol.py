@@ -67,7 +67,7 @@ _CELL = year_cells.CELL.pattern.strip("^$")
 TRAILING_YEARS = re.compile(rf"^(?P<text>.*?\S)\s+(?P<years>{_CELL})$", re.IGNORECASE)
 _RANGE_IN_CELL = re.compile(rf"\d{{4}}\s*(?:[{year_cells.DASHES}]|to)\s*\d{{2,4}}|,", re.IGNORECASE)
 # Aliases: area labels as some report years print them.
-ALIASES = {"legal_framework": ("Laws", "Laws and Regulations", "Qanunlar")}
+ALIASES: dict[str, tuple[str, ...]] = {"legal_framework": ("Laws", "Laws and Regulations", "Qanunlar")}
 # A number alone on a line, too short to be a year: the page number of the PDF.
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _WORD = re.compile(r"\w+")

@@ -166,11 +166,11 @@ def parse_pdf(data: bytes, *, year: int, progress: ProgressCallback | None = Non
             page_of_line.append(page.number)
     result = parse("\n".join(lines), year=year, progress=progress)
 
-    def page(line: int) -> int:
+    def page_at(line: int) -> int:
         return page_of_line[min(max(line, 1), len(page_of_line)) - 1] if page_of_line else 0
 
     result.records = [
-        dataclasses.replace(record, line=0, line_end=0, pages=(page(record.line),)) for record in result.records
+        dataclasses.replace(record, line=0, line_end=0, pages=(page_at(record.line),)) for record in result.records
     ]
-    result.problems = [dataclasses.replace(problem, line=0, page=page(problem.line)) for problem in result.problems]
+    result.problems = [dataclasses.replace(problem, line=0, page=page_at(problem.line)) for problem in result.problems]
     return result
