@@ -3,6 +3,7 @@ These tests pin the two together: a filter means the same rows wherever it is us
 
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
 
 from recommendations.listing import selectors
 from recommendations.listing.filters import RecommendationFilterSet
@@ -88,12 +89,19 @@ QUERIES = [
     "country=AZ&area=enforcement&year=2015&priority=false&status=not_assessed",
     "country=GE&year_from=2022&q=artirin&responsible_body={agency},{ministry}",
     "source=dol-2015-az&area=none,enforcement&year_to=2015&q=e",
+    "as_of=2015-12-31",
+    "as_of=2021-12-31",
+    "as_of=2020-01-01&status=not_assessed",
+    "as_of=2020-01-01&status=in_progress",
+    "status=in_progress&as_of={today}",
+    "distinct=latest",
+    "distinct=latest&as_of=2014-06-01&country=AZ",
 ]
 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_list_returns_exactly_the_rows_the_filter_set_returns(api_client, varied, query):
-    query = query.format(**varied)
+    query = query.format(**varied, today=timezone.localdate().isoformat())
     response = api_client.get(f"/api/v1/recommendations/?{query}&page_size=500")
     assert response.status_code == 200, response.json()
     expected = selectors.recommendation_list(params=QueryDict(query)).order_by("id").values_list("id", flat=True)

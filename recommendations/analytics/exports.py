@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import IO, Any
 
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -24,6 +25,8 @@ from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DEC
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
 from recommendations.models import Evidence, ProgressUpdate
+
+from .as_of import status_at_annotation
 
 # The export's columns, in order: declared once in `listing/columns.py`.
 EXPORT_COLUMNS = EXPORT_FIELDS
@@ -51,7 +54,7 @@ def csv_text(value: Any) -> Any:
     return value
 
 
-def recommendation_export_values(queryset: QuerySet) -> QuerySet:
+def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | None = None) -> QuerySet:
     """Plain value tuples (the export's stored columns) for an export to iterate: no model
     instances, and per-row counts as subqueries, so no join multiplies the rows."""
     evidence_count = (
@@ -71,19 +74,20 @@ def recommendation_export_values(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
         evidence_count=Coalesce(Subquery(evidence_count), Value(0)),
         last_progress_on=Subquery(last_progress),
+        status_as_of=status_at_annotation(as_of, queryset) if as_of else Value(None, output_field=CharField()),
     ).values_list(*EXPORT_ORM)
 
 
 STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS_DECLARED if column.orm)
 
 
-def _rows(queryset: QuerySet) -> Iterator[list[Any]]:
+def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Iterator[list[Any]]:
     """Rows in the order of EXPORT_COLUMNS as Python values, labels in the active language.
 
     The rows come chunk by chunk; each chunk costs one more query for its responsible bodies.
     """
-    presentation = Presentation.active()  # once, not per row
-    values = recommendation_export_values(queryset).iterator(chunk_size=CHUNK_SIZE)
+    presentation = Presentation.active(page_url=page_url)  # once, not per row
+    values = recommendation_export_values(queryset, as_of=as_of).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(values, CHUNK_SIZE)):
         rows = [dict(zip(STORED_NAMES, row, strict=True)) for row in chunk]
         bodies = responsible_body_names(row["id"] for row in rows)
@@ -99,14 +103,14 @@ STATUS_CHANGED_COLUMN = EXPORT_COLUMNS.index("status_changed_at")
 CSV_CHUNK_CHARS = 64 * 1024
 
 
-def csv_chunks(queryset: QuerySet) -> Iterator[str]:
+def csv_chunks(queryset: QuerySet, *, as_of: datetime.date | None = None, page_url: str = "") -> Iterator[str]:
     """The CSV in pieces. The csv module writes None as "", numbers and dates (ISO 8601) as
     they should be; only the flag and the timestamp need converting."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(CSV_BOM)
     writer.writerow(EXPORT_COLUMNS)
-    for values in _rows(queryset):
+    for values in _rows(queryset, as_of, page_url):
         values[PRIORITY_COLUMN] = "true" if values[PRIORITY_COLUMN] else "false"
         values[STATUS_CHANGED_COLUMN] = values[STATUS_CHANGED_COLUMN].isoformat()
         writer.writerow([csv_text(value) for value in values])
@@ -132,17 +136,56 @@ def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def xlsx_file(queryset: QuerySet) -> IO[bytes]:
-    """The workbook in a temporary file, rewound. Write-only mode streams rows to disk."""
+URL_COLUMN = EXPORT_COLUMNS.index("url")
+FILTER_SHEET = "filters"
+
+
+def xlsx_file(
+    queryset: QuerySet,
+    *,
+    as_of: datetime.date | None = None,
+    page_url: str = "",
+    filters: list[tuple[str, str]] = (),
+) -> IO[bytes]:
+    """The workbook in a temporary file, rewound. Write-only mode streams rows to disk.
+
+    The first sheet holds the rows (an autofilter on the header, each row's page as a link);
+    the second says what was exported: the filters (`filters`, as (parameter, value)),
+    `as_of`, and when.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("recommendations")
-    widths = {"action": 80, "responsible_bodies": 40, "area_name": 24, "status_label": 22, "status_changed_at": 20}
+    widths = {
+        "action": 80,
+        "responsible_bodies": 40,
+        "area_name": 24,
+        "status_label": 22,
+        "status_as_of_label": 22,
+        "status_changed_at": 20,
+        "url": 40,
+    }
     for index, column in enumerate(EXPORT_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 14)
     sheet.freeze_panes = "A2"
     sheet.append(list(EXPORT_COLUMNS))
-    for values in _rows(queryset):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+    count = 0
+    for values in _rows(queryset, as_of, page_url):
+        cells = [_xlsx_cell(sheet, value) for value in values]
+        if values[URL_COLUMN]:
+            cells[URL_COLUMN].hyperlink = values[URL_COLUMN]
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{count + 1}"
+
+    about = workbook.create_sheet(FILTER_SHEET)
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 60
+    about.append(["parameter", "value"])
+    for name, value in filters:
+        about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
+    about.append(["as_of", _xlsx_cell(about, as_of.isoformat() if as_of else "")])
+    about.append(["exported_at", _xlsx_cell(about, timezone.localtime().replace(microsecond=0).isoformat())])
+    about.append(["rows", count])
     output = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and then closes it
     workbook.save(output)
     output.seek(0)

@@ -35,6 +35,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
     responsible_bodies = ResponsibleBodySerializer(many=True, read_only=True)
     action = serializers.SerializerMethodField()
     action_translations = serializers.SerializerMethodField()
+    status_as_of = serializers.SerializerMethodField()
+    status_as_of_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
@@ -73,6 +75,22 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def get_action_translations(self, recommendation: Recommendation) -> dict:
         return action_translations(self._texts(recommendation), (get_language() or "az").split("-")[0])
 
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [*Status.values, None],
+            "nullable": True,
+            "description": "With `as_of`: the status at the end of that day, from the progress log; else null.",
+        }
+    )
+    def get_status_as_of(self, recommendation: Recommendation) -> str | None:
+        return getattr(recommendation, "status_as_of", None)
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_status_as_of_label(self, recommendation: Recommendation) -> str | None:
+        code = getattr(recommendation, "status_as_of", None)
+        return Status(code).label if code else None
+
 
 class RecommendationDetailSerializer(RecommendationSerializer):
     etag = serializers.CharField(read_only=True)
@@ -81,7 +99,13 @@ class RecommendationDetailSerializer(RecommendationSerializer):
     also_suggested_in = serializers.SerializerMethodField()
 
     class Meta(RecommendationSerializer.Meta):
-        fields = [*RecommendationSerializer.Meta.fields, "source_title", "source_year", "etag", "also_suggested_in"]
+        fields = [
+            *(name for name in RecommendationSerializer.Meta.fields if not name.startswith("status_as_of")),
+            "source_title",
+            "source_year",
+            "etag",
+            "also_suggested_in",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(

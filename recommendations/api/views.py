@@ -3,6 +3,7 @@ from functools import partial
 from django.db.models import Count
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
@@ -343,6 +344,12 @@ class XLSXRenderer(SpreadsheetRenderer):
 class FormatNegotiation(FirstRendererNegotiation):
     """An unknown `format` is a 400 naming the parameter rather than a bare 404."""
 
+    def select_renderer(self, request, renderers, format_suffix=None):
+        # An empty `format=` would otherwise silently mean the default format.
+        if not format_suffix and request.query_params.get("format", None) == "":
+            self.filter_renderers(renderers, "")
+        return super().select_renderer(request, renderers, format_suffix)
+
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]
         if not matching:
@@ -397,7 +404,9 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
     )
     def get(self, request):
         breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
-        counts = stats.recommendation_stats(self.filtered_recommendations(), breakdowns=breakdowns)
+        counts = stats.filtered_stats(
+            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters
+        )
         return Response(stats.stats_data(counts))
 
 
@@ -446,16 +455,26 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
         return self.export(request)
 
     def export(self, request):
-        queryset = selectors.recommendation_order(self.filtered_recommendations(), request.query_params.get("ordering"))
+        recommendations, filters = selectors.recommendation_selection(
+            params=request.query_params, extra_parameters=self.extra_parameters
+        )
+        queryset = selectors.recommendation_order(recommendations, request.query_params.get("ordering"))
         stamp = timezone.localdate().isoformat()
+        as_of = filters.get("as_of")
+        page_url = request.build_absolute_uri(reverse("recommendations:detail", args=[0])).replace("/0/", "/{id}/")
         if request.accepted_renderer.format == "xlsx":
+            stated = [
+                (name, ",".join(values)) for name, values in request.query_params.lists() if name not in ("format",)
+            ]
             return FileResponse(
-                exports.xlsx_file(queryset),
+                exports.xlsx_file(queryset, as_of=as_of, page_url=page_url, filters=stated),
                 as_attachment=True,
                 filename=f"recommendations-{stamp}.xlsx",
                 content_type=exports.XLSX_CONTENT_TYPE,
             )
-        response = StreamingHttpResponse(exports.csv_chunks(queryset), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            exports.csv_chunks(queryset, as_of=as_of, page_url=page_url), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
         return response
 

@@ -30,11 +30,13 @@ class Presentation:
     zone: datetime.tzinfo
     # The request's language: the action is shown in it when the report is there in it.
     language: str = "az"
+    # The absolute address of a recommendation's page with "{id}" for its id (exports).
+    page_url: str = ""
 
     @classmethod
-    def active(cls) -> "Presentation":
+    def active(cls, *, page_url: str = "") -> "Presentation":
         language = (translation.get_language() or "az").split("-")[0]
-        return cls(area_names(), status_labels(), timezone.get_current_timezone(), language)
+        return cls(area_names(), status_labels(), timezone.get_current_timezone(), language, page_url)
 
     def iso_datetime(self, value: datetime.datetime) -> str:
         """DRF's DateTimeField.to_representation: ISO 8601 in the current zone, "Z" for UTC."""
@@ -112,11 +114,20 @@ COLUMNS: tuple[Column, ...] = (
         list_format=lambda value, p: p.iso_datetime(value),
         export_format=lambda value, p: value.astimezone(p.zone),
     ),
+    # The status at the end of the `as_of` day (analytics/as_of.py); null without `as_of`.
+    Column("status_as_of", sql="NULL", orm="status_as_of"),
+    Column(
+        "status_as_of_label",
+        derive=lambda row, p: p.status_labels[row["status_as_of"]] if row["status_as_of"] else None,
+        export_format=lambda value, p: value or "",
+    ),
     Column("repeats", sql="r.repeats_id", orm="repeats_id", in_export=False),
     # Filled from one query per page (list) or chunk (export); see `query.py` and `exports.py`.
     Column("responsible_bodies"),
     Column("evidence_count", orm="evidence_count", in_list=False),
     Column("last_progress_on", orm="last_progress_on", in_list=False),
+    # The recommendation's page, so a spreadsheet row leads back to its timeline and evidence.
+    Column("url", derive=lambda row, p: p.page_url.replace("{id}", str(row["id"])), in_list=False),
 )
 
 LIST_COLUMNS = tuple(column for column in COLUMNS if column.in_list)

@@ -10,6 +10,7 @@ that each condition returns exactly the rows the queryset filtering returns.
 """
 
 import copy
+import datetime
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
@@ -25,6 +26,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Recommendation, ResponsibleBody, Source
 from recommendations.search import search_terms
@@ -198,6 +200,24 @@ class TextFilter(SQLConditionMixin, django_filters.CharFilter):
     pass
 
 
+class AsOfField(forms.DateField):
+    """A day as YYYY-MM-DD, and only so: 01/02/2023 means different days to different readers.
+    Any day is an answer: before the first report nothing is counted; after today, the log
+    holds nothing yet (progress is never dated in the future), so it is the status today."""
+
+    input_formats = ["%Y-%m-%d"]
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsOfFilter(SQLConditionMixin, django_filters.Filter):
+    field_class = AsOfField
+
+
+@extend_schema_field({"type": "string", "enum": ["latest"]})
+class DistinctFilter(SQLConditionMixin, django_filters.ChoiceFilter):
+    pass
+
+
 def _documented(filter_instance, schema: dict):
     """Give one filter its exact OpenAPI schema (bounds, vocabulary) for clients and schema tests."""
     return extend_schema_field(schema)(filter_instance)
@@ -269,8 +289,19 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         _vocabulary([*(area.code for area in AREAS), NO_AREA]),
     )
+    # Declared before `status` and `distinct`, which read it: with `as_of`, a status is the
+    # one the recommendation had at the end of that day (analytics/as_of.py).
+    as_of = AsOfFilter(
+        method="filter_as_of",
+        label=_("Status as of (YYYY-MM-DD)"),
+        help_text=_(
+            "Each recommendation's status at the end of that day, from the progress log; only "
+            "recommendations whose report year is that year or earlier."
+        ),
+        sql=lambda day, connection: ("s.report_year <= %s", [day.year]),
+    )
     status = _documented(
-        MultipleValueFilter(choices=Status.choices, label=_("Status"), sql=_in_sql("r.status")),
+        MultipleValueFilter(choices=Status.choices, method="filter_status", label=_("Status"), sql=_in_sql("r.status")),
         _vocabulary(Status.values),
     )
     source = MultipleValueFilter(
@@ -348,6 +379,14 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
+    distinct = DistinctFilter(
+        choices=[("latest", _("Each recommendation once, in its latest report"))],
+        method="filter_distinct",
+        label=_("Repeated recommendations"),
+        empty_label=_("Counted in every report"),
+        help_text=_("`latest`: leave out a recommendation that a later report repeats."),
+        sql=lambda value, connection: status_as_of.latest_only_sql(None),
+    )
 
     class Meta:
         model = Recommendation
@@ -364,6 +403,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "q",
             "repeats",
             "responsible_body",
+            "as_of",
+            "distinct",
         ]
 
     @classmethod
@@ -409,6 +450,23 @@ class RecommendationFilterSet(django_filters.FilterSet):
         if NO_AREA in values:
             condition |= Q(area__isnull=True)
         return queryset.filter(condition)
+
+    def _as_of(self) -> datetime.date | None:
+        return self.form.cleaned_data.get("as_of")
+
+    def filter_as_of(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return status_as_of.existed_by(queryset, value) if value else queryset
+
+    def filter_status(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        if not values:
+            return queryset
+        as_of = self._as_of()
+        if as_of is None:
+            return queryset.filter(status__in=values)
+        return queryset.alias(status_at=status_as_of.status_at_annotation(as_of, queryset)).filter(status_at__in=values)
+
+    def filter_distinct(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return status_as_of.latest_only(queryset, self._as_of()) if value else queryset
 
     def filter_country(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
         return queryset.filter(country__in=values) if values else queryset

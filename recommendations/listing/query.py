@@ -21,6 +21,7 @@ from django.utils import timezone
 from psycopg import postgres
 from psycopg.pq import Format
 
+from recommendations.analytics import as_of as status_as_of
 from recommendations.models import Recommendation
 
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
@@ -44,6 +45,18 @@ FILTER_CONDITIONS = {name: filter_.sql for name, filter_ in RecommendationFilter
 # Python, one call per value (a tenth of a list request's CPU); the list converts every
 # timestamp to the presentation zone anyway (columns.Presentation), so either gives the same JSON.
 TIMESTAMPTZ_LOADER = postgres.adapters.get_loader(postgres.types["timestamptz"].oid, Format.TEXT)
+
+
+def _as_of_conditions(as_of, connection: BaseDatabaseWrapper) -> dict:
+    """With `as_of`, the conditions that read the status or the repeats as of that day."""
+    status_sql, status_params = status_as_of.status_at_sql(as_of, connection)
+    return {
+        "status": lambda values, connection: (
+            f"{status_sql} IN ({', '.join(['%s'] * len(values))})",
+            [*status_params, *values],
+        ),
+        "distinct": lambda value, connection: status_as_of.latest_only_sql(as_of),
+    }
 
 
 def _after(keys: Sequence, values: Sequence, backwards: bool, connection: BaseDatabaseWrapper) -> Condition:
@@ -76,11 +89,13 @@ def recommendation_page_rows(
     """Up to `limit` rows matching the cleaned `filters`, in the order of the sort `keys`
     (reversed when `backwards`), strictly after the key values `after` when given."""
     connection = connections[router.db_for_read(Recommendation)]
+    as_of = filters.get("as_of")
+    condition_for = {**FILTER_CONDITIONS, **(_as_of_conditions(as_of, connection) if as_of else {})}
     conditions, params = [], []
     for name, value in filters.items():
         if not is_set(value):
             continue
-        sql, condition_params = FILTER_CONDITIONS[name](value, connection)
+        sql, condition_params = condition_for[name](value, connection)
         if sql:
             conditions.append(sql)
             params.extend(condition_params)
@@ -91,6 +106,12 @@ def recommendation_page_rows(
     order = ", ".join(f"{SORT_COLUMNS[key.field]} {'ASC' if key.descending == backwards else 'DESC'}" for key in keys)
     # A sort key that is not shown is still selected: the cursor is built from the row's values.
     columns = [*COLUMNS, *((key.field, SORT_COLUMNS[key.field]) for key in keys if key.field not in dict(COLUMNS))]
+    select_params = []
+    if as_of:
+        # The declared `status_as_of` column is NULL; with `as_of` it is the status that day.
+        status_sql, select_params = status_as_of.status_at_sql(as_of, connection)
+        columns = [(name, status_sql if name == "status_as_of" else sql) for name, sql in columns]
+    params = [*select_params, *params]
     statement = (
         f"SELECT {', '.join(sql for _name, sql in columns)} "
         f"FROM {RECOMMENDATION} r JOIN {SOURCE} s ON s.id = r.source_id "

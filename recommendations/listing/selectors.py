@@ -40,9 +40,19 @@ def recommendation_list(
     Raises ValidationError naming each bad or unknown parameter; `extra_parameters` are the
     other parameters the caller understands (page, ordering, format…).
     """
+    return recommendation_selection(params=params, extra_parameters=extra_parameters, queryset=queryset)[0]
+
+
+def recommendation_selection(
+    *,
+    params: Mapping[str, Any],
+    extra_parameters: Iterable[str] = (),
+    queryset: QuerySet | None = None,
+) -> tuple[QuerySet, dict[str, Any]]:
+    """`recommendation_list` and the cleaned filter values it applied (`as_of`, `status`…)."""
     filterset = recommendation_filterset(params=params, queryset=queryset)
     _validate_filters(params, extra_parameters, filterset.form)
-    return filterset.qs
+    return filterset.qs, filterset.form.cleaned_data
 
 
 def recommendation_filter_values(*, params: Mapping[str, Any], extra_parameters: Iterable[str] = ()) -> dict[str, Any]:

@@ -209,3 +209,46 @@ def test_export_query_count_does_not_grow_with_rows(reports, api_client, django_
     # The rows, the responsible bodies for the chunk; nothing per row.
     with django_assert_max_num_queries(2):
         read_csv(api_client.get("/api/v1/recommendations/export.csv"))
+
+
+def test_xlsx_has_an_autofilter_a_filter_sheet_and_links_to_each_page(reports, api_client):
+    query = "area=enforcement,protection&as_of=2023-12-31&q=e"
+    response = api_client.get(f"/api/v1/recommendations/export.xlsx?{query}")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["recommendations", "filters"]
+    sheet = workbook["recommendations"]
+    header = [cell.value for cell in sheet[1]]
+    assert tuple(header) == EXPORT_COLUMNS
+    rows = [dict(zip(header, [cell.value for cell in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
+    listed = api_rows(api_client, query)
+    assert [row["id"] for row in rows] == [item["id"] for item in listed]
+    assert [row["status_as_of"] for row in rows] == [item["status_as_of"] for item in listed]
+    # The autofilter covers the header and every row.
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{len(rows) + 1}"
+    # Each row links to its recommendation's page, which answers.
+    url_column = header.index("url") + 1
+    for number, row in enumerate(rows, start=2):
+        assert row["url"] == f"http://testserver/recommendations/{row['id']}/"
+        assert sheet.cell(number, url_column).hyperlink.target == row["url"]
+        assert api_client.get(row["url"].removeprefix("http://testserver")).status_code == 200
+    # The second sheet says what was exported, and when.
+    stated = dict(workbook["filters"].iter_rows(min_row=2, values_only=True))
+    assert stated["area"] == "enforcement,protection"
+    assert stated["q"] == "e"
+    assert stated["as_of"] == "2023-12-31"
+    exported_at = datetime.datetime.fromisoformat(stated["exported_at"])
+    assert abs((exported_at - datetime.datetime.now(datetime.UTC)).total_seconds()) < 300
+    assert stated["rows"] == len(rows)
+
+
+def test_csv_and_xlsx_have_the_same_columns_and_values(reports, api_client):
+    query = "as_of=2023-03-14&ordering=id"
+    _body, csv_rows = read_csv(api_client.get(f"/api/v1/recommendations/export.csv?{query}"))
+    xlsx_rows = read_xlsx(api_client.get(f"/api/v1/recommendations/export.xlsx?{query}"))
+    assert list(csv_rows[0]) == list(EXPORT_COLUMNS)
+    for csv_row, xlsx_row in zip(csv_rows, xlsx_rows, strict=True):
+        for name in ("id", "status", "status_as_of", "status_as_of_label", "url"):
+            assert str(xlsx_row[name] or "") == csv_row[name], name
+    # The progress was recorded as of 2023-03-15: the day before, nothing had been assessed.
+    assert {row["status_as_of"] for row in csv_rows} == {"not_assessed"}

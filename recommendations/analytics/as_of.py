@@ -1,0 +1,106 @@
+"""A recommendation's status as it stood at the end of a given day, read from the progress log.
+
+The rule, the same one the progress service uses for the current status: the status a
+recommendation had at the end of day D is the `status_after` of its latest progress entry
+that happened (`occurred_on`) on or before D, ties broken by when the entries were recorded
+(`created_at`, then `id`). With no entry on or before D it is the status it had before any
+progress was logged: the `status_before` of its first recorded entry, or its stored status
+when it has no entry at all. A late-recorded (backdated) entry therefore changes the past:
+the answer is always what the log says today.
+
+A recommendation counts at D only if its report existed by then: its source's `report_year`
+is D's year or earlier (sources carry a year, not a publication date, so a report counts
+from 1 January of its year). With `distinct=latest` a recommendation is left out once a
+later report that repeats it exists by D, so each is counted once, in its latest report.
+
+The condition is written once, as SQL (`status_at_sql`), in two forms that order the log the
+same way: a scalar subquery per recommendation (a page of the list, an export, the changes
+between two dates) and a window over the log (the counts, which must not run a subquery per
+recommendation on a million rows).
+"""
+
+import datetime
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+
+from recommendations.models import ProgressUpdate, Recommendation
+
+PROGRESS = ProgressUpdate._meta.db_table
+RECOMMENDATION = Recommendation._meta.db_table
+SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
+
+# The entry that decides the status at a date comes first: the entries on or before the date,
+# latest event first (then latest recorded); after them, the entries after the date in the
+# order they were recorded, so that the first of those gives the status before the log.
+_APPLIES = "p.occurred_on <= %s"
+_ORDER = (
+    f"CASE WHEN {_APPLIES} THEN 0 ELSE 1 END, "
+    f"CASE WHEN {_APPLIES} THEN p.occurred_on END DESC, "
+    f"CASE WHEN {_APPLIES} THEN p.created_at END DESC, "
+    f"CASE WHEN {_APPLIES} THEN p.id END DESC, "
+    "p.created_at, p.id"
+)
+_DECIDING_STATUS = f"CASE WHEN {_APPLIES} THEN p.status_after ELSE p.status_before END"
+
+
+def _date(value: datetime.date, connection: BaseDatabaseWrapper) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def status_at_sql(as_of: datetime.date, connection: BaseDatabaseWrapper, *, alias: str = "r") -> tuple[str, list]:
+    """SQL for the status of the recommendation `alias` at the end of `as_of`."""
+    day = _date(as_of, connection)
+    sql = (
+        f"COALESCE((SELECT {_DECIDING_STATUS} FROM {PROGRESS} p WHERE p.recommendation_id = {alias}.id "
+        f"ORDER BY {_ORDER} LIMIT 1), {alias}.status)"
+    )
+    return sql, [day] * 5
+
+
+def status_at_annotation(as_of: datetime.date, queryset: QuerySet) -> RawSQL:
+    """`status_at_sql` as an ORM expression over a recommendation queryset's own table."""
+    connection = connections[queryset.db]
+    sql, params = status_at_sql(as_of, connection, alias=connection.ops.quote_name(RECOMMENDATION))
+    return RawSQL(sql, params)
+
+
+def deciding_entries_sql(as_of: datetime.date, connection: BaseDatabaseWrapper, ids_sql: str) -> tuple[str, list]:
+    """(recommendation_id, status_at) for each recommendation of `ids_sql` that has progress
+    entries: the same entry `status_at_sql` picks, found with one pass over the log."""
+    day = _date(as_of, connection)
+    sql = (
+        f"SELECT x.recommendation_id, x.status_at FROM ("
+        f"SELECT p.recommendation_id, {_DECIDING_STATUS} AS status_at, "
+        f"ROW_NUMBER() OVER (PARTITION BY p.recommendation_id ORDER BY {_ORDER}) AS rank_at "
+        f"FROM {PROGRESS} p WHERE p.recommendation_id IN ({ids_sql})) x WHERE x.rank_at = 1"
+    )
+    return sql, [day, day, day, day, day]
+
+
+def existed_by(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
+    """The recommendations of `queryset` whose report existed by the end of `as_of`."""
+    return queryset.filter(source__report_year__lte=as_of.year)
+
+
+def latest_only(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:
+    """`distinct=latest`: leave out a recommendation that a later report repeats (one that
+    existed by `as_of`, when given), so each counts once, in its latest report."""
+    repeaters = Recommendation.objects.filter(repeats=OuterRef("pk"))
+    if as_of is not None:
+        repeaters = repeaters.filter(source__report_year__lte=as_of.year)
+    return queryset.filter(~Exists(repeaters))
+
+
+def latest_only_sql(as_of: datetime.date | None) -> tuple[str, list]:
+    """`latest_only` as a condition over `r` for the list statement."""
+    if as_of is None:
+        return f"NOT EXISTS (SELECT 1 FROM {RECOMMENDATION} l WHERE l.repeats_id = r.id)", []
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {RECOMMENDATION} l JOIN {SOURCE} ls ON ls.id = l.source_id "
+        "WHERE l.repeats_id = r.id AND ls.report_year <= %s)",
+        [as_of.year],
+    )

@@ -1,0 +1,190 @@
+"""`as_of=YYYY-MM-DD`: every recommendation's status at the end of that day, from the progress
+log (the date progress happened, ties by when it was recorded), counting only recommendations
+whose report existed by then; on stats, the list and the exports."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from recommendations.choices import SourceKind, Status
+from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.progress.services import progress_record
+from tests.factories import RecommendationFactory, SourceFactory, UserFactory
+
+D = datetime.date
+
+
+@pytest.fixture
+def history(db):
+    """Recommendations whose log was written out of order.
+
+    A (2015 report): in progress on 2016-05-01, implemented on 2019-01-10, and — recorded
+    last, backdated — partially implemented on 2017-06-01.
+    B (2015): two entries for the same day 2020-03-01; the one recorded later (in progress) wins.
+    C (2022 report): implemented on 2023-06-01.
+    D (2024 report): nothing logged; not counted before 2024.
+    E (2015): nothing logged.
+    """
+    staff = UserFactory(username="işçi", role="ngo_staff")
+    dol = SourceFactory(slug="dol-2015-az", kind=SourceKind.DOL, report_year=2015)
+    tip_2022 = SourceFactory(slug="tip-2022-az", kind=SourceKind.TIP, report_year=2022)
+    tip_2024 = SourceFactory(slug="tip-2024-az", kind=SourceKind.TIP, report_year=2024)
+    items = {
+        "A": RecommendationFactory(source=dol, area="enforcement", position=1, year_start=2014, year_end=2015),
+        "B": RecommendationFactory(source=dol, area="legal_framework", position=2, year_start=2015, year_end=2015),
+        "E": RecommendationFactory(source=dol, area="enforcement", position=3, year_start=2015, year_end=2015),
+        "C": RecommendationFactory(source=tip_2022, area="protection", position=1, year_start=2022, year_end=2022),
+        "D": RecommendationFactory(source=tip_2024, area="protection", position=1, year_start=2024, year_end=2024),
+    }
+
+    def log(key, status, day):
+        progress_record(recommendation_id=items[key].pk, status=status, note="", occurred_on=day, user=staff)
+
+    log("A", Status.IN_PROGRESS, D(2016, 5, 1))
+    log("A", Status.IMPLEMENTED, D(2019, 1, 10))
+    log("A", Status.PARTIALLY_IMPLEMENTED, D(2017, 6, 1))  # recorded late, about the past
+    log("B", Status.NOT_STARTED, D(2020, 3, 1))
+    log("B", Status.IN_PROGRESS, D(2020, 3, 1))
+    log("C", Status.IMPLEMENTED, D(2023, 6, 1))
+    return {key: item.pk for key, item in items.items()}
+
+
+# (as_of, {key: status that day}; a key absent was not yet published)
+EXPECTED = [
+    (D(2015, 12, 31), {"A": "not_assessed", "B": "not_assessed", "E": "not_assessed"}),
+    (D(2016, 4, 30), {"A": "not_assessed", "B": "not_assessed", "E": "not_assessed"}),
+    (D(2016, 5, 1), {"A": "in_progress", "B": "not_assessed", "E": "not_assessed"}),
+    (D(2017, 12, 31), {"A": "partially_implemented", "B": "not_assessed", "E": "not_assessed"}),
+    (D(2020, 2, 29), {"A": "implemented", "B": "not_assessed", "E": "not_assessed"}),
+    (D(2020, 3, 1), {"A": "implemented", "B": "in_progress", "E": "not_assessed"}),
+    (D(2022, 1, 1), {"A": "implemented", "B": "in_progress", "E": "not_assessed", "C": "not_assessed"}),
+    (D(2023, 12, 31), {"A": "implemented", "B": "in_progress", "E": "not_assessed", "C": "implemented"}),
+    (
+        D(2024, 1, 1),
+        {"A": "implemented", "B": "in_progress", "E": "not_assessed", "C": "implemented", "D": "not_assessed"},
+    ),
+]
+
+
+def status_from_the_log(recommendation_id: int, day: datetime.date) -> str:
+    """The rule, read straight off the log in Python: an oracle for the SQL."""
+    entries = list(ProgressUpdate.objects.filter(recommendation_id=recommendation_id))
+    applying = [entry for entry in entries if entry.occurred_on <= day]
+    if applying:
+        return max(applying, key=lambda entry: (entry.occurred_on, entry.created_at, entry.id)).status_after
+    if entries:
+        return min(entries, key=lambda entry: (entry.created_at, entry.id)).status_before
+    return Recommendation.objects.get(pk=recommendation_id).status
+
+
+def expected_counts(statuses: dict[str, str]) -> dict[str, int]:
+    counts = dict.fromkeys(Status.values, 0)
+    for status in statuses.values():
+        counts[status] += 1
+    return counts
+
+
+@pytest.mark.parametrize(("day", "expected"), EXPECTED)
+def test_stats_as_of_a_day_count_the_status_the_log_gives(history, api_client, day, expected):
+    stats = api_client.get(f"/api/v1/stats/?as_of={day.isoformat()}").json()
+
+    assert stats["total"] == len(expected)
+    assert stats["by_status"] == expected_counts(expected)
+    oracle = {key: status_from_the_log(pk, day) for key, pk in history.items() if key in expected}
+    assert oracle == expected
+    areas = {row["area"]: row["by_status"] for row in stats["by_area"]}
+    assert areas["enforcement"] == expected_counts({key: expected[key] for key in ("A", "E")})
+    assert sum(row["total"] for row in stats["by_year"] if row["year"] == 2015) == sum(
+        1 for key in expected if key in "ABE"
+    )
+
+
+def test_a_report_published_after_the_day_is_not_counted(history, api_client):
+    stats = api_client.get("/api/v1/stats/?as_of=2023-12-31").json()
+    assert "tip-2024-az" not in {row["source"] for row in stats["by_source"]}
+    assert api_client.get("/api/v1/stats/?as_of=2021-12-31").json()["by_source"][0]["source"] == "dol-2015-az"
+    rows = api_client.get("/api/v1/recommendations/?as_of=2021-12-31").json()["results"]
+    assert {row["id"] for row in rows} == {history["A"], history["B"], history["E"]}
+
+
+def test_without_as_of_nothing_changes(history, api_client):
+    plain = api_client.get("/api/v1/stats/").json()
+    assert plain["total"] == 5
+    assert all(row["status_as_of"] is None for row in api_client.get("/api/v1/recommendations/").json()["results"])
+
+
+@pytest.mark.parametrize(("day", "expected"), EXPECTED)
+def test_the_list_shows_and_filters_the_status_of_that_day(history, api_client, day, expected):
+    rows = api_client.get(f"/api/v1/recommendations/?as_of={day.isoformat()}").json()["results"]
+    by_key = history
+    assert {row["id"]: row["status_as_of"] for row in rows} == {by_key[key]: status for key, status in expected.items()}
+    # The status filter reads the status of that day, on the list and on the stats alike.
+    for status in ("implemented", "not_assessed", "in_progress"):
+        query = f"as_of={day.isoformat()}&status={status}"
+        listed = {row["id"] for row in api_client.get(f"/api/v1/recommendations/?{query}").json()["results"]}
+        assert listed == {by_key[key] for key, value in expected.items() if value == status}
+        stats = api_client.get(f"/api/v1/stats/?{query}").json()
+        assert stats["total"] == len(listed)
+        assert stats["by_status"][status] == len(listed)
+
+
+def test_the_exports_carry_the_status_of_that_day(history, api_client):
+    response = api_client.get("/api/v1/recommendations/export.csv?as_of=2017-12-31&ordering=id")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    by_id = {int(row["id"]): row for row in rows}
+    assert set(by_id) == {history["A"], history["B"], history["E"]}
+    assert by_id[history["A"]]["status_as_of"] == "partially_implemented"
+    assert by_id[history["A"]]["status_as_of_label"] == "Qismən həyata keçirilib"
+    assert by_id[history["B"]]["status_as_of"] == "not_assessed"
+
+
+def test_stats_as_of_query_count_does_not_grow_with_the_data(history, api_client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api_client.get("/api/v1/stats/?as_of=2023-12-31&country=AZ").status_code == 200
+        return len(queries)
+
+    before = count()
+    staff = UserFactory(role="ngo_staff")
+    for number in range(30):
+        item = RecommendationFactory(source=Recommendation.objects.get(pk=history["A"]).source, position=100 + number)
+        progress_record(recommendation_id=item.pk, status="in_progress", note="", occurred_on=D(2021, 1, 1), user=staff)
+    # By area, year and source; the sources' titles; one pass over the log.
+    assert count() == before == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("as_of=2023-13-01", "as_of"),
+        ("as_of=31.12.2023", "as_of"),
+        ("as_of=2023-1-5", "as_of"),
+        ("distinct=all", "distinct"),
+    ],
+)
+def test_a_bad_date_or_distinct_is_a_400_naming_it(history, api_client, query, message):
+    for path in ("/api/v1/stats/", "/api/v1/recommendations/", "/api/v1/recommendations/export.csv"):
+        response = api_client.get(f"{path}?{query}")
+        assert response.status_code == 400, path
+        assert message in response.json()
+
+
+def test_distinct_latest_counts_a_repeated_recommendation_once(db, api_client):
+    tip_2021 = SourceFactory(slug="tip-2021-az", kind=SourceKind.TIP, report_year=2021)
+    tip_2022 = SourceFactory(slug="tip-2022-az", kind=SourceKind.TIP, report_year=2022)
+    first = RecommendationFactory(source=tip_2021, area="protection", year_start=2021, year_end=2021)
+    again = RecommendationFactory(source=tip_2022, area="protection", year_start=2022, year_end=2022, repeats=first)
+    other = RecommendationFactory(source=tip_2022, area="prevention", year_start=2022, year_end=2022)
+
+    assert api_client.get("/api/v1/stats/").json()["total"] == 3
+    assert api_client.get("/api/v1/stats/?distinct=latest").json()["total"] == 2
+    listed = api_client.get("/api/v1/recommendations/?distinct=latest").json()["results"]
+    assert {row["id"] for row in listed} == {again.pk, other.pk}
+    # Before the 2022 report existed, the 2021 recommendation was its own latest.
+    assert api_client.get("/api/v1/stats/?distinct=latest&as_of=2021-12-31").json()["total"] == 1
+    listed = api_client.get("/api/v1/recommendations/?distinct=latest&as_of=2021-12-31").json()["results"]
+    assert [row["id"] for row in listed] == [first.pk]
