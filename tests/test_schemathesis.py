@@ -42,7 +42,8 @@ def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
 
 def with_stored_values(case, stored: dict[str, list]):
     """Some rules OpenAPI cannot state: a source or responsible-body filter names a stored
-    row, a cursor is only ever one the server handed out, and year_from is not after year_to.
+    row, a cursor is only ever one the server handed out, and year_from is not after year_to
+    (nor `from` after `to`).
     Valid cases follow them; invalid ones are left as generated."""
     if case.query:
         case.query.pop("cursor", None)
@@ -52,6 +53,10 @@ def with_stored_values(case, stored: dict[str, list]):
         start, end = case.query.get("year_from"), case.query.get("year_to")
         if isinstance(start, int) and isinstance(end, int) and start > end:
             case.query["year_from"], case.query["year_to"] = end, start
+        # The timeline's and the changes' `from` is not after their `to` (ISO dates sort as text).
+        start, end = case.query.get("from"), case.query.get("to")
+        if isinstance(start, str) and isinstance(end, str) and start > end:
+            case.query["from"], case.query["to"] = end, start
     return case
 
 

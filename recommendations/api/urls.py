@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import analytics, views
 
 router = DefaultRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("recommendations/export/", views.RecommendationExportView.as_view(), name="recommendation-export"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
+    path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
     path("", include(router.urls)),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path(

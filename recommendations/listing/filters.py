@@ -11,6 +11,7 @@ that each condition returns exactly the rows the queryset filtering returns.
 
 import copy
 import datetime
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
@@ -206,6 +207,12 @@ class AsOfField(forms.DateField):
     holds nothing yet (progress is never dated in the future), so it is the status today."""
 
     input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        # strptime would also read 2023-1-5; the schema (and this API) say YYYY-MM-DD.
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 @extend_schema_field(OpenApiTypes.DATE)

@@ -1,0 +1,292 @@
+"""Progress over time and the changes between two dates, from the progress log.
+
+Both follow the rule of `as_of.py` — a status at a day is the latest entry that happened by
+then (ties by when recorded), a recommendation counts once its report year has begun — and
+both run a fixed number of queries, whatever the number of recommendations or periods:
+
+- the timeline counts the recommendations by report year and stored status (one grouped
+  query), then reads the log once, grouped by report year, period and transition (from which
+  status to which), and adds the transitions up period by period in Python;
+- the changes compare each recommendation's status at both dates, for those with progress
+  that happened between them (the only ones whose status can differ).
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recommendations.choices import Status, area_name
+from recommendations.models import ProgressUpdate, Recommendation
+
+from . import as_of as status_as_of
+
+INTERVALS = ("month", "quarter", "year")
+# Report years are 1900–2100 and the end is today at the latest, so months stay below this.
+MAX_PERIODS = 12 * 201
+CHANGES_LIST_LIMIT = 1000
+_MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
+
+
+def parse_day(value: str | None, name: str) -> datetime.date | None:
+    """A YYYY-MM-DD parameter; None when absent; ValidationError naming it otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
+
+
+def parse_interval(value: str | None) -> str:
+    if value in (None, ""):
+        return "year"
+    if value not in INTERVALS:
+        raise ValidationError(
+            {
+                "interval": [
+                    _("“%(value)s” is not an interval; use one of: %(allowed)s.")
+                    % {"value": value, "allowed": ", ".join(INTERVALS)}
+                ]
+            }
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+    partial: bool  # the last period, cut at `to`
+
+
+def _period_start(day: datetime.date, interval: str) -> datetime.date:
+    months = _MONTHS_PER_PERIOD[interval]
+    return datetime.date(day.year, (day.month - 1) // months * months + 1, 1)
+
+
+def _next_start(start: datetime.date, interval: str) -> datetime.date:
+    month = start.month - 1 + _MONTHS_PER_PERIOD[interval]
+    return datetime.date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def periods(start: datetime.date, end: datetime.date, interval: str) -> list[Period]:
+    """The periods from the one holding `start` to the one holding `end`, the last cut at `end`."""
+    found = []
+    current = _period_start(start, interval)
+    while current <= end:
+        following = _next_start(current, interval)
+        period_end = following - datetime.timedelta(days=1)
+        found.append(Period(current, min(period_end, end), period_end > end))
+        if len(found) > MAX_PERIODS:
+            raise ValidationError(
+                {
+                    "interval": [
+                        _("More than %(count)d periods; choose a longer interval or a shorter range.")
+                        % {"count": MAX_PERIODS}
+                    ]
+                }
+            )
+        current = following
+    return found
+
+
+def _superseded_year() -> Subquery:
+    """The report year of the earliest later report that repeats the recommendation."""
+    return Subquery(
+        Recommendation.objects.filter(repeats=OuterRef("pk"))
+        .order_by()
+        .values("repeats")
+        .annotate(year=Min("source__report_year"))
+        .values("year")
+    )
+
+
+def _as_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: bool) -> list[tuple]:
+    """The log of the recommendations of `queryset`, grouped: (report year, year superseded,
+    stored status, status before the log, is the first entry by date, period start of the
+    entry, entry on or before `end`, status before the entry, status after it, count)."""
+    connection = connections[queryset.db]
+    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    period_sql, period_params = connection.ops.date_trunc_sql(interval, "x.occurred_on", [])
+    superseded = (
+        f"(SELECT MIN(ls.report_year) FROM {status_as_of.RECOMMENDATION} l JOIN {status_as_of.SOURCE} ls "
+        "ON ls.id = l.source_id WHERE l.repeats_id = r.id)"
+        if distinct
+        else "NULL"
+    )
+    by_date = "PARTITION BY p.recommendation_id ORDER BY p.occurred_on, p.created_at, p.id"
+    day = connection.ops.adapt_datefield_value(end)
+    columns = "t_year, t_superseded, t_stored, t_initial, t_first, t_period, t_in_range, t_from, t_to"
+    statement = (
+        f"SELECT {columns}, COUNT(*) FROM (SELECT s.report_year AS t_year, "
+        f"{superseded} AS t_superseded, r.status AS t_stored, x.initial_status AS t_initial, "
+        "CASE WHEN x.number_by_date = 1 THEN 1 ELSE 0 END AS t_first, "
+        f"{period_sql} AS t_period, "
+        "CASE WHEN x.occurred_on <= %s THEN 1 ELSE 0 END AS t_in_range, "
+        "COALESCE(x.previous_status, x.initial_status) AS t_from, x.status_after AS t_to "
+        "FROM (SELECT p.recommendation_id, p.occurred_on, p.status_after, "
+        f"LAG(p.status_after) OVER ({by_date}) AS previous_status, "
+        "FIRST_VALUE(p.status_before) OVER (PARTITION BY p.recommendation_id ORDER BY p.created_at, p.id) "
+        "AS initial_status, "
+        f"ROW_NUMBER() OVER ({by_date}) AS number_by_date "
+        f"FROM {status_as_of.PROGRESS} p WHERE p.recommendation_id IN ({ids_sql})) x "
+        f"JOIN {status_as_of.RECOMMENDATION} r ON r.id = x.recommendation_id "
+        f"JOIN {status_as_of.SOURCE} s ON s.id = r.source_id) t "
+        f"GROUP BY {columns}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*period_params, day, *ids_params])
+        return cursor.fetchall()
+
+
+def recommendation_timeline(
+    queryset: QuerySet,
+    *,
+    interval: str,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    distinct: bool = False,
+    statuses: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """For each period end, the recommendations of `queryset` counted by their status that
+    day (`as_of.py`). `queryset` carries the list filters but neither `status` (`statuses`
+    keeps those) nor `distinct` (with `distinct`, a recommendation stops counting in the year
+    a later report repeating it appears). Two queries."""
+    if start is not None and end is not None and start > end:
+        raise ValidationError({"from": [_("Must not be after “to”.")]})
+    # No later than today (the log holds nothing later: the status then is today's), and no
+    # earlier than the first report counted (before it every count is zero).
+    end = min(end or timezone.localdate(), timezone.localdate())
+    if distinct:
+        grouped = queryset.order_by().annotate(superseded=_superseded_year())
+        base = list(grouped.values_list("source__report_year", "superseded", "status").annotate(count=Count("*")))
+    else:
+        grouped = queryset.order_by().values_list("source__report_year", "status").annotate(count=Count("*"))
+        base = [(year, None, status, count) for year, status, count in grouped]
+    first_year = min((row[0] for row in base), default=end.year + 1)
+    start = max(start or datetime.date.min, datetime.date(first_year, 1, 1)) if first_year <= end.year else end
+    spans = periods(start, end, interval) if first_year <= end.year else []
+    log = _log_rows(queryset, interval, end, distinct)
+
+    def counted(report_year: int, superseded: int | None, period: Period) -> bool:
+        return report_year <= period.end.year and (superseded is None or superseded > period.end.year)
+
+    rows = []
+    for period in spans:
+        counts = dict.fromkeys(Status.values, 0)
+        for report_year, superseded, status, count in base:
+            if counted(report_year, superseded, period):
+                counts[status] += count
+        for report_year, superseded, stored, initial, is_first, bucket, in_range, before, after, count in log:
+            if not counted(report_year, superseded, period):
+                continue
+            if is_first:  # the recommendation counted under its stored status: before the log instead
+                counts[stored] -= count
+                counts[initial] += count
+            if in_range and _as_date(bucket) <= period.start:
+                counts[before] -= count
+                counts[after] += count
+        if statuses is not None:
+            counts = {status: (value if status in statuses else 0) for status, value in counts.items()}
+        rows.append(
+            {
+                "end": period.end,
+                "partial": period.partial,
+                "total": sum(counts.values()),
+                "by_status": counts,
+            }
+        )
+    return {"interval": interval, "from": start, "to": end, "periods": rows}
+
+
+def recommendation_changes(
+    queryset: QuerySet,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    distinct: bool = False,
+    statuses: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Which recommendations of `queryset` (its report existed at `start`) had another status
+    at the end of `end` than at the end of `start`: counts per (from, to) and the list (up to
+    CHANGES_LIST_LIMIT, oldest id first); and the recommendations of reports that appeared
+    in between, by their status at `end`. `statuses` keeps those whose status at `end` is one
+    of them. Three queries."""
+    if start > end:
+        raise ValidationError({"to": [_("Must not be before “from”.")]})
+    if distinct:
+        queryset = status_as_of.latest_only(queryset, end)
+    happened = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=start, occurred_on__lte=end)
+    changed = (
+        status_as_of.existed_by(queryset, start)
+        .filter(Exists(happened))
+        .annotate(
+            status_from=status_as_of.status_at_annotation(start, queryset),
+            status_to=status_as_of.status_at_annotation(end, queryset),
+        )
+        .exclude(status_from=F("status_to"))
+    )
+    if statuses is not None:
+        changed = changed.filter(status_to__in=list(statuses))
+    transitions = list(changed.order_by().values_list("status_from", "status_to").annotate(count=Count("*")))
+    listed = list(
+        changed.order_by("pk").values_list("pk", "source__slug", "area", "action", "status_from", "status_to")[
+            : CHANGES_LIST_LIMIT + 1
+        ]
+    )
+    added_query = queryset.filter(source__report_year__gt=start.year, source__report_year__lte=end.year).annotate(
+        status_to=status_as_of.status_at_annotation(end, queryset)
+    )
+    if statuses is not None:
+        added_query = added_query.filter(status_to__in=list(statuses))
+    added = dict.fromkeys(Status.values, 0)
+    for status, count in added_query.order_by().values_list("status_to").annotate(count=Count("*")):
+        added[status] += count
+    labels = dict(Status.choices)
+    order = {status: index for index, status in enumerate(Status.values)}
+    return {
+        "from": start,
+        "to": end,
+        "total": sum(count for _from, _to, count in transitions),
+        "transitions": [
+            {
+                "from": status_from,
+                "from_label": str(labels[status_from]),
+                "to": status_to,
+                "to_label": str(labels[status_to]),
+                "count": count,
+            }
+            for status_from, status_to, count in sorted(transitions, key=lambda row: (order[row[0]], order[row[1]]))
+        ],
+        "recommendations": [
+            {
+                "id": pk,
+                "source": slug,
+                "area": area,
+                "area_name": area_name(area) if area else None,
+                "action": action,
+                "from": status_from,
+                "to": status_to,
+            }
+            for pk, slug, area, action, status_from, status_to in listed[:CHANGES_LIST_LIMIT]
+        ],
+        "recommendations_truncated": len(listed) > CHANGES_LIST_LIMIT,
+        "added": {"total": sum(added.values()), "by_status": added},
+    }

@@ -1,0 +1,173 @@
+"""Progress over time (`/stats/timeline/`) and the changes between two dates (`/stats/changes/`):
+the list's filters, counted from the progress log (analytics/timeline.py)."""
+
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from recommendations.analytics import timeline
+from recommendations.analytics.stats import status_label_list
+from recommendations.choices import Status
+from recommendations.listing import selectors
+
+from .serializers import StatusCountsSerializer, StatusLabelSerializer
+from .views import RecommendationFiltersMixin
+
+# Read by these endpoints themselves rather than by the list's filter set.
+OWN_FILTERS = ("status", "distinct", "as_of")
+
+
+class TimelinePeriodSerializer(serializers.Serializer):
+    end = serializers.DateField(help_text="The last day of the period (`to` for the last, partial one).")
+    partial = serializers.BooleanField(help_text="The period goes on after `to`.")
+    total = serializers.IntegerField()
+    by_status = StatusCountsSerializer()
+
+
+class TimelineSerializer(serializers.Serializer):
+    interval = serializers.ChoiceField(choices=timeline.INTERVALS)
+    # `from` is a Python keyword: declared below.
+    to = serializers.DateField()
+    statuses = serializers.SerializerMethodField()
+    periods = TimelinePeriodSerializer(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+    @extend_schema_field(StatusLabelSerializer(many=True))
+    def get_statuses(self, data) -> list[dict[str, str]]:
+        return status_label_list()
+
+
+class TransitionSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in ("from", "to"):
+            fields[name] = serializers.ChoiceField(choices=Status.choices)
+            fields[f"{name}_label"] = serializers.CharField()
+        return fields
+
+
+class ChangedRecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source = serializers.SlugField()
+    area = serializers.CharField(allow_null=True)
+    area_name = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in ("from", "to"):
+            fields[name] = serializers.ChoiceField(choices=Status.choices)
+        return fields
+
+
+class AddedSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = StatusCountsSerializer(help_text="By status at `to`.")
+
+
+class ChangesSerializer(serializers.Serializer):
+    to = serializers.DateField()
+    total = serializers.IntegerField(help_text="Recommendations whose status at `to` differs from that at `from`.")
+    transitions = TransitionSerializer(many=True)
+    recommendations = ChangedRecommendationSerializer(
+        many=True, help_text=f"The changed recommendations, by id, at most {timeline.CHANGES_LIST_LIMIT}."
+    )
+    recommendations_truncated = serializers.BooleanField()
+    added = AddedSerializer(help_text="Recommendations of reports that appeared after `from`.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
+
+
+def _day_parameter(name: str, description: str, required: bool = False) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.DATE, required=required, description=description)
+
+
+BAD_REQUEST = OpenApiResponse(description="A bad or unknown parameter; the body names it.")
+
+
+class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):
+    """Shared by the timeline and the changes: the list filters, less those read here."""
+
+    def selection(self):
+        params = self.request.query_params
+        # Validated with everything else, then applied here rather than by the filter set.
+        _queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=self.extra_parameters)
+        if filters.get("as_of"):
+            raise ValidationError({"as_of": [_("Not accepted here; use “from” and “to”.")]})
+        rest = QueryDict(mutable=True)
+        for name, values in params.lists():
+            if name not in OWN_FILTERS:
+                rest.setlist(name, values)
+        queryset = selectors.recommendation_list(params=rest, extra_parameters=self.extra_parameters)
+        return queryset, filters.get("status") or None, filters.get("distinct") == "latest"
+
+
+class TimelineView(LogCountsView):
+    """For each period end, the recommendations matching the filters counted by their status
+    that day, from the progress log (the status a recommendation had at the end of a day is
+    its latest progress by the date it happened; it counts once its report year has begun)."""
+
+    serializer_class = TimelineSerializer
+    extra_parameters = frozenset({"interval", "from", "to"})
+
+    @extend_schema(
+        operation_id="stats_timeline",
+        parameters=[
+            OpenApiParameter(
+                "interval", OpenApiTypes.STR, enum=list(timeline.INTERVALS), description="Default `year`."
+            ),
+            _day_parameter("from", "First day (its period is the first). Default: 1 January of the first report."),
+            _day_parameter("to", "Last day; the last period ends there. Default: today."),
+        ],
+        responses={200: TimelineSerializer, 400: BAD_REQUEST},
+    )
+    def get(self, request):
+        interval = timeline.parse_interval(request.query_params.get("interval"))
+        start = timeline.parse_day(request.query_params.get("from"), "from")
+        end = timeline.parse_day(request.query_params.get("to"), "to")
+        queryset, statuses, distinct = self.selection()
+        data = timeline.recommendation_timeline(
+            queryset, interval=interval, start=start, end=end, distinct=distinct, statuses=statuses
+        )
+        return Response(TimelineSerializer(data).data)
+
+
+class ChangesView(LogCountsView):
+    """Which recommendations (their report existed at `from`) had another status at the end
+    of `to` than at the end of `from`, by the progress log: counts per transition and the
+    list; and the recommendations of reports that appeared in between. `status` keeps those
+    whose status at `to` is one of those given."""
+
+    serializer_class = ChangesSerializer
+    extra_parameters = frozenset({"from", "to"})
+
+    @extend_schema(
+        operation_id="stats_changes",
+        parameters=[
+            _day_parameter("from", "The earlier day.", required=True),
+            _day_parameter("to", "The later day.", required=True),
+        ],
+        responses={200: ChangesSerializer, 400: BAD_REQUEST},
+    )
+    def get(self, request):
+        start = timeline.parse_day(request.query_params.get("from"), "from")
+        end = timeline.parse_day(request.query_params.get("to"), "to")
+        missing = {name: [_("This parameter is required.")] for name, day in (("from", start), ("to", end)) if not day}
+        if missing:
+            raise ValidationError(missing)
+        queryset, statuses, distinct = self.selection()
+        data = timeline.recommendation_changes(queryset, start=start, end=end, distinct=distinct, statuses=statuses)
+        return Response(ChangesSerializer(data).data)
