@@ -9,6 +9,7 @@ a float with the active language's decimal comma, which SVG does not read.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+IMPLEMENTED = "implemented"
 # A narrow drawing scales up little on a wide screen and keeps its text legible on a phone.
 WIDTH = 480
 TOTAL_LABEL_SPACE = 48
@@ -42,6 +43,8 @@ class Bar:
     total_x: str
     total_y: str
     segments: list[Segment] = field(default_factory=list)
+    # The implemented share of the bar, as text ("33%"); empty for an empty bar.
+    implemented_share: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ def stacked_bar_chart(
                 total_x=_number(x + 6),
                 total_y=_number(top + BAR_TOP + BAR_HEIGHT - 5),
                 segments=segments,
+                implemented_share=f"{round(100 * counts.get(IMPLEMENTED, 0) / total)}%" if total else "",
             )
         )
     return StackedBarChart(
@@ -94,4 +98,104 @@ def stacked_bar_chart(
         bar_height=str(BAR_HEIGHT),
         statuses=list(statuses),
         bars=bars,
+    )
+
+
+# The progress-over-time chart: one band per status, stacked, a point per period end.
+AREA_WIDTH = 480
+AREA_HEIGHT = 260
+AREA_LEFT = 44  # room for the counts on the left
+AREA_TOP = 10
+AREA_BOTTOM = 40  # room for the dates below
+MAX_DATE_LABELS = 6
+
+
+@dataclass(frozen=True)
+class Band:
+    status: str
+    status_label: str
+    points: str
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    x: str
+    y: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Point:
+    key: str
+    label: str
+    total: int
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class StackedAreaChart:
+    width: str
+    height: str
+    statuses: list[tuple[str, str]]
+    bands: list[Band]
+    date_labels: list[AxisLabel]
+    count_labels: list[AxisLabel]
+    gridlines: list[str]
+    axis_left: str
+    axis_right: str
+    axis_bottom: str
+    points: list[Point]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.points
+
+
+def stacked_area_chart(
+    rows: Sequence[tuple[str, str, Mapping[str, int]]], statuses: Sequence[tuple[str, str]]
+) -> StackedAreaChart:
+    """`rows` are (key, label, counts by status) in time order, one per period end;
+    `statuses` the (code, label) stacking order, bottom first."""
+    plot_width = AREA_WIDTH - AREA_LEFT - 8
+    plot_height = AREA_HEIGHT - AREA_TOP - AREA_BOTTOM
+    largest = max((sum(counts.values()) for _key, _label, counts in rows), default=0)
+    scale = plot_height / largest if largest else 0
+    bottom = AREA_TOP + plot_height
+    count = len(rows)
+
+    def x_of(index: int) -> float:
+        # A single period is drawn as a flat band across the width.
+        return AREA_LEFT + (plot_width * index / (count - 1) if count > 1 else 0)
+
+    xs = [x_of(index) for index in range(count)] if count > 1 else [AREA_LEFT, AREA_LEFT + plot_width]
+    stacked_rows = rows if count > 1 else list(rows) * 2
+    below = [0] * len(xs)
+    bands = []
+    for status, status_label in statuses:
+        above = [base + counts.get(status, 0) for base, (_key, _label, counts) in zip(below, stacked_rows, strict=True)]
+        if any(top != base for top, base in zip(above, below, strict=True)):
+            upper = [f"{_number(x)},{_number(bottom - value * scale)}" for x, value in zip(xs, above, strict=True)]
+            lower = [f"{_number(x)},{_number(bottom - value * scale)}" for x, value in zip(xs, below, strict=True)]
+            bands.append(Band(status, status_label, " ".join(upper + lower[::-1])))
+        below = above
+    step = max(1, -(-count // MAX_DATE_LABELS))  # ceiling division
+    shown = sorted({*range(0, count, step), count - 1}) if count else []
+    date_labels = [AxisLabel(_number(x_of(index)), _number(bottom + 22), rows[index][1]) for index in shown]
+    ticks = sorted({0, largest // 2, largest}) if largest else [0]
+    count_labels = [AxisLabel(_number(AREA_LEFT - 6), _number(bottom - tick * scale + 5), str(tick)) for tick in ticks]
+    return StackedAreaChart(
+        width=str(AREA_WIDTH),
+        height=str(AREA_HEIGHT),
+        statuses=list(statuses),
+        bands=bands,
+        date_labels=date_labels,
+        count_labels=count_labels,
+        gridlines=[_number(bottom - tick * scale) for tick in ticks],
+        axis_left=str(AREA_LEFT),
+        axis_right=_number(AREA_LEFT + plot_width),
+        axis_bottom=_number(bottom),
+        points=[
+            Point(str(key), label, sum(counts.values()), [counts.get(status, 0) for status, _label in statuses])
+            for key, label, counts in rows
+        ],
     )

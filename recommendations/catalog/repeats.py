@@ -154,3 +154,34 @@ def repeat_ancestry(recommendation_id: int, *, limit: int = 50) -> list[Recommen
     what it repeats, back to the oldest (a new recommendation has nothing repeating it yet,
     and the other recommendations repeating `recommendation_id` are branches)."""
     return _oldest_first(_ancestors(recommendation_id, set(), limit))
+
+
+def earlier_report_years(recommendation_ids: Iterable[int], *, limit: int = 50) -> dict[int, list[int]]:
+    """For each recommendation, the report years of what it repeats, followed back to the
+    oldest, oldest first: the ancestors `repeat_lineage` walks, for many recommendations at
+    once — one query per step back (about one per report year), not per recommendation."""
+    pending = {pk: pk for pk in recommendation_ids}  # recommendation → the one to step back from
+    parents = dict(Recommendation.objects.filter(pk__in=list(pending)).values_list("pk", "repeats_id"))
+    years: dict[int, list[int]] = {pk: [] for pk in pending}
+    current = {pk: parents.get(pk) for pk in pending}
+    seen: dict[int, set[int]] = {pk: {pk} for pk in pending}
+    for _step in range(limit):
+        wanted = {parent for parent in current.values() if parent}
+        if not wanted:
+            break
+        found = {
+            pk: (repeats_id, year)
+            for pk, repeats_id, year in Recommendation.objects.filter(pk__in=wanted).values_list(
+                "pk", "repeats_id", "source__report_year"
+            )
+        }
+        following = {}
+        for pk, parent in current.items():
+            if not parent or parent in seen[pk] or parent not in found:
+                continue
+            seen[pk].add(parent)
+            grandparent, year = found[parent]
+            years[pk].append(year)
+            following[pk] = grandparent
+        current = following
+    return {pk: sorted(found_years) for pk, found_years in years.items()}

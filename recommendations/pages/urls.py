@@ -2,13 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..users.forms import LoginForm
-from . import views
+from . import sources, views
 
 app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
-    path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("sources/<slug:slug>/", sources.source_detail, name="source"),
     path("sources/<slug:slug>/document/", views.source_document, name="source-document"),
     path("sources/<slug:slug>/document/<str:language>/", views.source_document, name="source-document-language"),
     # The admin's login refuses non-staff users; analysts sign in here to see notes.

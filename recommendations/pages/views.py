@@ -17,13 +17,14 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from recommendations.analytics import stats
-from recommendations.analytics.charts import stacked_bar_chart
+from recommendations.analytics import as_of as status_as_of
+from recommendations.analytics import stats, timeline
+from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import AREAS, Role, Status, area_name, status_order
 from recommendations.listing import selectors
-from recommendations.listing.filters import NO_AREA
-from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.listing.filters import NO_AREA, RecommendationFilterSet
+from recommendations.models import Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from recommendations.roles import has_role
 
 PAGE_SIZE = 25
@@ -32,41 +33,104 @@ PUBLIC_TIMELINE_COLUMNS = ("occurred_on", "status_before", "status_after")
 ANALYST_TIMELINE_COLUMNS = ("note", "author_username", "created_at")
 
 
-class DashboardFilterForm(forms.Form):
-    """Draws the dashboard's filters. Validation is the filterset's (see selectors), so the
-    page, the API and the exports accept and refuse exactly the same values."""
+MULTIPLE_VALUES = ("source", "country", "area", "status", "responsible_body")
 
-    source = forms.ChoiceField(label=gettext_lazy("Source"), required=False)
-    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
-    area = forms.ChoiceField(label=gettext_lazy("Area"), required=False)
+
+class DashboardFilterForm(forms.Form):
+    """Draws the dashboard's filters: every filter of the list, several values where the API
+    takes several. Validation is the filterset's (see selectors), so the page, the API and
+    the exports accept and refuse exactly the same values."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Text in the action"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": 200}),
+    )
+    source = forms.MultipleChoiceField(
+        label=gettext_lazy("Source"), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    country = forms.MultipleChoiceField(
+        label=gettext_lazy("Country"), required=False, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    area = forms.MultipleChoiceField(label=gettext_lazy("Area"), required=False, widget=forms.CheckboxSelectMultiple)
+    status = forms.MultipleChoiceField(
+        label=gettext_lazy("Status"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    priority = forms.ChoiceField(label=gettext_lazy("Prioritized"), required=False)
     year = forms.IntegerField(
         label=gettext_lazy("Suggested in year"),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
     )
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    year_from = forms.IntegerField(
+        label=gettext_lazy("From year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+    )
+    year_to = forms.IntegerField(
+        label=gettext_lazy("To year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+    )
+    as_of = forms.CharField(
+        label=gettext_lazy("Status as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Each recommendation's status at the end of that day."),
+    )
+    distinct = forms.ChoiceField(label=gettext_lazy("Repeated recommendations"), required=False)
+    responsible_body = forms.MultipleChoiceField(
+        label=gettext_lazy("Addressed to"), required=False, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    repeats = forms.IntegerField(
+        label=gettext_lazy("Repeats recommendation (id)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+    )
 
     def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["source"].choices = everything + [
+        self.fields["source"].choices = [
             (slug, f"{title} ({year})")
             for slug, title, year in Source.objects.order_by("-report_year", "slug").values_list(
                 "slug", "title", "report_year"
             )
         ]
         used_countries = set(Recommendation.objects.order_by().values_list("country", flat=True).distinct())
-        self.fields["country"].choices = everything + [
-            (code, name) for code, name in countries if code in used_countries
+        self.fields["country"].choices = [(code, name) for code, name in countries if code in used_countries]
+        self.fields["area"].choices = [(area.code, area_name(area.code)) for area in AREAS] + [
+            (NO_AREA, _("Not classified"))
         ]
-        self.fields["area"].choices = (
-            everything + [(area.code, area_name(area.code)) for area in AREAS] + [(NO_AREA, _("Not classified"))]
-        )
-        self.fields["status"].choices = everything + list(Status.choices)
+        self.fields["status"].choices = list(Status.choices)
+        self.fields["priority"].choices = [*everything, ("true", _("Prioritized")), ("false", _("Not prioritized"))]
+        self.fields["distinct"].choices = [
+            ("", _("Counted in every report")),
+            ("latest", _("Each recommendation once, in its latest report")),
+        ]
+        self.fields["responsible_body"].choices = [
+            (str(pk), name) for pk, name in ResponsibleBody.objects.order_by("name").values_list("pk", "name")
+        ]
+        # A filter added to the list later still gets a field here, as text.
+        for name, list_filter in RecommendationFilterSet.base_filters.items():
+            if name not in self.fields:
+                self.fields[name] = forms.CharField(label=list_filter.label, required=False)
         self.filter_errors = errors or {}
         for name, field in self.fields.items():
             if name in self.filter_errors:
                 field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"{name}-errors"})
+
+    @classmethod
+    def initial_from(cls, params: QueryDict) -> dict:
+        """What the address says, as the fields show it: `?status=a,b` and `?status=a&status=b` alike."""
+        initial = {}
+        for name in RecommendationFilterSet.base_filters:
+            values = [part.strip() for value in params.getlist(name) for part in value.split(",") if part.strip()]
+            if name in MULTIPLE_VALUES:
+                initial[name] = values
+            else:
+                initial[name] = params.get(name)
+        return initial
 
     def fields_with_errors(self):
         return [(self[name], self.filter_errors.get(name, [])) for name in self.fields]
@@ -95,44 +159,75 @@ def _area_label(code: str | None) -> str:
     return area_name(code) if code else _("Not classified")
 
 
+def _with_gaps(by_year: list[dict]) -> list[dict]:
+    """Every year from the first to the last, those without recommendations as empty rows:
+    a gap in the chart, not a year silently skipped."""
+    if not by_year:
+        return []
+    counted = {row["year"]: row for row in by_year}
+    empty = dict.fromkeys(Status.values, 0)
+    return [
+        counted.get(year, {"year": year, "total": 0, "by_status": empty})
+        for year in range(by_year[0]["year"], by_year[-1]["year"] + 1)
+    ]
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = _without_blanks(request.GET)
     filters = params.copy()
     filters.pop(PAGE_PARAMETER, None)
-    initial = {name: params.get(name) for name in DashboardFilterForm.base_fields}
+    initial = DashboardFilterForm.initial_from(params)
+    extra = {PAGE_PARAMETER, "interval"}
     try:
-        recommendations = selectors.recommendation_list(params=params, extra_parameters={PAGE_PARAMETER})
+        recommendations, cleaned = selectors.recommendation_selection(params=params, extra_parameters=extra)
+        interval = timeline.parse_interval(params.get("interval"))
+        counts = stats.filtered_stats(params=params, breakdowns=("area", "year", "source"), extra_parameters=extra)
+        over_time = _progress_over_time(params, interval, cleaned)
     except ValidationError as error:
         form = DashboardFilterForm(initial=initial, errors=error.message_dict)
         return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
 
     form = DashboardFilterForm(initial=initial)
-    counts = stats.recommendation_stats(recommendations, breakdowns=("area", "year"))
     statuses = status_order()
     area_chart = stacked_bar_chart(
         [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in counts["by_area"]], statuses
     )
     year_chart = stacked_bar_chart(
-        [(row["year"], str(row["year"]), row["by_status"]) for row in counts["by_year"]], statuses
+        [(row["year"], str(row["year"]), row["by_status"]) for row in _with_gaps(counts["by_year"])], statuses
     )
-    page = Paginator(recommendations.select_related("source").order_by("id"), PAGE_SIZE).get_page(
-        request.GET.get(PAGE_PARAMETER)
-    )
+    as_of = cleaned.get("as_of")
+    rows = recommendations.select_related("source").order_by("id")
+    if as_of:
+        rows = rows.annotate(status_as_of=status_as_of.status_at_annotation(as_of, rows))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+    labels = dict(Status.choices)
     language = _ui_language()
     for recommendation in page:
         recommendation.area_label = _area_label(recommendation.area)
         recommendation.shown_action = recommendation.action_in(language)
+        recommendation.shown_status = recommendation.status_as_of if as_of else recommendation.status
+        recommendation.shown_status_label = labels[recommendation.shown_status]
     total = counts["total"]
     implemented = counts["by_status"][Status.IMPLEMENTED]
     context = {
         "form": form,
         "stats": counts,
+        "as_of": as_of,
+        "distinct": cleaned.get("distinct") == "latest",
         "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
         "implemented_share": (100 * implemented / total) if total else None,
         "area_chart": area_chart,
         "year_chart": year_chart,
+        "timeline_chart": stacked_area_chart(
+            [(row["end"].isoformat(), _period_label(row["end"], interval), row["by_status"]) for row in over_time],
+            statuses,
+        ),
+        "interval": interval,
+        "intervals": list(INTERVAL_LABELS.items()),
+        "sources": counts["by_source"],
         "page": page,
         "query": filters.urlencode(),
+        "query_without_interval": _without(filters, "interval").urlencode(),
     }
     return render(request, "recommendations/dashboard.html", context)
 
@@ -208,26 +303,39 @@ def source_document(request: HttpRequest, slug: str, language: str | None = None
     return response
 
 
-def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
-    language = _ui_language()
-    rows = []
-    for recommendation in source.recommendations.order_by("position"):
-        recommendation.source = source
-        rows.append(
-            {
-                "recommendation": recommendation,
-                "area_label": _area_label(recommendation.area),
-                "shown_action": recommendation.action_in(language),
-            }
-        )
-    documents = [
-        {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
-        for code in [source.language, *sorted(source.translations)]
-        if _document_url(source, code)
-    ]
-    context = {"source": source, "rows": rows, "documents": documents}
-    return render(request, "recommendations/source_detail.html", context)
+INTERVAL_LABELS = {
+    "year": gettext_lazy("by year"),
+    "quarter": gettext_lazy("by quarter"),
+    "month": gettext_lazy("by month"),
+}
+
+
+def _without(query: QueryDict, *names: str) -> QueryDict:
+    kept = query.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept
+
+
+def _period_label(end, interval: str) -> str:
+    if interval == "year":
+        return str(end.year)
+    if interval == "quarter":
+        return f"{end.year} Q{(end.month - 1) // 3 + 1}"
+    return f"{end.year}-{end.month:02d}"
+
+
+def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list[dict]:
+    """The timeline with the page's filters: up to `as_of` when given, else today."""
+    rest = _without(params, PAGE_PARAMETER, "interval", "status", "distinct", "as_of")
+    queryset = selectors.recommendation_list(params=rest)
+    return timeline.recommendation_timeline(
+        queryset,
+        interval=interval,
+        end=cleaned.get("as_of"),
+        distinct=cleaned.get("distinct") == "latest",
+        statuses=cleaned.get("status") or None,
+    )["periods"]
 
 
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -104,7 +104,7 @@ def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_
     # The recommendation page: anonymous readers get the timeline without notes.
     victims = reports["victim_identification"]
     page.goto(live_server.url + "/")
-    page.locator(f'#recommendation-table tr[data-id="{victims.pk}"] a').click()
+    page.locator(f'#recommendation-table tr[data-id="{victims.pk}"] .cell-action a').click()
     page.wait_for_url(f"**/recommendations/{victims.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == f"Tövsiyə {victims.pk}"
     assert page.get_by_role("heading", name="Statusun xronologiyası").is_visible()
@@ -135,12 +135,85 @@ def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_
     assert page.get_by_role("heading", name="Sübutlar").is_visible()
 
 
-def test_dashboard_on_a_phone_sized_screen(page, live_server):
-    page.set_viewport_size({"width": 375, "height": 740})
+@pytest.mark.parametrize("width", [375, 390])
+def test_dashboard_on_a_phone_sized_screen(page, live_server, browser_data, width):
+    from tests.factories import RecommendationFactory
+
+    # A full page of 25 rows, with actions as long as the reports' own.
+    for position in range(100, 114):
+        RecommendationFactory(
+            source=browser_data.dol_2015,
+            position=position,
+            area="enforcement",
+            action="Əmək müfəttişliyinin səlahiyyətlərini genişləndirin, o cümlədən qeyri-rəsmi sektorda "
+            "və kənd təsərrüfatında xəbərdarlıq etmədən yoxlamalar aparmaq səlahiyyətini təmin edin.",
+        )
+    page.set_viewport_size({"width": width, "height": 740})
     page.goto(live_server.url + "/")
 
     # Nothing forces the page wider than the screen; wide tables scroll inside their box.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    assert page.get_by_label("Status", exact=True).is_visible()
-    assert page.locator("#chart-area svg").bounding_box()["width"] <= 375
-    page.screenshot(path=str(ARTIFACTS / "dashboard-phone-az.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.get_by_role("group", name="Status", exact=True).is_visible()
+    assert page.locator("#chart-area svg").bounding_box()["width"] <= width
+    # Every row of the list shows its status on the screen, without scrolling sideways.
+    rows = page.locator("#recommendation-table tbody tr")
+    assert rows.count() == 25
+    for index in range(rows.count()):
+        badge = rows.nth(index).locator(".badge")
+        badge.scroll_into_view_if_needed()
+        assert badge.is_visible()
+        box = badge.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, index
+    # The charts' tables are collapsed until asked for; the page is a few screens, not 8,000 px.
+    assert not page.locator("#chart-area-table").is_visible()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 8000, height
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-phone-{width}-az.png"), full_page=True)
+    page.locator("#recommendation-table tbody tr").nth(0).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-phone-{width}-list-az.png"))
+
+
+def test_dashboard_keeps_multi_value_filters_through_apply(page, live_server, browser_data):
+    reports = browser_data
+    page.goto(live_server.url + "/?status=in_progress,not_started&area=enforcement,protection")
+    status = page.get_by_role("group", name="Status", exact=True)
+    assert status.get_by_label("İcra olunur", exact=True).is_checked()
+    assert status.get_by_label("Başlanmayıb", exact=True).is_checked()
+    assert not status.get_by_label("Həyata keçirilib", exact=True).is_checked()
+    expected = {reports[key].pk for key in ("inspector_funding", "inspection_data", "victim_identification_2021")}
+    expected |= {reports[key].pk for key in ("victim_identification",)}
+    assert set(table_ids(page)) == expected
+
+    # Apply keeps both statuses and both areas; adding text narrows the list.
+    page.get_by_label("Tədbirin mətnində").fill("müfəttiş")
+    page.get_by_role("button", name="Tətbiq et").click()
+    page.wait_for_url(re.compile(r"q="))
+    query = page.url.split("?", 1)[1]
+    assert "status=not_started" in query and "status=in_progress" in query
+    assert "area=enforcement" in query and "area=protection" in query
+    assert set(table_ids(page)) == {reports["inspector_funding"].pk, reports["inspection_data"].pk}
+    assert page.get_by_role("group", name="Status", exact=True).get_by_label("İcra olunur", exact=True).is_checked()
+    assert page.get_by_label("Tədbirin mətnində").input_value() == "müfəttiş"
+
+    # And once more, unchanged: the selection survives a second Apply.
+    page.get_by_role("button", name="Tətbiq et").click()
+    page.wait_for_load_state()
+    assert set(table_ids(page)) == {reports["inspector_funding"].pk, reports["inspection_data"].pk}
+    page.screenshot(path=str(ARTIFACTS / "dashboard-multi-filter-az.png"), full_page=True)
+
+
+def test_dashboard_and_source_page_print_as_a_report(page, live_server, browser_data):
+    page.goto(live_server.url + "/?as_of=2023-12-31")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("form.filter-form").is_visible()
+    # The collapsed numbers are printed too.
+    assert page.locator("#chart-area-table").is_visible()
+    assert page.locator("#chart-timeline svg").is_visible()
+    page.pdf(path=str(ARTIFACTS / "dashboard-print-az.pdf"))
+    page.goto(live_server.url + "/sources/tip-2022-az/")
+    assert page.locator("#tier-history").is_visible()
+    assert page.locator("#chart-area-table").is_visible()
+    page.pdf(path=str(ARTIFACTS / "source-print-az.pdf"))
+    page.emulate_media(media="screen")
+    page.screenshot(path=str(ARTIFACTS / "source-page-az.png"), full_page=True)

@@ -51,7 +51,11 @@ def test_dashboard_shows_charts_numbers_and_the_table(reports, client):
         "prevention": 1,
         "none": 1,
     }
-    assert bars(html, "chart-year") == {"2011": 1, "2012": 2, "2013": 3, "2014": 4, "2015": 7, "2021": 1, "2022": 3}
+    # Years without recommendations are empty bars, a visible gap.
+    assert bars(html, "chart-year") == {
+        **{str(year): 0 for year in range(2016, 2021)},
+        **{"2011": 1, "2012": 2, "2013": 3, "2014": 4, "2015": 7, "2021": 1, "2022": 3},
+    }
     # Each chart has its numbers as a table: a row per bar.
     assert len(re.findall(r'<table id="chart-area-table"', html)) == 1
     assert "Tətbiqat" in html and "Qanun və Nizamnamələr" in html
@@ -222,15 +226,22 @@ def test_headings_are_in_order(reports, analyst_client):
             assert current <= previous + 1, (path, levels)
 
 
+# The form's choices (sources, countries, responsible bodies); counts by area, year and
+# source and the sources' titles; the timeline (by report year, then the log); the page.
+DASHBOARD_QUERIES = 11
+
+
 def test_dashboard_query_count_does_not_grow_with_the_data(reports, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         client.get("/")
     recommendation_batch(
         source=SourceFactory(),
         rows=[{"position": position, "year_start": 2000 + position % 9, "year_end": 2010} for position in range(1, 41)],
     )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
         client.get("/")
+    with django_assert_max_num_queries(DASHBOARD_QUERIES + 1):  # + one pass over the log for `as_of`
+        client.get("/?as_of=2023-12-31&status=implemented,in_progress&interval=month")
 
 
 @pytest.mark.parametrize(
@@ -245,3 +256,133 @@ def test_admin_speaks_both_languages(reports, language, expected):
 
     for text in expected:
         assert text in html
+
+
+def checked(html: str, name: str) -> set[str]:
+    """The values of the checked boxes named `name`."""
+    return set(re.findall(rf'<input type="checkbox" name="{name}" value="([^"]+)"[^>]*\bchecked\b', html))
+
+
+def selected(html: str, name: str) -> set[str]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    return set(re.findall(r'<option value="([^"]+)" selected>', select[0]))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=in_progress,not_started&area=enforcement,protection",
+        "status=in_progress&status=not_started&area=enforcement&area=protection",
+    ],
+)
+def test_the_form_shows_every_value_the_address_holds(reports, client, query):
+    html = client.get(f"/?{query}&source=dol-2015-az,tip-2022-az&q=müfəttiş&priority=false").content.decode()
+
+    assert checked(html, "status") == {"in_progress", "not_started"}
+    assert checked(html, "area") == {"enforcement", "protection"}
+    assert selected(html, "source") == {"dol-2015-az", "tip-2022-az"}
+    assert 'name="q" value="müfəttiş"' in html
+    assert selected(html, "priority") == {"false"}
+
+
+def test_the_form_has_every_list_filter(reports, client):
+    from recommendations.listing.filters import RecommendationFilterSet
+
+    html = client.get("/").content.decode()
+    names = set(re.findall(r'<(?:input|select)[^>]*\bname="([^"]+)"', html))
+    assert set(RecommendationFilterSet.base_filters) <= names
+
+
+def test_dashboard_as_of_answers_what_was_implemented_by_a_date_by_area(history, client):
+    html = client.get("/?as_of=2019-12-31&status=implemented").content.decode()
+
+    assert bars(html, "chart-area") == {"enforcement": 1}
+    assert table_ids(html) == [history["A"]]
+    assert 'datetime="2019-12-31"' in html
+    assert "export.csv?as_of=2019-12-31&amp;status=implemented" in html
+    before = client.get("/?as_of=2016-12-31").content.decode()
+    assert 'class="badge status-in_progress"' in before  # A, as it stood then
+    assert 'class="badge status-implemented"' not in before
+
+
+def test_dashboard_shows_the_share_implemented_per_area(history, client):
+    html = client.get("/?as_of=2019-12-31").content.decode()
+    chart = re.search(r'<figure class="chart" id="chart-area".*?</figure>', html, re.S)[0]
+    # enforcement: A implemented, E not assessed.
+    assert re.search(r'<tr data-key="enforcement">.*?<td>50%</td>', chart, re.S)
+
+
+def test_dashboard_draws_progress_over_time_with_its_numbers(history, client):
+    html = client.get("/?interval=year&country=AZ").content.decode()
+    chart = re.search(r'<figure class="chart chart-over-time" id="chart-timeline".*?</figure>', html, re.S)[0]
+    rows = dict(re.findall(r'<tr data-key="(\d{4}-\d{2}-\d{2})" data-total="(\d+)"', chart))
+    assert rows["2015-12-31"] == "3"
+    assert rows["2022-12-31"] == "4"
+    assert "<polygon" in chart
+    quarterly = client.get("/?interval=quarter").content.decode()
+    assert 'data-key="2017-06-30"' in quarterly
+    assert client.get("/?interval=week").status_code == 400
+
+
+def test_distinct_latest_on_the_dashboard(reports, client):
+    every = client.get("/").content.decode()
+    once = client.get("/?distinct=latest").content.decode()
+    assert reports["victim_identification_2021"].pk in table_ids(every)
+    assert reports["victim_identification_2021"].pk not in table_ids(once)
+    assert len(table_ids(once)) == len(table_ids(every)) - 1
+    assert selected(once, "distinct") == {"latest"}
+
+
+def test_source_page(reports, client):
+    tip = client.get("/sources/tip-2022-az/")
+    assert tip.status_code == 200
+    html = tip.content.decode()
+    assert "<h1>İnsan alveri haqqında hesabat (2022)</h1>" in html
+    assert "ABŞ Dövlət Departamenti" in html
+    # Two TIP reports of the country: the tier across the years.
+    assert re.findall(
+        r'<tr(?: aria-current="true" class="current")?>\s*<th scope="row">(?:<a [^>]+>)?(\d{4})', html
+    ) == [
+        "2021",
+        "2022",
+    ]
+    assert sorted(table_ids(html)) == sorted(
+        reports[key].pk for key in ("prosecute_traffickers", "victim_identification", "recruitment_oversight")
+    )
+    # The repeated one: suggested in 2021 already.
+    repeated = re.search(rf'<tr data-id="{reports["victim_identification"].pk}" data-repeated-years="(\d+)"', html)
+    assert repeated[1] == "1"
+    assert bars(html, "chart-area") == {"prosecution": 1, "protection": 1, "prevention": 1}
+    dol = client.get("/sources/dol-2015-az/").content.decode()
+    assert "tier-history" not in dol
+    assert "14.3%" in dol or "14,3%" in dol  # 1 of 7 implemented
+    assert client.get("/sources/nowhere/").status_code == 404
+    # The dashboard links each report to its page.
+    assert 'href="/sources/tip-2022-az/"' in client.get("/").content.decode()
+
+
+def test_repeats_are_counted_back_through_every_earlier_report(db, client):
+    years = {}
+    previous = None
+    for year in (2019, 2020, 2021, 2022):
+        source = SourceFactory(slug=f"tip-{year}-az", kind="tip", report_year=year)
+        previous = RecommendationFactory(source=source, repeats=previous, year_start=year, year_end=year)
+        years[year] = previous
+    html = client.get("/sources/tip-2022-az/").content.decode()
+    assert f'<tr data-id="{years[2022].pk}" data-repeated-years="3"' in html
+    assert "(2019, 2020, 2021)" in html
+    # The same walk as the recommendation page's.
+    from recommendations.catalog.repeats import earlier_report_years, repeat_lineage
+
+    lineage = [item.source.report_year for item in repeat_lineage(years[2022])]
+    assert earlier_report_years([years[2022].pk])[years[2022].pk] == lineage
+
+
+def test_every_page_has_a_print_stylesheet(reports, client):
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("recommendations/tracker.css"), encoding="utf-8") as stylesheet:
+        css = stylesheet.read()
+    assert "@media print" in css
+    for path in ("/", "/sources/dol-2015-az/"):
+        assert "tracker.css" in client.get(path).content.decode()

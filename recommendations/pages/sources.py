@@ -1,0 +1,77 @@
+"""One page per report: what it is, how far its recommendations have got, by area, and
+which of them an earlier report already made (repeated year after year is the strongest
+sign that nothing was done)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from recommendations.analytics import stats
+from recommendations.analytics.charts import stacked_bar_chart
+from recommendations.catalog.repeats import earlier_report_years
+from recommendations.choices import SourceKind, Status, area_name, status_order
+from recommendations.listing.filters import NO_AREA
+from recommendations.models import Recommendation, Source
+
+from .views import LANGUAGE_NAMES, _document_url, _ui_language
+
+PAGE_SIZE = 50
+
+
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    recommendations = Recommendation.objects.filter(source=source)
+    counts = stats.recommendation_stats(recommendations, breakdowns=("area",))
+    statuses = status_order()
+    area_chart = stacked_bar_chart(
+        [
+            (row["area"] or NO_AREA, area_name(row["area"]) if row["area"] else _("Not classified"), row["by_status"])
+            for row in counts["by_area"]
+        ],
+        statuses,
+    )
+    page = Paginator(recommendations.order_by("position", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    earlier = earlier_report_years([item.pk for item in page])
+    labels = dict(Status.choices)
+    language = _ui_language()
+    for item in page:
+        item.source = source
+    rows = [
+        {
+            "recommendation": item,
+            "shown_action": item.action_in(language),
+            "area_label": area_name(item.area) if item.area else _("Not classified"),
+            "status_label": labels[item.status],
+            "earlier_years": earlier.get(item.pk, []),
+        }
+        for item in page
+    ]
+    tiers = []
+    if source.kind == SourceKind.TIP:
+        # The tier across the years for the country, where several TIP reports are loaded.
+        tiers = list(
+            Source.objects.filter(kind=SourceKind.TIP, country=source.country)
+            .order_by("report_year", "slug")
+            .values("slug", "report_year", "tip_tier")
+        )
+    total = counts["total"]
+    implemented = counts["by_status"][Status.IMPLEMENTED]
+    repeated = Recommendation.objects.filter(source=source, repeats__isnull=False).count()
+    context = {
+        "source": source,
+        "stats": counts,
+        "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
+        "implemented_share": (100 * implemented / total) if total else None,
+        "area_chart": area_chart,
+        "page": page,
+        "rows": rows,
+        "tiers": tiers if len(tiers) > 1 else [],
+        "repeated": repeated,
+        "documents": [
+            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
+            for code in [source.language, *sorted(source.translations)]
+            if _document_url(source, code)
+        ],
+    }
+    return render(request, "recommendations/source_detail.html", context)
