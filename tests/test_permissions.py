@@ -173,6 +173,8 @@ BASE_ENDPOINTS = (
         Endpoint(path, PUBLIC_READ)
         for path in (
             "/api/v1/stats/",
+            "/api/v1/stats/timeline/",
+            "/api/v1/stats/changes/",
             "/api/v1/recommendations/export/",
             "/api/v1/recommendations/export.csv",
             "/api/v1/recommendations/export.xlsx",

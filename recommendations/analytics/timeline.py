@@ -78,6 +78,11 @@ def _next_start(start: datetime.date, interval: str) -> datetime.date:
     return datetime.date(start.year + month // 12, month % 12 + 1, 1)
 
 
+def previous_quarter_end(day: datetime.date) -> datetime.date:
+    """The last day of the quarter before the one holding `day`: "what changed this quarter"."""
+    return _period_start(day, "quarter") - datetime.timedelta(days=1)
+
+
 def periods(start: datetime.date, end: datetime.date, interval: str) -> list[Period]:
     """The periods from the one holding `start` to the one holding `end`, the last cut at `end`."""
     found = []

@@ -3,6 +3,7 @@ the list's filters, counted from the progress log (analytics/timeline.py)."""
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -157,17 +158,14 @@ class ChangesView(LogCountsView):
     @extend_schema(
         operation_id="stats_changes",
         parameters=[
-            _day_parameter("from", "The earlier day.", required=True),
-            _day_parameter("to", "The later day.", required=True),
+            _day_parameter("from", "The earlier day. Default: the last day of the quarter before `to`'s."),
+            _day_parameter("to", "The later day. Default: today."),
         ],
         responses={200: ChangesSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
-        start = timeline.parse_day(request.query_params.get("from"), "from")
-        end = timeline.parse_day(request.query_params.get("to"), "to")
-        missing = {name: [_("This parameter is required.")] for name, day in (("from", start), ("to", end)) if not day}
-        if missing:
-            raise ValidationError(missing)
+        end = timeline.parse_day(request.query_params.get("to"), "to") or timezone.localdate()
+        start = timeline.parse_day(request.query_params.get("from"), "from") or timeline.previous_quarter_end(end)
         queryset, statuses, distinct = self.selection()
         data = timeline.recommendation_changes(queryset, start=start, end=end, distinct=distinct, statuses=statuses)
         return Response(ChangesSerializer(data).data)

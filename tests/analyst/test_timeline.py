@@ -154,6 +154,16 @@ def test_changes_count_recommendations_of_new_reports_apart(history, api_client)
     assert [row["id"] for row in filtered["recommendations"]] == [history["A"]]
 
 
+def test_changes_default_to_this_quarter(history, api_client):
+    today = timezone.localdate()
+    body = api_client.get("/api/v1/stats/changes/").json()
+    assert body["to"] == today.isoformat()
+    start = D.fromisoformat(body["from"])
+    assert start.month in (3, 6, 9, 12) and (today - start).days <= 92
+    assert (start + datetime.timedelta(days=1)).month == ((today.month - 1) // 3) * 3 + 1
+    assert api_client.get("/api/v1/stats/changes/?to=2020-05-15").json()["from"] == "2020-03-31"
+
+
 def test_changes_query_count_does_not_grow_with_the_data(history, api_client):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -175,8 +185,7 @@ def test_changes_query_count_does_not_grow_with_the_data(history, api_client):
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ("to=2020-01-01", "from"),
-        ("from=2020-01-01", "to"),
+        ("from=2999-01-01", "to"),
         ("from=2020-01-01&to=2019-01-01", "to"),
         ("from=yesterday&to=2020-01-01", "from"),
         ("from=2019-01-01&to=2020-01-01&area=nowhere", "area"),
