@@ -69,6 +69,8 @@ DEEP_PAGE_OFFSETS = (15_000, 30_000, 45_000)  # pages ~300, ~600, ~900 of a coun
 # The tracker's stats with every breakdown (area, year and source), which no peer computes:
 # measured on its own line, not in the table.
 FULL_STATS_PATH = "/api/v1/stats/?country=AZ"
+# The tracker's stats as of a past day (each status read from the progress log), also on its own line.
+AS_OF_STATS_PATH = "/api/v1/stats/?country=AZ&breakdown=area&as_of=2023-12-31"
 
 LIST_COLUMNS_SQL = (
     "r.id, s.slug AS source, r.country, r.area, r.action, r.year_start, r.year_end, r.priority, "
@@ -787,6 +789,7 @@ def main() -> None:
                 results.append(measure(server, shape, paths))
                 log(f"{server} {shape}: {results[-1]}")
         full_stats_line = "FULL_STATS: skipped (no tracker)"
+        as_of_line = "AS_OF_STATS: skipped (no tracker)"
         export_line = "export: skipped (BENCH_EXPORT=0)"
         if "tracker" in SERVERS:
             full = measure("tracker", "stats_full", [FULL_STATS_PATH])
@@ -794,6 +797,13 @@ def main() -> None:
                 f"FULL_STATS server=tracker rps={number(full.rps, 0)} p50_ms={number(full.p50_ms, 2)} "
                 f"p99_ms={number(full.p99_ms, 2)} cpu_ms_per_request={number(full.cpu_ms, 2)} "
                 f"db_cpu_ms_per_request={number(full.db_cpu_ms, 2)} (by area, year and source; {full.problem or 'ok'})"
+            )
+            as_of = measure("tracker", "stats_as_of", [AS_OF_STATS_PATH])
+            as_of_line = (
+                f"AS_OF_STATS server=tracker rps={number(as_of.rps, 0)} p50_ms={number(as_of.p50_ms, 2)} "
+                f"p99_ms={number(as_of.p99_ms, 2)} cpu_ms_per_request={number(as_of.cpu_ms, 2)} "
+                f"db_cpu_ms_per_request={number(as_of.db_cpu_ms, 2)} (area × status at the end of 2023-12-31; "
+                f"{as_of.problem or 'ok'})"
             )
             if os.environ.get("BENCH_EXPORT", "1") == "1":
                 export_line = run_export_bench()
@@ -813,6 +823,7 @@ def main() -> None:
             report(results),
             "",
             full_stats_line,
+            as_of_line,
             export_line,
             "",
             "# Plans (EXPLAIN ANALYZE of the floor's SQL, which the tracker's matches), first and last values:",
