@@ -27,7 +27,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models import ProgressUpdate, Recommendation, Source
 
 PROGRESS = ProgressUpdate._meta.db_table
 RECOMMENDATION = Recommendation._meta.db_table
@@ -68,22 +68,31 @@ def status_at_annotation(as_of: datetime.date, queryset: QuerySet) -> RawSQL:
     return RawSQL(sql, params)
 
 
-def deciding_entries_sql(as_of: datetime.date, connection: BaseDatabaseWrapper, ids_sql: str) -> tuple[str, list]:
-    """(recommendation_id, status_at) for each recommendation of `ids_sql` that has progress
-    entries: the same entry `status_at_sql` picks, found with one pass over the log."""
+def deciding_entries_sql(
+    as_of: datetime.date, connection: BaseDatabaseWrapper, rows_sql: str, columns: tuple[str, ...]
+) -> tuple[str, list]:
+    """(`columns`…, status_at) for each recommendation of `rows_sql` (a SELECT of `pk` and
+    `columns`) that has progress entries: the entry `status_at_sql` picks, found with one pass
+    over the log. The recommendation's columns ride along, so no join back is needed."""
     day = _date(as_of, connection)
+    carried = ", ".join(f"f.{name}" for name in columns)
     sql = (
-        f"SELECT x.recommendation_id, x.status_at FROM ("
-        f"SELECT p.recommendation_id, {_DECIDING_STATUS} AS status_at, "
+        f"SELECT {', '.join(columns)}, status_at FROM ("
+        f"SELECT {carried}, {_DECIDING_STATUS} AS status_at, "
         f"ROW_NUMBER() OVER (PARTITION BY p.recommendation_id ORDER BY {_ORDER}) AS rank_at "
-        f"FROM {PROGRESS} p WHERE p.recommendation_id IN ({ids_sql})) x WHERE x.rank_at = 1"
+        f"FROM {PROGRESS} p JOIN ({rows_sql}) f ON f.pk = p.recommendation_id) x WHERE x.rank_at = 1"
     )
-    return sql, [day, day, day, day, day]
+    return sql, [day] * 5
 
 
 def existed_by(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
-    """The recommendations of `queryset` whose report existed by the end of `as_of`."""
-    return queryset.filter(source__report_year__lte=as_of.year)
+    """The recommendations of `queryset` whose report existed by the end of `as_of`.
+
+    Written as "not from a later report" (a subquery the database runs once) rather than as
+    a join to the sources: the counts then still come from the recommendation's own indexes
+    (country, area, source, status) instead of visiting every source's rows."""
+    later = Source.objects.filter(report_year__gt=as_of.year).values("pk")
+    return queryset.exclude(source__in=later)
 
 
 def latest_only(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:

@@ -83,16 +83,15 @@ def _status_corrections(queryset: QuerySet, as_of: datetime.date) -> list[tuple]
     the recommendations of `queryset` whose status that day differs from the stored one.
     One grouped query over their progress log, whatever the number of recommendations."""
     connection = connections[queryset.db]
-    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
-    deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, ids_sql)
+    columns = ("area", "year_start", "year_end", "source_id", "status")
+    rows_sql, rows_params = queryset.order_by().values("pk", *columns).query.sql_with_params()
+    deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, rows_sql, columns)
     statement = (
-        f"SELECT r.area, r.year_start, r.year_end, r.source_id, r.status, d.status_at, COUNT(*) "
-        f"FROM ({deciding}) d JOIN {status_as_of.RECOMMENDATION} r ON r.id = d.recommendation_id "
-        "WHERE r.status <> d.status_at "
-        "GROUP BY r.area, r.year_start, r.year_end, r.source_id, r.status, d.status_at"
+        f"SELECT {', '.join(columns)}, status_at, COUNT(*) FROM ({deciding}) d "
+        f"WHERE status <> status_at GROUP BY {', '.join(columns)}, status_at"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*deciding_params, *ids_params])
+        cursor.execute(statement, [*deciding_params, *rows_params])
         return cursor.fetchall()
 
 
