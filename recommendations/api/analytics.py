@@ -16,7 +16,7 @@ from recommendations.choices import Status
 from recommendations.listing import selectors
 
 from .serializers import StatusCountsSerializer, StatusLabelSerializer
-from .views import RecommendationFiltersMixin
+from .views import RecommendationFiltersMixin, RecommendationFiltersSchema
 
 # Read by these endpoints themselves rather than by the list's filter set.
 OWN_FILTERS = ("status", "distinct", "as_of")
@@ -99,8 +99,17 @@ def _day_parameter(name: str, description: str, required: bool = False) -> OpenA
 BAD_REQUEST = OpenApiResponse(description="A bad or unknown parameter; the body names it.")
 
 
+class LogCountsSchema(RecommendationFiltersSchema):
+    """The list's filters except `as_of`: these endpoints take their days as `from` and `to`."""
+
+    def _get_filter_parameters(self):
+        return [parameter for parameter in super()._get_filter_parameters() if parameter["name"] != "as_of"]
+
+
 class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):
     """Shared by the timeline and the changes: the list filters, less those read here."""
+
+    schema = LogCountsSchema()
 
     def selection(self):
         params = self.request.query_params
@@ -159,13 +168,16 @@ class ChangesView(LogCountsView):
         operation_id="stats_changes",
         parameters=[
             _day_parameter("from", "The earlier day. Default: the last day of the quarter before `to`'s."),
-            _day_parameter("to", "The later day. Default: today."),
+            _day_parameter("to", "The later day. Default: today (or `from`, if later)."),
         ],
         responses={200: ChangesSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
-        end = timeline.parse_day(request.query_params.get("to"), "to") or timezone.localdate()
-        start = timeline.parse_day(request.query_params.get("from"), "from") or timeline.previous_quarter_end(end)
+        start = timeline.parse_day(request.query_params.get("from"), "from")
+        end = timeline.parse_day(request.query_params.get("to"), "to")
+        if end is None:
+            end = max(timezone.localdate(), start) if start else timezone.localdate()
+        start = start or timeline.previous_quarter_end(end)
         queryset, statuses, distinct = self.selection()
         data = timeline.recommendation_changes(queryset, start=start, end=end, distinct=distinct, statuses=statuses)
         return Response(ChangesSerializer(data).data)

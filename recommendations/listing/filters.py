@@ -132,9 +132,18 @@ class MultipleValueField(forms.MultipleChoiceField):
                 )
 
 
+class StrictIntegerField(forms.IntegerField):
+    """Digits only: Django's IntegerField also reads "12.0" as 12, which the schema (integer) refuses."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not re.fullmatch(r"[+-]?\d+", value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(SQLConditionMixin, django_filters.Filter):
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
 
 
 class ModelMultipleValueField(django_filters.fields.ModelMultipleChoiceField):

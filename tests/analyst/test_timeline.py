@@ -116,6 +116,7 @@ def test_timeline_query_count_does_not_grow_with_the_data(history, api_client):
         ("from=2021-01-01&to=2020-01-01", "from"),
         ("as_of=2020-01-01", "as_of"),
         ("stauts=implemented", "stauts"),
+        ("repeats=3.0", "repeats"),
     ],
 )
 def test_bad_timeline_parameters_are_a_400_naming_them(history, api_client, query, field):
