@@ -9,7 +9,7 @@ import csv
 import datetime
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import IO, Any
 
@@ -145,7 +145,7 @@ def xlsx_file(
     *,
     as_of: datetime.date | None = None,
     page_url: str = "",
-    filters: list[tuple[str, str]] = (),
+    filters: Sequence[tuple[str, str]] = (),
 ) -> IO[bytes]:
     """The workbook in a temporary file, rewound. Write-only mode streams rows to disk.
 
@@ -172,7 +172,7 @@ def xlsx_file(
     for values in _rows(queryset, as_of, page_url):
         cells = [_xlsx_cell(sheet, value) for value in values]
         if values[URL_COLUMN]:
-            cells[URL_COLUMN].hyperlink = values[URL_COLUMN]
+            cells[URL_COLUMN].hyperlink = values[URL_COLUMN]  # type: ignore[attr-defined]  # not in the stubs
         sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{count + 1}"

@@ -7,7 +7,7 @@ status) and (source, status) combinations, not on the number of recommendations.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -60,7 +60,7 @@ def stats_breakdowns(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def filtered_stats(
-    *, params: Mapping[str, Any], breakdowns: Iterable[str] = STATS_BREAKDOWNS, extra_parameters: Iterable[str] = ()
+    *, params: QueryDict, breakdowns: Iterable[str] = STATS_BREAKDOWNS, extra_parameters: Iterable[str] = ()
 ) -> dict[str, Any]:
     """The stats of the recommendations matching the list filters in `params` (a QueryDict),
     as of the `as_of` day when given. Raises ValidationError naming a bad parameter."""

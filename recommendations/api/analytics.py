@@ -24,7 +24,7 @@ OWN_FILTERS = ("status", "distinct", "as_of")
 
 class TimelinePeriodSerializer(serializers.Serializer):
     end = serializers.DateField(help_text="The last day of the period (`to` for the last, partial one).")
-    partial = serializers.BooleanField(help_text="The period goes on after `to`.")
+    partial = serializers.BooleanField(help_text="The period goes on after `to`.")  # type: ignore[assignment]
     total = serializers.IntegerField()
     by_status = StatusCountsSerializer()
 
@@ -59,7 +59,7 @@ class TransitionSerializer(serializers.Serializer):
 
 class ChangedRecommendationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = serializers.SlugField()
+    source = serializers.SlugField()  # type: ignore[assignment]  # a field, not Field.source
     area = serializers.CharField(allow_null=True)
     area_name = serializers.CharField(allow_null=True)
     action = serializers.CharField()
@@ -106,7 +106,7 @@ class LogCountsSchema(RecommendationFiltersSchema):
         return [parameter for parameter in super()._get_filter_parameters() if parameter["name"] != "as_of"]
 
 
-class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):
+class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # type: ignore[misc]
     """Shared by the timeline and the changes: the list filters, less those read here."""
 
     schema = LogCountsSchema()

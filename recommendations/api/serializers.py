@@ -89,7 +89,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "nullable": True})
     def get_status_as_of_label(self, recommendation: Recommendation) -> str | None:
         code = getattr(recommendation, "status_as_of", None)
-        return Status(code).label if code else None
+        return str(Status(code).label) if code else None
 
 
 class RecommendationDetailSerializer(RecommendationSerializer):

@@ -163,7 +163,7 @@ def earlier_report_years(recommendation_ids: Iterable[int], *, limit: int = 50) 
     pending = {pk: pk for pk in recommendation_ids}  # recommendation → the one to step back from
     parents = dict(Recommendation.objects.filter(pk__in=list(pending)).values_list("pk", "repeats_id"))
     years: dict[int, list[int]] = {pk: [] for pk in pending}
-    current = {pk: parents.get(pk) for pk in pending}
+    current: dict[int, int | None] = {pk: parents.get(pk) for pk in pending}
     seen: dict[int, set[int]] = {pk: {pk} for pk in pending}
     for _step in range(limit):
         wanted = {parent for parent in current.values() if parent}
@@ -175,7 +175,7 @@ def earlier_report_years(recommendation_ids: Iterable[int], *, limit: int = 50) 
                 "pk", "repeats_id", "source__report_year"
             )
         }
-        following = {}
+        following: dict[int, int | None] = {}
         for pk, parent in current.items():
             if not parent or parent in seen[pk] or parent not in found:
                 continue

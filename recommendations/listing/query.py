@@ -106,7 +106,7 @@ def recommendation_page_rows(
     order = ", ".join(f"{SORT_COLUMNS[key.field]} {'ASC' if key.descending == backwards else 'DESC'}" for key in keys)
     # A sort key that is not shown is still selected: the cursor is built from the row's values.
     columns = [*COLUMNS, *((key.field, SORT_COLUMNS[key.field]) for key in keys if key.field not in dict(COLUMNS))]
-    select_params = []
+    select_params: list[Any] = []
     if as_of:
         # The declared `status_as_of` column is NULL; with `as_of` it is the status that day.
         status_sql, select_params = status_as_of.status_at_sql(as_of, connection)

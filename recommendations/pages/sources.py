@@ -26,7 +26,11 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statuses = status_order()
     area_chart = stacked_bar_chart(
         [
-            (row["area"] or NO_AREA, area_name(row["area"]) if row["area"] else _("Not classified"), row["by_status"])
+            (
+                row["area"] or NO_AREA,
+                str(area_name(row["area"]) if row["area"] else _("Not classified")),
+                row["by_status"],
+            )
             for row in counts["by_area"]
         ],
         statuses,

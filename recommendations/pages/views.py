@@ -6,6 +6,8 @@ Progress notes, authors and evidence may describe victims: they are fetched only
 analysts and above, never merely hidden in the template.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -91,24 +93,24 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["source"].choices = [
+        self._choices("source").choices = [
             (slug, f"{title} ({year})")
             for slug, title, year in Source.objects.order_by("-report_year", "slug").values_list(
                 "slug", "title", "report_year"
             )
         ]
         used_countries = set(Recommendation.objects.order_by().values_list("country", flat=True).distinct())
-        self.fields["country"].choices = [(code, name) for code, name in countries if code in used_countries]
-        self.fields["area"].choices = [(area.code, area_name(area.code)) for area in AREAS] + [
+        self._choices("country").choices = [(code, name) for code, name in countries if code in used_countries]
+        self._choices("area").choices = [(area.code, area_name(area.code)) for area in AREAS] + [
             (NO_AREA, _("Not classified"))
         ]
-        self.fields["status"].choices = list(Status.choices)
-        self.fields["priority"].choices = [*everything, ("true", _("Prioritized")), ("false", _("Not prioritized"))]
-        self.fields["distinct"].choices = [
+        self._choices("status").choices = list(Status.choices)
+        self._choices("priority").choices = [*everything, ("true", _("Prioritized")), ("false", _("Not prioritized"))]
+        self._choices("distinct").choices = [
             ("", _("Counted in every report")),
             ("latest", _("Each recommendation once, in its latest report")),
         ]
-        self.fields["responsible_body"].choices = [
+        self._choices("responsible_body").choices = [
             (str(pk), name) for pk, name in ResponsibleBody.objects.order_by("name").values_list("pk", "name")
         ]
         # A filter added to the list later still gets a field here, as text.
@@ -123,7 +125,7 @@ class DashboardFilterForm(forms.Form):
     @classmethod
     def initial_from(cls, params: QueryDict) -> dict:
         """What the address says, as the fields show it: `?status=a,b` and `?status=a&status=b` alike."""
-        initial = {}
+        initial: dict[str, Any] = {}
         for name in RecommendationFilterSet.base_filters:
             values = [part.strip() for value in params.getlist(name) for part in value.split(",") if part.strip()]
             if name in MULTIPLE_VALUES:
@@ -131,6 +133,9 @@ class DashboardFilterForm(forms.Form):
             else:
                 initial[name] = params.get(name)
         return initial
+
+    def _choices(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def fields_with_errors(self):
         return [(self[name], self.filter_errors.get(name, [])) for name in self.fields]

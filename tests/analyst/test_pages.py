@@ -263,8 +263,14 @@ def checked(html: str, name: str) -> set[str]:
     return set(re.findall(rf'<input type="checkbox" name="{name}" value="([^"]+)"[^>]*\bchecked\b', html))
 
 
+def found(pattern: str, text: str, flags: int = 0) -> re.Match[str]:
+    match = re.search(pattern, text, flags)
+    assert match, pattern
+    return match
+
+
 def selected(html: str, name: str) -> set[str]:
-    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    select = found(rf'<select name="{name}".*?</select>', html, re.S)
     return set(re.findall(r'<option value="([^"]+)" selected>', select[0]))
 
 
@@ -319,7 +325,7 @@ def test_source_page(reports, client):
         reports[key].pk for key in ("prosecute_traffickers", "victim_identification", "recruitment_oversight")
     )
     # The repeated one: suggested in 2021 already.
-    repeated = re.search(rf'<tr data-id="{reports["victim_identification"].pk}" data-repeated-years="(\d+)"', html)
+    repeated = found(rf'<tr data-id="{reports["victim_identification"].pk}" data-repeated-years="(\d+)"', html)
     assert repeated[1] == "1"
     assert bars(html, "chart-area") == {"prosecution": 1, "protection": 1, "prevention": 1}
     dol = client.get("/sources/dol-2015-az/").content.decode()
@@ -331,6 +337,8 @@ def test_source_page(reports, client):
 
 
 def test_repeats_are_counted_back_through_every_earlier_report(db, client):
+    from tests.factories import RecommendationFactory
+
     years = {}
     previous = None
     for year in (2019, 2020, 2021, 2022):
@@ -350,7 +358,9 @@ def test_repeats_are_counted_back_through_every_earlier_report(db, client):
 def test_every_page_has_a_print_stylesheet(reports, client):
     from django.contrib.staticfiles import finders
 
-    with open(finders.find("recommendations/tracker.css"), encoding="utf-8") as stylesheet:
+    path = finders.find("recommendations/tracker.css")
+    assert isinstance(path, str)
+    with open(path, encoding="utf-8") as stylesheet:
         css = stylesheet.read()
     assert "@media print" in css
     for path in ("/", "/sources/dol-2015-az/"):

@@ -3,7 +3,7 @@ as_of, the share implemented per area, the progress-over-time chart."""
 
 import re
 
-from .test_pages import bars, table_ids
+from .test_pages import bars, found, table_ids
 
 
 def test_dashboard_as_of_answers_what_was_implemented_by_a_date_by_area(history, client):
@@ -20,14 +20,14 @@ def test_dashboard_as_of_answers_what_was_implemented_by_a_date_by_area(history,
 
 def test_dashboard_shows_the_share_implemented_per_area(history, client):
     html = client.get("/?as_of=2019-12-31").content.decode()
-    chart = re.search(r'<figure class="chart" id="chart-area".*?</figure>', html, re.S)[0]
+    chart = found(r'<figure class="chart" id="chart-area".*?</figure>', html, re.S)[0]
     # enforcement: A implemented, E not assessed.
     assert re.search(r'<tr data-key="enforcement">.*?<td>50%</td>', chart, re.S)
 
 
 def test_dashboard_draws_progress_over_time_with_its_numbers(history, client):
     html = client.get("/?interval=year&country=AZ").content.decode()
-    chart = re.search(r'<figure class="chart chart-over-time" id="chart-timeline".*?</figure>', html, re.S)[0]
+    chart = found(r'<figure class="chart chart-over-time" id="chart-timeline".*?</figure>', html, re.S)[0]
     rows = dict(re.findall(r'<tr data-key="(\d{4}-\d{2}-\d{2})" data-total="(\d+)"', chart))
     assert rows["2015-12-31"] == "3"
     assert rows["2022-12-31"] == "4"
