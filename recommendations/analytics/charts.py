@@ -167,8 +167,10 @@ def stacked_area_chart(
         # A single period is drawn as a flat band across the width.
         return AREA_LEFT + (plot_width * index / (count - 1) if count > 1 else 0)
 
-    xs = [x_of(index) for index in range(count)] if count > 1 else [AREA_LEFT, AREA_LEFT + plot_width]
-    stacked_rows = rows if count > 1 else list(rows) * 2
+    xs = [x_of(index) for index in range(count)] if count != 1 else [AREA_LEFT, AREA_LEFT + plot_width]
+    stacked_rows = list(rows) if count != 1 else list(rows) * 2
+    if not rows:
+        xs = []
     below = [0] * len(xs)
     bands = []
     for status, status_label in statuses:

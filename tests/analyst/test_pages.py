@@ -365,3 +365,10 @@ def test_every_page_has_a_print_stylesheet(reports, client):
     assert "@media print" in css
     for path in ("/", "/sources/dol-2015-az/"):
         assert "tracker.css" in client.get(path).content.decode()
+
+
+def test_the_dashboard_of_an_empty_database(db, client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "chart-timeline" in response.content.decode()
+    assert client.get("/?interval=month&as_of=2020-01-01").status_code == 200
