@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -185,8 +185,15 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
     list_filter = ["kind", "country", "report_year"]
     search_fields = ["slug", "title", "publisher"]
-    readonly_fields = ["document_sha256", "created_at", "updated_at"]
+    # The document is set by the importer, never edited here; shown as its stored name, not
+    # as a link: source documents and evidence files have no public URL (MEDIA_URL is None).
+    exclude = ["document"]
+    readonly_fields = ["stored_document", "document_sha256", "created_at", "updated_at"]
     inlines = [RecommendationInline]
+
+    @admin.display(description=_("source document"))
+    def stored_document(self, obj: Source) -> str:
+        return obj.document.name if obj.document else "—"
 
     def get_urls(self):
         def import_view(request):
@@ -241,7 +248,19 @@ class EvidenceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
-        return [field.name for field in Evidence._meta.fields]
+        # The file as a link to the permission-checked download, never a public media URL.
+        return [("file_download" if field.name == "file" else field.name) for field in Evidence._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        # An existing evidence is shown read-only: exactly those fields, so the stored file is
+        # never rendered by the form's file widget (which would ask for a public URL).
+        return self.get_readonly_fields(request, obj) if obj is not None else super().get_fields(request, obj)
+
+    @admin.display(description=_("file"))
+    def file_download(self, obj: Evidence) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[obj.pk]), obj.file_name or _("file"))
 
     def has_change_permission(self, request, obj=None):
         # Evidence is never edited in place: remove it and add the corrected one.

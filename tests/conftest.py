@@ -113,18 +113,17 @@ def clear_throttle_cache():
     cache.clear()
 
 
-@pytest.fixture
-def api_server(transactional_db):
+def _serve_in_thread(*, static: bool):
     """The application on a real socket (127.0.0.1, a free port), each request in its own
     thread with its own database connection, so writers really run in parallel.
 
-    pytest-django's live_server also mounts a media-file handler, which cannot start with
-    MEDIA_URL = None (evidence files are never public); this one serves only the app.
-    """
+    Unlike pytest-django's live_server, no media-file handler is mounted: evidence files
+    have no public URL (MEDIA_URL is None in every setting), and that handler cannot start
+    without one. `static` serves the pages' CSS from the apps' static folders."""
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.db import connections
-    from django.test.testcases import LiveServerThread
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
     class WideBacklogServer(ThreadedWSGIServer):
         # The default backlog (10) resets connections when dozens of clients connect at once.
@@ -137,7 +136,7 @@ def api_server(transactional_db):
             try:
                 self.httpd = self._create_server(connections_override=None)
                 self.port = self.httpd.server_address[1]
-                self.httpd.set_app(WSGIHandler())
+                self.httpd.set_app(_StaticFilesHandler(WSGIHandler()) if static else WSGIHandler())
                 self.is_ready.set()
                 self.httpd.serve_forever()
             except Exception as error:
@@ -152,5 +151,20 @@ def api_server(transactional_db):
     thread.is_ready.wait(timeout=30)
     if thread.error:
         raise thread.error
+    return thread
+
+
+@pytest.fixture
+def api_server(transactional_db):
+    """The API on a real socket, for concurrency tests."""
+    thread = _serve_in_thread(static=False)
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture
+def site_server(transactional_db):
+    """The whole site (pages with their CSS) on a real socket, for the browser tests."""
+    thread = _serve_in_thread(static=True)
     yield f"http://127.0.0.1:{thread.port}"
     thread.terminate()

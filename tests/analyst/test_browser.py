@@ -43,7 +43,7 @@ def browser_data(transactional_db):
 
 
 @pytest.fixture
-def page(browser_data, live_server, monkeypatch):
+def page(browser_data, site_server, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the data is created before it
     # starts and the live server answers from its own thread. Only for this test: the variable
@@ -74,9 +74,9 @@ def table_ids(page) -> list[int]:
     return [int(rows.nth(i).get_attribute("data-id")) for i in range(rows.count())]
 
 
-def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_data):
+def test_dashboard_filter_detail_and_language_switch(page, site_server, browser_data):
     reports = browser_data
-    page.goto(live_server.url + "/")
+    page.goto(site_server + "/")
     assert page.locator("html").get_attribute("lang") == "az"
     assert page.get_by_role("heading", level=1).inner_text() == "Tövsiyələr həyata keçirilirmi?"
     before_areas = chart_totals(page, "chart-area")
@@ -97,13 +97,13 @@ def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_
     page.screenshot(path=str(ARTIFACTS / "dashboard-filtered-az.png"), full_page=True)
 
     # A bad value typed into the address is shown as a form error, not a server error.
-    response = page.goto(live_server.url + "/?year=abc")
+    response = page.goto(site_server + "/?year=abc")
     assert response.status == 400
     assert page.locator("#year-errors").is_visible()
 
     # The recommendation page: anonymous readers get the timeline without notes.
     victims = reports["victim_identification"]
-    page.goto(live_server.url + "/")
+    page.goto(site_server + "/")
     page.locator(f'#recommendation-table tr[data-id="{victims.pk}"] .cell-action a').click()
     page.wait_for_url(f"**/recommendations/{victims.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == f"Tövsiyə {victims.pk}"
@@ -136,7 +136,7 @@ def test_dashboard_filter_detail_and_language_switch(page, live_server, browser_
 
 
 @pytest.mark.parametrize("width", [375, 390])
-def test_dashboard_on_a_phone_sized_screen(page, live_server, browser_data, width):
+def test_dashboard_on_a_phone_sized_screen(page, site_server, browser_data, width):
     from tests.factories import RecommendationFactory
 
     # A full page of 25 rows, with actions as long as the reports' own.
@@ -149,7 +149,7 @@ def test_dashboard_on_a_phone_sized_screen(page, live_server, browser_data, widt
             "və kənd təsərrüfatında xəbərdarlıq etmədən yoxlamalar aparmaq səlahiyyətini təmin edin.",
         )
     page.set_viewport_size({"width": width, "height": 740})
-    page.goto(live_server.url + "/")
+    page.goto(site_server + "/")
 
     # Nothing forces the page wider than the screen; wide tables scroll inside their box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -173,9 +173,9 @@ def test_dashboard_on_a_phone_sized_screen(page, live_server, browser_data, widt
     page.screenshot(path=str(ARTIFACTS / f"dashboard-phone-{width}-list-az.png"))
 
 
-def test_dashboard_keeps_multi_value_filters_through_apply(page, live_server, browser_data):
+def test_dashboard_keeps_multi_value_filters_through_apply(page, site_server, browser_data):
     reports = browser_data
-    page.goto(live_server.url + "/?status=in_progress,not_started&area=enforcement,protection")
+    page.goto(site_server + "/?status=in_progress,not_started&area=enforcement,protection")
     status = page.get_by_role("group", name="Status", exact=True)
     assert status.get_by_label("İcra olunur", exact=True).is_checked()
     assert status.get_by_label("Başlanmayıb", exact=True).is_checked()
@@ -202,8 +202,8 @@ def test_dashboard_keeps_multi_value_filters_through_apply(page, live_server, br
     page.screenshot(path=str(ARTIFACTS / "dashboard-multi-filter-az.png"), full_page=True)
 
 
-def test_dashboard_and_source_page_print_as_a_report(page, live_server, browser_data):
-    page.goto(live_server.url + "/?as_of=2023-12-31")
+def test_dashboard_and_source_page_print_as_a_report(page, site_server, browser_data):
+    page.goto(site_server + "/?as_of=2023-12-31")
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert not page.locator("form.filter-form").is_visible()
@@ -211,7 +211,7 @@ def test_dashboard_and_source_page_print_as_a_report(page, live_server, browser_
     assert page.locator("#chart-area-table").is_visible()
     assert page.locator("#chart-timeline svg").is_visible()
     page.pdf(path=str(ARTIFACTS / "dashboard-print-az.pdf"))
-    page.goto(live_server.url + "/sources/tip-2022-az/")
+    page.goto(site_server + "/sources/tip-2022-az/")
     assert page.locator("#tier-history").is_visible()
     assert page.locator("#chart-area-table").is_visible()
     page.pdf(path=str(ARTIFACTS / "source-print-az.pdf"))

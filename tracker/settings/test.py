@@ -18,7 +18,3 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
-# Django's live test server (browser tests) wraps the site in a media-file handler that
-# cannot parse an unset MEDIA_URL. Only the test server uses this; everywhere else evidence
-# files stay reachable solely through the permission-checked API endpoint.
-MEDIA_URL = "/test-media/"
