@@ -2,16 +2,19 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .admin_input import HostileQueryAdminMixin
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
 from .choices import Status
 from .evidence.services import evidence_add, evidence_delete
+from .history.readable import field_changes
 from .importing.admin import import_report_view
 from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
@@ -93,11 +96,12 @@ class RecommendationAdminForm(forms.ModelForm):
 @admin.register(Recommendation)
 class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
-    # The list's columns (listing/columns.py) that are model fields, the action shortened.
+    # The list's columns (listing/columns.py), short enough that at 1366 px the whole row,
+    # the action text included, is on screen: the source by slug, the years in one column.
     list_display = [
-        "short_action" if name == "action" else name
+        {"action": "short_action", "source": "source_slug", "year_start": "years"}.get(name, name)
         for name in LIST_FIELDS
-        if name in {"id", "source", "position", "area", "action", "year_start", "year_end", "priority", "status"}
+        if name in {"id", "source", "area", "action", "year_start", "priority", "status"}
     ]
     list_display_links = ["id", "short_action"]
     list_filter = ["source", "area", "status", "priority", YearSuggestedFilter]
@@ -108,6 +112,14 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
     autocomplete_fields = ["responsible_bodies", "repeats"]
     readonly_fields = ["status_changed_at", "version", "created_at", "updated_at"]
     inlines = [ProgressUpdateInline, EvidenceInline]
+
+    @admin.display(description=_("source"), ordering="source__slug")
+    def source_slug(self, obj: Recommendation) -> str:
+        return obj.source.slug
+
+    @admin.display(description=_("years"), ordering="year_start")
+    def years(self, obj: Recommendation) -> str:
+        return str(obj.year_start) if obj.year_start == obj.year_end else f"{obj.year_start}–{obj.year_end}"
 
     @admin.display(description=_("action"))
     def short_action(self, obj: Recommendation) -> str:
@@ -125,6 +137,12 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
     def has_delete_permission(self, request, obj=None):
         # Recommendations are kept: their progress log and history refer to them.
         return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The admin's "History" button shows the tracker's own history rows, which every
+        # client's changes leave, not Django's admin log.
+        url = reverse("admin:recommendations_changerecord_changelist")
+        return HttpResponseRedirect(f"{url}?recommendation={int(object_id)}")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -300,8 +318,58 @@ class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.Mode
     list_select_related = ["recommendation"]
 
 
+class ChangedRecommendationFilter(admin.SimpleListFilter):
+    """`?recommendation=ID`: the changes of one recommendation (its fields, status and
+    evidence), typed in rather than picked from a list of thousands."""
+
+    title = _("recommendation")
+    parameter_name = "recommendation"
+    template = "admin/recommendations/changerecord/recommendation_filter.html"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, f"#{value}")] if value else [("", "")]
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
+        return queryset.filter(
+            object_type__app_label="recommendations", object_type__model="recommendation", object_id=int(value)
+        )
+
+
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message"]
-    list_filter = ["object_type", "action"]
+    list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message", "changes_summary"]
+    list_filter = [ChangedRecommendationFilter, "object_type", "action"]
     search_fields = ["object_repr", "username"]
+    ordering = ["-changed_at", "-id"]
+    list_select_related = ["object_type"]
+    fields = ["changed_at", "object_type", "object_id", "object_repr", "action", "username", "message", "changes"]
+    readonly_fields = fields
+
+    @admin.display(description=_("changes"))
+    def changes_summary(self, obj: ChangeRecord) -> str:
+        summary = "; ".join(f"{change.label}: {change.before} → {change.after}" for change in field_changes(obj))
+        return summary if len(summary) <= 160 else summary[:159] + "…"
+
+    @admin.display(description=_("changes"))
+    def changes(self, obj: ChangeRecord) -> str:
+        rows = format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
+            ((change.label, change.before, change.after) for change in field_changes(obj)),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Field"),
+            _("Before"),
+            _("After"),
+            rows,
+        )

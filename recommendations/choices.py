@@ -8,6 +8,7 @@ the exact labels the reports print, which the importer matches against.
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +101,16 @@ def status_labels() -> dict[str, str]:
 def status_order() -> list[tuple[str, str]]:
     """Statuses from least to most done, with their labels in the active language."""
     return [(value, str(label)) for value, label in Status.choices]
+
+
+def _area_label(code: str) -> str:
+    # English when no language is active (migrations, commands), so the choices a migration
+    # records never change with the language; Azerbaijani for Azerbaijani requests.
+    area = next(area for area in AREAS if area.code == code)
+    language = get_language()
+    return area.name_en if not language or language.startswith("en") else area.name_az
+
+
+# The model field's choices: the admin's forms, filters and lists show the area's name in the
+# language of the page, from the names kept above (no separate translation to drift).
+AREA_CHOICES = [(area.code, lazy(_area_label, str)(area.code)) for area in AREAS]

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
-from .choices import AREA_CODES, AREAS, EvidenceKind, SourceKind, Status
+from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
 from .fields import NFCCharField, NFCTextField, NFCURLField
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
-AREA_CHOICES = [(area.code, area.name_en) for area in AREAS]
 
 
 def _json_value(value: Any) -> Any:

@@ -120,10 +120,11 @@ def _serve_in_thread(*, static: bool):
     Unlike pytest-django's live_server, no media-file handler is mounted: evidence files
     have no public URL (MEDIA_URL is None in every setting), and that handler cannot start
     without one. `static` serves the pages' CSS from the apps' static folders."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.db import connections
-    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+    from django.test.testcases import LiveServerThread
 
     class WideBacklogServer(ThreadedWSGIServer):
         # The default backlog (10) resets connections when dozens of clients connect at once.
@@ -136,7 +137,7 @@ def _serve_in_thread(*, static: bool):
             try:
                 self.httpd = self._create_server(connections_override=None)
                 self.port = self.httpd.server_address[1]
-                self.httpd.set_app(_StaticFilesHandler(WSGIHandler()) if static else WSGIHandler())
+                self.httpd.set_app(StaticFilesHandler(WSGIHandler()) if static else WSGIHandler())
                 self.is_ready.set()
                 self.httpd.serve_forever()
             except Exception as error:
@@ -168,3 +169,14 @@ def site_server(transactional_db):
     thread = _serve_in_thread(static=True)
     yield f"http://127.0.0.1:{thread.port}"
     thread.terminate()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def media_root_per_module(tmp_path_factory):
+    """Each test module stores files in its own folder: files are named by their content, so
+    the same bytes stored by another module would otherwise change the name a later test
+    gets. Per module, not per test: data built once per module keeps its files."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield

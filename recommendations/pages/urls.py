@@ -2,12 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..users.forms import LoginForm
+from . import history as history_pages
+from . import recommendation as progress_pages
 from . import sources, views
 
 app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
+    path("recommendations/<int:pk>/history/", history_pages.recommendation_history_page, name="history"),
+    path("recommendations/<int:pk>/progress/", progress_pages.progress_record_page, name="progress-record"),
+    path(
+        "recommendations/<int:pk>/progress/<int:update_id>/evidence/",
+        progress_pages.entry_evidence_add_page,
+        name="entry-evidence-add",
+    ),
     path("sources/<slug:slug>/", sources.source_detail, name="source"),
     path("sources/<slug:slug>/document/", views.source_document, name="source-document"),
     path("sources/<slug:slug>/document/<str:language>/", views.source_document, name="source-document-language"),

@@ -22,17 +22,13 @@ from django_countries import countries
 from recommendations.analytics import as_of as status_as_of
 from recommendations.analytics import stats, timeline
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
-from recommendations.catalog.repeats import repeat_lineage
-from recommendations.choices import AREAS, Role, Status, area_name, status_order
+from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
 from recommendations.listing.filters import NO_AREA, RecommendationFilterSet
-from recommendations.models import Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
-from recommendations.roles import has_role
+from recommendations.models import Recommendation, ResponsibleBody, Source
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
-PUBLIC_TIMELINE_COLUMNS = ("occurred_on", "status_before", "status_after")
-ANALYST_TIMELINE_COLUMNS = ("note", "author_username", "created_at")
 
 
 MULTIPLE_VALUES = ("source", "country", "area", "status", "responsible_body")
@@ -344,42 +340,7 @@ def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list
 
 
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_object_or_404(
-        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies"), pk=pk
-    )
-    can_see_notes = has_role(request.user, Role.ANALYST)
-    # Only the columns the reader may see leave the database.
-    columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if can_see_notes else ())
-    labels = dict(Status.choices)
-    timeline = [
-        {**row, "status_before_label": labels[row["status_before"]], "status_after_label": labels[row["status_after"]]}
-        for row in ProgressUpdate.objects.filter(recommendation=recommendation)
-        .order_by("occurred_on", "created_at", "id")
-        .values(*columns)
-    ]
-    evidence = (
-        list(Evidence.objects.filter(recommendation=recommendation).order_by("evidence_date", "id"))
-        if can_see_notes
-        else []
-    )
-    # The UI language's text, or the one asked for with ?text=<language>; links to the others.
-    source = recommendation.source
-    available = [source.language, *sorted(recommendation.action_translations)]
-    asked = request.GET.get("text", "")
-    shown = asked if asked in available else _ui_language()
-    shown = shown if shown in available else source.language
-    context = {
-        "recommendation": recommendation,
-        "shown_action": recommendation.action_in(shown),
-        "shown_language": shown,
-        "other_texts": [
-            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code)} for code in available if code != shown
-        ],
-        "provenance": provenance_lines(recommendation),
-        "area_label": _area_label(recommendation.area),
-        "can_see_notes": can_see_notes,
-        "timeline": timeline,
-        "evidence": evidence,
-        "other_years": repeat_lineage(recommendation),
-    }
-    return render(request, "recommendations/recommendation_detail.html", context)
+    # The page and its forms live in recommendation.py, which reads this module's text helpers.
+    from .recommendation import recommendation_page
+
+    return recommendation_page(request, pk)

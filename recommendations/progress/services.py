@@ -1,16 +1,21 @@
-"""Recording progress: the only way a recommendation's status changes."""
+"""Recording progress: the only way a recommendation's status changes; with its evidence,
+in one transaction, when a page submits both at once."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from recommendations.choices import Role
+from recommendations.evidence.services import evidence_add
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation
+from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.roles import has_role
 
 
@@ -84,3 +89,82 @@ def progress_record(
                 message=_("Progress update #%(id)d") % {"id": update.pk},
             )
         return update
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One piece of evidence to attach: exactly one of file, url or excerpt, by kind."""
+
+    kind: str
+    title: str
+    file: UploadedFile | None = None
+    url: str = ""
+    excerpt: str = ""
+    evidence_date: datetime.date | None = None
+
+
+class EvidenceItemInvalid(ValidationError):
+    """An evidence item was refused; `index` says which, the error names the field."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.messages)
+        self.index = index
+
+
+def progress_record_with_evidence(
+    *,
+    recommendation_id: int,
+    status: str,
+    user: Actor,
+    note: str = "",
+    occurred_on: datetime.date | None = None,
+    evidence: tuple[EvidenceItem, ...] | list[EvidenceItem] = (),
+    expected_version: int | None = None,
+) -> tuple[ProgressUpdate, list[Evidence]]:
+    """Record a status with its note and date, and attach evidence to that entry.
+
+    Raises StaleVersion (nothing written) when the recommendation changed since
+    `expected_version`, ValidationError for the progress fields, EvidenceItemInvalid for an
+    item; in every case nothing is saved."""
+    stored_files: list[str] = []
+    try:
+        with transaction.atomic():
+            update = progress_record(
+                recommendation_id=recommendation_id,
+                status=status,
+                note=note,
+                occurred_on=occurred_on,
+                user=user,
+                expected_version=expected_version,
+            )
+            added = []
+            for index, item in enumerate(evidence):
+                try:
+                    created = evidence_add(
+                        recommendation_id=recommendation_id,
+                        progress_update_id=update.pk,
+                        kind=item.kind,
+                        title=item.title,
+                        file=item.file,
+                        url=item.url,
+                        excerpt=item.excerpt,
+                        evidence_date=item.evidence_date,
+                        user=user,
+                    )
+                except ValidationError as error:
+                    raise EvidenceItemInvalid(index, error) from error
+                if created.file:
+                    stored_files.append(created.file.name)
+                added.append(created)
+            return update, added
+    except Exception:
+        # The rows are rolled back; files stored for them must go too, unless a committed
+        # evidence holds the same bytes (files are named by their content).
+        _remove_unreferenced(stored_files)
+        raise
+
+
+def _remove_unreferenced(names: list[str]) -> None:
+    for name in names:
+        if not Evidence.objects.filter(file=name).exists():
+            default_storage.delete(name)

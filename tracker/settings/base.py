@@ -270,7 +270,7 @@ if os.environ.get("REDIS_URL"):
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
     }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "recommendations:login"
 # Database sessions that never look up a key Django could not have written (tracker/sessions.py).
 SESSION_ENGINE = "tracker.sessions"
 

@@ -1,0 +1,175 @@
+"""The record-progress form of the recommendation page: status, date, note and any number
+of evidence rows. Each evidence row is a file, a link or an excerpt; its kind follows from
+what was filled in, so the staff member never picks it by hand."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from recommendations.choices import EvidenceKind, Status
+from recommendations.evidence.files import ALLOWED_EXTENSIONS, check_evidence_file
+from recommendations.progress.services import EvidenceItem
+
+EVIDENCE_ROWS = 2
+EVIDENCE_ROWS_MAX = 20
+
+
+class PastDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def get_context(self, name, value, attrs):
+        # The browser's date picker offers nothing later than today.
+        attrs = {**(attrs or {}), "max": timezone.localdate().isoformat()}
+        return super().get_context(name, value, attrs)
+
+
+def _not_in_future(value: datetime.date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of the progress cannot be in the future."))
+
+
+class ProgressForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=Status.choices)
+    occurred_on = forms.DateField(
+        label=gettext_lazy("Date it happened"),
+        widget=PastDateInput(),
+        validators=[_not_in_future],
+        help_text=gettext_lazy("Today, or the earlier day the progress happened."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What happened, who said so, what is next. Seen only by signed-in staff and analysts."),
+    )
+    # The version of the recommendation the page showed; a newer stored one refuses the save.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # When the page was opened, to say what changed since then if the save is refused.
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, recommendation=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        if recommendation is not None:
+            initial = {
+                "status": recommendation.status,
+                "occurred_on": timezone.localdate(),
+                "version": recommendation.version,
+                "opened_at": timezone.now(),
+                **initial,
+            }
+        super().__init__(*args, initial=initial, **kwargs)
+
+
+class SafeURLFormField(forms.URLField):
+    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and urlsplit(value).scheme.lower() not in {"http", "https"}:
+            raise ValidationError(_("Only http and https links are accepted."))
+        return value
+
+
+class EvidenceRowForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Optional: the file name or the link is used."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        required=False,
+        max_length=255,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)}),
+    )
+    url = SafeURLFormField(
+        label=gettext_lazy("Link"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://", "inputmode": "url"}),
+    )
+    excerpt = forms.CharField(
+        label=gettext_lazy("Excerpt of a report"),
+        required=False,
+        max_length=100000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            # The same checks the API applies, here so the error shows next to the field.
+            try:
+                check_evidence_file(upload, name=upload.name or "", max_bytes=settings.EVIDENCE_MAX_BYTES)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict.get("file", error.messages)) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        filled = [name for name in ("file", "url", "excerpt") if data.get(name)]
+        if len(filled) > 1:
+            raise ValidationError(_("One piece of evidence per row: a file, a link or an excerpt, not several."))
+        if not filled and data.get("title"):
+            self.add_error("file", _("Choose a file, or give a link or an excerpt."))
+        return data
+
+    def item(self) -> EvidenceItem | None:
+        """The evidence this row describes; None for an empty row."""
+        data = self.cleaned_data
+        if data.get("file"):
+            return EvidenceItem(
+                kind=EvidenceKind.FILE, title=data["title"] or data["file"].name[:300], file=data["file"]
+            )
+        if data.get("url"):
+            return EvidenceItem(
+                kind=EvidenceKind.LINK, title=data["title"] or _link_title(data["url"]), url=data["url"]
+            )
+        if data.get("excerpt"):
+            return EvidenceItem(
+                kind=EvidenceKind.EXCERPT,
+                title=data["title"] or _excerpt_title(data["excerpt"]),
+                excerpt=data["excerpt"],
+            )
+        return None
+
+
+def _link_title(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/")[:300] or url[:300]
+
+
+def _excerpt_title(text: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return first_line if len(first_line) <= 80 else first_line[:79] + "…"
+
+
+class BaseEvidenceFormSet(forms.BaseFormSet):
+    def items(self) -> list[EvidenceItem]:
+        return [item for form in self.forms if (item := form.item()) is not None]
+
+
+def evidence_formset(data=None, files=None, *, rows: int = EVIDENCE_ROWS, initial=None, prefix: str = "evidence"):
+    """The evidence rows: `rows` of them when shown unbound (the `initial` ones first)."""
+    rows = max(1, min(rows, EVIDENCE_ROWS_MAX))
+    formset_class = forms.formset_factory(
+        EvidenceRowForm,
+        formset=BaseEvidenceFormSet,
+        extra=max(0, rows - len(initial or ())),
+        max_num=EVIDENCE_ROWS_MAX,
+        absolute_max=EVIDENCE_ROWS_MAX,
+        validate_max=True,
+    )
+    return formset_class(data, files, initial=initial, prefix=prefix)

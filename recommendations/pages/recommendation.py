@@ -1,0 +1,268 @@
+"""The recommendation page and what staff do on it: record progress with evidence in one
+submission, and add evidence to an entry later. Everything is written through the services
+the API uses; errors are shown next to the fields, in the page's language, and nothing is
+half-saved. A page opened before someone else changed the recommendation cannot overwrite
+that change: the save is refused and the page says who changed what, keeping the text.
+
+Progress notes, authors and evidence may describe victims: they are fetched only for
+analysts and above, never merely hidden in the template.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from recommendations.catalog.repeats import repeat_lineage
+from recommendations.choices import Role, Status, area_name
+from recommendations.evidence.services import evidence_add
+from recommendations.history.readable import readable_history
+from recommendations.history.selectors import recommendation_history
+from recommendations.models import Evidence, ProgressUpdate, Recommendation
+from recommendations.progress.services import (
+    EvidenceItemInvalid,
+    StaleVersion,
+    progress_record_with_evidence,
+)
+from recommendations.roles import has_role
+
+from .progress_forms import EVIDENCE_ROWS, EVIDENCE_ROWS_MAX, EvidenceRowForm, ProgressForm, evidence_formset
+from .views import LANGUAGE_NAMES, _ui_language, provenance_lines
+
+PUBLIC_TIMELINE_COLUMNS = ("id", "occurred_on", "created_at", "status_before", "status_after")
+ANALYST_TIMELINE_COLUMNS = ("note", "author_username")
+MORE_ROWS = 2
+
+
+def action_texts(request: HttpRequest, recommendation: Recommendation) -> dict:
+    """The UI language's text, or the one asked for with ?text=<language>; links to the others."""
+    source = recommendation.source
+    available = [source.language, *sorted(recommendation.action_translations)]
+    asked = request.GET.get("text", "")
+    shown = asked if asked in available else _ui_language()
+    shown = shown if shown in available else source.language
+    return {
+        "shown_action": recommendation.action_in(shown),
+        "shown_language": shown,
+        "other_texts": [
+            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code)} for code in available if code != shown
+        ],
+        "provenance": provenance_lines(recommendation),
+    }
+
+
+def _area_label(code: str | None) -> str:
+    return area_name(code) if code else _("Not classified")
+
+
+def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list[dict], list[Evidence]]:
+    """The entries in the order things happened; each with its evidence for readers who may
+    see it. Also the evidence attached to no entry."""
+    columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if with_notes else ())
+    labels = dict(Status.choices)
+    entries = []
+    for row in (
+        ProgressUpdate.objects.filter(recommendation=recommendation)
+        .order_by("occurred_on", "created_at", "id")
+        .values(*columns)
+    ):
+        recorded_on = timezone.localdate(row["created_at"])
+        entries.append(
+            {
+                **row,
+                "status_before_label": labels[row["status_before"]],
+                "status_after_label": labels[row["status_after"]],
+                "recorded_on": recorded_on,
+                "recorded_later": recorded_on != row["occurred_on"],
+                "evidence": [],
+            }
+        )
+    if not with_notes:
+        return entries, []
+    by_entry = {entry["id"]: entry for entry in entries}
+    loose = []
+    for item in Evidence.objects.filter(recommendation=recommendation).order_by("created_at", "id"):
+        if item.progress_update_id in by_entry:
+            by_entry[item.progress_update_id]["evidence"].append(item)
+        else:
+            loose.append(item)
+    return entries, loose
+
+
+def _changes_since(recommendation: Recommendation, opened_at) -> list:
+    records = recommendation_history(recommendation).select_related("object_type")
+    # What changed since the page was opened; without that time, the latest few changes.
+    records = records.filter(changed_at__gt=opened_at) if opened_at else records.order_by("-changed_at", "-id")[:5]
+    return readable_history(sorted(records, key=lambda record: (record.changed_at, record.pk)))
+
+
+def recommendation_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    progress_form: ProgressForm | None = None,
+    formset=None,
+    entry_form: tuple[int, EvidenceRowForm] | None = None,
+    conflict: list | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies"), pk=pk
+    )
+    can_see_notes = has_role(request.user, Role.ANALYST)
+    can_record = has_role(request.user, Role.NGO_STAFF)
+    timeline, loose_evidence = _timeline(recommendation, with_notes=can_see_notes)
+    if can_record:
+        progress_form = progress_form or ProgressForm(recommendation=recommendation)
+        formset = formset or evidence_formset(rows=EVIDENCE_ROWS)
+        for entry in timeline:
+            if entry_form and entry_form[0] == entry["id"]:
+                entry["evidence_form"] = entry_form[1]
+                entry["evidence_form_open"] = True
+            else:
+                entry["evidence_form"] = EvidenceRowForm(prefix=f"entry-{entry['id']}")
+    context = {
+        "recommendation": recommendation,
+        "area_label": _area_label(recommendation.area),
+        "can_see_notes": can_see_notes,
+        "can_record": can_record,
+        "timeline": timeline,
+        "loose_evidence": loose_evidence,
+        "other_years": repeat_lineage(recommendation),
+        "progress_form": progress_form,
+        "formset": formset,
+        "conflict": conflict,
+        **action_texts(request, recommendation),
+    }
+    return render(request, "recommendations/recommendation_detail.html", context, status=status)
+
+
+def _require_staff(request: HttpRequest) -> HttpResponse | None:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("recommendations:detail", args=[request.resolver_match.kwargs["pk"]]))
+    if not has_role(request.user, Role.NGO_STAFF):
+        raise PermissionDenied(_("Only NGO staff and administrators may record progress."))
+    return None
+
+
+def _field_errors(form, error: ValidationError) -> None:
+    """A service's errors next to the form's fields; others above the form."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@require_POST
+def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
+    refused = _require_staff(request)
+    if refused:
+        return refused
+    recommendation = get_object_or_404(Recommendation, pk=pk)
+    if "more_rows" in request.POST:
+        # No JavaScript needed: the page comes back with more empty rows, the text kept
+        # (a browser never re-sends a chosen file, so files are chosen again).
+        return recommendation_page(
+            request,
+            pk,
+            progress_form=ProgressForm(initial={name: request.POST.get(name) for name in ProgressForm.base_fields}),
+            formset=_more_rows(request.POST),
+        )
+    form = ProgressForm(request.POST)
+    formset = evidence_formset(request.POST, request.FILES)
+    form_ok = form.is_valid()
+    formset_ok = formset.is_valid()
+    if not (form_ok and formset_ok):
+        return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
+    try:
+        update, added = progress_record_with_evidence(
+            recommendation_id=recommendation.pk,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            occurred_on=form.cleaned_data["occurred_on"],
+            evidence=formset.items(),
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersion:
+        recommendation.refresh_from_db()
+        conflict = _changes_since(recommendation, form.cleaned_data.get("opened_at"))
+        # The text is kept; the version and time become the current ones, so a deliberate
+        # resubmission after reading what changed goes through.
+        resubmit = request.POST.copy()
+        resubmit["version"] = str(recommendation.version)
+        resubmit["opened_at"] = timezone.now().isoformat()
+        kept = ProgressForm(resubmit)
+        kept.is_valid()
+        kept_rows = evidence_formset(request.POST, None)
+        kept_rows.is_valid()
+        return recommendation_page(request, pk, progress_form=kept, formset=kept_rows, conflict=conflict, status=409)
+    except EvidenceItemInvalid as error:
+        _field_errors(formset.forms[_row_of(formset, error.index)], error)
+        return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
+    except ValidationError as error:
+        _field_errors(form, error)
+        return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
+    if added:
+        message = ngettext(
+            "Progress recorded with %(count)d piece of evidence.",
+            "Progress recorded with %(count)d pieces of evidence.",
+            len(added),
+        ) % {"count": len(added)}
+    else:
+        message = _("Progress recorded.")
+    messages.success(request, message)
+    return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
+
+
+def _more_rows(posted):
+    try:
+        count = int(posted.get("evidence-TOTAL_FORMS", EVIDENCE_ROWS))
+    except ValueError:
+        count = EVIDENCE_ROWS
+    count = max(0, min(count, EVIDENCE_ROWS_MAX))
+    initial = [
+        {name: posted.get(f"evidence-{index}-{name}", "") for name in ("title", "url", "excerpt")}
+        for index in range(count)
+    ]
+    return evidence_formset(initial=initial, rows=count + MORE_ROWS)
+
+
+def _row_of(formset, item_index: int) -> int:
+    """The form row of the item_index-th non-empty evidence row."""
+    filled = [index for index, form in enumerate(formset.forms) if form.item() is not None]
+    return filled[item_index]
+
+
+@require_POST
+def entry_evidence_add_page(request: HttpRequest, pk: int, update_id: int) -> HttpResponse:
+    refused = _require_staff(request)
+    if refused:
+        return refused
+    update = get_object_or_404(ProgressUpdate, pk=update_id, recommendation_id=pk)
+    form = EvidenceRowForm(request.POST, request.FILES, prefix=f"entry-{update.pk}")
+    if form.is_valid() and form.item() is None:
+        form.add_error("file", _("Choose a file, or give a link or an excerpt."))
+    if not form.is_valid():
+        return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
+    item = form.item()
+    try:
+        evidence_add(
+            recommendation_id=pk,
+            progress_update_id=update.pk,
+            kind=item.kind,
+            title=item.title,
+            file=item.file,
+            url=item.url,
+            excerpt=item.excerpt,
+            user=request.user,
+        )
+    except ValidationError as error:
+        _field_errors(form, error)
+        return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
+    messages.success(request, _("Evidence added."))
+    return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
