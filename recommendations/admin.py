@@ -101,7 +101,7 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
     list_display = [
         {"action": "short_action", "source": "source_slug", "year_start": "years"}.get(name, name)
         for name in LIST_FIELDS
-        if name in {"id", "source", "area", "action", "year_start", "priority", "status"}
+        if name in {"id", "source", "area", "action", "year_start", "priority", "status", "due_on"}
     ]
     list_display_links = ["id", "short_action"]
     list_filter = ["source", "area", "status", "priority", YearSuggestedFilter]
@@ -170,6 +170,7 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
                 priority=data["priority"],
                 repeats=data.get("repeats"),
                 responsible_bodies=data.get("responsible_bodies") or (),
+                due_on=data.get("due_on"),
                 status=data["status"],
                 note=data.get("change_note", ""),
                 user=request.user,

@@ -116,6 +116,7 @@ class Recommendation(TrackedModel):
         "position",
         "responsible_bodies",
         "repeats",
+        "due_on",
     )
     tracked_fields = (
         "source",
@@ -152,6 +153,10 @@ class Recommendation(TrackedModel):
     status = NFCCharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
     # Set when the current status was set (import time for `not_assessed`), so it always sorts.
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # The date the government should have carried it out by; set by admins, may be empty.
+    due_on = models.DateField(
+        _("due on"), null=True, blank=True, help_text=_("The target date for carrying out the recommendation.")
+    )
     repeats = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -204,6 +209,11 @@ class Recommendation(TrackedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action[:80]}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not implemented (the `overdue` filter's rule)."""
+        return self.due_on is not None and self.due_on < timezone.localdate() and self.status != Status.IMPLEMENTED
 
     @property
     def etag(self) -> str:
@@ -361,24 +371,26 @@ class ChangeRecord(AppendOnlyModel):
         UPDATE = "update", _("Updated")
         DELETE = "delete", _("Deleted")
 
-    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    object_repr = NFCCharField(max_length=200)
+    object_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of object")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = NFCCharField(_("object"), max_length=200)
     # The object this change belongs to, e.g. the recommendation of a piece of evidence, so a
     # recommendation's history shows its evidence too.
     related_object_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    related_object_id = models.PositiveBigIntegerField(null=True, blank=True)
-    action = NFCCharField(max_length=10, choices=Action.choices)
+    related_object_id = models.PositiveBigIntegerField(_("related object id"), null=True, blank=True)
+    action = NFCCharField(_("action"), max_length=10, choices=Action.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    username = NFCCharField(max_length=150)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    message = NFCTextField(blank=True)
+    username = NFCCharField(_("username"), max_length=150)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    message = NFCTextField(_("message"), blank=True)
 
     class Meta:
         verbose_name = _("change record")
@@ -391,3 +403,8 @@ class ChangeRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr} by {self.username}"
+
+
+# Models of the capabilities that live in their own packages; imported here so the app loads them.
+from .follows.models import Follow  # noqa: E402, F401
+from .notifications.models import ReminderSent  # noqa: E402, F401

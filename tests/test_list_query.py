@@ -1,6 +1,8 @@
 """The list runs its own SQL (list_query.py); stats, exports and pages run `filterset.qs`.
 These tests pin the two together: a filter means the same rows wherever it is used."""
 
+import datetime
+
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
@@ -41,14 +43,31 @@ def varied():
     dol = SourceFactory(slug="dol-2015-az", country="AZ")
     tip = SourceFactory(slug="tip-2022-ge", kind="tip", country="GE")
     ministry, agency = ResponsibleBodyFactory(name="Əmək Nazirliyi"), ResponsibleBodyFactory(name="DİN")
-    first = RecommendationFactory(source=dol, area="legal_framework", year_start=2011, year_end=2015)
+    today = timezone.localdate()
+    first = RecommendationFactory(
+        source=dol, area="legal_framework", year_start=2011, year_end=2015, due_on=today - datetime.timedelta(days=3)
+    )
     RecommendationFactory(
         source=dol, area="enforcement", year_start=2014, year_end=2015, responsible_bodies=[ministry, agency]
     )
     RecommendationFactory(source=dol, area=None, year_start=2015, year_end=2015, action="İnsan alverinə qarşı 50%_")
-    RecommendationFactory(source=dol, area="social_programs", year_start=2009, year_end=2012, repeats=first)
     RecommendationFactory(
-        source=tip, area="protection", priority=True, year_start=2022, year_end=2022, action="Sığınacaqları artırın."
+        source=dol,
+        area="social_programs",
+        year_start=2009,
+        year_end=2012,
+        repeats=first,
+        due_on=datetime.date(2031, 1, 1),
+    )
+    RecommendationFactory(
+        source=tip,
+        area="protection",
+        priority=True,
+        year_start=2022,
+        year_end=2022,
+        action="Sığınacaqları artırın.",
+        due_on=today - datetime.timedelta(days=400),
+        status="implemented",
     )
     RecommendationFactory(
         source=tip, area="prevention", priority=True, year_start=2021, year_end=2022, responsible_bodies=[agency]
@@ -96,6 +115,12 @@ QUERIES = [
     "status=in_progress&as_of={today}",
     "distinct=latest",
     "distinct=latest&as_of=2014-06-01&country=AZ",
+    "due_before=2030-12-31",
+    "due_after=2030-12-31",
+    "due_after=2020-01-01&due_before=2031-01-01",
+    "overdue=true",
+    "overdue=false",
+    "overdue=true&country=AZ",
 ]
 
 

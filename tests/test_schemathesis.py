@@ -42,8 +42,8 @@ def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
 
 def with_stored_values(case, stored: dict[str, list]):
     """Some rules OpenAPI cannot state: a source or responsible-body filter names a stored
-    row, a cursor is only ever one the server handed out, and year_from is not after year_to
-    (nor `from` after `to`).
+    row, a cursor is only ever one the server handed out, year_from is not after year_to
+    (nor `from` after `to`, nor due_after after due_before).
     Valid cases follow them; invalid ones are left as generated."""
     if case.query:
         case.query.pop("cursor", None)
@@ -57,6 +57,9 @@ def with_stored_values(case, stored: dict[str, list]):
         start, end = case.query.get("from"), case.query.get("to")
         if isinstance(start, str) and isinstance(end, str) and start > end:
             case.query["from"], case.query["to"] = end, start
+        after, before = case.query.get("due_after"), case.query.get("due_before")
+        if isinstance(after, str) and isinstance(before, str) and after > before:  # ISO dates sort as text
+            case.query["due_after"], case.query["due_before"] = before, after
     return case
 
 

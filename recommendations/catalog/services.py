@@ -1,6 +1,7 @@
 """Creating and editing sources and recommendations. A status in an edit goes through the
 progress log (`progress.services.progress_record`), never around it."""
 
+import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ def recommendation_create(
     responsible_bodies: Iterable[ResponsibleBody] = (),
     status: str | None = None,
     note: str = "",
+    due_on: datetime.date | None = None,
     user: Actor = None,
     message: str = "",
 ) -> Recommendation:
@@ -50,6 +52,7 @@ def recommendation_create(
             position=position,
             priority=priority,
             repeats=repeats,
+            due_on=due_on,
         )
         _refresh_search_text(recommendation)
         bodies = list(responsible_bodies)

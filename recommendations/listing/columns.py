@@ -122,6 +122,13 @@ COLUMNS: tuple[Column, ...] = (
         export_format=lambda value, p: value or "",
     ),
     Column("repeats", sql="r.repeats_id", orm="repeats_id", in_export=False),
+    Column(
+        "due_on",
+        sql="r.due_on",
+        orm="due_on",
+        list_format=lambda value, p: value.isoformat() if value else None,
+        export_format=lambda value, p: value or "",
+    ),
     # Filled from one query per page (list) or chunk (export); see `query.py` and `exports.py`.
     Column("responsible_bodies"),
     Column("evidence_count", orm="evidence_count", in_list=False),

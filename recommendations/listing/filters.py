@@ -22,6 +22,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -172,6 +173,9 @@ class RecommendationFilterForm(forms.Form):
         start, end = cleaned.get("year_from"), cleaned.get("year_to")
         if start is not None and end is not None and start > end:
             self.add_error("year_to", _("Must not be before year_from."))
+        after, before = cleaned.get("due_after"), cleaned.get("due_before")
+        if after is not None and before is not None and after > before:
+            self.add_error("due_before", _("Must not be before due_after."))
         return cleaned
 
 
@@ -232,6 +236,23 @@ class AsOfFilter(SQLConditionMixin, django_filters.Filter):
 @extend_schema_field({"type": "string", "enum": ["latest"]})
 class DistinctFilter(SQLConditionMixin, django_filters.ChoiceFilter):
     pass
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateFilter(SQLConditionMixin, django_filters.DateFilter):
+    pass
+
+
+def _overdue_sql(overdue: bool, connection: BaseDatabaseWrapper) -> Condition:
+    # "Today" is the service's local date, the day a staff member would call it.
+    today = timezone.localdate()
+    condition = "(r.due_on IS NOT NULL AND r.due_on < %s AND r.status <> %s)"
+    return (condition if overdue else f"NOT {condition}"), [today, Status.IMPLEMENTED]
+
+
+def overdue_condition() -> Q:
+    """Past its due date and not implemented."""
+    return Q(due_on__isnull=False, due_on__lt=timezone.localdate()) & ~Q(status=Status.IMPLEMENTED)
 
 
 def _documented(filter_instance, schema: dict):
@@ -403,6 +424,19 @@ class RecommendationFilterSet(django_filters.FilterSet):
         help_text=_("`latest`: leave out a recommendation that a later report repeats."),
         sql=lambda value, connection: status_as_of.latest_only_sql(None),
     )
+    due_before = DateFilter(
+        field_name="due_on",
+        lookup_expr="lte",
+        label=_("Due on or before"),
+        sql=lambda day, connection: ("r.due_on <= %s", [day]),
+    )
+    due_after = DateFilter(
+        field_name="due_on",
+        lookup_expr="gte",
+        label=_("Due on or after"),
+        sql=lambda day, connection: ("r.due_on >= %s", [day]),
+    )
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"), sql=_overdue_sql)
 
     class Meta:
         model = Recommendation
@@ -421,6 +455,9 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "responsible_body",
             "as_of",
             "distinct",
+            "due_before",
+            "due_after",
+            "overdue",
         ]
 
     @classmethod
@@ -498,6 +535,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         # A subquery rather than a join: no duplicate rows, so no DISTINCT under keyset paging.
         addressed = Recommendation.responsible_bodies.through.objects.filter(responsiblebody__in=bodies)
         return queryset.filter(pk__in=addressed.values("recommendation_id"))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_condition()) if value else queryset.exclude(overdue_condition())
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in search_terms(value):

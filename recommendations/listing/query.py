@@ -12,7 +12,7 @@ returns exactly the rows `filterset.qs` returns.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connections, router
@@ -139,6 +139,8 @@ def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) 
                 value = datetime.fromisoformat(value)
             if value is not None and timezone.is_naive(value):
                 row[name] = timezone.make_aware(value, connection.timezone)
+        if isinstance(row.get("due_on"), str):
+            row["due_on"] = date.fromisoformat(row["due_on"])
         row["has_responsible_bodies"] = bool(row["has_responsible_bodies"])
         row["priority"] = bool(row["priority"])
 

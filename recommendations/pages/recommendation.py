@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Role, Status, area_name
 from recommendations.evidence.services import evidence_add
+from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
@@ -138,6 +139,7 @@ def recommendation_page(
         "progress_form": progress_form,
         "formset": formset,
         "conflict": conflict,
+        "following": follow_state(request.user, recommendation),
         **action_texts(request, recommendation),
     }
     return render(request, "recommendations/recommendation_detail.html", context, status=status)

@@ -5,11 +5,17 @@ from ..users.forms import LoginForm
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import sources, views
+from . import work as work_pages
+from .feeds import StatusChangesFeed
 
 app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
+    path("recommendations/<int:pk>/follow/", work_pages.follow_page, name="follow"),
+    path("work/", work_pages.work_page, name="work"),
+    path("profile/", work_pages.profile_page, name="profile"),
+    path("feeds/changes/", StatusChangesFeed(), name="feed-changes"),
     path("recommendations/<int:pk>/history/", history_pages.recommendation_history_page, name="history"),
     path("recommendations/<int:pk>/progress/", progress_pages.progress_record_page, name="progress-record"),
     path(

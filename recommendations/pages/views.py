@@ -85,6 +85,18 @@ class DashboardFilterForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
     )
+    overdue = forms.ChoiceField(
+        label=gettext_lazy("Overdue"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All")),
+            ("true", gettext_lazy("Overdue only")),
+            ("false", gettext_lazy("Not overdue")),
+        ],
+    )
+    due_before = forms.DateField(
+        label=gettext_lazy("Due on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from recommendations.evidence.services import evidence_add
 from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.notifications.services import status_change_announce
 from recommendations.roles import has_role
 
 
@@ -88,6 +89,8 @@ def progress_record(
                 after=recommendation.snapshot(),
                 message=_("Progress update #%(id)d") % {"id": update.pk},
             )
+            # Followers hear of it once the change has committed.
+            status_change_announce(update=update)
         return update
 
 

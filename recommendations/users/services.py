@@ -25,3 +25,12 @@ def user_create(*, username: str, role: str, password: str, email: str = "") -> 
         user.save()
         user.groups.add(Group.objects.get(name=role))
         return user
+
+
+def user_email_set(*, user: AbstractBaseUser, email: str) -> AbstractBaseUser:
+    """A user's own address for notifications and reminders; empty turns mail off."""
+    with transaction.atomic():
+        user.email = get_user_model().objects.normalize_email(email.strip())
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["email"])
+        return user

@@ -201,5 +201,9 @@ def test_analyst_history_and_what_anonymous_visitors_never_see(browser, site_ser
             assert secret not in html, (url, secret)
         assert not re.search(r'href="/recommendations/\d+/history/"', html), url
     assert anonymous.url.startswith(f"{site_server}/login/")  # the history page asks to sign in
+    feed = anonymous.request.get(f"{site_server}/feeds/changes/")
+    assert feed.ok and "İcra olunur" in feed.text()
+    for secret in (NOTE, "Gizli sübut", LINK, "gizli.müəllif"):
+        assert secret not in feed.text(), secret
     anonymous.goto(site_server + path)
     anonymous.screenshot(path=str(ARTIFACTS / "recommendation-anonymous-after-progress-az.png"), full_page=True)

@@ -274,6 +274,23 @@ LOGIN_URL = "recommendations:login"
 # Database sessions that never look up a key Django could not have written (tracker/sessions.py).
 SESSION_ENGINE = "tracker.sessions"
 
+# Mail (status changes to followers, reminder digests), configured with Django's own
+# setting names; by default mails are printed to the console, never sent anywhere.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The address mails link to (the pages behind any proxy).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A followed recommendation with no progress for this many days is in the reminder digest.
+REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 180)
+REMINDER_DUE_SOON_DAYS = 30
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

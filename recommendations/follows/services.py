@@ -1,0 +1,45 @@
+"""Following and unfollowing. Any signed-in user may follow; what they then receive is
+limited by their role (notes and evidence only for analysts and above)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from recommendations.models import Recommendation, Source
+
+from .models import Follow
+
+
+def follow_set(
+    *,
+    user: AbstractBaseUser,
+    following: bool,
+    recommendation_id: int | None = None,
+    source_id: int | None = None,
+) -> bool:
+    """Follow (or stop following) one recommendation or one whole source; returns whether
+    the user follows it afterwards. Doing it twice changes nothing."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to follow recommendations."))
+    if (recommendation_id is None) == (source_id is None):
+        raise ValidationError(_("Follow either a recommendation or a source."))
+    target = (
+        {"recommendation": Recommendation.objects.get(pk=recommendation_id)}
+        if recommendation_id is not None
+        else {"source": Source.objects.get(pk=source_id)}
+    )
+    with transaction.atomic():
+        existing = Follow.objects.filter(user=user, **target)
+        if not following:
+            existing.delete()
+            return False
+        if not existing.exists():
+            follow = Follow(user=user, **target)
+            follow.full_clean(validate_unique=False, validate_constraints=False)
+            try:
+                with transaction.atomic():
+                    follow.save()
+            except IntegrityError:  # followed at the same moment by another request
+                pass
+        return True

@@ -1,0 +1,98 @@
+"""Atom feed of status changes (/feeds/changes/), for partner organisations to subscribe to
+without an account. It takes the list's filters (`?country=AZ&area=…`, validated the same
+way: a bad one is a 400 naming it) and carries only what anonymous readers may see: the
+status change, its date, the recommendation and its source. Notes, evidence and authors
+are never read from the database for it."""
+
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from recommendations.listing import selectors
+from recommendations.models import ProgressUpdate
+
+FEED_SIZE = 50
+PUBLIC_FIELDS = (
+    "id",
+    "occurred_on",
+    "created_at",
+    "status_before",
+    "status_after",
+    "recommendation__id",
+    "recommendation__action",
+    "recommendation__source__title",
+    "recommendation__source__report_year",
+)
+
+
+class StatusChangesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except ValidationError as error:
+            lines = [f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
+            return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request: HttpRequest, *args, **kwargs):
+        self.query = request.GET.urlencode()
+        return selectors.recommendation_list(params=request.GET)
+
+    def title(self, recommendations) -> str:
+        return _("Recommendation tracker: status changes")
+
+    def subtitle(self, recommendations) -> str:
+        return _("Status changes of the recommendations that match the filters, newest first.")
+
+    def link(self, recommendations) -> str:
+        path = reverse("recommendations:dashboard")
+        return f"{path}?{self.query}" if self.query else path
+
+    def feed_url(self, recommendations) -> str:
+        path = reverse("recommendations:feed-changes")
+        return f"{path}?{self.query}" if self.query else path
+
+    def items(self, recommendations):
+        return (
+            ProgressUpdate.objects.filter(recommendation__in=recommendations.values("pk"))
+            .exclude(status_before=F("status_after"))
+            .select_related("recommendation__source")
+            .only(*PUBLIC_FIELDS)
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, update: ProgressUpdate) -> str:
+        return _("Recommendation %(id)d: %(before)s → %(after)s") % {
+            "id": update.recommendation.pk,
+            "before": update.get_status_before_display(),
+            "after": update.get_status_after_display(),
+        }
+
+    def item_description(self, update: ProgressUpdate) -> str:
+        source = update.recommendation.source
+        return _("%(date)s. %(action)s Source: %(source)s (%(year)d).") % {
+            "date": update.occurred_on.isoformat(),
+            "action": update.recommendation.action[:500],
+            "source": source.title,
+            "year": source.report_year,
+        }
+
+    def item_link(self, update: ProgressUpdate) -> str:
+        return f"{reverse('recommendations:detail', args=[update.recommendation.pk])}#entry-{update.pk}"
+
+    def item_pubdate(self, update: ProgressUpdate):
+        return update.created_at
+
+    def item_updateddate(self, update: ProgressUpdate):
+        return update.created_at
+
+    def item_guid(self, update: ProgressUpdate) -> str:
+        return f"tag:tracker,{timezone.localdate(update.created_at).isoformat()}:progress-{update.pk}"
+
+    item_guid_is_permalink = False

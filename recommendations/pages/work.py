@@ -1,0 +1,114 @@
+"""Pages for a signed-in user: following, "my work" (/work/) and the profile (/profile/)."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from recommendations.choices import Role, Status
+from recommendations.follows.models import Follow
+from recommendations.follows.selectors import followed_recommendations
+from recommendations.follows.services import follow_set
+from recommendations.listing.filters import overdue_condition
+from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.roles import has_role, user_role
+from recommendations.users.services import user_email_set
+
+RECENT_DAYS = 30
+LIMIT = 100
+
+
+@require_POST
+@login_required
+def follow_page(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation.objects.select_related("source"), pk=pk)
+    following = request.POST.get("following") == "1"
+    if request.POST.get("target") == "source":
+        follow_set(user=request.user, source_id=recommendation.source_id, following=following)
+        message = (
+            _("You follow every recommendation of %(source)s.") if following else _("You no longer follow %(source)s.")
+        ) % {"source": recommendation.source.title}
+    else:
+        follow_set(user=request.user, recommendation_id=recommendation.pk, following=following)
+        message = _("You follow this recommendation.") if following else _("You no longer follow this recommendation.")
+    if following and not request.user.email:
+        message += " " + _("Add your email address on your profile page to receive mail.")
+    messages.success(request, message)
+    return redirect(reverse("recommendations:detail", args=[pk]))
+
+
+@login_required
+def work_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    followed = followed_recommendations(request.user).select_related("source")
+    stale_since = today - datetime.timedelta(days=_stale_days())
+    recent = (
+        ProgressUpdate.objects.filter(
+            recommendation__in=followed.values("pk"),
+            created_at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS),
+        )
+        .exclude(author=request.user)
+        .select_related("recommendation")
+        .order_by("-created_at", "-id")[:20]
+    )
+    context = {
+        "followed": list(followed.order_by("due_on", "pk")[:LIMIT]),
+        "followed_count": followed.count(),
+        "sources": Follow.objects.filter(user=request.user, source__isnull=False).select_related("source"),
+        "overdue": list(followed.filter(overdue_condition()).order_by("due_on", "pk")[:LIMIT]),
+        "stale": list(
+            followed.exclude(status=Status.IMPLEMENTED)
+            .exclude(progress_updates__occurred_on__gt=stale_since)
+            .filter(created_at__date__lte=stale_since)
+            .order_by("pk")[:LIMIT]
+        ),
+        "stale_days": _stale_days(),
+        "recent": recent,
+        "recent_days": RECENT_DAYS,
+        "may_see_authors": has_role(request.user, Role.ANALYST),
+    }
+    return render(request, "recommendations/work.html", context)
+
+
+def _stale_days() -> int:
+    return settings.REMINDER_STALE_DAYS
+
+
+class ProfileForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        required=False,
+        help_text=gettext_lazy("Status changes of what you follow and reminders are sent here. Empty: no mail."),
+    )
+
+
+@login_required
+def profile_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                user_email_set(user=request.user, email=form.cleaned_data["email"])
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error("email" if field == "email" else None, errors)
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("recommendations:profile")
+        status = 400
+    else:
+        form = ProfileForm(initial={"email": request.user.email})
+        status = 200
+    role = user_role(request.user)
+    context = {"form": form, "role_label": Role(role).label if role else _("No role")}
+    return render(request, "recommendations/profile.html", context, status=status)
