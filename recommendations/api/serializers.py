@@ -227,6 +227,15 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "recommendation", "status_before", "status_after", "author_username", "created_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        befores = self.context.get("befores")
+        if befores and instance.pk in befores and befores[instance.pk] != data["status_before"]:
+            # A late entry was inserted before this one: "before" follows the timeline.
+            data["status_before"] = befores[instance.pk]
+            data["status_before_label"] = str(Status(befores[instance.pk]).label)
+        return data
+
 
 @extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})
 class URLOrEmptyField(serializers.URLField):

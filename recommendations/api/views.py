@@ -26,6 +26,7 @@ from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 
@@ -157,6 +158,16 @@ class ProgressUpdateViewSet(
     serializer_class = ProgressUpdateSerializer
     read_role = Role.ANALYST
     write_role = Role.NGO_STAFF
+    # The timeline's order (progress/timeline.py): by the date things happened, then recorded.
+    ordering = "occurred_on,created_at"
+    ordering_fields = ("occurred_on", "created_at", "id")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            # Each entry's "before" as the timeline tells it, not as its recorder saw it.
+            context["befores"] = timeline.befores(timeline.entries_of(self.get_recommendation().pk))
+        return context
 
     def create(self, request, *args, **kwargs):
         recommendation = self.get_recommendation()

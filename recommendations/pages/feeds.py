@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.listing import selectors
 from recommendations.models import ProgressUpdate
+from recommendations.progress import timeline
 
 FEED_SIZE = 50
 PUBLIC_FIELDS = (
@@ -59,13 +60,20 @@ class StatusChangesFeed(Feed):
         return f"{path}?{self.query}" if self.query else path
 
     def items(self, recommendations):
-        return (
+        updates = list(
             ProgressUpdate.objects.filter(recommendation__in=recommendations.values("pk"))
             .exclude(status_before=F("status_after"))
             .select_related("recommendation__source")
             .only(*PUBLIC_FIELDS)
             .order_by("-created_at", "-id")[:FEED_SIZE]
         )
+        # "Before" as the timeline tells it (progress/timeline.py), as on the pages and the API.
+        for recommendation_id in {update.recommendation_id for update in updates}:
+            befores = timeline.befores(timeline.entries_of(recommendation_id))
+            for update in updates:
+                if update.recommendation_id == recommendation_id:
+                    update.status_before = befores.get(update.pk, update.status_before)
+        return updates
 
     def item_title(self, update: ProgressUpdate) -> str:
         return _("Recommendation %(id)d: %(before)s → %(after)s") % {

@@ -31,6 +31,7 @@ from recommendations.progress.services import (
     StaleVersion,
     progress_record_with_evidence,
 )
+from recommendations.progress.timeline import EVENT_ORDER
 from recommendations.roles import has_role
 
 from .progress_forms import EVIDENCE_ROWS, EVIDENCE_ROWS_MAX, EvidenceRowForm, ProgressForm, evidence_formset
@@ -68,12 +69,14 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
     columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if with_notes else ())
     labels = dict(Status.choices)
     entries = []
-    for row in (
-        ProgressUpdate.objects.filter(recommendation=recommendation)
-        .order_by("occurred_on", "created_at", "id")
-        .values(*columns)
-    ):
+    previous_after = None
+    for row in ProgressUpdate.objects.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns):
         recorded_on = timezone.localdate(row["created_at"])
+        # "Before" as the timeline tells it (progress/timeline.py): a late, earlier-dated
+        # entry is inserted in its place and the next entry starts from its status.
+        if previous_after is not None:
+            row["status_before"] = previous_after
+        previous_after = row["status_after"]
         entries.append(
             {
                 **row,

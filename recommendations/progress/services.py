@@ -19,6 +19,8 @@ from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recom
 from recommendations.notifications.services import status_change_announce
 from recommendations.roles import has_role
 
+from . import timeline
+
 
 class StaleVersion(Exception):
     """The client's copy is older than the stored one (a failed If-Match)."""
@@ -52,7 +54,9 @@ def progress_record(
     user: Actor,
     expected_version: int | None = None,
 ) -> ProgressUpdate:
-    """Log reported progress and move the recommendation to the reported status."""
+    """Log reported progress and set the recommendation's status by the timeline rule
+    (progress/timeline.py): an entry dated before later entries is inserted in its place,
+    and the current status is the latest by the date things happened."""
     if not may_record_progress(user):
         raise PermissionDenied(_("Only NGO staff and administrators may record progress."))
     with transaction.atomic():
@@ -61,10 +65,11 @@ def progress_record(
         occurred_on = occurred_on or today
         if occurred_on > today:
             raise ValidationError({"occurred_on": _("The date of the progress cannot be in the future.")})
+        entries = timeline.entries_of(recommendation.pk)
         author, username = history.actor(user)
         update = ProgressUpdate(
             recommendation=recommendation,
-            status_before=recommendation.status,
+            status_before=timeline.status_before_on(entries, occurred_on, recommendation.status),
             status_after=status,
             note=note,
             occurred_on=occurred_on,
@@ -75,20 +80,23 @@ def progress_record(
         update.save()
 
         before = recommendation.snapshot()
-        if status != recommendation.status:
-            recommendation.status = status
-            recommendation.status_changed_at = timezone.now()
+        current, since = timeline.current_and_since(timeline.entries_of(recommendation.pk))
+        if current != recommendation.status or since != recommendation.status_changed_at:
+            recommendation.status = current
+            recommendation.status_changed_at = since
         recommendation.version += 1
         recommendation.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
-        if before["status"] != status:
+        after = recommendation.snapshot()
+        if after != before:
             history.change_record_create(
                 obj=recommendation,
                 action=ChangeRecord.Action.UPDATE,
                 user=user,
                 before=before,
-                after=recommendation.snapshot(),
+                after=after,
                 message=_("Progress update #%(id)d") % {"id": update.pk},
             )
+        if update.status_before != update.status_after:
             # Followers hear of it once the change has committed.
             status_change_announce(update=update)
         return update
