@@ -21,6 +21,10 @@ from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, Resp
 from .search import search_terms
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
 
+admin.site.site_header = _("Recommendation tracker: administration")
+admin.site.site_title = _("Recommendation tracker")
+admin.site.index_title = _("Administration")
+
 
 class ReadOnlyAdminMixin:
     """For append-only rows: visible, never added, changed or deleted here."""

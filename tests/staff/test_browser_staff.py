@@ -118,6 +118,15 @@ def test_staff_record_progress_with_evidence_in_one_submission(browser, site_ser
     )
     assert len(step.done) <= 6
 
+    # Follow it, and find it on "my work".
+    page.get_by_role("button", name="İzlə", exact=True).click()
+    page.wait_for_load_state()
+    assert "Bu tövsiyəni izləyirsiniz." in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Mənim işim").click()
+    page.wait_for_url("**/work/")
+    assert page.locator(f'li[data-id="{recommendation.pk}"]').first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "staff-my-work-az.png"), full_page=True)
+
     # On a phone: nothing wider than the screen, the form usable.
     phone = new_page(browser, width=375, height=740)
     sign_in(phone, site_server, "aysel", f"/recommendations/{recommendation.pk}/")
