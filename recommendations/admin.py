@@ -216,7 +216,7 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
 
     @admin.display(description=_("source document"))
     def stored_document(self, obj: Source) -> str:
-        return obj.document.name if obj.document else "—"
+        return obj.document.name or "—"
 
     def get_urls(self):
         def import_view(request):
@@ -356,7 +356,7 @@ class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     search_fields = ["object_repr", "username"]
     ordering = ["-changed_at", "-id"]
     list_select_related = ["object_type"]
-    fields = ["changed_at", "object_type", "object_id", "object_repr", "action", "username", "message", "changes"]
+    fields = ("changed_at", "object_type", "object_id", "object_repr", "action", "username", "message", "changes")
     readonly_fields = fields
 
     @admin.display(description=_("changes"))

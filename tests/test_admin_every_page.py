@@ -25,6 +25,7 @@ def stored(db, django_capture_on_commit_callbacks):
     admin_user = UserFactory(role="admin")
     with django_capture_on_commit_callbacks(execute=True):
         report = report_import(data=DOL_TEXT.encode(), kind="dol", country="AZ", report_year=2015, user=admin_user)
+    assert report.source_id is not None
     source = Source.objects.get(pk=report.source_id)
     assert source.document  # the imported text is stored
     recommendation = source.recommendations.get()

@@ -163,7 +163,7 @@ class ProgressUpdateViewSet(
     ordering_fields = ("occurred_on", "created_at", "id")
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if self.action == "list" and not getattr(self, "swagger_fake_view", False):
             # Each entry's "before" as the timeline tells it, not as its recorder saw it.
             context["befores"] = timeline.befores(timeline.entries_of(self.get_recommendation().pk))

@@ -1,7 +1,8 @@
 """Following and unfollowing. Any signed-in user may follow; what they then receive is
 limited by their role (notes and evidence only for analysts and above)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,10 +11,13 @@ from recommendations.models import Recommendation, Source
 
 from .models import Follow
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def follow_set(
     *,
-    user: AbstractBaseUser,
+    user: "User",
     following: bool,
     recommendation_id: int | None = None,
     source_id: int | None = None,
@@ -24,11 +28,10 @@ def follow_set(
         raise PermissionDenied(_("Sign in to follow recommendations."))
     if (recommendation_id is None) == (source_id is None):
         raise ValidationError(_("Follow either a recommendation or a source."))
-    target = (
-        {"recommendation": Recommendation.objects.get(pk=recommendation_id)}
-        if recommendation_id is not None
-        else {"source": Source.objects.get(pk=source_id)}
-    )
+    if recommendation_id is not None:
+        target: dict = {"recommendation": Recommendation.objects.get(pk=recommendation_id)}
+    else:
+        target = {"source": Source.objects.get(pk=source_id or 0)}
     with transaction.atomic():
         existing = Follow.objects.filter(user=user, **target)
         if not following:

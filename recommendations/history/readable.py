@@ -56,7 +56,9 @@ class _Names:
     """Names for the ids a batch of history rows mentions, fetched in one query per kind."""
 
     def __init__(self, records: Iterable[ChangeRecord]) -> None:
-        bodies, sources, recommendations = set(), set(), set()
+        bodies: set[int] = set()
+        sources: set[int] = set()
+        recommendations: set[int] = set()
         for record in records:
             for values in (record.before or {}, record.after or {}):
                 bodies.update(values.get("responsible_bodies") or [])

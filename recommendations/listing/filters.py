@@ -169,7 +169,7 @@ class ModelMultipleValueFilter(SQLConditionMixin, django_filters.ModelMultipleCh
 
 class RecommendationFilterForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("year_from"), cleaned.get("year_to")
         if start is not None and end is not None and start > end:
             self.add_error("year_to", _("Must not be before year_from."))

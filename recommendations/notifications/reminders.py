@@ -8,6 +8,7 @@ and a changed due date or new progress makes a new reminder."""
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +25,9 @@ from recommendations.follows.selectors import followed_recommendations
 from recommendations.models import Recommendation
 
 from .models import ReminderSent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 from .services import site_url
 
 Reason = ReminderSent.Reason
@@ -42,7 +46,7 @@ class Reminder:
 
 @dataclass(frozen=True)
 class Digest:
-    user: object
+    user: "User"
     reminders: list[Reminder]
 
 

@@ -58,7 +58,7 @@ class ProgressForm(forms.Form):
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, recommendation=None, **kwargs):
-        initial = kwargs.pop("initial", {}) or {}
+        initial = kwargs.get("initial") or {}
         if recommendation is not None:
             initial = {
                 "status": recommendation.status,
@@ -67,7 +67,8 @@ class ProgressForm(forms.Form):
                 "opened_at": timezone.now(),
                 **initial,
             }
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
 
 
 class SafeURLFormField(forms.URLField):
@@ -118,7 +119,7 @@ class EvidenceRowForm(forms.Form):
         return upload
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         filled = [name for name in ("file", "url", "excerpt") if data.get(name)]
         if len(filled) > 1:
             raise ValidationError(_("One piece of evidence per row: a file, a link or an excerpt, not several."))

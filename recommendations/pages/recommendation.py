@@ -60,7 +60,7 @@ def action_texts(request: HttpRequest, recommendation: Recommendation) -> dict:
 
 
 def _area_label(code: str | None) -> str:
-    return area_name(code) if code else _("Not classified")
+    return (area_name(code) if code else None) or _("Not classified")
 
 
 def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list[dict], list[Evidence]]:
@@ -148,9 +148,9 @@ def recommendation_page(
     return render(request, "recommendations/recommendation_detail.html", context, status=status)
 
 
-def _require_staff(request: HttpRequest) -> HttpResponse | None:
+def _require_staff(request: HttpRequest, pk: int) -> HttpResponse | None:
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("recommendations:detail", args=[request.resolver_match.kwargs["pk"]]))
+        return redirect_to_login(reverse("recommendations:detail", args=[pk]))
     if not has_role(request.user, Role.NGO_STAFF):
         raise PermissionDenied(_("Only NGO staff and administrators may record progress."))
     return None
@@ -164,7 +164,7 @@ def _field_errors(form, error: ValidationError) -> None:
 
 @require_POST
 def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
-    refused = _require_staff(request)
+    refused = _require_staff(request, pk)
     if refused:
         return refused
     recommendation = get_object_or_404(Recommendation, pk=pk)
@@ -245,16 +245,16 @@ def _row_of(formset, item_index: int) -> int:
 
 @require_POST
 def entry_evidence_add_page(request: HttpRequest, pk: int, update_id: int) -> HttpResponse:
-    refused = _require_staff(request)
+    refused = _require_staff(request, pk)
     if refused:
         return refused
     update = get_object_or_404(ProgressUpdate, pk=update_id, recommendation_id=pk)
     form = EvidenceRowForm(request.POST, request.FILES, prefix=f"entry-{update.pk}")
-    if form.is_valid() and form.item() is None:
+    item = form.item() if form.is_valid() else None
+    if form.is_valid() and item is None:
         form.add_error("file", _("Choose a file, or give a link or an excerpt."))
-    if not form.is_valid():
+    if item is None:
         return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
-    item = form.item()
     try:
         evidence_add(
             recommendation_id=pk,

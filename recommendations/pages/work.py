@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,20 +29,27 @@ RECENT_DAYS = 30
 LIMIT = 100
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """The user of a view behind login_required."""
+    assert isinstance(request.user, User), "login_required lets only signed-in users through"
+    return request.user
+
+
 @require_POST
 @login_required
 def follow_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _signed_in(request)
     recommendation = get_object_or_404(Recommendation.objects.select_related("source"), pk=pk)
     following = request.POST.get("following") == "1"
     if request.POST.get("target") == "source":
-        follow_set(user=request.user, source_id=recommendation.source_id, following=following)
+        follow_set(user=user, source_id=recommendation.source_id, following=following)
         message = (
             _("You follow every recommendation of %(source)s.") if following else _("You no longer follow %(source)s.")
         ) % {"source": recommendation.source.title}
     else:
-        follow_set(user=request.user, recommendation_id=recommendation.pk, following=following)
+        follow_set(user=user, recommendation_id=recommendation.pk, following=following)
         message = _("You follow this recommendation.") if following else _("You no longer follow this recommendation.")
-    if following and not request.user.email:
+    if following and not user.email:
         message += " " + _("Add your email address on your profile page to receive mail.")
     messages.success(request, message)
     return redirect(reverse("recommendations:detail", args=[pk]))
@@ -49,22 +57,23 @@ def follow_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_page(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     today = timezone.localdate()
-    followed = followed_recommendations(request.user).select_related("source")
+    followed = followed_recommendations(user).select_related("source")
     stale_since = today - datetime.timedelta(days=_stale_days())
     recent = (
         ProgressUpdate.objects.filter(
             recommendation__in=followed.values("pk"),
             created_at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS),
         )
-        .exclude(author=request.user)
+        .exclude(author=user)
         .select_related("recommendation")
         .order_by("-created_at", "-id")[:20]
     )
     context = {
         "followed": list(followed.order_by("due_on", "pk")[:LIMIT]),
         "followed_count": followed.count(),
-        "sources": Follow.objects.filter(user=request.user, source__isnull=False).select_related("source"),
+        "sources": Follow.objects.filter(user=user, source__isnull=False).select_related("source"),
         "overdue": list(followed.filter(overdue_condition()).order_by("due_on", "pk")[:LIMIT]),
         "stale": list(
             followed.exclude(status=Status.IMPLEMENTED)
@@ -75,7 +84,7 @@ def work_page(request: HttpRequest) -> HttpResponse:
         "stale_days": _stale_days(),
         "recent": recent,
         "recent_days": RECENT_DAYS,
-        "may_see_authors": has_role(request.user, Role.ANALYST),
+        "may_see_authors": has_role(user, Role.ANALYST),
     }
     return render(request, "recommendations/work.html", context)
 
@@ -94,11 +103,12 @@ class ProfileForm(forms.Form):
 
 @login_required
 def profile_page(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                user_email_set(user=request.user, email=form.cleaned_data["email"])
+                user_email_set(user=user, email=form.cleaned_data["email"])
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error("email" if field == "email" else None, errors)
@@ -107,8 +117,8 @@ def profile_page(request: HttpRequest) -> HttpResponse:
                 return redirect("recommendations:profile")
         status = 400
     else:
-        form = ProfileForm(initial={"email": request.user.email})
+        form = ProfileForm(initial={"email": user.email})
         status = 200
-    role = user_role(request.user)
+    role = user_role(user)
     context = {"form": form, "role_label": Role(role).label if role else _("No role")}
     return render(request, "recommendations/profile.html", context, status=status)

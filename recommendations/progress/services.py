@@ -80,10 +80,9 @@ def progress_record(
         update.save()
 
         before = recommendation.snapshot()
-        current, since = timeline.current_and_since(timeline.entries_of(recommendation.pk))
-        if current != recommendation.status or since != recommendation.status_changed_at:
-            recommendation.status = current
-            recommendation.status_changed_at = since
+        state = timeline.current_and_since(timeline.entries_of(recommendation.pk))
+        if state is not None:  # always, with the entry just saved
+            recommendation.status, recommendation.status_changed_at = state
         recommendation.version += 1
         recommendation.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
         after = recommendation.snapshot()
@@ -164,7 +163,7 @@ def progress_record_with_evidence(
                     )
                 except ValidationError as error:
                     raise EvidenceItemInvalid(index, error) from error
-                if created.file:
+                if created.file and created.file.name:
                     stored_files.append(created.file.name)
                 added.append(created)
             return update, added

@@ -1,5 +1,7 @@
 """Creating users."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
@@ -8,6 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from recommendations.choices import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def user_create(*, username: str, role: str, password: str, email: str = "") -> AbstractBaseUser:
@@ -27,7 +32,7 @@ def user_create(*, username: str, role: str, password: str, email: str = "") -> 
         return user
 
 
-def user_email_set(*, user: AbstractBaseUser, email: str) -> AbstractBaseUser:
+def user_email_set(*, user: "User", email: str) -> "User":
     """A user's own address for notifications and reminders; empty turns mail off."""
     with transaction.atomic():
         user.email = get_user_model().objects.normalize_email(email.strip())

@@ -82,7 +82,9 @@ def test_staff_see_the_form_anonymous_and_analysts_do_not(staff_client, recommen
 def test_the_form_defaults_to_today_and_offers_no_later_day(staff_client, recommendation):
     html = staff_client.get(page_url(recommendation)).content.decode()
     today = timezone.localdate().isoformat()
-    field = re.search(r'<input[^>]*name="occurred_on"[^>]*>', html).group(0)
+    match = re.search(r'<input[^>]*name="occurred_on"[^>]*>', html)
+    assert match is not None
+    field = match.group(0)
     assert f'value="{today}"' in field and f'max="{today}"' in field
     assert f'name="version" value="{recommendation.version}"' in html
 
