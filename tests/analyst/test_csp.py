@@ -46,7 +46,7 @@ def site(transactional_db):
 
 
 @pytest.fixture
-def chromium(site, live_server, monkeypatch):
+def chromium(site, site_server, monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -74,13 +74,13 @@ def violations(page, console) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_no_page_logs_a_csp_violation(chromium, live_server, site):
+def test_no_page_logs_a_csp_violation(chromium, site_server, site):
     page, console = chromium
     recommendation = site.dol_2015.recommendations.order_by("id").first()
     seen = {}
 
     def visit(name: str, path: str, ready: str | None = None):
-        page.goto(live_server.url + path)
+        page.goto(site_server + path)
         if ready:
             page.locator(ready).first.wait_for()
         page.wait_for_load_state("networkidle")
