@@ -82,7 +82,7 @@ def test_staff_record_progress_with_evidence_in_one_submission(browser, site_ser
     # The staff member arrives at the recommendation (from the list, a followed item on
     # "my work" or a notification email) and signs in from there, landing back on it.
     page.goto(site_server + "/")
-    page.locator(f'#recommendation-table tr[data-id="{recommendation.pk}"] a').click()
+    page.locator(f'#recommendation-table tr[data-id="{recommendation.pk}"] .cell-action a').click()
     page.get_by_role("navigation").get_by_role("link", name="Daxil ol").click()
     page.locator("#id_username").fill("aysel")
     page.locator("#id_password").fill(PASSWORD)
