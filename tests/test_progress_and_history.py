@@ -74,7 +74,11 @@ def test_status_change_writes_one_progress_row_and_one_history_row(client_for, u
     assert stored.status == "in_progress"
     # The status holds since the day the progress happened (progress/timeline.py).
     assert timezone.localtime(stored.status_changed_at) == timezone.make_aware(datetime.datetime(2024, 3, 1))
-    assert response["ETag"] == stored.etag != f'"r{recommendation.pk}v{before["version"]}"'
+    assert (
+        response["ETag"]
+        == f'"r{recommendation.pk}v{stored.version}-az"'
+        != f'"r{recommendation.pk}v{before["version"]}-az"'
+    )
 
     history = client_for("analyst").get(history_url(recommendation)).json()["results"]
     assert [row["action"] for row in history] == ["create", "update"]
@@ -210,12 +214,21 @@ def test_if_match_for_another_object_never_matches(client_for, recommendation, i
     assert stored_state(recommendation) == before
 
 
-def test_if_match_star_and_weak_current_etag_are_accepted(client_for, recommendation):
+def test_if_match_star_is_accepted_and_a_weak_current_etag_is_not(client_for, recommendation):
+    """If-Match compares strongly: a weak tag never matches, even the current version's."""
     client = client_for("ngo_staff")
     response = client.post(progress_url(recommendation), {"status": "not_started"}, format="json", HTTP_IF_MATCH="*")
     assert response.status_code == 201
-    weak = "W/" + response["ETag"]
-    response = client.post(progress_url(recommendation), {"status": "in_progress"}, format="json", HTTP_IF_MATCH=weak)
+    current = response["ETag"]
+    before = stored_state(recommendation)
+    response = client.post(
+        progress_url(recommendation), {"status": "in_progress"}, format="json", HTTP_IF_MATCH="W/" + current
+    )
+    assert response.status_code == 412
+    assert stored_state(recommendation) == before
+    response = client.post(
+        progress_url(recommendation), {"status": "in_progress"}, format="json", HTTP_IF_MATCH=current
+    )
     assert response.status_code == 201
 
 
@@ -225,7 +238,7 @@ def test_ngo_staff_patch_of_status_goes_through_the_progress_log(client_for, use
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "partially_implemented"
-    assert response["ETag"] == Recommendation.objects.get(pk=recommendation.pk).etag
+    assert response["ETag"] == Recommendation.objects.get(pk=recommendation.pk).etag[:-1] + '-az"'
     (update,) = ProgressUpdate.objects.filter(recommendation=recommendation)
     assert (update.status_before, update.status_after) == ("not_assessed", "partially_implemented")
     assert update.note == "Qismən icra olunub"

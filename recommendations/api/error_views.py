@@ -20,27 +20,32 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "5"
 
 
-def _is_api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def api_error(status: int, detail: str, code: str) -> JsonResponse:
+    """The API's one error shape (the schema's `Error` component)."""
+    return JsonResponse({"detail": str(detail), "code": code}, status=status)
 
 
 def bad_request(request, exception, *args, **kwargs):
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse({"detail": _("The request body is too large.")}, status=413)
-    if _is_api(request):
-        return JsonResponse({"detail": _("Bad request.")}, status=400)
+        return api_error(413, _("The request body is too large."), "request_too_large")
+    if is_api(request):
+        return api_error(400, _("Bad request."), "bad_request")
     return defaults.bad_request(request, exception, *args, **kwargs)
 
 
 def permission_denied(request, exception, *args, **kwargs):
-    if _is_api(request):
-        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+    if is_api(request):
+        return api_error(403, _("You do not have permission to perform this action."), "permission_denied")
     return defaults.permission_denied(request, exception, *args, **kwargs)
 
 
 def page_not_found(request, exception, *args, **kwargs):
-    if _is_api(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+    if is_api(request):
+        return api_error(404, _("Not found."), "not_found")
     return defaults.page_not_found(request, exception, *args, **kwargs)
 
 
@@ -48,12 +53,12 @@ def server_error(request, *args, **kwargs):
     # Called while the exception is being handled, so it is still in sys.exc_info().
     if is_database_unavailable(sys.exc_info()[1]):
         detail = _("The database is not reachable right now; try again in a few seconds.")
-        if _is_api(request):
-            response = JsonResponse({"detail": detail, "code": "database_unavailable"}, status=503)
+        if is_api(request):
+            response = api_error(503, detail, "database_unavailable")
         else:
             response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
-    if _is_api(request):
-        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    if is_api(request):
+        return api_error(500, _("A server error occurred."), "server_error")
     return defaults.server_error(request, *args, **kwargs)

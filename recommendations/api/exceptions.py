@@ -1,6 +1,13 @@
-"""One place that turns domain and database errors into JSON API errors with field names."""
+"""One place that turns domain and database errors into JSON API errors with field names.
+
+Every error under /api/ has one shape (the `Error` component of the schema): `detail`, a
+message in the request's language, and `code`, a machine-readable word; a validation error
+also names each offending field or query parameter with its messages, and `detail` repeats
+the first of them, so a client that shows only `detail` still says what to fix.
+"""
 
 import logging
+import math
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -8,11 +15,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from recommendations.progress.services import StaleVersion
+
+from .conditional import localized_etag
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +51,71 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError
 
 
+class InvalidCredentials(exceptions.AuthenticationFailed):
+    default_detail = _("Unable to log in with these credentials.")
+    default_code = "invalid_credentials"
+
+
+def throttled(exc: exceptions.Throttled) -> exceptions.Throttled:
+    """DRF formats the wait into its message before translating it, so the sentence stays
+    English in an Azerbaijani response; this one is translated whole."""
+    seconds = max(1, math.ceil(exc.wait or 1))
+    message = ngettext(
+        "Too many requests; try again in %(seconds)d second.",
+        "Too many requests; try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+    localized = exceptions.Throttled(detail=message)
+    localized.wait = seconds  # read by DRF's handler for the Retry-After header
+    return localized
+
+
+RESERVED_KEYS = ("detail", "code")
+
+
+def _flatten(name: str, value, into: dict[str, list[str]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _flatten(f"{name}.{key}", item, into)
+    elif isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        for index, item in enumerate(value):
+            _flatten(f"{name}.{index}", item, into)
+    else:
+        into.setdefault(name, []).extend(str(item) for item in (value if isinstance(value, list) else [value]))
+
+
+def _first_code(codes) -> str | None:
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        return next((code for code in map(_first_code, codes) if code), None)
+    return codes
+
+
+def error_body(exc: exceptions.APIException) -> dict:
+    """`{"detail": ..., "code": ..., <field>: [messages]...}` for any DRF exception."""
+    detail, code = exc.detail, _first_code(exc.get_codes()) or exc.default_code
+    if isinstance(detail, dict) and not (set(detail) <= set(RESERVED_KEYS)):
+        fields: dict[str, list[str]] = {}
+        for name, value in detail.items():
+            if name in RESERVED_KEYS:
+                continue
+            _flatten(str(name), value, fields)
+        first_field, first_messages = next(iter(fields.items()), ("non_field_errors", []))
+        message = first_messages[0] if first_messages else str(exc.default_detail)
+        if first_field != "non_field_errors":
+            message = f"{first_field}: {message}"
+        code = exc.default_code if isinstance(exc, exceptions.ValidationError | exceptions.ParseError) else code
+        return {**fields, "detail": message, "code": code}
+    if isinstance(detail, dict):
+        detail = detail.get("detail", exc.default_detail)
+    if isinstance(detail, list):
+        messages: dict[str, list[str]] = {}
+        _flatten("detail", detail, messages)
+        detail = " ".join(message for values in messages.values() for message in values)
+    return {"detail": str(detail) or str(exc.default_detail), "code": code}
+
+
 def exception_handler(exc, context):
     headers = {}
     if isinstance(exc, DjangoValidationError):
@@ -50,7 +125,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, StaleVersion):
-        headers["ETag"] = exc.current_etag
+        headers["ETag"] = localized_etag(exc.current_etag)
         exc = PreconditionFailed()
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)
@@ -59,8 +134,11 @@ def exception_handler(exc, context):
         logger.error("database unavailable: %s", exc)
         exc = ServiceUnavailable()
         headers["Retry-After"] = "5"
+    elif isinstance(exc, exceptions.Throttled):
+        exc = throttled(exc)
     response = drf_exception_handler(exc, context)
     if response is not None:
+        response.data = error_body(exc)
         for name, value in headers.items():
             response[name] = value
     return response

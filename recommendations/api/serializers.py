@@ -20,6 +20,8 @@ from recommendations.models import (
     Source,
 )
 
+from .conditional import recommendation_etag
+
 
 class ResponsibleBodySerializer(serializers.ModelSerializer):
     class Meta:
@@ -93,7 +95,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class RecommendationDetailSerializer(RecommendationSerializer):
-    etag = serializers.CharField(read_only=True)
+    etag = serializers.SerializerMethodField(help_text="The same tag as the ETag header: version and language.")
     source_title = serializers.CharField(source="source.title", read_only=True)
     source_year = serializers.IntegerField(source="source.report_year", read_only=True)
     also_suggested_in = serializers.SerializerMethodField()
@@ -107,6 +109,9 @@ class RecommendationDetailSerializer(RecommendationSerializer):
             "also_suggested_in",
         ]
         read_only_fields = fields
+
+    def get_etag(self, recommendation: Recommendation) -> str:
+        return recommendation_etag(recommendation)
 
     @extend_schema_field(
         {

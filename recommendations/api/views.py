@@ -11,8 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
@@ -30,7 +29,10 @@ from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 
+from .conditional import expected_version, recommendation_etag
+from .exceptions import InvalidCredentials
 from .filters import GENERAL_PARAMETERS, StrictFilterBackend
+from .multipart import StrictMultiPartParser
 from .negotiation import FirstRendererNegotiation
 from .parsers import StrictJSONParser
 from .renderers import ORJSONRenderer
@@ -56,22 +58,6 @@ IF_MATCH = OpenApiParameter(
     description="The recommendation's ETag; a stale one is refused with 412.",
 )
 RECOMMENDATION_PK = OpenApiParameter("recommendation_pk", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def expected_version(request, recommendation_id: int) -> int | None:
-    """The version an If-Match header names; None when absent or `*`.
-
-    An ETag that belongs to another recommendation, or is not ours at all, can never match
-    the current one, so it is reported as a failed precondition (version 0).
-    """
-    header = request.headers.get("If-Match", "").strip()
-    if not header or header == "*":
-        return None
-    for candidate in (part.strip().removeprefix("W/").strip('"') for part in header.split(",")):
-        prefix, _sep, version = candidate.partition("v")
-        if prefix == f"r{recommendation_id}" and version.isdigit():
-            return int(version)
-    return 0
 
 
 class RecommendationScopedMixin:
@@ -125,8 +111,9 @@ class RecommendationViewSet(
         return self.get_paginated_response(query.recommendation_page_items(page))
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = self.get_object().etag
+        recommendation = self.get_object()
+        response = Response(self.get_serializer(recommendation).data)
+        response["ETag"] = recommendation_etag(recommendation)
         return response
 
     def update(self, request, *args, **kwargs):
@@ -143,7 +130,7 @@ class RecommendationViewSet(
             expected_version=expected_version(request, recommendation.pk),
         )
         response = Response(RecommendationDetailSerializer(updated, context=self.get_serializer_context()).data)
-        response["ETag"] = updated.etag
+        response["ETag"] = recommendation_etag(updated)
         return response
 
 
@@ -186,7 +173,7 @@ class ProgressUpdateViewSet(
         return Response(
             self.get_serializer(update).data,
             status=status.HTTP_201_CREATED,
-            headers={"ETag": update.recommendation.etag},
+            headers={"ETag": recommendation_etag(update.recommendation)},
         )
 
 
@@ -199,7 +186,8 @@ class EvidenceViewSet(
 ):
     queryset = Evidence.objects.all()
     serializer_class = EvidenceSerializer
-    parser_classes = [MultiPartParser, FormParser, StrictJSONParser]
+    # Files come as multipart; links and excerpts as JSON or multipart. No urlencoded forms.
+    parser_classes = [StrictJSONParser, StrictMultiPartParser]
     read_role = Role.ANALYST
     write_role = Role.NGO_STAFF
 
@@ -315,7 +303,7 @@ class TokenView(APIView):
             raise Throttled(wait=locked.retry_after, detail=_("Too many failed sign-in attempts; try again later."))
         if user is None or not user.is_active:
             # 401, not 400: the request was well formed, the credentials are wrong.
-            raise AuthenticationFailed({"password": [_("Unable to log in with these credentials.")]})
+            raise InvalidCredentials()
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

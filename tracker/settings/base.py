@@ -70,12 +70,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # An unsafe request is redirected with 308 (keeps the method and body), never 301.
+    "recommendations.api.middleware.KeepMethodOnRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tracker.headers.SecurityHeadersMiddleware",
+    # Before ConditionalGet, which must tag the uncompressed body.
+    "recommendations.api.middleware.ApiGZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Inside LocaleMiddleware: its messages are in the request's language.
+    "recommendations.api.middleware.ApiErrorMiddleware",
+    "recommendations.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tracker.middleware.LazyMessageMiddleware",
@@ -213,11 +220,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "recommendations.api.schema.RoleAwareAutoSchema",
     "EXCEPTION_HANDLER": "recommendations.api.exceptions.exception_handler",
-    "DEFAULT_PARSER_CLASSES": [
-        "recommendations.api.parsers.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only: a form body is a 415 (evidence uploads add multipart, see the view).
+    "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.StrictJSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "recommendations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

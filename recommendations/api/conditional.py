@@ -1,0 +1,47 @@
+"""Entity tags of a recommendation and the preconditions that use them.
+
+A recommendation's representation differs by language (area names, status labels), so its
+tag names the version and the language: `"r3v5-en"`. A client that cached the Azerbaijani
+body never gets a 304 for the English one. `If-Match` on a write compares strongly (RFC 9110
+§13.1.1): a weak tag (`W/"…"`) never matches, whatever version it names, because it does
+not promise the client saw these exact bytes.
+"""
+
+from django.utils.translation import get_language
+
+
+def _language() -> str:
+    return (get_language() or "az").split("-")[0]
+
+
+def localized_etag(etag: str) -> str:
+    """The model's version tag (`"r3v5"`) for the body in the active language."""
+    return f'{etag[:-1]}-{_language()}"'
+
+
+def recommendation_etag(recommendation) -> str:
+    return localized_etag(recommendation.etag)
+
+
+def _strong_tags(header: str) -> list[str]:
+    return [part.strip() for part in header.split(",") if part.strip() and not part.strip().startswith("W/")]
+
+
+def expected_version(request, recommendation_id: int) -> int | None:
+    """The version an If-Match header names; None when absent or `*`.
+
+    A weak tag, a tag of another recommendation, or one that is not ours at all can never
+    match the current version, so it is reported as a failed precondition (version 0).
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    for tag in _strong_tags(header):
+        if len(tag) < 2 or not (tag.startswith('"') and tag.endswith('"')):
+            continue
+        opaque = tag[1:-1]
+        name, _sep, _language_code = opaque.partition("-")
+        prefix, _sep, version = name.partition("v")
+        if prefix == f"r{recommendation_id}" and version.isdigit():
+            return int(version)
+    return 0
