@@ -1,31 +1,112 @@
-"""OpenAPI generation that knows this API's roles and error responses.
+"""OpenAPI generation that states this API's contract as clients see it.
 
-drf-spectacular cannot see through RolePermission, so it would mark every operation as
-needing credentials and list no error responses; clients (and schema-driven test tools)
-would then be told the wrong contract.
+drf-spectacular cannot see through RolePermission, the error handler or the middleware, so it
+would mark every operation as needing credentials, list no error responses, and leave out the
+response headers clients rely on; schema-driven clients and test tools would then be told the
+wrong contract. The schema is generated in English whatever the request's language.
 """
 
+import re
+
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
 
 from ..choices import Role
 from .permissions import RolePermission
+from .serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
-ERROR_BODY = {
+ERROR_SCHEMA = {
     "type": "object",
-    "description": "`detail` for a general error, otherwise the offending field names with their messages.",
-    "additionalProperties": True,
+    "description": (
+        "Every error under /api/. `detail` is a message in the request's language; `code` a "
+        "machine-readable word (`invalid`, `parse_error`, `not_found`, `precondition_failed`, "
+        "`throttled`…). A validation error also names each offending field or query parameter "
+        "as a key holding its messages, and `detail` repeats the first of them."
+    ),
+    "properties": {
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+    },
+    "required": ["detail", "code"],
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; the body names each offending field or query parameter.",
     "401": "Credentials missing or invalid.",
     "403": "The caller's role may not do this.",
     "404": "No such object.",
-    "412": "The If-Match header names an older version of the object.",
+    "406": "None of the formats the Accept header names can be produced.",
+    "412": "The If-Match header names another version of the object (a weak tag never matches).",
+    "413": "The request body is too large.",
     "415": "The request body's content type is not accepted.",
     "429": "Too many requests; retry after the time in Retry-After.",
     "503": "The database is unreachable; retry after the time in Retry-After.",
 }
+RETRY_AFTER = {
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 0}}
+}
+ETAG = {
+    "ETag": {
+        "description": "The recommendation's version in the body's language (strong), for If-Match and If-None-Match.",
+        "schema": {"type": "string"},
+    }
+}
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "An ETag read earlier; when it is still current the answer is 304 with no body.",
+    "schema": {"type": "string"},
+}
+
+# Operation descriptions, for clients; docstrings are written for developers and stay out.
+DESCRIPTIONS = {
+    "recommendations_list": (
+        "The recommendations matching the filters, a page at a time (keyset pagination: follow "
+        "`next` until it is null). Area names and status labels are in the request's language."
+    ),
+    "recommendations_retrieve": (
+        "One recommendation. The ETag header (also `etag` in the body) names its version and "
+        "the body's language; send it as If-Match with a write to refuse it if the recommendation "
+        "changed meanwhile, or as If-None-Match to get a 304 when nothing changed."
+    ),
+    "recommendations_partial_update": (
+        "NGO staff change the status (with an optional note), which records a progress update. "
+        "Admins may also edit the other fields listed in the admin body. Answers the detail."
+    ),
+    "recommendations_progress_list": "The progress log of a recommendation, newest first.",
+    "recommendations_progress_create": (
+        "Record a status change with an optional note; answers the new progress row and the recommendation's new ETag."
+    ),
+    "recommendations_evidence_list": "Evidence attached to a recommendation.",
+    "recommendations_evidence_create": (
+        "Attach evidence: a file (multipart/form-data with a `file` part), a link or an "
+        "excerpt (JSON or multipart). Each kind takes exactly its own content field."
+    ),
+    "recommendations_history_list": "Every change to the recommendation, oldest first; rows are never edited.",
+    "evidence_file_retrieve": "Download an evidence file (always as an attachment).",
+    "sources_list": "The reports recommendations come from.",
+    "sources_retrieve": "One report.",
+    "areas_list": "The areas recommendations are classified in, with their names in both languages.",
+    "auth_token_create": "Exchange a username and password for an API token (send it as `Authorization: Token …`).",
+    "auth_token_destroy": "Revoke the caller's token.",
+    "stats": (
+        "Counts of the recommendations matching the filters: in total, by status, and by area, "
+        "year and source split by status. A recommendation counts in every year of its range."
+    ),
+}
+
+TAGS = [
+    {"name": "recommendations", "description": "Recommendations, their progress, evidence and history."},
+    {"name": "evidence", "description": "Evidence file downloads."},
+    {"name": "sources", "description": "The reports recommendations come from."},
+    {"name": "areas", "description": "Areas recommendations are classified in."},
+    {"name": "stats", "description": "Counts for charts and dashboards."},
+    {"name": "auth", "description": "API tokens."},
+]
 
 
 class RoleAwareAutoSchema(AutoSchema):
@@ -44,12 +125,36 @@ class RoleAwareAutoSchema(AutoSchema):
             auths.append({})
         return auths
 
+    def get_description(self):
+        return DESCRIPTIONS.get(self.get_operation_id(), "")
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
             # An empty filter value means "no filter": it is what a form's "any" option sends.
             parameter["allowEmptyValue"] = True
         return parameters
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if "__doc__" not in type(serializer).__dict__ or not type(serializer).__doc__:
+            # A docstring inherited from a base or mixin is a note for developers.
+            schema.pop("description", None)
+        if direction == "request" and isinstance(serializer, StrictFieldsMixin):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _error_reference(self) -> dict:
+        component = ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA)
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _has_etag(self) -> bool:
+        """Views list the actions whose responses carry the recommendation's ETag."""
+        return getattr(self.view, "action", None) in getattr(self.view, "etag_actions", ())
+
+    def _has_if_match(self) -> bool:
+        return any(parameter.get("name") == "If-Match" for parameter in self._get_parameters())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -60,15 +165,109 @@ class RoleAwareAutoSchema(AutoSchema):
         if "{" in self.path:
             codes.add("404")
         if self.method not in SAFE_METHODS:
-            codes.add("415")
-            if any(parameter.get("name") == "If-Match" for parameter in self._get_parameters()):
+            codes.update({"413", "415"})
+            if self._has_if_match():
                 codes.add("412")
+        error = {"application/json": {"schema": self._error_reference()}}
         for code in sorted(codes):
-            responses.setdefault(
-                code,
-                {
-                    "description": ERROR_DESCRIPTIONS[code],
-                    "content": {"application/json": {"schema": ERROR_BODY}},
-                },
-            )
+            responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
+        for code, response in responses.items():
+            if code.startswith(("4", "5")):
+                # Errors are JSON whatever the operation produces (an export's too).
+                response["content"] = error
+                response["description"] = response.get("description") or ERROR_DESCRIPTIONS.get(code, "")
+            if code in ("429", "503"):
+                response["headers"] = RETRY_AFTER
+        if self._has_etag():
+            for code, response in responses.items():
+                if code in ("200", "201", "412"):
+                    response["headers"] = ETAG
+            if self.method == "GET":
+                responses["304"] = {"description": "Not modified: the If-None-Match tag is current.", "headers": ETAG}
         return responses
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if self._has_etag() and self.method == "GET":
+            parameters.append(IF_NONE_MATCH)
+        return parameters
+
+
+class EnglishSchemaGenerator(SchemaGenerator):
+    """The schema document is in English whatever the request's Accept-Language: it is the
+    contract clients are generated from, and field titles come from translated model names."""
+
+    def get_schema(self, request=None, public=False):
+        with translation.override("en"):
+            return super().get_schema(request=request, public=public)
+
+
+def _comma_list_pattern(names: list[str], empty_parts: bool) -> str:
+    """A pattern for `a,-b` lists of these names, with the whitespace the server strips."""
+    name = "-?(?:" + "|".join(re.escape(name) for name in names) + ")"
+    if empty_parts:
+        part = rf"\s*(?:{name})?\s*"
+        return rf"^{part}(?:,{part})*$"
+    part = rf"\s*{name}\s*"
+    return rf"^(?:{part}(?:,{part})*)?$"
+
+
+def _comma_lists(operation: dict, path: str) -> None:
+    """`ordering` and `breakdown` take several comma-separated values, which an enum cannot say."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("name") == "breakdown" and "enum" in schema:
+            # Comma-separated, repeated, or both; empty parts are skipped.
+            pattern = _comma_list_pattern(sorted(schema["enum"]), empty_parts=True)
+            parameter["schema"] = {"type": "array", "items": {"type": "string", "pattern": pattern}}
+            parameter["explode"] = True
+            continue
+        if parameter.get("name") != "ordering" or "enum" not in schema:
+            continue
+        names = sorted({value.removeprefix("-") for value in schema["enum"] if value})
+        # Exports skip empty parts ("id,,year_start"); lists refuse them.
+        parameter["schema"] = {"type": "string", "pattern": _comma_list_pattern(names, "/export" in path)}
+        parameter["description"] = (
+            "Sort fields, comma-separated, each with `-` for descending (e.g. `-year_start,id`); "
+            f"one of {', '.join(names)}. Empty means the default."
+        )
+
+
+def _drop_untyped_nullable(node) -> None:
+    """`nullable` beside a `oneOf` that already allows null (NullEnum) and no `type` is
+    ambiguous in OpenAPI 3.0 (linters report it); the NullEnum alternative says it alone."""
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf", [])
+        if node.get("nullable") and "type" not in node and {"$ref": "#/components/schemas/NullEnum"} in alternatives:
+            del node["nullable"]
+        for value in node.values():
+            _drop_untyped_nullable(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_untyped_nullable(value)
+
+
+def _recommendation_update_alternatives(result: dict) -> None:
+    """A staff body (status required) is also a valid admin body: alternatives, not exclusive
+    ones (see request_schemas.RECOMMENDATION_UPDATE_REQUEST)."""
+    schemas = result["components"]["schemas"]
+    update = schemas.get("PatchedRecommendationUpdateRequest")
+    staff = schemas.get("PatchedRecommendationStatusUpdateRequest")
+    if update is None or staff is None:
+        return
+    update["anyOf"] = update.pop("oneOf")
+    update["description"] = "NGO staff send `status` (and may add a `note`); admins may send any of the admin fields."
+    staff["required"] = [
+        name for name, field in RecommendationStatusUpdateSerializer().fields.items() if field.required
+    ]
+
+
+def postprocess(result, generator, request, public):
+    """Whole-document fixes drf-spectacular has no per-operation hook for."""
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            _comma_lists(operation, path)
+    _recommendation_update_alternatives(result)
+    _drop_untyped_nullable(result)
+    result["tags"] = TAGS
+    return result

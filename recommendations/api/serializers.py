@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -156,12 +157,24 @@ def refuse_unknown_fields(serializer: serializers.Serializer, data, message: str
     """A misspelt or read-only field is an error, not silently dropped: the client believes
     it changed something."""
     if isinstance(data, dict):
-        extra = sorted(set(data) - set(serializer.fields))
+        writable = {name for name, field in serializer.fields.items() if not field.read_only}
+        extra = sorted(set(data) - writable)
         if extra:
             raise serializers.ValidationError({name: [message] for name in extra})
 
 
-class RecommendationAdminUpdateSerializer(YearRangeMixin, serializers.ModelSerializer):
+class StrictFieldsMixin:
+    """Request bodies with a field the serializer does not take are refused by name; the
+    schema says so too (`additionalProperties: false`, see api/schema.py)."""
+
+    unknown_field_message = gettext_lazy("This field does not exist or cannot be set.")
+
+    def to_internal_value(self, data):
+        refuse_unknown_fields(self, data, str(self.unknown_field_message))
+        return super().to_internal_value(data)
+
+
+class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, serializers.ModelSerializer):
     """What an admin may PATCH. A `status` goes through the progress log like any other."""
 
     year_start = serializers.IntegerField(validators=YEAR_VALIDATORS)
@@ -178,9 +191,7 @@ class RecommendationAdminUpdateSerializer(YearRangeMixin, serializers.ModelSeria
         model = Recommendation
         fields = [*Recommendation.editable_fields, "status", "note"]
 
-    def to_internal_value(self, data):
-        refuse_unknown_fields(self, data, _("This field does not exist or cannot be edited."))
-        return super().to_internal_value(data)
+    unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -191,15 +202,13 @@ class RecommendationAdminUpdateSerializer(YearRangeMixin, serializers.ModelSeria
         return attrs
 
 
-class RecommendationStatusUpdateSerializer(serializers.Serializer):
+class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     """What NGO staff may PATCH: the status, with an optional note."""
 
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
-    def to_internal_value(self, data):
-        refuse_unknown_fields(self, data, _("NGO staff may change only the status and add a note."))
-        return super().to_internal_value(data)
+    unknown_field_message = gettext_lazy("NGO staff may change only the status and add a note.")
 
     def validate(self, attrs):
         # PATCH makes every field optional; without a status the note would go nowhere.
@@ -208,7 +217,7 @@ class RecommendationStatusUpdateSerializer(serializers.Serializer):
         return super().validate(attrs)
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices, source="status_after", write_only=True)
     status_before_label = serializers.CharField(source="get_status_before_display", read_only=True)
     status_after_label = serializers.CharField(source="get_status_after_display", read_only=True)
@@ -291,7 +300,7 @@ class SafeURLField(serializers.URLField):
         return value
 
 
-class EvidenceCreateSerializer(serializers.Serializer):
+class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     title = serializers.CharField(max_length=300)
     file = serializers.FileField(required=False, allow_empty_file=False, max_length=255)
@@ -301,7 +310,18 @@ class EvidenceCreateSerializer(serializers.Serializer):
     progress_update = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
+CHANGED_VALUES = {
+    "type": "object",
+    "nullable": True,
+    "additionalProperties": {},
+    "description": "Field names with their values; null when there is no such side (a creation has no before).",
+}
+
+
 class ChangeRecordSerializer(serializers.ModelSerializer):
+    before = extend_schema_field(CHANGED_VALUES)(serializers.JSONField(read_only=True))
+    after = extend_schema_field(CHANGED_VALUES)(serializers.JSONField(read_only=True))
+
     class Meta:
         model = ChangeRecord
         fields = ["id", "action", "username", "changed_at", "before", "after", "message"]

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -36,6 +35,8 @@ from .multipart import StrictMultiPartParser
 from .negotiation import FirstRendererNegotiation
 from .parsers import StrictJSONParser
 from .renderers import ORJSONRenderer
+from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
+from .schema import RoleAwareAutoSchema
 from .serializers import (
     AreaSerializer,
     ChangeRecordSerializer,
@@ -77,7 +78,11 @@ class RecommendationScopedMixin:
         return self.queryset.filter(**{self.recommendation_lookup: self.get_recommendation().pk})
 
 
-@extend_schema_view(partial_update=extend_schema(parameters=[IF_MATCH]))
+@extend_schema_view(
+    partial_update=extend_schema(
+        parameters=[IF_MATCH], request=RECOMMENDATION_UPDATE_REQUEST, responses=RecommendationDetailSerializer
+    )
+)
 class RecommendationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
@@ -89,6 +94,7 @@ class RecommendationViewSet(
     read_role = None
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "patch", "head", "options"]
+    etag_actions = ("retrieve", "partial_update")
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -143,6 +149,7 @@ class ProgressUpdateViewSet(
 ):
     queryset = ProgressUpdate.objects.all()
     serializer_class = ProgressUpdateSerializer
+    etag_actions = ("create",)
     read_role = Role.ANALYST
     write_role = Role.NGO_STAFF
     # The timeline's order (progress/timeline.py): by the date things happened, then recorded.
@@ -179,7 +186,7 @@ class ProgressUpdateViewSet(
 
 @extend_schema_view(
     list=extend_schema(parameters=[RECOMMENDATION_PK]),
-    create=extend_schema(parameters=[RECOMMENDATION_PK], request=EvidenceCreateSerializer),
+    create=extend_schema(parameters=[RECOMMENDATION_PK], request=EVIDENCE_REQUEST),
 )
 class EvidenceViewSet(
     RecommendationScopedMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
@@ -313,7 +320,7 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RecommendationFiltersSchema(AutoSchema):
+class RecommendationFiltersSchema(RoleAwareAutoSchema):
     """Stats and exports are not lists, yet take every filter of the recommendation list:
     document the filterset's parameters for them too."""
 
@@ -341,7 +348,18 @@ class XLSXRenderer(SpreadsheetRenderer):
 
 
 class FormatNegotiation(FirstRendererNegotiation):
-    """An unknown `format` is a 400 naming the parameter rather than a bare 404."""
+    """A format the URL names (`export.csv`, `?format=xlsx`) wins over a generic Accept
+    header, which API clients often send as `application/json` on every call; only an export
+    URL that names no format is negotiated by Accept (and may be a 406). An unknown `format`
+    is a 400 naming the parameter rather than a bare 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        named = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if named:
+            renderers = self.filter_renderers(renderers, named)
+        if named or len(renderers) == 1:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
     def select_renderer(self, request, renderers, format_suffix=None):
         # An empty `format=` would otherwise silently mean the default format.
@@ -427,6 +445,7 @@ EXPORT_RESPONSES = {
 
 
 def export_schema(*formats: str):
+    negotiated = {406: OpenApiResponse(description="Without `format`, none of the Accept header's types.")}
     return extend_schema(
         operation_id=f"recommendations_export_{'_'.join(formats)}",
         summary=f"Export the filtered recommendations as {'/'.join(formats).upper()}",
@@ -440,6 +459,7 @@ def export_schema(*formats: str):
         responses={
             **dict(EXPORT_RESPONSES[name] for name in formats),
             400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
+            **(negotiated if len(formats) > 1 else {}),
         },
     )
 
@@ -476,6 +496,12 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
         )
         response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
         return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # OPTIONS describes the endpoint, in JSON, whatever the Accept header or URL says.
+        if request.method == "OPTIONS":
+            return ORJSONRenderer(), ORJSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are JSON whatever format was asked for.

@@ -251,6 +251,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids from the path after the version: `recommendations_list`.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVERS": [{"url": "/", "description": "This server (paths start with /api/v1/)."}],
+    "DEFAULT_GENERATOR_CLASS": "recommendations.api.schema.EnglishSchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "recommendations.api.schema.postprocess",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "recommendations.choices.Status",
         "SourceKindEnum": "recommendations.choices.SourceKind",
