@@ -23,6 +23,15 @@ def recommendation_etag(recommendation) -> str:
     return localized_etag(recommendation.etag)
 
 
+def tag_response(response, etag: str):
+    """Send a strong ETag for If-Match. `no-transform`: a proxy (or our own compression)
+    that changed the content coding would have to weaken the tag, and a weak tag never
+    matches a write."""
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-transform"
+    return response
+
+
 def _strong_tags(header: str) -> list[str]:
     return [part.strip() for part in header.split(",") if part.strip() and not part.strip().startswith("W/")]
 

@@ -126,6 +126,7 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, StaleVersion):
         headers["ETag"] = localized_etag(exc.current_etag)
+        headers["Cache-Control"] = "no-transform"
         exc = PreconditionFailed()
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)

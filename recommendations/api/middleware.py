@@ -135,7 +135,8 @@ class ApiGZipMiddleware(gzip.GZipMiddleware):
     (GET) of JSON, the schema and CSV are compressed, and only for requests that do not carry
     the session cookie: anonymous and token clients, whose credentials an attacker's page
     cannot make a browser send. Pages (HTML with CSRF tokens), the browsable API, logins and
-    writes are never compressed. XLSX is a zip already.
+    writes are never compressed. XLSX is a zip already. A response marked `no-transform` (one
+    whose strong ETag is meant for If-Match) is left as it is.
     """
 
     def process_response(self, request, response):
@@ -145,6 +146,7 @@ class ApiGZipMiddleware(gzip.GZipMiddleware):
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
             and not response.cookies
+            and "no-transform" not in response.get("Cache-Control", "")
         ):
             return response
         return super().process_response(request, response)

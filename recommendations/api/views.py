@@ -28,7 +28,7 @@ from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 
-from .conditional import expected_version, recommendation_etag
+from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
 from .filters import GENERAL_PARAMETERS, StrictFilterBackend
 from .multipart import StrictMultiPartParser
@@ -118,9 +118,7 @@ class RecommendationViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
-        response = Response(self.get_serializer(recommendation).data)
-        response["ETag"] = recommendation_etag(recommendation)
-        return response
+        return tag_response(Response(self.get_serializer(recommendation).data), recommendation_etag(recommendation))
 
     def update(self, request, *args, **kwargs):
         recommendation = self.get_object()
@@ -136,8 +134,7 @@ class RecommendationViewSet(
             expected_version=expected_version(request, recommendation.pk),
         )
         response = Response(RecommendationDetailSerializer(updated, context=self.get_serializer_context()).data)
-        response["ETag"] = recommendation_etag(updated)
-        return response
+        return tag_response(response, recommendation_etag(updated))
 
 
 @extend_schema_view(
@@ -177,11 +174,8 @@ class ProgressUpdateViewSet(
         )
         # The version this update produced, read under its lock: re-reading the row here could
         # return a later writer's version and hand this client an ETag it never saw.
-        return Response(
-            self.get_serializer(update).data,
-            status=status.HTTP_201_CREATED,
-            headers={"ETag": recommendation_etag(update.recommendation)},
-        )
+        response = Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)
+        return tag_response(response, recommendation_etag(update.recommendation))
 
 
 @extend_schema_view(
