@@ -148,7 +148,7 @@ WRITE_CASES = [
     progress("note of wrong type", {"status": "in_progress", "note": ["a", "b"]}, field="note"),
     # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before any field is read.
     progress(
-        "10 MB note", {"status": "in_progress", "note": "ə" * (TEN_MEGABYTES // 2)}, 413, detail_contains="too large"
+        "10 MB note", {"status": "in_progress", "note": "ə" * (TEN_MEGABYTES // 2)}, 413, detail_contains="çox böyükdür"
     ),
     progress("note over the field limit", {"status": "in_progress", "note": "ə" * 20001}, field="note"),
     progress("NUL byte in note", {"status": "in_progress", "note": "qeyd\u0000gizli"}, field="note"),
@@ -181,11 +181,11 @@ WRITE_CASES = [
         status=404,
     ),
     # --- bodies that cannot be read as JSON at all
-    raw_body("malformed JSON", PROGRESS, b'{"status": "in_progress",', detail_contains="JSON parse error"),
+    raw_body("malformed JSON", PROGRESS, b'{"status": "in_progress",', detail_contains="JSON oxunma xətası"),
     raw_body(
         "invalid UTF-8 in JSON", PROGRESS, b'{"status": "in_progress", "note": "\xff\xfe"}', detail_contains="UTF-8"
     ),
-    raw_body("NaN in JSON", PROGRESS, b'{"status": NaN}', detail_contains="JSON parse error"),
+    raw_body("NaN in JSON", PROGRESS, b'{"status": NaN}', detail_contains="JSON oxunma xətası"),
     raw_body("duplicate key", PROGRESS, b'{"status": "implemented", "status": "not_started"}', field="status"),
     raw_body(
         "duplicate nested key",

@@ -17,7 +17,12 @@ from .serializers import (
     StrictFieldsMixin,
 )
 
-CONTENT_FIELD = {EvidenceKind.FILE: "file", EvidenceKind.LINK: "url", EvidenceKind.EXCERPT: "excerpt"}
+# Plain strings (not the TextChoices members): the YAML rendering of the schema needs them.
+CONTENT_FIELD = {
+    EvidenceKind.FILE.value: "file",
+    EvidenceKind.LINK.value: "url",
+    EvidenceKind.EXCERPT.value: "excerpt",
+}
 COMMON_FIELDS = ("title", "evidence_date", "progress_update")
 
 
@@ -52,8 +57,8 @@ def _evidence_body(component_name: str, kinds: tuple[str, ...]) -> PolymorphicPr
 # as multipart, read by the same rules; the schema states one shape per media type so that a
 # generated client knows from the body's type how to send it.)
 EVIDENCE_REQUEST = {
-    "application/json": _evidence_body("EvidenceJSON", (EvidenceKind.LINK, EvidenceKind.EXCERPT)),
-    "multipart/form-data": EVIDENCE_SHAPES[EvidenceKind.FILE],
+    "application/json": _evidence_body("EvidenceJSON", (EvidenceKind.LINK.value, EvidenceKind.EXCERPT.value)),
+    "multipart/form-data": EVIDENCE_SHAPES[EvidenceKind.FILE.value],
 }
 
 # NGO staff send the status (and a note); admins any of the editable fields. A staff body is

@@ -33,6 +33,7 @@ ERROR_SCHEMA = {
     "required": ["detail", "code"],
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
+NO_NUL = r"^[^\x00]*$"
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; the body names each offending field or query parameter.",
     "401": "Credentials missing or invalid.",
@@ -140,8 +141,13 @@ class RoleAwareAutoSchema(AutoSchema):
         if "__doc__" not in type(serializer).__dict__ or not type(serializer).__doc__:
             # A docstring inherited from a base or mixin is a note for developers.
             schema.pop("description", None)
-        if direction == "request" and isinstance(serializer, StrictFieldsMixin):
-            schema["additionalProperties"] = False
+        if direction == "request":
+            if isinstance(serializer, StrictFieldsMixin):
+                schema["additionalProperties"] = False
+            for field in schema.get("properties", {}).values():
+                if field.get("type") == "string" and not {"format", "enum", "pattern"} & set(field):
+                    # DRF refuses NUL in any text field ("Null characters are not allowed").
+                    field["pattern"] = NO_NUL
         return schema
 
     def _error_reference(self) -> dict:
@@ -202,9 +208,9 @@ class EnglishSchemaGenerator(SchemaGenerator):
             return super().get_schema(request=request, public=public)
 
 
-def _comma_list_pattern(names: list[str], empty_parts: bool) -> str:
+def _comma_list_pattern(names: list[str], empty_parts: bool, signed: bool = True) -> str:
     """A pattern for `a,-b` lists of these names, with the whitespace the server strips."""
-    name = "-?(?:" + "|".join(re.escape(name) for name in names) + ")"
+    name = ("-?" if signed else "") + "(?:" + "|".join(re.escape(name) for name in names) + ")"
     if empty_parts:
         part = rf"\s*(?:{name})?\s*"
         return rf"^{part}(?:,{part})*$"
@@ -218,7 +224,7 @@ def _comma_lists(operation: dict, path: str) -> None:
         schema = parameter.get("schema", {})
         if parameter.get("name") == "breakdown" and "enum" in schema:
             # Comma-separated, repeated, or both; empty parts are skipped.
-            pattern = _comma_list_pattern(sorted(schema["enum"]), empty_parts=True)
+            pattern = _comma_list_pattern(sorted(schema["enum"]), empty_parts=True, signed=False)
             parameter["schema"] = {"type": "array", "items": {"type": "string", "pattern": pattern}}
             parameter["explode"] = True
             continue
