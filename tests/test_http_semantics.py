@@ -14,7 +14,8 @@ from recommendations.models import Evidence, ProgressUpdate, Recommendation
 
 from .factories import RecommendationFactory
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Content of its own: files are stored under their digest, shared with other test modules.
+PDF = b"%PDF-1.4\n% http semantics\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def stored(recommendation) -> tuple:
