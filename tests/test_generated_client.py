@@ -10,6 +10,7 @@ import csv
 import importlib
 import io
 import json
+import re
 import subprocess
 import sys
 from urllib.parse import parse_qs, urlsplit
@@ -47,6 +48,60 @@ def test_schema_is_in_english_whatever_the_request_language(db):
     text = json.dumps(schema_document(), ensure_ascii=False)
     assert "tövsiyə" not in text.casefold()
     assert "A unique integer value identifying this recommendation." in text
+
+
+def walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def test_schema_states_what_the_server_does(db):
+    schema = schema_document()
+    operations = {(method.upper(), path): op for path, ops in schema["paths"].items() for method, op in ops.items()}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    tags = {tag["name"] for tag in schema["tags"]}
+    for (method, path), operation in operations.items():
+        media_types = set(operation.get("requestBody", {}).get("content", {}))
+        if (method, path) == ("POST", "/api/v1/recommendations/{recommendation_pk}/evidence/"):
+            assert media_types == {"application/json", "multipart/form-data"}
+        else:
+            assert media_types <= {"application/json"}, (method, path)
+        for code, response in operation["responses"].items():
+            if code.startswith(("4", "5")):
+                assert response["content"] == error, (method, path, code)
+        assert "Retry-After" in operation["responses"]["429"]["headers"]
+        assert set(operation["tags"]) <= tags
+        assert "Views name" not in operation.get("description", "")
+    assert schema["servers"]
+
+    patch = operations[("PATCH", "/api/v1/recommendations/{id}/")]
+    assert patch["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/RecommendationDetail")
+    assert "ETag" in patch["responses"]["200"]["headers"] and "ETag" in patch["responses"]["412"]["headers"]
+    components = schema["components"]["schemas"]
+    assert components["PatchedRecommendationStatusUpdateRequest"]["required"] == ["status"]
+    assert {"action", "area", "year_start", "responsible_bodies"} <= set(
+        components["PatchedRecommendationAdminUpdateRequest"]["properties"]
+    )
+    evidence = components["EvidenceJSONRequest"]
+    assert set(evidence["discriminator"]["mapping"]) == {"link", "excerpt"}
+    assert components["EvidenceFileRequest"]["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert "file" in components["EvidenceFileRequest"]["required"]
+
+    xlsx = operations[("GET", "/api/v1/recommendations/export.xlsx")]["responses"]["200"]["content"]
+    assert next(iter(xlsx.values()))["schema"] == {"type": "string", "format": "binary"}
+    assert "406" in operations[("GET", "/api/v1/recommendations/export/")]["responses"]
+    assert "304" in operations[("GET", "/api/v1/recommendations/{id}/")]["responses"]
+    assert {} in operations[("GET", "/api/v1/recommendations/")]["security"]
+    assert {} not in operations[("GET", "/api/v1/recommendations/{recommendation_pk}/progress/")]["security"]
+    ordering = next(p for p in operations[("GET", "/api/v1/recommendations/")]["parameters"] if p["name"] == "ordering")
+    assert re.fullmatch(ordering["schema"]["pattern"], "-year_start, id")
+    # OpenAPI 3.0 linters (Redocly's nullable-type-sibling): `nullable` always beside a type.
+    assert not [node for node in walk(schema) if node.get("nullable") is True and "type" not in node]
 
 
 @pytest.fixture(scope="module")

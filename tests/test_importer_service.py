@@ -89,7 +89,7 @@ def test_importing_the_same_document_again_changes_nothing_even_after_progress(u
 def test_the_same_document_under_another_slug_is_refused():
     import_dol_2015()
 
-    with pytest.raises(DocumentRejected, match="already imported as source “dol-2015-az”"):
+    with pytest.raises(DocumentRejected, match="artıq “dol-2015-az” mənbəyi kimi idxal edilib"):
         import_dol_2015(slug="dol-2015-az-copy")
 
 
@@ -136,7 +136,7 @@ def test_a_document_over_the_size_limit_is_refused(settings):
 @pytest.mark.django_db
 def test_tip_import_takes_areas_from_the_caller_and_checks_them():
     areas = ["prosecution"] * 3 + ["protection"] * 8
-    with pytest.raises(ValidationError, match="11 recommendations"):
+    with pytest.raises(ValidationError, match="11 tövsiyə üçün"):
         importing_services.report_import(data=TIP_SEED, kind="tip", country="AZ", report_year=2022, areas=areas[:5])
     with pytest.raises(ValidationError, match="legal_framework"):
         importing_services.report_import(

@@ -78,7 +78,7 @@ DESCRIPTIONS = {
         "NGO staff change the status (with an optional note), which records a progress update. "
         "Admins may also edit the other fields listed in the admin body. Answers the detail."
     ),
-    "recommendations_progress_list": "The progress log of a recommendation, newest first.",
+    "recommendations_progress_list": "The progress log of a recommendation, oldest first.",
     "recommendations_progress_create": (
         "Record a status change with an optional note; answers the new progress row and the recommendation's new ETag."
     ),

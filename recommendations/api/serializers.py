@@ -310,17 +310,21 @@ class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     progress_update = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-CHANGED_VALUES = {
-    "type": "object",
-    "nullable": True,
-    "additionalProperties": {},
-    "description": "Field names with their values; null when there is no such side (a creation has no before).",
-}
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "additionalProperties": {},
+        "description": "Field names with their values; null when there is no such side (a creation has no before).",
+    }
+)
+class ChangedValuesField(serializers.JSONField):
+    pass
 
 
 class ChangeRecordSerializer(serializers.ModelSerializer):
-    before = extend_schema_field(CHANGED_VALUES)(serializers.JSONField(read_only=True))
-    after = extend_schema_field(CHANGED_VALUES)(serializers.JSONField(read_only=True))
+    before = ChangedValuesField(read_only=True)
+    after = ChangedValuesField(read_only=True)
 
     class Meta:
         model = ChangeRecord
