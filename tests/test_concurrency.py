@@ -104,7 +104,8 @@ def test_concurrent_progress_is_serialised_without_loss(api_server):
     assert final.version == start.version + len(accepted)
     etags = [etag for _status, _body, etag in accepted.values()]
     assert sorted(etags) == sorted(
-        f'"r{final.pk}v{version}"' for version in range(start.version + 1, final.version + 1)
+        # The requests ask for English: the tag names the version and the body's language.
+        f'"r{final.pk}v{version}-en"' for version in range(start.version + 1, final.version + 1)
     )
     last_body = next(body for _status, body, etag in accepted.values() if etag == final.etag)
     assert final.status == last_body["status_after"] == rows[-1].status_after
