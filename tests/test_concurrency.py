@@ -105,9 +105,10 @@ def test_concurrent_progress_is_serialised_without_loss(api_server):
     etags = [etag for _status, _body, etag in accepted.values()]
     assert sorted(etags) == sorted(
         # The requests ask for English: the tag names the version and the body's language.
-        f'"r{final.pk}v{version}-en"' for version in range(start.version + 1, final.version + 1)
+        f'"r{final.pk}v{version}-en"'
+        for version in range(start.version + 1, final.version + 1)
     )
-    last_body = next(body for _status, body, etag in accepted.values() if etag == final.etag)
+    last_body = next(body for _status, body, etag in accepted.values() if etag == f'"r{final.pk}v{final.version}-en"')
     assert final.status == last_body["status_after"] == rows[-1].status_after
 
     # History and progress agree: one history row per update that changed the status.

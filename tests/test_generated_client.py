@@ -178,9 +178,10 @@ def read_everything_public(api, client, world):
     both exports."""
     models = module(api, "models")
     listing = module(api, "api.recommendations.recommendations_list")
-    ids, cursor, pages = [], None, 0
+    ids: list[int] = []
+    cursor, pages = None, 0
     while True:
-        kwargs = {"cursor": cursor} if cursor else {}
+        kwargs: dict[str, str] = {"cursor": cursor} if cursor else {}
         page = listing.sync(
             client=client,
             area=[models.RecommendationsListAreaItem("enforcement")],
@@ -225,6 +226,7 @@ def read_everything_public(api, client, world):
     xlsx_export = module(api, "api.recommendations.recommendations_export_xlsx").sync_detailed(client=client)
     assert xlsx_export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_export.content)).active
+    assert sheet is not None
     assert sheet.max_row == Recommendation.objects.count() + 1
 
 

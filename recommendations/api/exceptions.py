@@ -8,6 +8,7 @@ the first of them, so a client that shows only `detail` still says what to fix.
 
 import logging
 import math
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -56,18 +57,19 @@ class InvalidCredentials(exceptions.AuthenticationFailed):
     default_code = "invalid_credentials"
 
 
-def throttled(exc: exceptions.Throttled) -> exceptions.Throttled:
+class LocalizedThrottled(exceptions.Throttled):
     """DRF formats the wait into its message before translating it, so the sentence stays
     English in an Azerbaijani response; this one is translated whole."""
-    seconds = max(1, math.ceil(exc.wait or 1))
-    message = ngettext(
-        "Too many requests; try again in %(seconds)d second.",
-        "Too many requests; try again in %(seconds)d seconds.",
-        seconds,
-    ) % {"seconds": seconds}
-    localized = exceptions.Throttled(detail=message)
-    localized.wait = seconds  # read by DRF's handler for the Retry-After header
-    return localized
+
+    def __init__(self, wait: float | None) -> None:
+        seconds = max(1, math.ceil(wait or 1))
+        message = ngettext(
+            "Too many requests; try again in %(seconds)d second.",
+            "Too many requests; try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        super().__init__(detail=message)
+        self.wait = seconds  # read by DRF's handler for the Retry-After header
 
 
 RESERVED_KEYS = ("detail", "code")
@@ -94,7 +96,8 @@ def _first_code(codes) -> str | None:
 
 def error_body(exc: exceptions.APIException) -> dict:
     """`{"detail": ..., "code": ..., <field>: [messages]...}` for any DRF exception."""
-    detail, code = exc.detail, _first_code(exc.get_codes()) or exc.default_code
+    detail: Any = exc.detail
+    code = _first_code(exc.get_codes()) or exc.default_code
     if isinstance(detail, dict) and not (set(detail) <= set(RESERVED_KEYS)):
         fields: dict[str, list[str]] = {}
         for name, value in detail.items():
@@ -136,7 +139,7 @@ def exception_handler(exc, context):
         exc = ServiceUnavailable()
         headers["Retry-After"] = "5"
     elif isinstance(exc, exceptions.Throttled):
-        exc = throttled(exc)
+        exc = LocalizedThrottled(getattr(exc, "wait", None))
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc)

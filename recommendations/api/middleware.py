@@ -12,7 +12,7 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.middleware import common, gzip
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ def keep_method(request, response):
     if response is None or request.method in SAFE_METHODS or response.status_code != 301:
         return response
     location = response["Location"]
-    redirect = PermanentRedirectKeepingMethod(location)
+    redirect: HttpResponse = PermanentRedirectKeepingMethod(location)
     if is_api(request):
         redirect = api_error(
             308,

@@ -6,6 +6,8 @@ client knows before sending that a link needs `url` and a file needs the `file` 
 built from the serializer's own field declarations, so they cannot drift from it.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -26,7 +28,8 @@ CONTENT_FIELD = {
 COMMON_FIELDS = ("title", "evidence_date", "progress_update")
 
 
-def _copy(field: serializers.Field, **changes) -> serializers.Field:
+def _copy(field: Any, **changes) -> serializers.Field:
+    """A new field from the arguments the declared one was made with (DRF keeps them)."""
     return type(field)(*field._args, **{**field._kwargs, **changes})
 
 

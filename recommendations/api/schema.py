@@ -126,7 +126,7 @@ class RoleAwareAutoSchema(AutoSchema):
             auths.append({})
         return auths
 
-    def get_description(self):
+    def get_description(self):  # type: ignore[override]  # drf-spectacular's signature, not DRF's
         return DESCRIPTIONS.get(self.get_operation_id(), "")
 
     def _get_filter_parameters(self):

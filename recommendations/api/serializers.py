@@ -163,7 +163,7 @@ def refuse_unknown_fields(serializer: serializers.Serializer, data, message: str
             raise serializers.ValidationError({name: [message] for name in extra})
 
 
-class StrictFieldsMixin:
+class StrictFieldsMixin(serializers.Serializer):
     """Request bodies with a field the serializer does not take are refused by name; the
     schema says so too (`additionalProperties: false`, see api/schema.py)."""
 
