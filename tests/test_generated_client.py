@@ -299,6 +299,7 @@ def write_progress_and_evidence(api, client, recommendation, role):
     return upload, link
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "analyst", "ngo_staff", "admin"])
 def test_each_role_does_its_job_through_a_generated_client(role, client_package, world):
     api = client_package

@@ -222,7 +222,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "recommendations.api.exceptions.exception_handler",
     # JSON bodies only: a form body is a 415 (evidence uploads add multipart, see the view).
     "DEFAULT_PARSER_CLASSES": ["recommendations.api.parsers.StrictJSONParser"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "recommendations.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
