@@ -321,7 +321,7 @@ WRITE_CASES = [
         path=TOKEN,
         json={"username": "a" * 5000, "password": "x"},
         status=401,
-        field="password",
+        detail_contains="daxil olmaq mümkün olmadı",
         role="anonymous",
     ),
     # --- NGO staff PATCH /recommendations/{id}/: only status and note

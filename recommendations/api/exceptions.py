@@ -72,6 +72,12 @@ class LocalizedThrottled(exceptions.Throttled):
         self.wait = seconds  # read by DRF's handler for the Retry-After header
 
 
+def _is_drf_throttle_message(exc: exceptions.Throttled) -> bool:
+    """A throttle class's refusal (DRF's half-translated sentence); a view's own message,
+    such as the sign-in lock-out's, is kept."""
+    return str(exc.detail).startswith(str(exceptions.Throttled.default_detail))
+
+
 RESERVED_KEYS = ("detail", "code")
 
 
@@ -138,7 +144,7 @@ def exception_handler(exc, context):
         logger.error("database unavailable: %s", exc)
         exc = ServiceUnavailable()
         headers["Retry-After"] = "5"
-    elif isinstance(exc, exceptions.Throttled):
+    elif isinstance(exc, exceptions.Throttled) and _is_drf_throttle_message(exc):
         exc = LocalizedThrottled(getattr(exc, "wait", None))
     response = drf_exception_handler(exc, context)
     if response is not None:
