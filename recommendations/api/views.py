@@ -348,17 +348,14 @@ class FormatNegotiation(FirstRendererNegotiation):
     is a 400 naming the parameter rather than a bare 404."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        # An empty `format=` would otherwise silently mean the default format.
+        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE, None) == "":
+            self.filter_renderers(renderers, "")
         named = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if named:
             renderers = self.filter_renderers(renderers, named)
         if named or len(renderers) == 1:
             return renderers[0], renderers[0].media_type
-        return super().select_renderer(request, renderers, format_suffix)
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        # An empty `format=` would otherwise silently mean the default format.
-        if not format_suffix and request.query_params.get("format", None) == "":
-            self.filter_renderers(renderers, "")
         return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
