@@ -34,6 +34,9 @@ CHANGES_LIST_LIMIT = 1000
 _MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
 
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(8999, 12, 31)
+
+
 def parse_day(value: str | None, name: str) -> datetime.date | None:
     """A YYYY-MM-DD parameter; None when absent; ValidationError naming it otherwise."""
     if value is None or value == "":
@@ -41,9 +44,15 @@ def parse_day(value: str | None, name: str) -> datetime.date | None:
     try:
         if len(value) != 10:
             raise ValueError(value)
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
+    # Periods and the quarter before are computed around the day: at the calendar's ends
+    # (year 1, year 9999) that arithmetic would leave it. The bounds are generous on purpose:
+    # a far `to` is a way to say "until now".
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({name: [_("Enter a date between 1900-01-01 and 8999-12-31.")]})
+    return day
 
 
 def parse_interval(value: str | None) -> str:

@@ -92,8 +92,12 @@ class ChangesSerializer(serializers.Serializer):
         return fields
 
 
+# Days from 1900-01-01 to 8999-12-31: `timeline.parse_day` refuses others, and the schema says so.
+DAY_SCHEMA = {"type": "string", "format": "date", "pattern": r"^(19|[2-8]\d)\d\d-\d\d-\d\d$"}
+
+
 def _day_parameter(name: str, description: str, required: bool = False) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.DATE, required=required, description=description)
+    return OpenApiParameter(name, DAY_SCHEMA, required=required, description=description)
 
 
 BAD_REQUEST = OpenApiResponse(description="A bad or unknown parameter; the body names it.")

@@ -400,8 +400,15 @@ class AreaSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
-    username = serializers.CharField(write_only=True)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"}, trim_whitespace=False)
+    # What every text field refuses (NUL, lone surrogates) stated as patterns, and, since
+    # surrounding white space is dropped from a name (as the sign-in form does), a name needs
+    # one other character: so the schema tells clients every input the endpoint refuses.
+    username = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*[^\s\x00\ud800-\udfff][^\x00\ud800-\udfff]*$", write_only=True
+    )
+    password = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*$", write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 StatusCountsSerializer = type(
