@@ -127,8 +127,11 @@ class Recommendation(TrackedModel):
         "status_changed_at",
     )
 
+    # No index of its own: the unique (source, position) constraint's index serves lookups by
+    # source. A second one led the planner, for "the rows of these sources in one country"
+    # (the reports published after an `as_of` day), to read every country's rows of them.
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("source")
+        Source, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("source"), db_index=False
     )
     # Copied from the source so that "country + area/year, newest first" is one index scan
     # without a join; services keep it equal to source.country.
@@ -198,6 +201,8 @@ class Recommendation(TrackedModel):
             models.Index(fields=["area", "status"], name="rec_area_status"),
             models.Index(fields=["status", "id"], name="rec_status_id"),
             models.Index(fields=["year_start", "year_end"], name="rec_years"),
+            # `as_of`: only a status that began after the day can have been another then.
+            models.Index(fields=["status_changed_at"], name="rec_status_changed"),
             # "country (+ years), ORDER BY id": the years are key columns so the index
             # itself rejects rows outside the year, before any table row is read; serves the
             # deep keyset page (country, id > cursor) too.
@@ -291,7 +296,12 @@ class ProgressUpdate(AppendOnlyModel):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["recommendation", "created_at"], name="progress_rec_created")]
+        indexes = [
+            models.Index(fields=["recommendation", "created_at"], name="progress_rec_created"),
+            # "Has progress dated after D?" per recommendation: the status as of D can differ
+            # from the stored one only for those (analytics/stats.py).
+            models.Index(fields=["recommendation", "occurred_on"], name="progress_rec_occurred"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recommendation_id}: {self.status_before} → {self.status_after}"

@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from recommendations.models import ProgressUpdate, Recommendation, Source
 
@@ -83,6 +84,18 @@ def deciding_entries_sql(
         f"FROM {PROGRESS} p JOIN ({rows_sql}) f ON f.pk = p.recommendation_id) x WHERE x.rank_at = 1"
     )
     return sql, [day] * 5
+
+
+def changed_since_bound(as_of: datetime.date) -> datetime.datetime:
+    """A time such that a recommendation whose `status_changed_at` is earlier had its stored
+    status at the end of `as_of` too.
+
+    By the timeline rule the stored status is the last entry's `status_after` and holds since
+    the entry that began its final run (`status_changed_at`: that entry's time when recorded
+    on the day it happened, else the start of that day). When that run began on or before
+    `as_of`, the entry deciding `as_of` lies inside the run, so the status was the same. A day
+    of margin keeps this true if the configured time zone has moved since it was stored."""
+    return timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.min)) - datetime.timedelta(days=1)
 
 
 def existed_by(queryset: QuerySet, as_of: datetime.date) -> QuerySet:

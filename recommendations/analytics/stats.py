@@ -12,13 +12,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
-from recommendations.models import Source
+from recommendations.models import ProgressUpdate, Source
 
 from . import as_of as status_as_of
 
@@ -68,30 +68,52 @@ def filtered_stats(
     as_of = filters.get("as_of")
     if as_of is None:
         return recommendation_stats(queryset, breakdowns=breakdowns)
-    # Counted without the status filter, which then keeps the statuses asked for: filtering
-    # by the status of that day would evaluate it for every row instead of for the logged ones.
-    unfiltered = QueryDict(mutable=True)
+    # Counted from what the other filters keep, by stored status, so that the indexes answer
+    # the counts alone; `recommendation_stats` then takes out the later reports and moves the
+    # recommendations whose status that day was another. The status filter keeps the statuses
+    # asked for afterwards: filtering by the status of that day would evaluate it on every row.
+    others = QueryDict(mutable=True)
     for name, values in params.lists():
-        if name != "status":
-            unfiltered.setlist(name, values)
-    queryset = selectors.recommendation_list(params=unfiltered, extra_parameters=extra_parameters)
+        if name not in {"status", "as_of", "distinct"}:
+            others.setlist(name, values)
+    queryset = selectors.recommendation_list(params=others, extra_parameters=extra_parameters)
+    if filters.get("distinct"):
+        queryset = status_as_of.latest_only(queryset, as_of)
     return recommendation_stats(queryset, breakdowns=breakdowns, as_of=as_of, statuses=filters.get("status") or None)
 
 
-def _status_corrections(queryset: QuerySet, as_of: datetime.date) -> list[tuple]:
-    """(area, year_start, year_end, source id, stored status, status at `as_of`, count) for
-    the recommendations of `queryset` whose status that day differs from the stored one.
-    One grouped query over their progress log, whatever the number of recommendations."""
+MOVE_COLUMNS = ("area", "year_start", "year_end", "source_id", "status")
+
+
+def _as_of_moves(queryset: QuerySet, as_of: datetime.date) -> list[tuple]:
+    """(area, year_start, year_end, source id, stored status, status at `as_of`, count): the
+    groups of `queryset` whose stored status is not what to count that day — status at
+    `as_of` None for those from a report published later (not counted), another status for
+    those whose status that day was another. One query, whatever the number of rows.
+
+    Only a recommendation whose current status began after `as_of` can have had another one
+    (`as_of.changed_since_bound`), and only if it has progress dated after `as_of`; the log is
+    read for those alone — a few thousand at a recent date, not every one with progress."""
     connection = connections[queryset.db]
-    columns = ("area", "year_start", "year_end", "source_id", "status")
-    rows_sql, rows_params = queryset.order_by().values("pk", *columns).query.sql_with_params()
-    deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, rows_sql, columns)
+    columns = ", ".join(MOVE_COLUMNS)
+    rows_sql, rows_params = queryset.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
+    later = Source.objects.filter(report_year__gt=as_of.year).order_by().values("pk")
+    later_sql, later_params = later.query.sql_with_params()
+    moved_since = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
+    counted = status_as_of.existed_by(queryset, as_of).filter(
+        Exists(moved_since), status_changed_at__gte=status_as_of.changed_since_bound(as_of)
+    )
+    counted_sql, counted_params = counted.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
+    deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, counted_sql, MOVE_COLUMNS)
     statement = (
-        f"SELECT {', '.join(columns)}, status_at, COUNT(*) FROM ({deciding}) d "
-        f"WHERE status <> status_at GROUP BY {', '.join(columns)}, status_at"
+        f"SELECT {columns}, NULL, COUNT(*) FROM ({rows_sql}) f WHERE f.source_id IN ({later_sql}) "
+        f"GROUP BY {columns} "
+        "UNION ALL "
+        f"SELECT {columns}, status_at, COUNT(*) FROM ({deciding}) d WHERE status <> status_at "
+        f"GROUP BY {columns}, status_at"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*deciding_params, *rows_params])
+        cursor.execute(statement, [*rows_params, *later_params, *deciding_params, *counted_params])
         return cursor.fetchall()
 
 
@@ -109,11 +131,11 @@ def recommendation_stats(
     One grouped query per breakdown (by status alone when area is not asked for), plus one
     for the titles of the sources counted, whatever the number of rows.
 
-    With `as_of` (the queryset then holds the recommendations whose report existed by that
-    day) each counts under its status at the end of that day: the groups are counted by
-    stored status, then one more query moves the recommendations whose status that day was
-    another (progress logged since, or backdated) to it. `statuses` then keeps only those
-    statuses, as the status filter does without `as_of`.
+    With `as_of` each recommendation whose report existed by that day counts under its status
+    at the end of that day: the groups are counted by stored status, then one more query
+    (`_as_of_moves`) takes out those of later reports and moves those whose status that day
+    was another (progress logged since, or backdated) to it. `statuses` then keeps only
+    those statuses, as the status filter does without `as_of`.
     """
     breakdowns = set(breakdowns)
     # Every query of one response on one database: replicas picked per query could lag
@@ -145,7 +167,7 @@ def recommendation_stats(
             by_source[source_id][status] += count
 
     if as_of is not None:
-        for area, year_start, year_end, source_id, stored, status_at, count in _status_corrections(queryset, as_of):
+        for area, year_start, year_end, source_id, stored, status_at, count in _as_of_moves(queryset, as_of):
             moved = [by_status]
             if "area" in breakdowns:
                 moved.append(by_area[area])
@@ -155,7 +177,8 @@ def recommendation_stats(
                 moved.append(by_source[source_id])
             for counts in moved:
                 counts[stored] -= count
-                counts[status_at] += count
+                if status_at is not None:
+                    counts[status_at] += count
     if statuses is not None:
         kept = set(statuses)
         for counts in (by_status, *by_area.values(), *by_year.values(), *by_source.values()):
