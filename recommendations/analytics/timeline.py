@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,36 +137,36 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
     stored status, status before the log, is the first entry by date, period start of the
     entry, entry on or before `end`, status before the entry, status after it, count)."""
     connection = connections[queryset.db]
-    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    # The recommendation's own columns ride along with its ids, so that the log is joined to
+    # the filtered rows only: joining the entries back to the table made the database read
+    # every recommendation (a million rows) to find a country's.
+    rows = queryset.order_by().annotate(t_year=F("source__report_year"))
+    if distinct:
+        rows = rows.annotate(t_superseded=_superseded_year())
+    else:
+        rows = rows.annotate(t_superseded=Value(None, output_field=IntegerField()))
+    rows_sql, rows_params = rows.values("pk", "status", "t_year", "t_superseded").query.sql_with_params()
     period_sql, period_params = connection.ops.date_trunc_sql(interval, "x.occurred_on", [])
-    superseded = (
-        f"(SELECT MIN(ls.report_year) FROM {status_as_of.RECOMMENDATION} l JOIN {status_as_of.SOURCE} ls "
-        "ON ls.id = l.source_id WHERE l.repeats_id = r.id)"
-        if distinct
-        else "NULL"
-    )
     by_date = "PARTITION BY p.recommendation_id ORDER BY p.occurred_on, p.created_at, p.id"
     day = connection.ops.adapt_datefield_value(end)
     columns = "t_year, t_superseded, t_stored, t_initial, t_first, t_period, t_in_range, t_from, t_to"
     statement = (
-        f"SELECT {columns}, COUNT(*) FROM (SELECT s.report_year AS t_year, "
-        f"{superseded} AS t_superseded, r.status AS t_stored, x.initial_status AS t_initial, "
+        f"SELECT {columns}, COUNT(*) FROM (SELECT x.t_year, x.t_superseded, x.status AS t_stored, "
+        "x.initial_status AS t_initial, "
         "CASE WHEN x.number_by_date = 1 THEN 1 ELSE 0 END AS t_first, "
         f"{period_sql} AS t_period, "
         "CASE WHEN x.occurred_on <= %s THEN 1 ELSE 0 END AS t_in_range, "
         "COALESCE(x.previous_status, x.initial_status) AS t_from, x.status_after AS t_to "
-        "FROM (SELECT p.recommendation_id, p.occurred_on, p.status_after, "
+        "FROM (SELECT f.t_year, f.t_superseded, f.status, p.occurred_on, p.status_after, "
         f"LAG(p.status_after) OVER ({by_date}) AS previous_status, "
         "FIRST_VALUE(p.status_before) OVER (PARTITION BY p.recommendation_id ORDER BY p.created_at, p.id) "
         "AS initial_status, "
         f"ROW_NUMBER() OVER ({by_date}) AS number_by_date "
-        f"FROM {status_as_of.PROGRESS} p WHERE p.recommendation_id IN ({ids_sql})) x "
-        f"JOIN {status_as_of.RECOMMENDATION} r ON r.id = x.recommendation_id "
-        f"JOIN {status_as_of.SOURCE} s ON s.id = r.source_id) t "
+        f"FROM {status_as_of.PROGRESS} p JOIN ({rows_sql}) f ON f.pk = p.recommendation_id) x) t "
         f"GROUP BY {columns}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*period_params, day, *ids_params])
+        cursor.execute(statement, [*period_params, day, *rows_params])
         return cursor.fetchall()
 
 
