@@ -143,12 +143,16 @@ def free_port() -> int:
 # --- data -----------------------------------------------------------------------------------
 
 
+# One key for every tracker process of a run: the deep pages' cursors are signed with it.
+SECRET_KEY = secrets.token_urlsafe(48)
+
+
 def tracker_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="tracker.settings.production",
         DATABASE_URL=DATABASE_URL,
-        SECRET_KEY=secrets.token_urlsafe(48),
+        SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
         THROTTLE_ANON="off",
@@ -430,9 +434,26 @@ def wait_until_up(name: str, url: str, limit: float = 90) -> None:
 # --- shapes ---------------------------------------------------------------------------------
 
 
-def _cursor(after: int) -> str:
-    raw = json.dumps({"k": [after], "d": "n"}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def signed_cursors(afters: list[int]) -> dict[int, str]:
+    """The tracker's cursors for "after id N" in its default ordering. Cursors are signed, so
+    its own code writes them, with the run's SECRET_KEY."""
+    code = (
+        "import json, sys; from recommendations.api.pagination import _encode; "
+        "print(json.dumps({a: _encode({'o': 'id', 'k': [a], 'd': 'n'}) for a in json.loads(sys.argv[1])}))"
+    )
+    done = subprocess.run(
+        [TRACKER_PYTHON, "manage.py", "shell", "-v0", "-c", f"import sys; sys.argv = ['', {json.dumps(afters)!r}]; {code}"],
+        cwd=PROJECT_DIR,
+        env=tracker_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return {int(after): cursor for after, cursor in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
+CURSORS: dict[int, str] = {}
 
 
 def path_for(server: str, shape: str, v: Values) -> str:
@@ -443,7 +464,7 @@ def path_for(server: str, shape: str, v: Values) -> str:
             "area": {"country": v.country, "area": v.area},
             "year": {"country": v.country, "year": v.year},
             "search": {"q": v.word},
-            "deep_page": {"country": v.country, "cursor": _cursor(v.after)},
+            "deep_page": {"country": v.country, "cursor": CURSORS.get(v.after, "")},
             # The same counts the peers compute (area × status); all breakdowns: FULL_STATS_PATH.
             "stats": {"country": v.country, "breakdown": "area"},
         }[shape]
@@ -772,6 +793,7 @@ def main() -> None:
     count = ensure_database()
     sqlite_path = ensure_sqlite_copy(count) if "datasette" in SERVERS else Path()
     values = spread()
+    CURSORS.update(signed_cursors([v.after for v in values["deep_page"]]))
     plans = explain_plans(values)
     results: list[Result] = []
     load_before = load_average()
