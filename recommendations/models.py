@@ -201,8 +201,9 @@ class Recommendation(TrackedModel):
             models.Index(fields=["area", "status"], name="rec_area_status"),
             models.Index(fields=["status", "id"], name="rec_status_id"),
             models.Index(fields=["year_start", "year_end"], name="rec_years"),
-            # `as_of`: only a status that began after the day can have been another then.
-            models.Index(fields=["status_changed_at"], name="rec_status_changed"),
+            # `as_of`: only a status that began after the day can have been another then
+            # (country first, as an NGO's every question is about its country).
+            models.Index(fields=["country", "status_changed_at"], name="rec_country_status_changed"),
             # "country (+ years), ORDER BY id": the years are key columns so the index
             # itself rejects rows outside the year, before any table row is read; serves the
             # deep keyset page (country, id > cursor) too.
