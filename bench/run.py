@@ -23,7 +23,6 @@ BENCH_EXPORT (1: also time the CSV export), TRACKER_PYTHON (the product's virtua
 Ports are free ones picked at run time on 127.0.0.1.
 """
 
-import base64
 import json
 import os
 import re
@@ -442,7 +441,14 @@ def signed_cursors(afters: list[int]) -> dict[int, str]:
         "print(json.dumps({a: _encode({'o': 'id', 'k': [a], 'd': 'n'}) for a in json.loads(sys.argv[1])}))"
     )
     done = subprocess.run(
-        [TRACKER_PYTHON, "manage.py", "shell", "-v0", "-c", f"import sys; sys.argv = ['', {json.dumps(afters)!r}]; {code}"],
+        [
+            TRACKER_PYTHON,
+            "manage.py",
+            "shell",
+            "-v0",
+            "-c",
+            f"import sys; sys.argv = ['', {json.dumps(afters)!r}]; {code}",
+        ],
         cwd=PROJECT_DIR,
         env=tracker_env(),
         check=True,
