@@ -5,32 +5,15 @@ test-artifacts/ at the project root.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from tests.browser import ARTIFACTS, BROWSER_MARKS, chromium, new_page
+from tests.factories import PASSWORD
 
 from .reports import SECRET_NOTE, build_reports
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-PASSWORD = "correct horse battery staple"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
-    # Live-server tests commit; restore the migrations' role groups for the tests after them.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -44,22 +27,8 @@ def browser_data(transactional_db):
 
 @pytest.fixture
 def page(browser_data, site_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the data is created before it
-    # starts and the live server answers from its own thread. Only for this test: the variable
-    # must not leak into later tests (a deploy check refuses it).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="az-AZ")
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    with chromium(monkeypatch) as browser:
+        yield new_page(browser)
 
 
 def chart_totals(page, chart_id: str) -> dict[str, int]:

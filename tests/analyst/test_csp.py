@@ -2,16 +2,12 @@
 logs a policy violation (the browser reports each as a `securitypolicyviolation` event and a
 console message). Also: the header is on every response, with Permissions-Policy."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.test import Client
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import ARTIFACTS, CHROMIUM, chromium, new_page
+from tests.factories import PASSWORD as ADMIN_PASSWORD
 
-ADMIN_PASSWORD = "correct horse battery staple"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -46,23 +42,12 @@ def site(transactional_db):
 
 
 @pytest.fixture
-def chromium(site, site_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="az-AZ")
-        context.set_default_timeout(20_000)
-        context.add_init_script(RECORD_VIOLATIONS)
-        page = context.new_page()
-        console = []
+def browser_page(site, site_server, monkeypatch):
+    with chromium(monkeypatch) as browser:
+        page = new_page(browser, timeout_ms=20_000, init_script=RECORD_VIOLATIONS)
+        console: list[str] = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
-        try:
-            yield page, console
-        finally:
-            context.close()
-            browser.close()
+        yield page, console
 
 
 def violations(page, console) -> list[str]:
@@ -74,8 +59,8 @@ def violations(page, console) -> list[str]:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_no_page_logs_a_csp_violation(chromium, site_server, site):
-    page, console = chromium
+def test_no_page_logs_a_csp_violation(browser_page, site_server, site):
+    page, console = browser_page
     recommendation = site.dol_2015.recommendations.order_by("id").first()
     seen = {}
 

@@ -8,17 +8,14 @@ import re
 import pytest
 
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
-from tests.analyst.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PASSWORD
+from tests.browser import ARTIFACTS, BROWSER_MARKS, chromium, new_page
+from tests.factories import PASSWORD
 
 NOTE = "Nazirliklə görüş keçirildi; işçi qrupu yaradıldı (ə, ı, İ, ş, ğ, ö, ü, ç)."
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 LINK = "https://e-qanun.az/framework/54321"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -36,21 +33,8 @@ def data(transactional_db):
 
 @pytest.fixture
 def browser(data, site_server, monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def new_page(browser, *, width=1280, height=900, locale="az-AZ"):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-    context.set_default_timeout(15_000)
-    return context.new_page()
+    with chromium(monkeypatch) as browser:
+        yield browser
 
 
 def sign_in(page, server, username, next_path="/"):
