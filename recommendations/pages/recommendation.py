@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Role, Status, area_name
-from recommendations.evidence.services import evidence_add
 from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
@@ -29,6 +28,7 @@ from recommendations.models import Evidence, ProgressUpdate, Recommendation
 from recommendations.progress.services import (
     EvidenceItemInvalid,
     StaleVersion,
+    evidence_item_add,
     progress_record_with_evidence,
 )
 from recommendations.progress.timeline import EVENT_ORDER
@@ -256,16 +256,7 @@ def entry_evidence_add_page(request: HttpRequest, pk: int, update_id: int) -> Ht
     if item is None:
         return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
     try:
-        evidence_add(
-            recommendation_id=pk,
-            progress_update_id=update.pk,
-            kind=item.kind,
-            title=item.title,
-            file=item.file,
-            url=item.url,
-            excerpt=item.excerpt,
-            user=request.user,
-        )
+        evidence_item_add(recommendation_id=pk, progress_update_id=update.pk, item=item, user=request.user)
     except ValidationError as error:
         _field_errors(form, error)
         return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)

@@ -121,6 +121,23 @@ class EvidenceItemInvalid(ValidationError):
         self.index = index
 
 
+def evidence_item_add(
+    *, recommendation_id: int, progress_update_id: int | None, item: EvidenceItem, user: Actor
+) -> Evidence:
+    """Attach one evidence item (to a progress entry, when given) through the evidence service."""
+    return evidence_add(
+        recommendation_id=recommendation_id,
+        progress_update_id=progress_update_id,
+        kind=item.kind,
+        title=item.title,
+        file=item.file,
+        url=item.url,
+        excerpt=item.excerpt,
+        evidence_date=item.evidence_date,
+        user=user,
+    )
+
+
 def progress_record_with_evidence(
     *,
     recommendation_id: int,
@@ -150,16 +167,8 @@ def progress_record_with_evidence(
             added = []
             for index, item in enumerate(evidence):
                 try:
-                    created = evidence_add(
-                        recommendation_id=recommendation_id,
-                        progress_update_id=update.pk,
-                        kind=item.kind,
-                        title=item.title,
-                        file=item.file,
-                        url=item.url,
-                        excerpt=item.excerpt,
-                        evidence_date=item.evidence_date,
-                        user=user,
+                    created = evidence_item_add(
+                        recommendation_id=recommendation_id, progress_update_id=update.pk, item=item, user=user
                     )
                 except ValidationError as error:
                     raise EvidenceItemInvalid(index, error) from error
