@@ -248,9 +248,10 @@ def recommendation_changes(
     if distinct:
         queryset = status_as_of.latest_only(queryset, end)
     happened = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=start, occurred_on__lte=end)
+    # A status that began by `start` held at both dates (`as_of.changed_since_bound`).
     changed = (
         status_as_of.existed_by(queryset, start)
-        .filter(Exists(happened))
+        .filter(Exists(happened), status_changed_at__gte=status_as_of.changed_since_bound(start))
         .annotate(
             status_from=status_as_of.status_at_annotation(start, queryset),
             status_to=status_as_of.status_at_annotation(end, queryset),

@@ -162,9 +162,9 @@ def test_distinct_latest_counts_a_repeated_recommendation_once(db, api_client):
 @pytest.mark.parametrize("seed", [3, 17, 2024])
 def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_client, seed):
     """Logs written in random order, with repeated statuses, same-day entries and entries
-    recorded today: at every day around an entry, the counts and the list give what the log
-    says (the stats read the log only for recommendations whose status began after the day,
-    so a status repeated after the day must not fool them)."""
+    recorded today: at every day around an entry, the counts, the list and the changes
+    between two days give what the log says (the stats read the log only for recommendations
+    whose status began after the day, so a status repeated after the day must not fool them)."""
     rng = random.Random(seed)
     staff = UserFactory(role="ngo_staff")
     today = timezone.localdate()
@@ -193,3 +193,15 @@ def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_cli
             assert areas.get(area, expected_counts({})) == expected_counts(in_area), (day, area)
         rows = api_client.get(f"/api/v1/recommendations/?as_of={day.isoformat()}&page_size=100").json()["results"]
         assert {row["id"]: row["status_as_of"] for row in rows} == oracle, day
+
+    # The changes between two of those days: who moved from which status to which.
+    ordered = sorted(days)
+    for start, end in zip(ordered, ordered[2:], strict=False):
+        moved = {
+            item.pk: (status_from_the_log(item.pk, start), status_from_the_log(item.pk, end))
+            for item in items
+            if item.source.report_year <= start.year
+        }
+        moved = {pk: pair for pk, pair in moved.items() if pair[0] != pair[1]}
+        changes = api_client.get(f"/api/v1/stats/changes/?from={start.isoformat()}&to={end.isoformat()}").json()
+        assert {row["id"]: (row["from"], row["to"]) for row in changes["recommendations"]} == moved, (start, end)
