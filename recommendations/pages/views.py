@@ -107,7 +107,7 @@ class DashboardFilterForm(forms.Form):
                 "slug", "title", "report_year"
             )
         ]
-        used_countries = set(Recommendation.objects.order_by().values_list("country", flat=True).distinct())
+        used_countries = selectors.countries_in_use()
         self._choices("country").choices = [(code, name) for code, name in countries if code in used_countries]
         self._choices("area").choices = [(area.code, area_name(area.code)) for area in AREAS] + [
             (NO_AREA, _("Not classified"))
