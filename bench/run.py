@@ -654,7 +654,7 @@ def run_wrk(url: str, script: Path, seconds: int) -> tuple[int, float, float, fl
         [
             "wrk",
             "-t",
-            "2",
+            str(min(2, CONNECTIONS)),  # wrk wants at least one connection per thread
             "-c",
             str(CONNECTIONS),
             "-d",
