@@ -24,6 +24,15 @@ def nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
+def nfc_deep(value):
+    """`nfc` on every text in a JSON value, keys included."""
+    if isinstance(value, dict):
+        return {nfc(key): nfc_deep(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [nfc_deep(item) for item in value]
+    return nfc(value)
+
+
 class NFCTextMixin(_FieldBase):
     """Normalisation is Python's job, not the schema's: migrations record the plain Django
     field (`deconstruct`), so adopting these fields changes no table. (On SQLite an altered
@@ -31,7 +40,7 @@ class NFCTextMixin(_FieldBase):
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
-        base = next(cls for cls in type(self).__mro__ if cls.__module__ == "django.db.models.fields")
+        base = next(cls for cls in type(self).__mro__ if cls.__module__.startswith("django.db.models.fields"))
         return name, f"django.db.models.{base.__name__}", args, kwargs
 
     def to_python(self, value):
@@ -56,3 +65,18 @@ class NFCTextField(NFCTextMixin, models.TextField):
 
 class NFCURLField(NFCTextMixin, models.URLField):
     pass
+
+
+class NFCJSONField(NFCTextMixin, models.JSONField):
+    """Translations and other texts kept as JSON: every string in them, keys too, in NFC."""
+
+    def to_python(self, value):
+        return nfc_deep(super(NFCTextMixin, self).to_python(value))
+
+    def get_prep_value(self, value):
+        return super(NFCTextMixin, self).get_prep_value(nfc_deep(value))
+
+    def pre_save(self, model_instance, add):
+        value = nfc_deep(super(NFCTextMixin, self).pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
-from .fields import NFCCharField, NFCTextField, NFCURLField
+from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -140,7 +140,7 @@ class Recommendation(TrackedModel):
     action = NFCTextField(_("action"))
     # The action in the source's other languages, {language: text}; `action` is the text in
     # the source's own language (the original).
-    action_translations = models.JSONField(_("action in other languages"), default=dict, db_default={}, blank=True)
+    action_translations = NFCJSONField(_("action in other languages"), default=dict, db_default={}, blank=True)
     # Where the importer read it, per language: {"az": {"lines": [31, 35]}, "en": {"table":
     # "Table 11", "pages": [7, 7]}}; its row in the table is `position`.
     provenance = models.JSONField(_("where it was read"), default=dict, db_default={}, blank=True, editable=False)

@@ -42,6 +42,21 @@ def test_api_edit_in_nfd_is_stored_and_returned_in_nfc(db, admin_api):
     assert Recommendation.objects.filter(action=NFD).count() == 1  # a query in NFD is compared in NFC
 
 
+def test_translations_in_nfd_are_stored_and_returned_in_nfc(db, admin_api):
+    recommendation = RecommendationFactory()
+    key = unicodedata.normalize("NFD", "az")  # keys too, though a language code has no marks
+    response = admin_api.patch(
+        f"/api/v1/recommendations/{recommendation.pk}/",
+        {"action_translations": {key: NFD, "en": "Increase the number of inspectors"}},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    stored = Recommendation.objects.values_list("action_translations", flat=True).get(pk=recommendation.pk)
+    assert stored == {"az": ACTION, "en": "Increase the number of inspectors"}
+    detail = admin_api.get(f"/api/v1/recommendations/{recommendation.pk}/", HTTP_ACCEPT_LANGUAGE="az").json()
+    assert ACTION in detail["action_translations"].values()
+
+
 def test_progress_note_and_evidence_in_nfd_are_stored_in_nfc(db, users):
     recommendation = RecommendationFactory()
     staff = APIClient()
