@@ -40,13 +40,17 @@ def test_database_down_in_session_middleware_is_a_json_503(db, users, browser):
     assert_database_unavailable(response)
 
 
-def test_database_down_outside_the_api_is_a_plain_503(db, users, browser):
+@pytest.mark.parametrize(("path", "language", "words"), [("/admin/", "en", "not reachable"), ("/", "az", "əlçatan")])
+def test_database_down_outside_the_api_is_an_html_503_page(db, users, browser, path, language, words):
     browser.force_login(users["admin"])
     with mock.patch.object(SessionStore, "load", side_effect=DOWN):
-        response = browser.get("/admin/")
+        response = browser.get(path, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "503" in page and words in page
+    assert users["admin"].username not in page  # rendered without the user
 
 
 def test_other_server_errors_under_the_api_are_json_500(db, browser):

@@ -11,6 +11,7 @@ import sys
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -56,7 +57,9 @@ def server_error(request, *args, **kwargs):
         if is_api(request):
             response = api_error(503, detail, "database_unavailable")
         else:
-            response = HttpResponse(detail, status=503, content_type="text/plain; charset=utf-8")
+            # The page of the other errors, rendered without the request: its context would
+            # reach for the session and the user, in the database that is down.
+            response = HttpResponse(loader.get_template("503.html").render({"detail": detail}), status=503)
         response["Retry-After"] = RETRY_AFTER_SECONDS
         return response
     if is_api(request):
