@@ -135,7 +135,12 @@ def _as_date(value: Any) -> datetime.date:
 def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: bool) -> list[tuple]:
     """The log of the recommendations of `queryset`, grouped: (report year, year superseded,
     stored status, status before the log, is the first entry by date, period start of the
-    entry, entry on or before `end`, status before the entry, status after it, count)."""
+    entry, entry on or before `end`, status before the entry, status after it, count).
+
+    The status before the log is read off the first entry by date: the progress service gives
+    an entry dated before all others the `status_before` of the one it precedes, so the first
+    by date and the first recorded always agree, and one ordering of the log serves (a second,
+    by recording time, was a quarter of the time over a million rows)."""
     connection = connections[queryset.db]
     # The recommendation's own columns ride along with its ids, so that the log is joined to
     # the filtered rows only: joining the entries back to the table made the database read
@@ -159,8 +164,7 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
         "COALESCE(x.previous_status, x.initial_status) AS t_from, x.status_after AS t_to "
         "FROM (SELECT f.t_year, f.t_superseded, f.status, p.occurred_on, p.status_after, "
         f"LAG(p.status_after) OVER ({by_date}) AS previous_status, "
-        "FIRST_VALUE(p.status_before) OVER (PARTITION BY p.recommendation_id ORDER BY p.created_at, p.id) "
-        "AS initial_status, "
+        f"FIRST_VALUE(p.status_before) OVER ({by_date}) AS initial_status, "
         f"ROW_NUMBER() OVER ({by_date}) AS number_by_date "
         f"FROM {status_as_of.PROGRESS} p JOIN ({rows_sql}) f ON f.pk = p.recommendation_id) x) t "
         f"GROUP BY {columns}"

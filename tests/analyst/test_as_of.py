@@ -162,8 +162,8 @@ def test_distinct_latest_counts_a_repeated_recommendation_once(db, api_client):
 @pytest.mark.parametrize("seed", [3, 17, 2024])
 def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_client, seed):
     """Logs written in random order, with repeated statuses, same-day entries and entries
-    recorded today: at every day around an entry, the counts, the list and the changes
-    between two days give what the log says (the stats read the log only for recommendations
+    recorded today: at every day around an entry, the counts, the list, the timeline and the
+    changes between two days give what the log says (the stats read the log only for recommendations
     whose status began after the day, so a status repeated after the day must not fool them)."""
     rng = random.Random(seed)
     staff = UserFactory(role="ngo_staff")
@@ -193,6 +193,13 @@ def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_cli
             assert areas.get(area, expected_counts({})) == expected_counts(in_area), (day, area)
         rows = api_client.get(f"/api/v1/recommendations/?as_of={day.isoformat()}&page_size=100").json()["results"]
         assert {row["id"]: row["status_as_of"] for row in rows} == oracle, day
+
+    # The progress over time: at each quarter's end, the counts the log gives that day.
+    timeline = api_client.get("/api/v1/stats/timeline/?interval=quarter&from=2015-01-01").json()
+    for period in timeline["periods"]:
+        end = datetime.date.fromisoformat(period["end"])
+        oracle = {item.pk: status_from_the_log(item.pk, end) for item in items if item.source.report_year <= end.year}
+        assert period["by_status"] == expected_counts(oracle), end
 
     # The changes between two of those days: who moved from which status to which.
     ordered = sorted(days)
