@@ -102,6 +102,8 @@ def test_schema_states_what_the_server_does(db):
     assert re.fullmatch(ordering["schema"]["pattern"], "-year_start, id")
     # OpenAPI 3.0 linters (Redocly's nullable-type-sibling): `nullable` always beside a type.
     assert not [node for node in walk(schema) if node.get("nullable") is True and "type" not in node]
+    # Spectral's operation-description: every operation tells its client what it does.
+    assert not [key for key, operation in operations.items() if not operation.get("description")]
 
 
 @pytest.fixture(scope="module")

@@ -96,7 +96,19 @@ DESCRIPTIONS = {
     "auth_token_destroy": "Revoke the caller's token.",
     "stats": (
         "Counts of the recommendations matching the filters: in total, by status, and by area, "
-        "year and source split by status. A recommendation counts in every year of its range."
+        "year and source split by status. A recommendation counts in every year of its range. "
+        "With `as_of`, each counts under its status at the end of that day, from the progress log, "
+        "and only reports of that year or earlier count."
+    ),
+    "stats_timeline": (
+        "Progress over time: for the end of each month, quarter or year from `from` to `to`, the "
+        "recommendations matching the filters counted by their status that day, from the progress "
+        "log (the date progress happened). A recommendation counts from the year of its report."
+    ),
+    "stats_changes": (
+        "What changed between two days (default: the last quarter): how many recommendations moved "
+        "from which status to which between the end of `from` and the end of `to`, the list of them, "
+        "and the recommendations of reports that appeared in between, by their status at `to`."
     ),
 }
 
