@@ -4,8 +4,9 @@ The rule, the same one the progress service uses for the current status: the sta
 recommendation had at the end of day D is the `status_after` of its latest progress entry
 that happened (`occurred_on`) on or before D, ties broken by when the entries were recorded
 (`created_at`, then `id`). With no entry on or before D it is the status it had before any
-progress was logged: the `status_before` of its first recorded entry, or its stored status
-when it has no entry at all. A late-recorded (backdated) entry therefore changes the past:
+progress was logged: the `status_before` of its first entry in that order (the status it was
+recorded from, as progress/timeline.py reads the log), or its stored status when it has no
+entry at all. A late-recorded (backdated) entry therefore changes the past:
 the answer is always what the log says today.
 
 A recommendation counts at D only if its report existed by then: its source's `report_year`
@@ -35,15 +36,15 @@ RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
 
 # The entry that decides the status at a date comes first: the entries on or before the date,
-# latest event first (then latest recorded); after them, the entries after the date in the
-# order they were recorded, so that the first of those gives the status before the log.
+# latest event first (then latest recorded); after them, the entries after the date in event
+# order, so that the first of those gives the status before the log.
 _APPLIES = "p.occurred_on <= %s"
 _ORDER = (
     f"CASE WHEN {_APPLIES} THEN 0 ELSE 1 END, "
     f"CASE WHEN {_APPLIES} THEN p.occurred_on END DESC, "
     f"CASE WHEN {_APPLIES} THEN p.created_at END DESC, "
     f"CASE WHEN {_APPLIES} THEN p.id END DESC, "
-    "p.created_at, p.id"
+    "p.occurred_on, p.created_at, p.id"
 )
 _DECIDING_STATUS = f"CASE WHEN {_APPLIES} THEN p.status_after ELSE p.status_before END"
 
@@ -86,16 +87,22 @@ def deciding_entries_sql(
     return sql, [day] * 5
 
 
-def changed_since_bound(as_of: datetime.date) -> datetime.datetime:
+def changed_since_bound(as_of: datetime.date) -> datetime.datetime | None:
     """A time such that a recommendation whose `status_changed_at` is earlier had its stored
-    status at the end of `as_of` too.
+    status at the end of `as_of` too; None (no bound) for days before 1900, whose day before
+    may not exist in every time zone (the calendar begins on 0001-01-01).
 
     By the timeline rule the stored status is the last entry's `status_after` and holds since
     the entry that began its final run (`status_changed_at`: that entry's time when recorded
     on the day it happened, else the start of that day). When that run began on or before
     `as_of`, the entry deciding `as_of` lies inside the run, so the status was the same. A day
     of margin keeps this true if the configured time zone has moved since it was stored."""
+    if as_of < EARLIEST_BOUNDED_DAY:
+        return None
     return timezone.make_aware(datetime.datetime.combine(as_of, datetime.time.min)) - datetime.timedelta(days=1)
+
+
+EARLIEST_BOUNDED_DAY = datetime.date(1900, 1, 1)
 
 
 def existed_by(queryset: QuerySet, as_of: datetime.date) -> QuerySet:

@@ -100,9 +100,10 @@ def _as_of_moves(queryset: QuerySet, as_of: datetime.date) -> list[tuple]:
     later = Source.objects.filter(report_year__gt=as_of.year).order_by().values("pk")
     later_sql, later_params = later.query.sql_with_params()
     moved_since = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
-    counted = status_as_of.existed_by(queryset, as_of).filter(
-        Exists(moved_since), status_changed_at__gte=status_as_of.changed_since_bound(as_of)
-    )
+    counted = status_as_of.existed_by(queryset, as_of).filter(Exists(moved_since))
+    bound = status_as_of.changed_since_bound(as_of)
+    if bound is not None:
+        counted = counted.filter(status_changed_at__gte=bound)
     counted_sql, counted_params = counted.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
     deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, counted_sql, MOVE_COLUMNS)
     statement = (

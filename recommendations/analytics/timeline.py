@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,10 +137,9 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
     stored status, status before the log, is the first entry by date, period start of the
     entry, entry on or before `end`, status before the entry, status after it, count).
 
-    The status before the log is read off the first entry by date: the progress service gives
-    an entry dated before all others the `status_before` of the one it precedes, so the first
-    by date and the first recorded always agree, and one ordering of the log serves (a second,
-    by recording time, was a quarter of the time over a million rows)."""
+    The status before the log is the first entry's `status_before` in event order, as in
+    `as_of.py` and progress/timeline.py: one ordering of the log serves (a second, by recording
+    time, was a quarter of the time over a million rows)."""
     connection = connections[queryset.db]
     # The recommendation's own columns ride along with its ids, so that the log is joined to
     # the filtered rows only: joining the entries back to the table made the database read
@@ -253,9 +252,11 @@ def recommendation_changes(
         queryset = status_as_of.latest_only(queryset, end)
     happened = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=start, occurred_on__lte=end)
     # A status that began by `start` held at both dates (`as_of.changed_since_bound`).
+    bound = status_as_of.changed_since_bound(start)
+    began_after = Q(status_changed_at__gte=bound) if bound is not None else Q()
     changed = (
         status_as_of.existed_by(queryset, start)
-        .filter(Exists(happened), status_changed_at__gte=status_as_of.changed_since_bound(start))
+        .filter(Exists(happened), began_after)
         .annotate(
             status_from=status_as_of.status_at_annotation(start, queryset),
             status_to=status_as_of.status_at_annotation(end, queryset),

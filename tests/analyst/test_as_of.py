@@ -46,7 +46,7 @@ def status_from_the_log(recommendation_id: int, day: datetime.date) -> str:
     if applying:
         return max(applying, key=lambda entry: (entry.occurred_on, entry.created_at, entry.id)).status_after
     if entries:
-        return min(entries, key=lambda entry: (entry.created_at, entry.id)).status_before
+        return min(entries, key=lambda entry: (entry.occurred_on, entry.created_at, entry.id)).status_before
     return Recommendation.objects.get(pk=recommendation_id).status
 
 
@@ -212,3 +212,13 @@ def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_cli
         moved = {pk: pair for pk, pair in moved.items() if pair[0] != pair[1]}
         changes = api_client.get(f"/api/v1/stats/changes/?from={start.isoformat()}&to={end.isoformat()}").json()
         assert {row["id"]: (row["from"], row["to"]) for row in changes["recommendations"]} == moved, (start, end)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02", "1899-12-31"])
+def test_a_day_at_the_calendars_start_is_an_answer_not_an_error(history, api_client, client, day):
+    """Any day is an answer: before the first report, nothing is counted."""
+    stats = api_client.get(f"/api/v1/stats/?as_of={day}&breakdown=area")
+    assert stats.status_code == 200, stats.content
+    assert stats.json()["total"] == 0
+    assert client.get(f"/?as_of={day}").status_code == 200
+    assert api_client.get(f"/api/v1/recommendations/?as_of={day}").json()["results"] == []
