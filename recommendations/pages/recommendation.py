@@ -25,6 +25,7 @@ from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
+from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.services import (
     EvidenceItemInvalid,
     StaleVersion,
@@ -143,6 +144,9 @@ def recommendation_page(
         "formset": formset,
         "conflict": conflict,
         "following": follow_state(request.user, recommendation),
+        # Redrawn after a refused form, the page's address is the form's, which answers only
+        # POST: switching the language returns to the recommendation's own page instead.
+        "language_next": reverse("recommendations:detail", args=[recommendation.pk]),
         **action_texts(request, recommendation),
     }
     return render(request, "recommendations/recommendation_detail.html", context, status=status)
@@ -169,8 +173,14 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     recommendation = get_object_or_404(Recommendation, pk=pk)
     if "more_rows" in request.POST:
-        # No JavaScript needed: the page comes back with more empty rows, the text kept
-        # (a browser never re-sends a chosen file, so files are chosen again).
+        # No JavaScript needed: the page comes back with more empty rows, the text kept. A
+        # browser cannot be handed a file back, so a file chosen already is named, to be
+        # chosen again, rather than dropped without a word.
+        for field in request.FILES:
+            for upload in request.FILES.getlist(field):
+                messages.warning(
+                    request, _("“%(name)s” is not attached yet: choose it again in its row.") % {"name": upload.name}
+                )
         return recommendation_page(
             request,
             pk,
@@ -182,6 +192,16 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     form_ok = form.is_valid()
     formset_ok = formset.is_valid()
     if not (form_ok and formset_ok):
+        return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
+    if _records_nothing(recommendation, form.cleaned_data, formset):
+        form.add_error(
+            "status",
+            _(
+                "Nothing to record: the status on that day was already “%(status)s”. "
+                "Change it, or add a note or evidence."
+            )
+            % {"status": Status(form.cleaned_data["status"]).label},
+        )
         return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
     try:
         update, added = progress_record_with_evidence(
@@ -222,6 +242,17 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         message = _("Progress recorded.")
     messages.success(request, message)
     return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
+
+
+def _records_nothing(recommendation: Recommendation, data: dict, formset) -> bool:
+    """The form as it opened, sent unchanged: the status in force that day, no note, no
+    evidence. Saved, such an entry would only restate the status — and, being the latest by
+    date, outrank entries recorded later about earlier days."""
+    if data["note"].strip() or formset.items():
+        return False
+    entries = progress_timeline.entries_of(recommendation.pk)
+    in_force = progress_timeline.status_before_on(entries, data["occurred_on"], recommendation.status)
+    return data["status"] == in_force
 
 
 def _more_rows(posted):

@@ -97,6 +97,9 @@ class DashboardFilterForm(forms.Form):
     due_before = forms.DateField(
         label=gettext_lazy("Due on or before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    due_after = forms.DateField(
+        label=gettext_lazy("Due on or after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -142,6 +142,36 @@ def test_dashboard_on_a_phone_sized_screen(page, site_server, browser_data, widt
     page.screenshot(path=str(ARTIFACTS / f"dashboard-phone-{width}-list-az.png"))
 
 
+def test_long_words_links_and_hashes_wrap_on_a_phone(page, site_server, browser_data):
+    """A pasted link, a note without spaces and a document hash wrap inside the screen."""
+    from recommendations.models import Recommendation, Source
+    from recommendations.progress.services import progress_record
+    from tests.factories import UserFactory
+
+    recommendation = Recommendation.objects.filter(source=browser_data.dol_2015).earliest("position")
+    staff = UserFactory(role="ngo_staff")
+    long_link = "https://e-qanun.az/framework/" + "qərar-" * 40 + "54321"
+    progress_record(
+        recommendation_id=recommendation.pk,
+        status="in_progress",
+        note="Müfəttişlik" * 60 + " " + long_link,
+        user=staff,
+    )
+    Source.objects.filter(pk=browser_data.tip_2022.pk).update(document_sha256="a" * 64)
+
+    page.set_viewport_size({"width": 390, "height": 740})
+    page.goto(f"{site_server}/login/?next=/recommendations/{recommendation.pk}/")
+    page.locator("#id_username").fill("analitik")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(f"**/recommendations/{recommendation.pk}/")
+    assert page.get_by_text(long_link).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "recommendation-long-note-phone-az.png"), full_page=True)
+    page.goto(f"{site_server}/sources/{browser_data.tip_2022.slug}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_dashboard_keeps_multi_value_filters_through_apply(page, site_server, browser_data):
     reports = browser_data
     page.goto(site_server + "/?status=in_progress,not_started&area=enforcement,protection")

@@ -157,6 +157,9 @@ def test_a_future_date_is_refused_next_to_the_field_in_the_pages_language(staff_
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "The date of the progress cannot be in the future." in english.content.decode()
+    # Switching the language from the redrawn page returns to the recommendation's page: the
+    # form's own address answers only POST.
+    assert re.search(rf'name="next" value="{page_url(recommendation)}"', english.content.decode())
 
 
 def test_a_bad_file_is_refused_next_to_its_row_and_nothing_is_saved(staff_client, recommendation):
@@ -256,13 +259,42 @@ def test_evidence_cannot_be_added_to_another_recommendations_entry(staff_client,
     assert not Evidence.objects.exists()
 
 
-def test_more_rows_keeps_the_text(staff_client, recommendation):
-    response = staff_client.post(f"{page_url(recommendation)}progress/", submission(recommendation, more_rows="1"))
+def test_more_rows_keeps_the_text_and_names_a_file_to_choose_again(staff_client, recommendation):
+    upload = SimpleUploadedFile("müfəttiş-hesabatı.pdf", PDF)
+    response = staff_client.post(
+        f"{page_url(recommendation)}progress/",
+        submission(recommendation, more_rows="1", **{"evidence-0-file": upload}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="evidence-TOTAL_FORMS" value="4"' in html
     assert NOTE in html and "https://e-qanun.az/framework/1" in html
+    assert "“müfəttiş-hesabatı.pdf” is not attached yet: choose it again in its row." in html
     assert not ProgressUpdate.objects.exists()
+
+
+def test_the_form_sent_as_it_opened_records_nothing(staff_client, recommendation):
+    """The status in force that day, no note, no evidence: refused, so that an empty entry
+    dated today cannot outrank what is recorded later about earlier days."""
+    today = timezone.localdate().isoformat()
+    unchanged = {
+        "status": recommendation.status,
+        "occurred_on": today,
+        "note": "",
+        "version": str(recommendation.version),
+        "opened_at": timezone.now().isoformat(),
+        "evidence-TOTAL_FORMS": "2",
+        "evidence-INITIAL_FORMS": "0",
+    }
+    response = staff_client.post(f"{page_url(recommendation)}progress/", unchanged, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Nothing to record: the status on that day was already" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+    # The same status with a note says something (still in progress, and why): recorded.
+    noted = staff_client.post(f"{page_url(recommendation)}progress/", {**unchanged, "note": NOTE})
+    assert noted.status_code == 302
+    assert ProgressUpdate.objects.count() == 1
 
 
 def test_only_staff_and_admins_may_record(recommendation, db):
