@@ -18,6 +18,7 @@ from .history.readable import field_changes
 from .importing.admin import import_report_view
 from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
+from .progress import timeline
 from .search import search_terms
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
 
@@ -68,9 +69,18 @@ class YearSuggestedFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.display(description=_("status before"))
+def status_before_in_timeline(update: ProgressUpdate) -> str:
+    """The status before the entry as the site's timeline tells it (progress/timeline.py):
+    an entry recorded later about an earlier day changes the "before" of the entry after it.
+    The stored `status_before` is what its recorder saw; both pages now say the same."""
+    entries = timeline.entries_of(update.recommendation_id)
+    return Status(timeline.befores(entries).get(update.pk, update.status_before)).label
+
+
 class ProgressUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgressUpdate
-    fields = ["created_at", "occurred_on", "status_before", "status_after", "note", "author_username"]
+    fields = ["created_at", "occurred_on", status_before_in_timeline, "status_after", "note", "author_username"]
     readonly_fields = fields
     extra = 0
 
@@ -318,9 +328,22 @@ class EvidenceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "recommendation", "status_before", "status_after", "occurred_on", "author_username"]
+    list_display = [
+        "created_at",
+        "recommendation",
+        "recorded_from",
+        "status_after",
+        "occurred_on",
+        "author_username",
+    ]
     list_filter = ["status_after"]
     list_select_related = ["recommendation"]
+
+    @admin.display(description=_("status when recorded"))
+    def recorded_from(self, update: ProgressUpdate) -> str:
+        # What the recorder saw. The site's timeline (and the recommendation's page here) tell
+        # the "before" by date, which a later entry about an earlier day can change.
+        return update.get_status_before_display()
 
 
 class ChangedRecommendationFilter(admin.SimpleListFilter):

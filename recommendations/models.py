@@ -305,7 +305,7 @@ class ProgressUpdate(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recommendation_id}: {self.status_before} → {self.status_after}"
+        return f"{self.recommendation_id}: {self.get_status_before_display()} → {self.get_status_after_display()}"
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -1,0 +1,32 @@
+"""The admin tells a recommendation's progress the way its page does: after an entry recorded
+later about an earlier day, the "before" of the entry after it is the late entry's status."""
+
+import datetime
+import re
+
+from django.test import Client
+
+from recommendations.progress.services import progress_record
+from tests.factories import RecommendationFactory
+
+
+def test_the_admin_inline_shows_the_before_the_timeline_tells(db, users):
+    recommendation = RecommendationFactory()
+    staff = users["ngo_staff"]
+    progress_record(
+        recommendation_id=recommendation.pk, status="in_progress", occurred_on=datetime.date(2023, 3, 1), user=staff
+    )
+    progress_record(
+        recommendation_id=recommendation.pk, status="not_started", occurred_on=datetime.date(2023, 1, 1), user=staff
+    )
+    client = Client()
+    client.force_login(users["admin"])
+    html = client.get(
+        f"/admin/recommendations/recommendation/{recommendation.pk}/change/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    cells = re.findall(r'<td class="field-status_before_in_timeline">\s*<p>(.*?)</p>', html, re.S)
+    # Inline rows in recording order: the March entry (before it: not started, recorded later),
+    # then the January one (before it: not assessed).
+    assert cells == ["Not started", "Not assessed"], cells
+    page = Client().get(f"/recommendations/{recommendation.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Not started" in page
