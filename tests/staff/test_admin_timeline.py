@@ -30,3 +30,15 @@ def test_the_admin_inline_shows_the_before_the_timeline_tells(db, users):
     assert cells == ["Not started", "Not assessed"], cells
     page = Client().get(f"/recommendations/{recommendation.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Not started" in page
+
+
+def test_a_status_never_assessed_claims_no_since_date(db, users):
+    """Without progress the page would say "not assessed since" the day the report was loaded."""
+    untouched = RecommendationFactory()
+    page = Client().get(f"/recommendations/{untouched.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="since"' not in page
+    progress_record(
+        recommendation_id=untouched.pk, status="in_progress", occurred_on=datetime.date(2023, 3, 1), user=users["admin"]
+    )
+    page = Client().get(f"/recommendations/{untouched.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r'class="since">since Mar(ch|\.) 1, 2023<', page)
