@@ -69,20 +69,19 @@ class YearSuggestedFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.display(description=_("status before"))
-def status_before_in_timeline(update: ProgressUpdate) -> str:
-    """The status before the entry as the site's timeline tells it (progress/timeline.py):
-    an entry recorded later about an earlier day changes the "before" of the entry after it.
-    The stored `status_before` is what its recorder saw; both pages now say the same."""
-    entries = timeline.entries_of(update.recommendation_id)
-    return Status(timeline.befores(entries).get(update.pk, update.status_before)).label
-
-
 class ProgressUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgressUpdate
-    fields = ["created_at", "occurred_on", status_before_in_timeline, "status_after", "note", "author_username"]
+    fields = ["created_at", "occurred_on", "status_before_in_timeline", "status_after", "note", "author_username"]
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=_("status before"))
+    def status_before_in_timeline(self, update: ProgressUpdate) -> str:
+        """The status before the entry as the site's timeline tells it (progress/timeline.py):
+        an entry recorded later about an earlier day changes the "before" of the entry after it.
+        The stored `status_before` is what its recorder saw."""
+        entries = timeline.entries_of(update.recommendation_id)
+        return str(Status(timeline.befores(entries).get(update.pk, update.status_before)).label)
 
 
 class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -343,7 +342,7 @@ class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.Mode
     def recorded_from(self, update: ProgressUpdate) -> str:
         # What the recorder saw. The site's timeline (and the recommendation's page here) tell
         # the "before" by date, which a later entry about an earlier day can change.
-        return update.get_status_before_display()
+        return str(update.get_status_before_display())
 
 
 class ChangedRecommendationFilter(admin.SimpleListFilter):
