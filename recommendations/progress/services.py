@@ -65,6 +65,18 @@ def progress_record(
         occurred_on = occurred_on or today
         if occurred_on > today:
             raise ValidationError({"occurred_on": _("The date of the progress cannot be in the future.")})
+        if occurred_on.year < recommendation.year_start:
+            # Almost always a mistyped year (1990 for 2019): it would count the progress in
+            # every chart from years before anyone suggested the action.
+            raise ValidationError(
+                {
+                    "occurred_on": _(
+                        "The date of the progress cannot be before %(year)d, the first year the "
+                        "recommendation was made."
+                    )
+                    % {"year": recommendation.year_start}
+                }
+            )
         entries = timeline.entries_of(recommendation.pk)
         author, username = history.actor(user)
         update = ProgressUpdate(

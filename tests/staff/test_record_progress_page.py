@@ -274,6 +274,36 @@ def test_more_rows_keeps_the_text_and_names_a_file_to_choose_again(staff_client,
     assert not ProgressUpdate.objects.exists()
 
 
+def test_a_date_before_the_recommendation_was_made_is_refused_by_page_and_api(staff_client, recommendation, users):
+    from rest_framework.test import APIClient
+
+    early = datetime.date(recommendation.year_start - 1, 12, 31).isoformat()
+    response = staff_client.post(
+        f"{page_url(recommendation)}progress/", submission(recommendation, occurred_on=early), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    message = f"The date of the progress cannot be before {recommendation.year_start}, the first year"
+    assert message in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(users["ngo_staff"])
+    refused = api.post(
+        f"/api/v1/recommendations/{recommendation.pk}/progress/",
+        {"status": "in_progress", "occurred_on": early},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 400
+    assert message in refused.json()["occurred_on"][0]
+    assert not ProgressUpdate.objects.exists()
+    first_day = datetime.date(recommendation.year_start, 1, 1).isoformat()
+    accepted = api.post(
+        f"/api/v1/recommendations/{recommendation.pk}/progress/",
+        {"status": "in_progress", "occurred_on": first_day},
+        format="json",
+    )
+    assert accepted.status_code == 201, accepted.content
+
+
 def test_the_form_sent_as_it_opened_records_nothing(staff_client, recommendation):
     """The status in force that day, no note, no evidence: refused, so that an empty entry
     dated today cannot outrank what is recorded later about earlier days."""
