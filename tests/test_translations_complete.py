@@ -27,3 +27,14 @@ def test_no_entry_is_untranslated():
         and re.search(r'^msgstr(\[\d+\])? ""\s*$(?!\n")', entry, re.M)
     ]
     assert untranslated == []
+
+
+def test_the_country_is_named_in_the_pages_language(db):
+    from django.test import Client
+
+    from tests.factories import RecommendationFactory
+
+    recommendation = RecommendationFactory()  # an Azerbaijani report's
+    page = f"/recommendations/{recommendation.pk}/"
+    assert "<dd>Azərbaycan</dd>" in Client().get(page, HTTP_ACCEPT_LANGUAGE="az").content.decode()
+    assert "<dd>Azerbaijan</dd>" in Client().get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
