@@ -38,7 +38,12 @@ def _date(value) -> str:
     parsed = parse_datetime(value) if isinstance(value, str) and "T" in value else None
     if parsed is not None:
         aware = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
-        return formats.date_format(timezone.localtime(aware), "DATETIME_FORMAT")
+        local = timezone.localtime(aware)
+        if local.time() == datetime.time.min:
+            # The start of a day: a status that holds from the day progress happened, recorded
+            # on another day (progress/timeline.py); "0:00" would claim a time nobody gave.
+            return formats.date_format(local.date(), "DATE_FORMAT")
+        return formats.date_format(local, "DATETIME_FORMAT")
     day = parse_date(value) if isinstance(value, str) else value
     if isinstance(day, datetime.date):
         return formats.date_format(day, "DATE_FORMAT")
@@ -130,11 +135,10 @@ def field_changes(record: ChangeRecord, names: _Names | None = None) -> list[Fie
     for key in keys:
         if record.action == ChangeRecord.Action.CREATE and after.get(key) in (None, "", [], {}):
             continue
-        changes.append(
-            FieldChange(
-                key, _label(model, key), _value(key, before.get(key), names), _value(key, after.get(key), names)
-            )
-        )
+        shown_before, shown_after = _value(key, before.get(key), names), _value(key, after.get(key), names)
+        if record.action == ChangeRecord.Action.UPDATE and shown_before == shown_after:
+            continue  # a change too small to show (a moment within the same minute): no "x → x" line
+        changes.append(FieldChange(key, _label(model, key), shown_before, shown_after))
     return changes
 
 
