@@ -122,6 +122,7 @@ class AxisLabel:
     x: str
     y: str
     text: str
+    anchor: str = "middle"  # SVG text-anchor
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,11 @@ def stacked_area_chart(
         below = above
     step = max(1, -(-count // MAX_DATE_LABELS))  # ceiling division
     shown = sorted({*range(0, count, step), count - 1}) if count else []
-    date_labels = [AxisLabel(_number(x_of(index)), _number(bottom + 22), rows[index][1]) for index in shown]
+    # The last label ends at the last point: centred on it, half of it fell outside the chart.
+    date_labels = [
+        AxisLabel(_number(x_of(index)), _number(bottom + 22), rows[index][1], "end" if index == count - 1 else "middle")
+        for index in shown
+    ]
     ticks = sorted({0, largest // 2, largest}) if largest else [0]
     count_labels = [AxisLabel(_number(AREA_LEFT - 6), _number(bottom - tick * scale + 5), str(tick)) for tick in ticks]
     return StackedAreaChart(

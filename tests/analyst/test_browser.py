@@ -52,6 +52,13 @@ def test_dashboard_filter_detail_and_language_switch(page, site_server, browser_
     before_rows = table_ids(page)
     assert len(before_rows) == 11
     assert before_areas["enforcement"] == 2
+    # The progress-over-time chart's date labels, the last one too, are inside the chart.
+    chart = page.locator("#chart-timeline svg").bounding_box()
+    labels = page.locator("#chart-timeline text.date-label")
+    assert labels.count() >= 2
+    for index in range(labels.count()):
+        box = labels.nth(index).bounding_box()
+        assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"] + 0.5, index
     page.screenshot(path=str(ARTIFACTS / "dashboard-az.png"), full_page=True)
 
     # Filter by the TIP 2022 report through the form, as a person would.
