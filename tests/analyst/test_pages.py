@@ -128,7 +128,7 @@ def test_recommendation_page_shows_the_recommendation(reports, client):
     assert "Tətbiqat" in html
     assert "Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi" in html
     # The timeline: the change with its date, in Azerbaijani.
-    assert '<time datetime="2023-03-15">15 Mart 2023</time>' in html
+    assert '<time datetime="2023-03-15">15 mart 2023</time>' in html
     assert "İcra olunur" in html
 
 

@@ -1,0 +1,43 @@
+"""Texts other packages show that the project's catalogue translates, marked here so that
+`make messages` keeps them.
+
+- Country names: django-countries ships no Azerbaijani catalogue, and its names are ordinary
+  Django translations (`gettext_lazy("Azerbaijan")`), so entries in the project's catalogue
+  translate the region's.
+- Month names inside a date: Django's Azerbaijani dates ("j E Y") capitalise the month, which
+  Azerbaijani writes in lower case ("29 noyabr 2026"); the "alt. month" forms are those.
+"""
+
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+TRANSLATED_COUNTRY_NAMES = (
+    gettext_noop("Azerbaijan"),
+    gettext_noop("Armenia"),
+    gettext_noop("Georgia"),
+    gettext_noop("Türkiye"),
+    gettext_noop("Iran"),
+    gettext_noop("Russia"),
+    gettext_noop("Kazakhstan"),
+    gettext_noop("Uzbekistan"),
+    gettext_noop("Kyrgyzstan"),
+    gettext_noop("Tajikistan"),
+    gettext_noop("Turkmenistan"),
+    gettext_noop("Ukraine"),
+    gettext_noop("Moldova"),
+    gettext_noop("Belarus"),
+)
+
+MONTHS_IN_A_DATE = (
+    pgettext_lazy("alt. month", "January"),
+    pgettext_lazy("alt. month", "February"),
+    pgettext_lazy("alt. month", "March"),
+    pgettext_lazy("alt. month", "April"),
+    pgettext_lazy("alt. month", "May"),
+    pgettext_lazy("alt. month", "June"),
+    pgettext_lazy("alt. month", "July"),
+    pgettext_lazy("alt. month", "August"),
+    pgettext_lazy("alt. month", "September"),
+    pgettext_lazy("alt. month", "October"),
+    pgettext_lazy("alt. month", "November"),
+    pgettext_lazy("alt. month", "December"),
+)
