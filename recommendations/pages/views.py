@@ -128,6 +128,9 @@ class DashboardFilterForm(forms.Form):
         for name, list_filter in RecommendationFilterSet.base_filters.items():
             if name not in self.fields:
                 self.fields[name] = forms.CharField(label=list_filter.label, required=False)
+        if not self._choices("responsible_body").choices:
+            # Until a responsible body is entered there is nothing to choose: no empty list.
+            del self.fields["responsible_body"]
         self.filter_errors = errors or {}
         for name, field in self.fields.items():
             if name in self.filter_errors:

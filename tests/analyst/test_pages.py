@@ -6,8 +6,14 @@ import re
 import pytest
 from django.test import Client
 
-from recommendations.models import Recommendation
-from tests.factories import SourceFactory, UserFactory, recommendation_batch
+from recommendations.models import Recommendation, ResponsibleBody
+from tests.factories import (
+    RecommendationFactory,
+    ResponsibleBodyFactory,
+    SourceFactory,
+    UserFactory,
+    recommendation_batch,
+)
 
 from .reports import SECRET_EVIDENCE_TITLE, SECRET_NOTE
 
@@ -372,3 +378,14 @@ def test_the_dashboard_of_an_empty_database(db, client):
     assert response.status_code == 200
     assert "chart-timeline" in response.content.decode()
     assert client.get("/?interval=month&as_of=2020-01-01").status_code == 200
+
+
+def test_the_addressed_to_filter_appears_once_there_is_a_body_to_choose(db, client):
+    RecommendationFactory()
+    ResponsibleBody.objects.all().delete()
+    assert 'name="responsible_body"' not in client.get("/").content.decode()
+    body = ResponsibleBodyFactory(name="Daxili İşlər Nazirliyi")
+    html = client.get("/").content.decode()
+    assert 'name="responsible_body"' in html and "Daxili İşlər Nazirliyi" in html
+    # Asked for by a hand-written address all the same, it still filters.
+    assert client.get(f"/?responsible_body={body.pk}").status_code == 200
