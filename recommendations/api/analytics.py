@@ -149,10 +149,10 @@ class TimelineView(LogCountsView):
         responses={200: TimelineSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
+        queryset, statuses, distinct = self.selection()  # every parameter checked first
         interval = timeline.parse_interval(request.query_params.get("interval"))
         start = timeline.parse_day(request.query_params.get("from"), "from")
         end = timeline.parse_day(request.query_params.get("to"), "to")
-        queryset, statuses, distinct = self.selection()
         data = timeline.recommendation_timeline(
             queryset, interval=interval, start=start, end=end, distinct=distinct, statuses=statuses
         )
@@ -177,11 +177,11 @@ class ChangesView(LogCountsView):
         responses={200: ChangesSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
+        queryset, statuses, distinct = self.selection()  # every parameter checked first
         start = timeline.parse_day(request.query_params.get("from"), "from")
         end = timeline.parse_day(request.query_params.get("to"), "to")
         if end is None:
             end = max(timezone.localdate(), start) if start else timezone.localdate()
         start = start or timeline.previous_quarter_end(end)
-        queryset, statuses, distinct = self.selection()
         data = timeline.recommendation_changes(queryset, start=start, end=end, distinct=distinct, statuses=statuses)
         return Response(ChangesSerializer(data).data)

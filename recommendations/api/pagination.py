@@ -5,11 +5,13 @@ The cursor holds the sort values of the last (or first) row shown; the next page
 index on (filter columns, sort column, id) serves it without OFFSET or COUNT.
 
 Cursors are signed (django.core.signing, salted per use): the server reads back only keys it
-wrote itself, for the ordering it wrote them for. Anything else, a hand-made or altered
-cursor, is a 400 "invalid cursor" before any query.
+wrote itself, for the ordering and the filters it wrote them for. Anything else, a hand-made
+or altered cursor, or one sent with other filters (its key would start another list
+mid-way, or past its end), is a 400 before any query.
 """
 
 import datetime
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from recommendations.listing.filters import parameter_values
 
 MAX_PAGE_SIZE = 500
 
@@ -139,6 +143,15 @@ class KeysetPagination(BasePagination):
         """The ordering a cursor was written for: keys of one ordering mean nothing in another."""
         return ",".join(("-" if key.descending else "") + key.field for key in self.keys)
 
+    def _filters_id(self) -> str:
+        """The filters a cursor was written for, whatever their order or spelling as repeated
+        or comma-separated values. The page size may change between pages (the key still
+        says where the walk stands); the ordering is bound on its own (`_ordering_id`)."""
+        unbound = {self.cursor_query_param, self.page_size_query_param, self.ordering_query_param}
+        params = self.request.query_params
+        canonical = sorted((name, sorted(parameter_values(params, name))) for name in params if name not in unbound)
+        return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()[:24]
+
     @staticmethod
     def _after(keys: list[SortKey], values: list[Any], backwards: bool) -> Q:
         """Rows strictly after `values` in the order `keys` (before, if backwards)."""
@@ -168,6 +181,10 @@ class KeysetPagination(BasePagination):
         payload = _decode(cursor)
         if payload.get("o") != self._ordering_id() or len(payload["k"]) != len(self.keys):
             raise exceptions.ValidationError({"cursor": [_("The cursor does not match the ordering.")]})
+        if payload.get("f") != self._filters_id():
+            raise exceptions.ValidationError(
+                {"cursor": [_("The cursor was issued for other filters; leave it out to start from the first page.")]}
+            )
         try:
             values = [
                 model._meta.get_field("id" if key.field == "pk" else key.field).to_python(value)
@@ -220,7 +237,9 @@ class KeysetPagination(BasePagination):
     def _link(self, row, direction: str) -> str:
         url = self.request.build_absolute_uri()
         return replace_query_param(
-            url, self.cursor_query_param, _encode({"o": self._ordering_id(), "k": self._key_of(row), "d": direction})
+            url,
+            self.cursor_query_param,
+            _encode({"o": self._ordering_id(), "f": self._filters_id(), "k": self._key_of(row), "d": direction}),
         )
 
     def get_next_link(self) -> str | None:

@@ -24,14 +24,11 @@ from recommendations.analytics import stats, timeline
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
-from recommendations.listing.filters import NO_AREA, RecommendationFilterSet
+from recommendations.listing.filters import MULTI_VALUED_PARAMETERS, NO_AREA, RecommendationFilterSet, parameter_values
 from recommendations.models import Recommendation, ResponsibleBody, Source
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
-
-
-MULTIPLE_VALUES = ("source", "country", "area", "status", "responsible_body")
 
 
 class DashboardFilterForm(forms.Form):
@@ -141,9 +138,8 @@ class DashboardFilterForm(forms.Form):
         """What the address says, as the fields show it: `?status=a,b` and `?status=a&status=b` alike."""
         initial: dict[str, Any] = {}
         for name in RecommendationFilterSet.base_filters:
-            values = [part.strip() for value in params.getlist(name) for part in value.split(",") if part.strip()]
-            if name in MULTIPLE_VALUES:
-                initial[name] = values
+            if name in MULTI_VALUED_PARAMETERS:
+                initial[name] = parameter_values(params, name)
             else:
                 initial[name] = params.get(name)
         return initial
