@@ -16,8 +16,17 @@ from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
+def json_moment(value: datetime.datetime) -> str:
+    """A moment as history keeps and shows it: in the service's time zone (TIME_ZONE), as the
+    API shows every time. One convention, so the same moment read back from the database (in
+    UTC) and set in Python (in local time) is the same text, never a change."""
+    return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+
+
 def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date):
+    if isinstance(value, datetime.datetime):
+        return json_moment(value)
+    if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk

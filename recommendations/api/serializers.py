@@ -12,7 +12,6 @@ from recommendations.choices import EvidenceKind, Status, area_name
 from recommendations.listing.columns import LIST_FIELDS, action_in, action_translations
 from recommendations.models import (
     YEAR_VALIDATORS,
-    ChangeRecord,
     Evidence,
     ProgressUpdate,
     Recommendation,
@@ -307,28 +306,6 @@ class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     excerpt = serializers.CharField(required=False, max_length=100000)
     evidence_date = serializers.DateField(required=False, allow_null=True)
     progress_update = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "nullable": True,
-        "additionalProperties": {},
-        "description": "Field names with their values; null when there is no such side (a creation has no before).",
-    }
-)
-class ChangedValuesField(serializers.JSONField):
-    pass
-
-
-class ChangeRecordSerializer(serializers.ModelSerializer):
-    before = ChangedValuesField(read_only=True)
-    after = ChangedValuesField(read_only=True)
-
-    class Meta:
-        model = ChangeRecord
-        fields = ["id", "action", "username", "changed_at", "before", "after", "message"]
-        read_only_fields = fields
 
 
 class SourceSerializer(serializers.ModelSerializer):

@@ -31,6 +31,7 @@ from recommendations.roles import has_role
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
 from .filters import GENERAL_PARAMETERS, StrictFilterBackend
+from .history_serializers import ChangeRecordSerializer
 from .multipart import StrictMultiPartParser
 from .negotiation import FirstRendererNegotiation
 from .parsers import StrictJSONParser
@@ -39,7 +40,6 @@ from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .schema import RoleAwareAutoSchema
 from .serializers import (
     AreaSerializer,
-    ChangeRecordSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
     ProgressUpdateSerializer,

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import formats, timezone, translation
 
-from recommendations.models import Recommendation
+from recommendations.history.services import change_record_create
+from recommendations.models import ChangeRecord, Recommendation
 from recommendations.progress.services import progress_record
 from tests.factories import RecommendationFactory, UserFactory
 
@@ -93,3 +94,45 @@ def test_a_late_entry_dated_after_everything_changes_the_status(backdated):
     assert Recommendation.objects.get(pk=recommendation.pk).status == "implemented"
     progress_record(recommendation_id=recommendation.pk, status="not_started", occurred_on=OCT_1, user=staff)
     assert Recommendation.objects.get(pk=recommendation.pk).status == "implemented"  # an old fact changes nothing now
+
+
+def test_a_backdated_entry_that_changes_nothing_current_leaves_no_history_row(db, client_for):
+    """Issue 27: the history held `"before": "2025-06-14T20:00:00+00:00"`, `"after":
+    "2025-06-15T00:00:00+04:00"` — the same moment in two zones, listed as a change."""
+    staff = UserFactory(role="ngo_staff")
+    recommendation = RecommendationFactory(year_start=2024, year_end=2025)
+    staff_client = client_for("ngo_staff")
+    url = f"/api/v1/recommendations/{recommendation.pk}/progress/"
+    progress_record(
+        recommendation_id=recommendation.pk, status="in_progress", occurred_on=datetime.date(2025, 6, 15), user=staff
+    )
+    history_url = f"/api/v1/recommendations/{recommendation.pk}/history/"
+    before = client_for("analyst").get(history_url).json()["results"]
+    # Late, about an earlier day: the current status and its "since" stay as they were.
+    response = staff_client.post(url, {"status": "not_started", "occurred_on": "2025-06-01"}, format="json")
+    assert response.status_code == 201
+    after = client_for("analyst").get(history_url).json()["results"]
+    assert after == before
+    moments = [
+        value
+        for record in after
+        for side in (record["before"] or {}, record["after"] or {})
+        for key, value in side.items()
+        if key.endswith("_at")
+    ]
+    assert moments and all(value.endswith("+04:00") for value in moments)  # TIME_ZONE, Asia/Baku
+    assert "2025-06-15T00:00:00+04:00" in moments
+
+
+def test_history_written_before_one_zone_shows_in_that_zone_without_empty_changes(db, client_for):
+    recommendation = RecommendationFactory()
+    change_record_create(
+        obj=recommendation,
+        action=ChangeRecord.Action.UPDATE,
+        user=None,
+        before={"status": "not_assessed", "status_changed_at": "2025-06-14T20:00:00+00:00"},
+        after={"status": "in_progress", "status_changed_at": "2025-06-15T00:00:00+04:00"},
+    )
+    history = client_for("analyst").get(f"/api/v1/recommendations/{recommendation.pk}/history/").json()["results"]
+    assert history[-1]["before"] == {"status": "not_assessed"}
+    assert history[-1]["after"] == {"status": "in_progress"}

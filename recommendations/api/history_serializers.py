@@ -1,0 +1,53 @@
+"""The history's rows as the API shows them (`/recommendations/{id}/history/`)."""
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from recommendations.models import ChangeRecord, json_moment
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "additionalProperties": {},
+        "description": "Field names with their values; null when there is no such side (a creation has no before).",
+    }
+)
+class ChangedValuesField(serializers.JSONField):
+    def to_representation(self, value):
+        # Rows written before history kept one time zone hold some moments in UTC: shown in
+        # the service's zone like every other time (models.json_moment).
+        if not isinstance(value, dict):
+            return value
+        return {key: _in_service_zone(item) for key, item in value.items()}
+
+
+def _in_service_zone(value):
+    if isinstance(value, str) and "T" in value:
+        moment = parse_datetime(value)
+        if moment is not None and timezone.is_aware(moment):
+            return json_moment(moment)
+    return value
+
+
+class ChangeRecordSerializer(serializers.ModelSerializer):
+    before = ChangedValuesField(read_only=True)
+    after = ChangedValuesField(read_only=True)
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["id", "action", "username", "changed_at", "before", "after", "message"]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        before, after = data.get("before"), data.get("after")
+        if instance.action == ChangeRecord.Action.UPDATE and isinstance(before, dict) and isinstance(after, dict):
+            # An older row may hold the same moment in two zones: no change, so not listed.
+            unchanged = {key for key in before.keys() & after.keys() if before[key] == after[key]}
+            data["before"] = {key: item for key, item in before.items() if key not in unchanged}
+            data["after"] = {key: item for key, item in after.items() if key not in unchanged}
+        return data
