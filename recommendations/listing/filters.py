@@ -585,8 +585,8 @@ def validate_query_parameters(params, *, accepted: Iterable[str]) -> None:
         raise ValidationError({name: [message] for name in unknown})
     repeated = sorted(name for name in params if name not in MULTI_VALUED_PARAMETERS and len(params.getlist(name)) > 1)
     if repeated:
-        message = _("Given more than once; this parameter takes one value.")
-        raise ValidationError({name: [message] for name in repeated})
+        once = _("Given more than once; this parameter takes one value.")
+        raise ValidationError({name: [once] for name in repeated})
     unreadable = sorted(
         name
         for name in params
