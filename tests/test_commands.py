@@ -1,7 +1,11 @@
 """Management commands an operator runs: creating users, the first admin, migrations check."""
 
 import io
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -113,3 +117,24 @@ def test_ensure_admin_is_not_satisfied_by_other_roles(db):
 def test_migrations_match_the_models(db):
     # Exits non-zero (SystemExit) when a model change has no migration.
     run("makemigrations", "--check", "--dry-run")
+
+
+def test_migrate_on_a_fresh_clone_creates_the_var_folder_it_needs(tmp_path):
+    # A fresh clone has no var/: `manage.py migrate` before `make run` used to end in a raw
+    # OperationalError traceback ("unable to open database file").
+    var = tmp_path / "clone" / "var"
+    environment = {**os.environ, "TRACKER_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "tracker.settings.local"}
+    environment.pop("DATABASE_URL", None)
+
+    completed = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert (completed.returncode, completed.stderr) == (0, "")
+    assert (var / "tracker.sqlite3").is_file()

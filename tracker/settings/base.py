@@ -140,6 +140,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # instead of waiting for the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet: `manage.py migrate` must not fail on the missing folder
+    # of the file it is about to create.
+    sqlite_file = str(DATABASES["default"]["NAME"])
+    if sqlite_file and sqlite_file != ":memory:" and not sqlite_file.startswith("file:"):
+        try:
+            Path(sqlite_file).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"The SQLite database's folder {Path(sqlite_file).parent} cannot be created ({exc.strerror}); "
+                "set TRACKER_VAR_DIR or DATABASE_URL to a writable place."
+            ) from None
     # SQLite: wait for a writer instead of failing at once, and keep readers unblocked.
     # IMMEDIATE takes the write lock when a transaction starts: a deferred one that reads and
     # then writes fails at once with "database is locked" if another writer got in between,

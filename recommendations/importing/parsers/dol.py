@@ -19,9 +19,12 @@ each action on a line of their own after it. So the parser reads line by line:
 
 One pass, constant work per line. Before it, the table is cut out of the document: from the
 line after its title ("Table 11. Suggested Government Actions …") when the document has
-one, to "REFERENCES", the next numbered section or another table's title; running headers
-and footers inside it ("(cont)", "BUREAU OF INTERNATIONAL LABOR AFFAIRS", "Azerbaijan" /
-"MINIMAL ADVANCEMENT", page numbers) are dropped and reported.
+one, to "REFERENCES", the next numbered section or another table's title — and on again
+from the table's own title marked "(Cont.)" if one follows (`pdftotext -raw` may print a
+"REFERENCES ON FILE" block or another table's rows in between); a column header printed
+again without it refuses the document. Running headers and footers inside it ("(cont)",
+"BUREAU OF INTERNATIONAL LABOR AFFAIRS", "Azerbaijan" / "MINIMAL ADVANCEMENT", page
+numbers) are dropped and reported.
 
 Text that keeps the page's columns (`pdftotext -layout`) is read by position instead
 (`dol_table`), as a PDF is. Whatever the input, a structure the reader cannot be sure of
@@ -33,7 +36,6 @@ refused rather than imported wrong.
 import re
 from dataclasses import dataclass
 
-from recommendations.choices import SourceKind
 from recommendations.search import fold_letters
 
 from ..extract import layout_pages, pdf_pages
@@ -46,16 +48,13 @@ from .base import (
     ParseResult,
     Problem,
     ProgressCallback,
-    area_labels,
     join_lines,
     label_words,
     split_glued_words,
 )
+from .dol_extent import HEADER_WORDS, LABEL_WORDS, table_lines
+from .dol_table import PAGE_NUMBER
 
-# Column headings as the Azerbaijani and English reports print them.
-HEADINGS = ("Sahə", "Məsləhət Bilinən Tədbir", "Məsləhət Bilinən İl(lər)")
-HEADINGS += ("Area", "Suggested Action", "Year(s) Suggested")
-HEADER_WORDS = frozenset(word for heading in HEADINGS for word in label_words(heading))
 # A repeated heading in the middle of a wrapped action must be unmistakable, not one word
 # such as "area" that can end an English sentence.
 HEADER_MIN_WORDS_INSIDE_ACTION = 3
@@ -66,10 +65,6 @@ HEADER_MIN_WORDS_INSIDE_ACTION = 3
 _CELL = year_cells.CELL.pattern.strip("^$")
 TRAILING_YEARS = re.compile(rf"^(?P<text>.*?\S)\s+(?P<years>{_CELL})$", re.IGNORECASE)
 _RANGE_IN_CELL = re.compile(rf"\d{{4}}\s*(?:[{year_cells.DASHES}]|to)\s*\d{{2,4}}|,", re.IGNORECASE)
-# Aliases: area labels as some report years print them.
-ALIASES: dict[str, tuple[str, ...]] = {"legal_framework": ("Laws", "Laws and Regulations", "Qanunlar")}
-# A number alone on a line, too short to be a year: the page number of the PDF.
-PAGE_NUMBER = re.compile(r"^\d{1,3}$")
 _WORD = re.compile(r"\w+")
 
 
@@ -89,18 +84,7 @@ def _label_prefixes(words: tuple[str, ...]) -> list[_Label]:
     return [label for label in LABELS if 0 < len(words) < len(label.words) and label.words[: len(words)] == words]
 
 
-LABEL_WORDS = area_labels(SourceKind.DOL, ALIASES)
 LABELS = [_Label(code, words, _words_pattern(words)) for words, code in LABEL_WORDS.items()]
-
-# Where the table is in a whole chapter's text, and what inside it is page furniture.
-TITLE = re.compile(r"^table\s+(?P<number>\d+)\s*[.:]?\s*suggested\s+government\s+actions\b")
-RUNNING_LINE = re.compile(
-    r"^\(cont(?:inued)?\.?\)$|bureau\s+of\s+international\s+labor\s+affairs"
-    r"|^\d{4}\s*findings\s*on\s*the\s*worst\s*forms|^(?:no|minimal|moderate|significant)\s+advancement\b"
-)
-ADVANCEMENT = re.compile(r"^(?:no|minimal|moderate|significant)\s+advancement\b")
-# A country's name printed as a running header: one to three capitalised words.
-COUNTRY_LINE = re.compile(r"^(?:[A-ZÇƏĞİÖŞÜ][\w’'-]*\s*){1,3}$")
 
 
 class _TableReader:
@@ -234,8 +218,13 @@ class _TableReader:
 
     def set_area(self, label: _Label, line_number: int, rest_of_line: str, next_line: str = "") -> None:
         self.area, self.table_started = label.code, True
-        if rest_of_line.strip():
-            self.read_action_line(line_number, rest_of_line.strip(), next_line)
+        rest = rest_of_line.strip()
+        if year_cells.is_cell(rest):
+            # The label's row printed before its action ("Enforcement 2019 – 2021" / "Publish …"):
+            # the years close no action, so the rows cannot be matched.
+            self.close_action(line_number, rest)
+        elif rest:
+            self.read_action_line(line_number, rest, next_line)
 
     def flush_label_lines(self) -> None:
         if self.table_started:
@@ -303,47 +292,6 @@ def _is_layout(lines: list[str]) -> bool:
 LAYOUT_HEADER = re.compile(r"^\s*(?:area|sahe)\s{2,}(?:suggested|meslehet)\b")
 
 
-def _table_lines(lines: list[str], result: ParseResult) -> tuple[int, int, str, set[int]]:
-    """(first index, end index, table name, indexes of running lines) of the table."""
-    folded = [fold_letters(line).strip() for line in lines]
-    start, table = 0, ""
-    for index, line in enumerate(folded):
-        title = TITLE.match(line)
-        if title:
-            start, table = index + 1, f"Table {title['number']}"
-            if any(folded[:index]):
-                result.problems.append(Problem(1, f"lines 1–{index + 1} are before the table's title; not read."))
-            break
-    end = len(lines)
-    header_or_title_seen = bool(table)
-    for index in range(start, len(lines)):
-        line = folded[index]
-        if not header_or_title_seen:
-            header_or_title_seen = bool(line) and set(label_words(line)) <= HEADER_WORDS
-            continue
-        if dol_table.END_OF_TABLE.match(line) or (dol_table.ANY_TABLE_TITLE.match(line) and not TITLE.match(line)):
-            end = index
-            if any(folded[index + 1 :]) or line:
-                result.problems.append(
-                    Problem(index + 1, f"the table ends at “{lines[index].strip()[:40]}”; what follows is not read.")
-                )
-            break
-    running: set[int] = set()
-    previous = None
-    for index in range(start, end):
-        line = folded[index]
-        if not line:
-            continue
-        if RUNNING_LINE.search(line) or (index > start and TITLE.match(line)):
-            running.add(index)
-            if ADVANCEMENT.match(line) and previous is not None and previous not in running:
-                before = lines[previous].strip()
-                if COUNTRY_LINE.match(before) and label_words(before) not in LABEL_WORDS:
-                    running.add(previous)
-        previous = index
-    return start, end, table, running
-
-
 def parse(text: str, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
     """Parse a DOL suggested-actions table. `year`, the report's year, bounds the years."""
     # Line breaks as an editor counts them: a form feed (a page break) is not one.
@@ -352,20 +300,21 @@ def parse(text: str, *, year: int | None = None, progress: ProgressCallback | No
         result = dol_table.read_table(layout_pages(text), report_year=year, labels=LABEL_WORDS)
     else:
         result = ParseResult()
-        start, end, table, running = _table_lines(lines, result)
-        reader = _TableReader(report_year=year, table=table, bounded=end < len(lines))
+        segments, table, running = table_lines(lines, result)
+        reader = _TableReader(report_year=year, table=table, bounded=segments[-1].stop < len(lines))
         reader.result.problems.extend(result.problems)
         stripped = [raw.replace("\f", " ").strip() for raw in lines]
+        indexes = [index for segment in segments for index in segment]
         following = [""] * len(lines)
         upcoming = ""
-        for index in range(end - 1, start - 1, -1):
+        for index in reversed(indexes):
             following[index] = upcoming
             if stripped[index] and index not in running:
                 upcoming = stripped[index]
-        total = end - start
-        for index in range(start, end):
-            if progress and index > start and (index - start) % PROGRESS_EVERY_LINES == 0:
-                progress(index - start, total)
+        total = len(indexes)
+        for done, index in enumerate(indexes):
+            if progress and done and done % PROGRESS_EVERY_LINES == 0:
+                progress(done, total)
             line = stripped[index]
             if not line:  # blank and whitespace-only lines are page breaks and cell padding
                 continue

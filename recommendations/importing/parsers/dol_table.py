@@ -3,10 +3,13 @@
 1. The table starts at its column header ("Area / Suggested Action / Year(s) Suggested"),
    preferably the first one under the table's title ("Table 11. Suggested Government
    Actions …"); the header gives the columns' left edges.
-2. On each page the body runs from below the header to the first wide vertical gap (the
-   running footer below it), to "REFERENCES", a numbered section or another table's title.
-   The next page continues the table only if the header is printed again near its top:
-   the running header above it and the footer are never read.
+2. On each page the body runs from below the header to the running footer (after the
+   first wide vertical gap, or printed close below the last row: "2021 FINDINGS ON THE
+   WORST FORMS OF CHILD LABOR 9"), to "REFERENCES", a numbered section or another table's
+   title. The next page continues the table if the header is printed again near its top;
+   after the table stopped, a later page continues it only under the table's title marked
+   "(Cont.)" — the header again without it refuses the document, another table's title ends
+   the reading. The running header above the header and the footer are never read.
 3. Each years cell (right of the action column, after a gap) starts a row, level with the
    row's first line of action; action lines below belong to it until the next cell. The
    Area column's words are read as labels the format knows ("Legal" / "Framework" is one),
@@ -29,6 +32,26 @@ from .base import ParsedRecommendation, ParseResult, Problem, join_lines, label_
 TITLE = re.compile(r"^(?:table\s+(?P<number>\d+)\s*[.:]?\s*)?suggested\s+government\s+actions\b")
 ANY_TABLE_TITLE = re.compile(r"^table\s+\d+\s*[.:]")
 END_OF_TABLE = re.compile(r"^(?:references|istinadlar|m[eə]nb[eə]l[eə]r)\b|^[ivx]+\.\s+\w")
+# Page furniture (matched on folded text): the running footer ("2021 FINDINGS ON THE WORST
+# FORMS OF CHILD LABOR 9", "8 BUREAU OF INTERNATIONAL LABOR AFFAIRS"), the running header's
+# advancement line and a continued table's "(cont)". Never part of a row.
+RUNNING_LINE = re.compile(
+    r"^\(cont(?:inued)?\.?\)$|bureau\s+of\s+international\s+labor\s+affairs"
+    r"|^\d{4}\s*findings\s*on\s*the\s*worst\s*forms|^(?:no|minimal|moderate|significant)\s+advancement\b"
+)
+ADVANCEMENT = re.compile(r"^(?:no|minimal|moderate|significant)\s+advancement\b")
+# A country's name printed as a running header: one to three capitalised words (on the
+# original text). Words are apart by spaces, so each character is read once.
+_NAME = r"[A-ZÇƏĞİÖŞÜ][\w’'-]*"
+COUNTRY_LINE = re.compile(rf"^{_NAME}(?:\s+{_NAME}){{0,2}}\s*$")
+# A number alone on a line, too short to be a year: the page number.
+PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+CONTINUED = re.compile(r"\(cont(?:inued)?\.?\)")
+# The running footer as a line of its own, its page number before or after it.
+FOOTER = re.compile(
+    r"^(?:\d{1,4}\s+)?(?:\d{4}\s*findings\s*on\s*the\s*worst\s*forms\s*of\s*child\s*labou?r"
+    r"|bureau\s+of\s+international\s+labor\s+affairs)(?:\s+\d{1,4})?$"
+)
 AREA_HEADINGS = {"area", "sahe"}
 ACTION_HEADINGS = {"suggested", "meslehet"}
 YEARS_HEADINGS = {"year", "years", "il", "iller"}
@@ -50,6 +73,9 @@ class _Header:
     action_x: float
     years_x: float
     table: str
+    # A title is printed above the header; it says "(Cont.)": the table goes on here.
+    titled: bool = False
+    continued: bool = False
 
 
 @dataclass
@@ -92,13 +118,15 @@ def _find_header(page: Page, lines: list[Line]) -> _Header | None:
         header_lines = [line] + [
             other for other in near if all(word.x0 >= years_x - page.column_gap for word in other.words)
         ]
-        table = ""
+        table, titled, continued = "", False, False
         for above in reversed(lines[:index]):
             if line.top - above.top > TITLE_DISTANCE_LINES * page.pitch:
                 break
-            title = TITLE.match(fold_letters(above.text).strip())
+            folded = fold_letters(above.text).strip()
+            title = TITLE.match(folded)
             if title:
                 table = f"Table {title['number']}" if title["number"] else ""
+                titled, continued = True, bool(CONTINUED.search(folded))
                 break
         return _Header(
             page=page.number,
@@ -108,6 +136,8 @@ def _find_header(page: Page, lines: list[Line]) -> _Header | None:
             action_x=action_x,
             years_x=years_x,
             table=table,
+            titled=titled,
+            continued=continued,
         )
     return None
 
@@ -143,6 +173,72 @@ def _split(line: Line, header: _Header, page: Page) -> tuple[list[Word], list[Wo
     return labels, rest, years
 
 
+def _is_footer(line: Line) -> bool:
+    return bool(FOOTER.match(fold_letters(line.text).strip()))
+
+
+def _body(page: Page, lines: list[Line], header: _Header) -> tuple[list[Line], str]:
+    """The page's lines of the table below `header`, and the text of the table's end if
+    the table ends on this page ("" if it may go on). The running footer ends a page's body:
+    after a wide gap, or printed close below the last row."""
+    body: list[Line] = []
+    previous_top = header.bottom
+    for line in lines:
+        if line.top <= header.bottom:
+            continue
+        if line.top - previous_top > END_GAP_LINES * page.pitch:
+            break
+        # A heading may sit a little above or below the baseline of text beside it.
+        band = [other for other in lines if abs(other.top - line.top) <= 0.6 * page.pitch]
+        if any(_ends_table(other) for other in band):
+            return body, line.text
+        if any(_is_footer(other) for other in band):
+            # The page number may sit on a baseline of its own just above the footer.
+            if body and PAGE_NUMBER.match(body[-1].text) and line.top - body[-1].top <= 1.5 * page.pitch:
+                body.pop()
+            break
+        body.append(line)
+        previous_top = line.top
+    return body, ""
+
+
+def _read_line(line: Line, page: Page, header: _Header, rows: list[_Row], label_tokens: list, refuse) -> None:
+    """One body line into the rows: its years start a row, its action text continues the
+    last one, its Area column words wait to be read as labels."""
+    line_labels, action, years = _split(line, header, page)
+    if years:
+        text = " ".join(word.text for word in years)
+        if rows and year_cells.is_open_cell(rows[-1].years) and not action:
+            rows[-1].years += " " + text
+        else:
+            rows.append(_Row(page.number, line.top, text, years[0].line))
+            if not action:
+                refuse(
+                    page.number,
+                    f"the years “{text}” are not level with the first line of an action; "
+                    "the rows cannot be told apart.",
+                    years[0].line,
+                )
+    if action:
+        if not rows:
+            refuse(
+                page.number,
+                f"“{' '.join(word.text for word in action)[:60]}” is in the Suggested Action column "
+                "before any Year(s) Suggested cell.",
+                action[0].line,
+            )
+        else:
+            rows[-1].lines.append(Line(line.page, line.top, tuple(action)))
+    for word in line_labels:
+        row_index = len(rows) - 1 if rows else None
+        level = (
+            row_index is not None
+            and rows[row_index].page == page.number
+            and abs(rows[row_index].top - line.top) <= 0.3 * page.pitch
+        )
+        label_tokens.append((" ".join(label_words(word.text)), word, page.number, row_index if level else None))
+
+
 def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple[str, ...], str]) -> ParseResult:
     result = ParseResult()
 
@@ -164,62 +260,40 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
     # Area column words in reading order, with the row each is level with.
     label_tokens: list[tuple[str, Word, int, int | None]] = []
     header = first
-    ended = False
+    # Where and why the table stopped being read: only a "(Cont.)" title resumes it.
+    stopped: tuple[int, str] | None = None
     for page in pages:
-        if page.number < first.page or ended:
+        if page.number < first.page:
             continue
         if page.number > first.page:
             again = headers[page.number]
             if again is None:
-                break
-            before = [line for line in page_lines[page.number] if line.top < again.top]
-            if any(END_OF_TABLE.match(fold_letters(line.text).strip()) for line in before):
-                break
-            header = _Header(**{**again.__dict__, "table": again.table or first.table})
-        previous_top = header.bottom
-        for line in page_lines[page.number]:
-            if line.top <= header.bottom:
+                stopped = stopped or (page.number - 1, "the next page does not print the table's header")
                 continue
-            if line.top - previous_top > END_GAP_LINES * page.pitch:
-                break  # the running footer
-            # A heading may sit a little above or below the baseline of text beside it.
-            band = [other for other in page_lines[page.number] if abs(other.top - line.top) <= 0.6 * page.pitch]
-            if any(_ends_table(other) for other in band):
-                ended = True
-                break
-            previous_top = line.top
-            line_labels, action, years = _split(line, header, page)
-            if years:
-                text = " ".join(word.text for word in years)
-                if rows and year_cells.is_open_cell(rows[-1].years) and not action:
-                    rows[-1].years += " " + text
-                else:
-                    rows.append(_Row(page.number, line.top, text, years[0].line))
-                    if not action:
-                        refuse(
-                            page.number,
-                            f"the years “{text}” are not level with the first line of an action; "
-                            "the rows cannot be told apart.",
-                            years[0].line,
-                        )
-            if action:
-                if not rows:
+            other_table = bool(again.table and first.table and again.table != first.table)
+            if other_table or (stopped is not None and again.titled and not again.continued):
+                break  # another table (the next country's chapter)
+            above = [line for line in page_lines[page.number] if line.top < again.top]
+            if stopped is None and not again.continued and any(_ends_table(line) for line in above):
+                stopped = (page.number, "its end is printed above the header")
+            if stopped is not None:
+                if not again.continued:
                     refuse(
                         page.number,
-                        f"“{' '.join(word.text for word in action)[:60]}” is in the Suggested Action column "
-                        "before any Year(s) Suggested cell.",
-                        action[0].line,
+                        f"the table's header is printed again after the table stopped on page {stopped[0]} "
+                        f"({stopped[1]}), with no “(Cont.)” title: it cannot be told whether the table goes on here.",
                     )
-                else:
-                    rows[-1].lines.append(Line(line.page, line.top, tuple(action)))
-            for word in line_labels:
-                row_index = len(rows) - 1 if rows else None
-                level = (
-                    row_index is not None
-                    and rows[row_index].page == page.number
-                    and abs(rows[row_index].top - line.top) <= 0.3 * page.pitch
-                )
-                label_tokens.append((" ".join(label_words(word.text)), word, page.number, row_index if level else None))
+                    break
+                note(page.number, f"the table goes on here (“(Cont.)”) after it stopped on page {stopped[0]}.")
+                stopped = None
+            header = _Header(**{**again.__dict__, "table": again.table or first.table})
+        if stopped is not None:
+            continue
+        body, end = _body(page, page_lines[page.number], header)
+        if end:
+            stopped = (page.number, f"“{end[:40]}”")
+        for line in body:
+            _read_line(line, page, header, rows, label_tokens, refuse)
 
     _assign_areas(rows, label_tokens, labels, refuse)
     for number, row in enumerate(rows, start=1):

@@ -26,10 +26,13 @@ from ..extract import lines_of, pdf_pages
 from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
 
 # Where the recommendations start (matched on folded text).
-RECOMMENDATIONS_START = re.compile(
+_HEADINGS = (
     r"(?:priori?ti[sz]ed\s+recommendations?|prioritet\s+tovsiyeler|recommendations?\s+for\s+[^\n:]{1,80}?"
-    r"|[^\W\d][^\n:]{0,60}?\s+ucun\s+tovsiyeler)\s*:"
+    r"|[^\W\d][^\n:]{0,60}?\s+ucun\s+tovsiyeler)"
 )
+# With its colon, or without one on a line of its own ("Prioritized Recommendations", as the
+# State Department's country pages print it).
+RECOMMENDATIONS_START = re.compile(rf"{_HEADINGS}\s*:|^[^\S\n]*{_HEADINGS}[^\S\n]*$", re.MULTILINE)
 # Headings that end them: the chapter's section names, from the area vocabulary, plus the
 # headings that are not areas. "Profilaktika" is how Azerbaijani translations head the
 # prevention section.
@@ -56,8 +59,14 @@ SPECIAL_CASE = re.compile(r"\bspecial\s+case\b|\bxususi\s+hal\b")
 # Any bullet glyph: the usual ones, arrows and check marks, and private-use symbol-font glyphs.
 BULLET = re.compile(rf"^{_SPACE}*(?:[•●▪◦·∙‣⁃■□◆◇○◘►▸▶➢➤➔→✓✔❖\ue000-\uf8ff]|[-–—](?={_SPACE})){_SPACE}*", re.MULTILINE)
 # One recommendation per line without bullets: a line ending a sentence, and the next
-# beginning with a capital; also two sentences glued by the extraction ("efforts.Vigorously").
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?:[^\S\n]*\n\s*|(?<=[a-zəıöüğşç)][.!?]))(?=[A-ZƏİÖÜĞŞÇ])")
+# beginning with a capital; also two sentences glued by the extraction ("efforts.Vigorously",
+# "Articles 132 and 132-2.Increase"). After a number only a capitalised word counts, so that
+# "132-2. of the Code", "1.5", "Art. 5" and "Article 2.A" stay whole.
+_CAPITAL, _SMALL = "A-ZƏİÖÜĞŞÇ", "a-zəıöüğşç"
+SENTENCE_BREAK = re.compile(
+    rf"(?<=[.!?])(?:[^\S\n]*\n\s*(?=[{_CAPITAL}])|(?<=[{_SMALL})][.!?])(?=[{_CAPITAL}])"
+    rf"|(?<=\d[.!?])(?=[{_CAPITAL}][{_SMALL}]))"
+)
 PAGE_NUMBER = re.compile(rf"^{_SPACE}*\d{{1,3}}{_SPACE}*$", re.MULTILINE)
 STAR = re.compile(r"\*")
 SEMICOLON = re.compile(r";")
