@@ -126,7 +126,7 @@ def test_migrate_on_a_fresh_clone_creates_the_var_folder_it_needs(tmp_path):
     environment = {**os.environ, "TRACKER_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "tracker.settings.local"}
     environment.pop("DATABASE_URL", None)
 
-    completed = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+    completed = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
         cwd=Path(__file__).resolve().parent.parent,
         env=environment,

@@ -15,7 +15,10 @@ ITEMS = [
 
 
 def chapter(heading: str, body: str) -> str:
-    return f"AZERBAIJAN: Tier 2\n\nThe Government of Azerbaijan does not fully meet the standards.\n\n{heading}\n{body}\n\nPROSECUTION\nThe government maintained law enforcement efforts.\n"
+    return (
+        "AZERBAIJAN: Tier 2\n\nThe Government of Azerbaijan does not fully meet the standards.\n\n"
+        f"{heading}\n{body}\n\nPROSECUTION\nThe government maintained law enforcement efforts.\n"
+    )
 
 
 LAYOUTS = {
