@@ -3,13 +3,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country, CountryField
 
+from .catalog.repeat_rule import repeat_refusal
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
 from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
 
@@ -224,6 +225,13 @@ class Recommendation(TrackedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action[:80]}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The rule (catalog/repeat_rule.py) read where every write validates: API, admin, imports.
+        refusal = repeat_refusal(self, self.repeats) if self.repeats_id and self.source_id else None
+        if refusal:
+            raise ValidationError({"repeats": refusal})
 
     @property
     def is_overdue(self) -> bool:

@@ -10,12 +10,14 @@ recommendations of the same country, report kind and area, so the comparison sta
 dozen strings per action however large the database grows.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from recommendations.models import Recommendation
 from recommendations.search import fold
+
+from .repeat_rule import repeat_refusal
 
 # 0.8: changing 3 words of a 30-word action leaves a ratio of 0.9, so yearly drift passes;
 # distinct recommendations of one area in the seeds share phrases such as "təmin edin" but
@@ -185,3 +187,15 @@ def earlier_report_years(recommendation_ids: Iterable[int], *, limit: int = 50) 
             following[pk] = grandparent
         current = following
     return {pk: sorted(found_years) for pk, found_years in years.items()}
+
+
+def bad_repeat_links() -> Iterator[tuple[Recommendation, str]]:
+    """Every stored `repeats` link the rule refuses (`repeat_rule.py`), with the reason: links
+    made before the rule was enforced. One query, read in chunks."""
+    linked = (
+        Recommendation.objects.filter(repeats__isnull=False).select_related("source", "repeats__source").order_by("pk")
+    )
+    for recommendation in linked.iterator(chunk_size=2000):
+        refusal = repeat_refusal(recommendation, recommendation.repeats)
+        if refusal:
+            yield recommendation, refusal

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 
 from recommendations.history import services as history
 from recommendations.history.services import Actor
@@ -77,6 +78,9 @@ def recommendations_create_many(
     (year order, known area, unique position) are left to it, so a violation still rolls
     the whole import back."""
     with transaction.atomic():
+        # The repeat rule (Recommendation.clean) reads each repeated one's source: fetched
+        # for all of them at once rather than one query per row.
+        prefetch_related_objects([row["repeats"] for row in rows if row.get("repeats")], "source")
         recommendations = []
         for row in rows:
             recommendation = Recommendation(source=source, country=source.country, **row)

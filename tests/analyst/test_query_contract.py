@@ -22,6 +22,7 @@ def client() -> APIClient:
     """An anonymous analyst's client, reading the English messages."""
     return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
+
 # (endpoint, a query that gives one single-value parameter twice, that parameter)
 REPEATED = [
     *((path, "year=2010&year=2022", "year") for path in (LIST, STATS, TIMELINE, CSV, XLSX, DASHBOARD)),
