@@ -158,8 +158,9 @@ def test_list_ordering(client_for, catalogue, ordering, expected):
 
 
 def test_filter_by_repeated_recommendation(client_for, catalogue):
+    later = SourceFactory(slug="tip-2023-az", kind=SourceKind.TIP, country="AZ", report_year=2023)
     repeat = RecommendationFactory(
-        source=catalogue["prosecute"].source, repeats=catalogue["identify"], year_start=2022, year_end=2022
+        source=later, area=None, repeats=catalogue["identify"], year_start=2023, year_end=2023
     )
     response = client_for("anonymous").get(LIST_URL, {"repeats": catalogue["identify"].pk})
     assert [item["id"] for item in response.json()["results"]] == [repeat.pk]

@@ -17,7 +17,9 @@ def mixed_recommendations(db):
     source = SourceFactory(kind="tip", country="AZ")
     ministry, agency = ResponsibleBodyFactory(name="Əmək Nazirliyi", abbreviation="ƏƏSMN"), ResponsibleBodyFactory()
     first = RecommendationFactory(source=source, area="protection", responsible_bodies=[ministry, agency])
-    RecommendationFactory(source=source, area=None, priority=True, repeats=first, year_start=2011, year_end=2015)
+    later = SourceFactory(kind="tip", country="AZ", report_year=source.report_year + 1)
+    RecommendationFactory(source=later, area="protection", priority=True, repeats=first, year_start=2011, year_end=2015)
+    RecommendationFactory(source=source, area=None, priority=True, year_start=2011, year_end=2015)
     RecommendationFactory(source=SourceFactory(country="GE"), action="Şəki və Gəncə: İnsan alverinə qarşı")
     return Recommendation.objects.order_by("id")
 

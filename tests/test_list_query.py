@@ -52,13 +52,14 @@ def varied():
     )
     RecommendationFactory(source=dol, area=None, year_start=2015, year_end=2015, action="İnsan alverinə qarşı 50%_")
     RecommendationFactory(
-        source=dol,
-        area="social_programs",
+        source=SourceFactory(slug="dol-2016-az", country="AZ", report_year=2016),
+        area="legal_framework",
         year_start=2009,
         year_end=2012,
         repeats=first,
         due_on=datetime.date(2031, 1, 1),
     )
+    RecommendationFactory(source=dol, area="social_programs", year_start=2009, year_end=2012)
     RecommendationFactory(
         source=tip,
         area="protection",
