@@ -30,9 +30,23 @@ def api_error(status: int, detail: str, code: str) -> JsonResponse:
     return JsonResponse({"detail": str(detail), "code": code}, status=status)
 
 
+def request_too_large(request) -> HttpResponse:
+    """413: the API's JSON error, or the site's page in the visitor's language."""
+    if is_api(request):
+        return api_error(413, _("The request body is too large."), "request_too_large")
+    return HttpResponse(loader.render_to_string("413.html", request=request), status=413)
+
+
+def request_too_slow(request) -> HttpResponse:
+    """408: the server stopped waiting for a body that arrived too slowly (tracker/serving.py)."""
+    if is_api(request):
+        return api_error(408, _("The request body arrived too slowly; send it again."), "request_timeout")
+    return HttpResponse(loader.render_to_string("408.html", request=request), status=408)
+
+
 def bad_request(request, exception, *args, **kwargs):
     if isinstance(exception, RequestDataTooBig):
-        return api_error(413, _("The request body is too large."), "request_too_large")
+        return request_too_large(request)
     if is_api(request):
         return api_error(400, _("Bad request."), "bad_request")
     return defaults.bad_request(request, exception, *args, **kwargs)

@@ -83,8 +83,6 @@ class ApiErrorMiddleware:
     def __call__(self, request):
         if not is_api(request):
             return self.get_response(request)
-        if self._declares_too_large_a_body(request):
-            return self.too_large()
         response = self.get_response(request)
         content_type = response.get("Content-Type", "")
         if response.status_code < 400 or "json" in content_type:
@@ -106,22 +104,6 @@ class ApiErrorMiddleware:
     @staticmethod
     def too_large():
         return api_error(413, _("The request body is too large."), "request_too_large")
-
-    @staticmethod
-    def _declares_too_large_a_body(request) -> bool:
-        """A body over the limit is refused before anything reads it. DRF's JSON parser reads
-        the stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE check; uploads (multipart)
-        may be as large as an evidence file."""
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return False
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is None:
-            return False
-        if request.content_type == "multipart/form-data":
-            limit += settings.EVIDENCE_MAX_BYTES
-        return length > limit
 
 
 COMPRESSIBLE_TYPES = ("application/json", "application/vnd.oai.openapi", "text/csv")

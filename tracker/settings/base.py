@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "recommendations.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CsrfViewMiddleware's check runs after every middleware's
+    # request phase): a body over its limit is refused unread; tracker/request_body.py.
+    "tracker.request_body.RequestBodyLimitMiddleware",
     "tracker.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -218,6 +221,10 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# How slowly the server (tracker/serving.py) lets a request body arrive: after the grace
+# period, at least this many bytes a second on average, or a 408.
+REQUEST_BODY_GRACE_SECONDS = env_int("REQUEST_BODY_GRACE_SECONDS", 10)
+REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
