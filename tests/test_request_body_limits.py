@@ -8,6 +8,7 @@ The server's own side (bodies without a length, too slow) is in tests/test_slow_
 """
 
 import io
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -34,15 +35,8 @@ class UnreadableBody(io.RawIOBase):
 def post_declaring(client: Client, path: str, length: int, **headers):
     """A multipart POST announcing `length` bytes, with the CSRF cookie and token in order."""
     client.get("/login/")  # sets the CSRF cookie, as a browser would have it
-    return client.generic(
-        "POST",
-        path,
-        b"",
-        content_type=f"multipart/form-data; boundary={BOUNDARY}",
-        CONTENT_LENGTH=str(length),
-        **{"wsgi.input": UnreadableBody()},
-        **headers,
-    )
+    environ: dict[str, Any] = {"CONTENT_LENGTH": str(length), "wsgi.input": UnreadableBody(), **headers}
+    return client.generic("POST", path, b"", content_type=f"multipart/form-data; boundary={BOUNDARY}", **environ)
 
 
 @pytest.mark.django_db
@@ -100,7 +94,11 @@ def test_only_staff_who_may_add_evidence_get_the_upload_limit_on_the_progress_pa
 @pytest.mark.parametrize("who", ["anonymous", "bad token", "analyst"])
 def test_a_large_evidence_upload_is_refused_unread_unless_the_sender_may_add_evidence(who):
     recommendation = RecommendationFactory()
-    headers = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    headers: dict[str, Any] = {
+        "HTTP_ACCEPT_LANGUAGE": "en",
+        "CONTENT_LENGTH": str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000),
+        "wsgi.input": UnreadableBody(),
+    }
     if who == "bad token":
         headers["HTTP_AUTHORIZATION"] = "Token " + "0" * 40
     elif who == "analyst":
@@ -110,8 +108,6 @@ def test_a_large_evidence_upload_is_refused_unread_unless_the_sender_may_add_evi
         f"/api/v1/recommendations/{recommendation.pk}/evidence/",
         b"",
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
-        CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000),
-        **{"wsgi.input": UnreadableBody()},
         **headers,
     )
     assert response.status_code == 413

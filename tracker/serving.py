@@ -23,6 +23,7 @@ import asyncio
 import io
 import os
 import tempfile
+from typing import Any
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
@@ -96,7 +97,8 @@ def declared_length(scope) -> int | None:
 def limit_for(scope) -> int:
     """body_limit() for the request these headers start (in a worker thread: it may ask the
     database who the session or token belongs to)."""
-    return body_limit(WSGIRequest(build_environ(scope, io.BytesIO())))
+    environ: dict[str, Any] = dict(build_environ(scope, io.BytesIO()))  # type: ignore[arg-type] # read by nothing
+    return body_limit(WSGIRequest(environ))
 
 
 def refused(scope, why: str) -> dict:
@@ -127,7 +129,7 @@ def threads() -> int:
     return int(os.environ.get("WEB_THREADS") or 2)
 
 
-_wsgi = WSGIMiddleware(wsgi_application, workers=threads())
+_wsgi = WSGIMiddleware(wsgi_application, workers=threads())  # type: ignore[arg-type] # a WSGI callable
 application = RequestBodyGuard(
     _wsgi,
     limit_executor=_wsgi.executor,

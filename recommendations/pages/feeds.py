@@ -31,8 +31,20 @@ PUBLIC_FIELDS = (
 )
 
 
+class PlainTextSummaryAtomFeed(Atom1Feed):
+    """Django's Atom feed writes the description as `<summary type="html">`, escaped once for
+    XML: a reader then renders it as HTML, so `<img onerror=…>` in an imported document would
+    run and an ordinary `a < b & c` is garbled. The summary is plain text (`type="text"`): what
+    the reader shows is exactly the stored text."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class StatusChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextSummaryAtomFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:

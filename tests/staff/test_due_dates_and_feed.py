@@ -133,3 +133,16 @@ def test_the_feed_takes_the_list_filters(changes):
     assert f"/recommendations/{changes['az'].pk}/" in entries[0].find(f"{ATOM}link").get("href")
     bad = Client().get("/feeds/changes/", {"country": "XX"})
     assert bad.status_code == 400 and "country" in bad.content.decode()
+
+
+def test_the_feed_summary_is_plain_text_so_markup_in_a_document_is_shown_not_run(db):
+    """Issue 30 §4: as `type="html"` a reader rendered `<img onerror=…>` from an imported
+    document, and `<`/`&` came out garbled; as text they read as stored."""
+    action = 'Qanunu dəyişin <img src=x onerror="alert(1)"> ki, a < b & c olsun.'
+    recommendation = RecommendationFactory(action=action, source=SourceFactory(title="Hesabat <b>2024</b> & əlavə"))
+    progress_record(recommendation_id=recommendation.pk, status="in_progress", user=UserFactory(role="ngo_staff"))
+    (entry,) = feed_entries(Client().get("/feeds/changes/"))
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "text"
+    assert action in summary.text
+    assert "Hesabat <b>2024</b> & əlavə" in summary.text

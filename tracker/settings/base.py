@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "recommendations.api.middleware.KeepMethodOnRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tracker.headers.SecurityHeadersMiddleware",
+    "tracker.headers.PrivateResponseMiddleware",
     # Before ConditionalGet, which must tag the uncompressed body.
     "recommendations.api.middleware.ApiGZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
