@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # `make run` serves like production (DEBUG off, static files collected and served by the app);
-# `make dev` is Django's development server with autoreload and DEBUG on.
-RUN_SETTINGS ?= tracker.settings.local
+# `make dev` is Django's development server with autoreload and DEBUG on. On loopback it uses the
+# local settings; listening anywhere else, the production ones (Secure cookies, HSTS, HTTPS
+# redirect: a TLS proxy in front). Without SECRET_KEY, the installation's own key from
+# var/secret_key (made on first use by the settings) signs sessions, never a public constant.
+LOOPBACK_HOSTS := 127.0.0.1 localhost ::1
+RUN_SETTINGS ?= $(if $(filter $(HOST),$(LOOPBACK_HOSTS)),tracker.settings.local,tracker.settings.production)
+VAR_DIR := $(or $(TRACKER_VAR_DIR),var)
 
 .PHONY: run dev prepare test test-all typecheck typecheck-baseline install lint check messages clean load db-restart-check audit bench
 
@@ -29,7 +34,8 @@ prepare: install
 # The production server (scripts/serve: granian, WSGI); WEB_WORKERS and WEB_THREADS size it.
 run: prepare
 	DEBUG=$${DEBUG:-false} $(BIN)/python manage.py collectstatic --no-input -v0
-	DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) DEBUG=$${DEBUG:-false} PYTHON=$(abspath $(BIN))/python \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat $(VAR_DIR)/secret_key)}" \
+		DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) DEBUG=$${DEBUG:-false} PYTHON=$(abspath $(BIN))/python \
 		HOST=$(HOST) PORT=$(PORT) scripts/serve
 
 dev: prepare

@@ -2,11 +2,12 @@
 other sessions end, whether the password is changed in the admin (by an admin or by the user),
 or with `manage.py changepassword`."""
 
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -119,9 +120,72 @@ def test_the_changepassword_command_revokes_tokens_and_sessions(world):
 
 
 def test_the_changepassword_command_refuses_a_weak_password_and_changes_nothing(world):
-    from django.core.management import CommandError
-
     with mock.patch("getpass.getpass", return_value="123"), pytest.raises(CommandError):
         call_command("changepassword", world["target"].username)
     assert token_works(world["token"], world["recommendation"])
     assert get_user_model().objects.get(pk=world["target"].pk).check_password(PASSWORD)
+
+
+# --- Issue 30 §4: passwords of at least 12 characters; a page for one's own password
+
+
+@pytest.mark.parametrize(("password", "accepted"), [("Xəzər-2026a", False), ("Xəzər-2026ab", True)])
+def test_add_user_takes_passwords_of_twelve_characters_and_more(db, password, accepted):
+    assert len(password) == (12 if accepted else 11)
+    stdin = mock.patch("sys.stdin", StringIO(password + "\n"))
+    with stdin:
+        if accepted:
+            call_command("add_user", "aysel", "--role", "ngo_staff", "--password-stdin", stdout=StringIO())
+        else:
+            with pytest.raises(CommandError, match="12 simvol"):
+                call_command("add_user", "aysel", "--role", "ngo_staff", "--password-stdin", stdout=StringIO())
+    assert get_user_model().objects.filter(username="aysel").exists() == accepted
+
+
+def test_ensure_admin_and_changepassword_still_work_with_the_longer_minimum(db):
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    generated = out.getvalue().rsplit(": ", 1)[1].strip()
+    assert len(generated) >= 12
+    assert Client().login(username="admin", password=generated)
+    with mock.patch("getpass.getpass", return_value="short-pass1"), pytest.raises(CommandError):
+        call_command("changepassword", "admin", stdout=StringIO())
+    with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):
+        call_command("changepassword", "admin", stdout=StringIO())
+    assert Client().login(username="admin", password=NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("role", ["analyst", "ngo_staff"])
+def test_analysts_and_staff_change_their_own_password_on_a_page_that_asks_for_the_current_one(db, role):
+    user = UserFactory(role=role)
+    token = token_for(user)
+    other_session = session_for(user)
+    browser = session_for(user)
+    recommendation = RecommendationFactory()
+    page = browser.get("/password/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert 'name="old_password"' in page.content.decode()
+
+    wrong = browser.post(
+        "/password/", {"old_password": "not it at all", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert wrong.status_code == 400
+    assert "old_password" in wrong.context["form"].errors
+    short = browser.post("/password/", {"old_password": PASSWORD, "new_password1": "Qısa-1", "new_password2": "Qısa-1"})
+    assert short.status_code == 400
+    assert "new_password2" in short.context["form"].errors
+    assert get_user_model().objects.get(pk=user.pk).check_password(PASSWORD)
+
+    done = browser.post(
+        "/password/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert done.status_code == 302 and done["Location"] == "/profile/"
+    assert get_user_model().objects.get(pk=user.pk).check_password(NEW_PASSWORD)
+    assert browser.get("/profile/").status_code == 200  # this session stays signed in
+    assert not token_works(token, recommendation)
+    assert other_session.get("/profile/").status_code == 302  # the other one is signed out
+
+
+def test_the_password_page_needs_a_signed_in_user(db):
+    response = Client().get("/password/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -38,6 +38,7 @@ PRIVATE_PAGE_ROUTES = frozenset(
         "recommendations:entry-evidence-add",
         "recommendations:work",
         "recommendations:profile",
+        "recommendations:password-change",
     }
 )
 

@@ -2,9 +2,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..users.forms import LoginForm
+from . import account, sources, views
 from . import history as history_pages
 from . import recommendation as progress_pages
-from . import sources, views
 from . import work as work_pages
 from .feeds import StatusChangesFeed
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/follow/", work_pages.follow_page, name="follow"),
     path("work/", work_pages.work_page, name="work"),
     path("profile/", work_pages.profile_page, name="profile"),
+    path("password/", account.password_change_page, name="password-change"),
     path("feeds/changes/", StatusChangesFeed(), name="feed-changes"),
     path("recommendations/<int:pk>/history/", history_pages.recommendation_history_page, name="history"),
     path("recommendations/<int:pk>/progress/", progress_pages.progress_record_page, name="progress-record"),

@@ -2,6 +2,7 @@
 
 import ipaddress
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,23 @@ def env_rate(name: str, default: str) -> str | None:
     for a benchmark on loopback or when a proxy in front already limits rates."""
     raw = os.environ.get(name, default).strip()
     return None if raw.lower() == "off" else raw
+
+
+def installation_secret_key() -> str:
+    """This installation's own random key, made on first use and kept in VAR_DIR/secret_key
+    (readable by its owner only), for when SECRET_KEY is not set: `make run` and manage.py
+    then sign sessions and tokens with a key no other installation has and nobody has read."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it in the meantime: read that one
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -193,7 +211,8 @@ NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # ASVS 2.1.1: at least 12 characters.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -1,7 +1,8 @@
-"""Local development: debug on by default and a throwaway secret, never used in production."""
+"""Local development (manage.py, `make run` on loopback): debug on by default; without
+SECRET_KEY, this installation's own key from var/secret_key (made on first use)."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import SECRET_KEY, env_bool, installation_secret_key
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = SECRET_KEY or "local-development-only-not-a-secret"
+SECRET_KEY = SECRET_KEY or installation_secret_key()
