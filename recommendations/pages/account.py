@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from recommendations.users.admin import OwnPasswordForm
 
+from .work import _signed_in
+
 
 @login_required
 def password_change_page(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
     if request.method == "POST":
-        form = OwnPasswordForm(request.user, request.POST)
+        form = OwnPasswordForm(user, request.POST)
         if form.is_valid():
             user = form.save()
             update_session_auth_hash(request, user)
@@ -29,6 +32,6 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
             return redirect("recommendations:profile")
         status = 400
     else:
-        form = OwnPasswordForm(request.user)
+        form = OwnPasswordForm(user)
         status = 200
     return render(request, "recommendations/password_change.html", {"form": form}, status=status)

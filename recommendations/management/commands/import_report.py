@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The report's PDF, or its UTF-8 text as extracted from the PDF.")
-        parser.add_argument("--kind", required=True, choices=[kind.value for kind in FORMATS])
+        parser.add_argument("--kind", required=True, choices=[str(kind) for kind in FORMATS])
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. AZ.")
         parser.add_argument("--year", required=True, type=int, help="The report's year.")
         parser.add_argument("--language", default="az", choices=["az", "en"], help="The document's language.")
