@@ -24,12 +24,22 @@ BOUNDARY = "limitboundary"
 
 
 class UnreadableBody(io.RawIOBase):
-    """A request body that fails the test when anything reads it."""
+    """A request body that remembers whether anything tried to read it (and gives nothing)."""
+
+    touched = False
 
     def read(self, size=-1):
+        type(self).touched = True
         raise AssertionError("the body was read before the ceiling was checked")
 
     readline = read
+
+
+@pytest.fixture(autouse=True)
+def untouched_bodies():
+    UnreadableBody.touched = False
+    yield
+    assert not UnreadableBody.touched, "the body was read before the ceiling was checked"
 
 
 def post_declaring(client: Client, path: str, length: int, **headers):
@@ -96,7 +106,7 @@ def test_a_large_evidence_upload_is_refused_unread_unless_the_sender_may_add_evi
     recommendation = RecommendationFactory()
     headers: dict[str, Any] = {
         "HTTP_ACCEPT_LANGUAGE": "en",
-        "CONTENT_LENGTH": str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000),
+        "CONTENT_LENGTH": str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.EVIDENCE_MAX_BYTES // 2),
         "wsgi.input": UnreadableBody(),
     }
     if who == "bad token":
