@@ -16,6 +16,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from .parsers.base import DocumentRejected, normalize_text
 
 PDF_MAGIC = b"%PDF-"
@@ -88,12 +90,35 @@ def layout_pages(text: str) -> list[Page]:
     return [page for page in pages if page.words] or pages[:1]
 
 
-def pdf_pages(data: bytes) -> list[Page]:
-    """Pages of a PDF as words with positions; DocumentRejected if it cannot be read."""
-    from pdfminer.high_level import extract_pages
+def _layouts(data: bytes, max_pages: int):
+    """Each page's characters as pdfminer places them, without its layout analysis.
+
+    `pdfminer.high_level.extract_pages(laparams=None)` runs the analysis anyway (it turns
+    None into the default LAParams()), and grouping thousands of overlapping text runs into
+    boxes takes minutes; the words here are grouped by `_page_words`. So the pipeline is
+    built as extract_pages builds it, with an aggregator that is given no LAParams."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=None)
+    interpreter = PDFPageInterpreter(resources, device)
+    # One page more than allowed, to tell a document at the limit from one beyond it.
+    for page in PDFPage.get_pages(io.BytesIO(data), maxpages=max_pages + 1, caching=True):
+        interpreter.process_page(page)
+        yield device.get_result()
+
+
+def pdf_pages(data: bytes, *, max_pages: int | None = None, max_characters: int | None = None) -> list[Page]:
+    """Pages of a PDF as words with positions; DocumentRejected if it cannot be read or is
+    larger than the limits (IMPORT_MAX_PAGES, IMPORT_MAX_CHARACTERS by default)."""
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
+
+    max_pages = settings.IMPORT_MAX_PAGES if max_pages is None else max_pages
+    max_characters = settings.IMPORT_MAX_CHARACTERS if max_characters is None else max_characters
 
     def characters(item):
         if isinstance(item, LTChar):
@@ -103,9 +128,22 @@ def pdf_pages(data: bytes) -> list[Page]:
                 yield from characters(child)
 
     pages = []
+    read = 0
     try:
-        for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=None), start=1):
-            pages.append(_page_words(number, layout.height, list(characters(layout))))
+        for number, layout in enumerate(_layouts(data, max_pages), start=1):
+            if number > max_pages:
+                raise DocumentRejected(
+                    f"The PDF has more than {max_pages:,} pages, the limit (IMPORT_MAX_PAGES); "
+                    "import the chapter's pages only."
+                )
+            chars = list(characters(layout))
+            read += len(chars)
+            if read > max_characters:
+                raise DocumentRejected(
+                    f"The PDF holds more than {max_characters:,} characters by page {number}, the limit "
+                    "(IMPORT_MAX_CHARACTERS); import the chapter's pages only."
+                )
+            pages.append(_page_words(number, layout.height, chars))
     except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
         raise DocumentRejected(f"The PDF could not be read ({exc.__class__.__name__}: {exc}).") from None
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file

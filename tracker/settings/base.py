@@ -350,3 +350,6 @@ LOGGING = {
 
 # Report imports (manage.py import_report, the admin's import page): the largest text accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# What one document may hold once read: a small file can still describe a huge one.
+IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 1000)
+IMPORT_MAX_CHARACTERS = env_int("IMPORT_MAX_CHARACTERS", 8_000_000)

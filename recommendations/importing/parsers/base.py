@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from recommendations.choices import AREAS
@@ -103,16 +104,18 @@ _HYPHEN_AT_END = re.compile(r"\w[-‐]$")
 def join_lines(lines: list[str]) -> str:
     """A cell's lines as one text: whitespace joined, and a line ending in a hyphen
     ("self-" / "employed") joined to the next without a space, as every extractor agrees."""
-    text = ""
+    parts: list[str] = []
+    previous = ""
     for line in lines:
         line = line.strip()
         if not line:
             continue
-        if text and _HYPHEN_AT_END.search(text) and line[:1].islower():
-            text += line
-        else:
-            text = f"{text} {line}" if text else line
-    return join_whitespace(text)
+        if parts:
+            parts.append("" if _HYPHEN_AT_END.search(previous) and line[:1].islower() else " ")
+        parts.append(line)
+        previous = line
+    # Joined once: adding each line to the text so far copies it again and again.
+    return join_whitespace("".join(parts))
 
 
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
@@ -161,4 +164,10 @@ def decode_document(data: bytes, *, max_bytes: int) -> str:
             f"The document is not UTF-8 text (undecodable byte at offset {exc.start}); "
             "extract the text from the PDF as UTF-8 first."
         ) from None
-    return normalize_text(text)
+    text = normalize_text(text)
+    if len(text) > settings.IMPORT_MAX_CHARACTERS:
+        raise DocumentRejected(
+            f"The document holds {len(text):,} characters; the limit is {settings.IMPORT_MAX_CHARACTERS:,} "
+            "(IMPORT_MAX_CHARACTERS): import the chapter only."
+        )
+    return text

@@ -62,8 +62,6 @@ HEADER_MIN_WORDS_INSIDE_ACTION = 3
 # Years glued to the end of the action's last line (`pdftotext -raw`): after closing
 # punctuation, or a range ("… on the streets 2009 – 2015"); a lone year after a word only
 # when the next line starts a new action — "… the 2015" / "law." stays text.
-_CELL = year_cells.CELL.pattern.strip("^$")
-TRAILING_YEARS = re.compile(rf"^(?P<text>.*?\S)\s+(?P<years>{_CELL})$", re.IGNORECASE)
 _RANGE_IN_CELL = re.compile(rf"\d{{4}}\s*(?:[{year_cells.DASHES}]|to)\s*\d{{2,4}}|,", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
@@ -147,16 +145,16 @@ class _TableReader:
         self.read_action_line(line_number, line, next_line)
 
     def read_action_line(self, line_number: int, line: str, next_line: str = "") -> None:
-        glued = TRAILING_YEARS.match(line)
+        glued = year_cells.split_trailing(line)
         if glued and (
-            glued["text"][-1] in ".;:)"
-            or _RANGE_IN_CELL.search(glued["years"])
+            glued[0][-1] in ".;:)"
+            or _RANGE_IN_CELL.search(glued[1])
             or not next_line
             or next_line[:1].isupper()
             or year_cells.is_cell(next_line)
         ):
-            self.action_lines.append((line_number, glued["text"]))
-            self.close_action(line_number, glued["years"])
+            self.action_lines.append((line_number, glued[0]))
+            self.close_action(line_number, glued[1])
             return
         self.action_lines.append((line_number, line))
 

@@ -20,6 +20,7 @@ with an action, an unknown label, years outside 1995 to the report's year — is
 problem: the document is refused rather than read wrong.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -62,6 +63,8 @@ END_GAP_LINES = 2.6
 HEADER_SPREAD_LINES = 1.6
 # How close the title must be above the header, in lines.
 TITLE_DISTANCE_LINES = 5
+# The most words a Year(s) Suggested cell prints on one line ("2009 – 2011, 2013 – 2015" is 7).
+MAX_YEARS_WORDS = 12
 
 
 @dataclass
@@ -96,8 +99,15 @@ def _folded_words(line: Line) -> list[str]:
     return [" ".join(label_words(word.text)) for word in line.words]
 
 
+def _within(lines: list[Line], tops: list[float], top: float, distance: float) -> list[Line]:
+    """The lines (sorted top to bottom, as `lines_of` gives them; `tops` their tops) whose
+    top is within `distance` of `top`: found by bisection, not by looking at every line."""
+    return lines[bisect.bisect_left(tops, top - distance) : bisect.bisect_right(tops, top + distance)]
+
+
 def _find_header(page: Page, lines: list[Line]) -> _Header | None:
     tolerance = HEADER_SPREAD_LINES * page.pitch
+    tops = [line.top for line in lines]
     for index, line in enumerate(lines):
         words = _folded_words(line)
         if not words or words[0] not in AREA_HEADINGS or len(words) < 2 or words[1] not in ACTION_HEADINGS:
@@ -109,7 +119,7 @@ def _find_header(page: Page, lines: list[Line]) -> _Header | None:
             if word.x0 - previous.x1 >= page.column_gap:
                 years_x = word.x0
                 break
-        near = [other for other in lines if other is not line and abs(other.top - line.top) <= tolerance]
+        near = [other for other in _within(lines, tops, line.top, tolerance) if other is not line]
         if years_x is None:
             candidates = [word.x0 for other in near for word in other.words if word.x0 > action_x + page.column_gap]
             if not candidates:
@@ -150,12 +160,19 @@ def _ends_table(line: Line) -> bool:
 def _split(line: Line, header: _Header, page: Page) -> tuple[list[Word], list[Word], list[Word]]:
     """A body line's label words, action words and years words."""
     edge = page.column_gap
-    labels = [word for word in line.words if word.x1 <= header.action_x - edge / 2 or word.x0 < header.action_x - edge]
-    rest = [word for word in line.words if word not in labels]
+    labels: list[Word] = []
+    rest: list[Word] = []
+    for word in line.words:
+        in_area = word.x1 <= header.action_x - edge / 2 or word.x0 < header.action_x - edge
+        (labels if in_area else rest).append(word)
     years: list[Word] = []
     threshold = header.action_x + 0.6 * (header.years_x - header.action_x)
-    # The years are the words after the rightmost wide gap, if they are all years words.
-    for index in range(len(rest)):
+    # The years are the words after the rightmost wide gap, if they are all years words: only
+    # the line's last few words can be, so a hostile line of thousands costs no more.
+    first = len(rest)
+    while first > 0 and len(rest) - first < MAX_YEARS_WORDS and year_cells.is_token(rest[first - 1].text):
+        first -= 1
+    for index in range(first, len(rest)):
         candidate = rest[index:]
         gap_before = rest[index].x0 - rest[index - 1].x1 if index else rest[index].x0 - header.action_x
         if (
@@ -182,6 +199,7 @@ def _body(page: Page, lines: list[Line], header: _Header) -> tuple[list[Line], s
     the table ends on this page ("" if it may go on). The running footer ends a page's body:
     after a wide gap, or printed close below the last row."""
     body: list[Line] = []
+    tops = [line.top for line in lines]
     previous_top = header.bottom
     for line in lines:
         if line.top <= header.bottom:
@@ -189,7 +207,7 @@ def _body(page: Page, lines: list[Line], header: _Header) -> tuple[list[Line], s
         if line.top - previous_top > END_GAP_LINES * page.pitch:
             break
         # A heading may sit a little above or below the baseline of text beside it.
-        band = [other for other in lines if abs(other.top - line.top) <= 0.6 * page.pitch]
+        band = _within(lines, tops, line.top, 0.6 * page.pitch)
         if any(_ends_table(other) for other in band):
             return body, line.text
         if any(_is_footer(other) for other in band):

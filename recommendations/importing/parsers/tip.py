@@ -47,7 +47,7 @@ _SPACE = r"[^\S\n]"
 SECTION_HEADING = re.compile(
     rf"^{_SPACE}*(?:"
     + "|".join(rf"{_SPACE}+".join(map(re.escape, fold_letters(name).split())) for name in SECTION_HEADINGS)
-    + rf"){_SPACE}*:?{_SPACE}*$",
+    + rf"){_SPACE}*(?::{_SPACE}*)?$",
     re.MULTILINE,
 )
 TIER = re.compile(
@@ -118,13 +118,15 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
             Problem(line_of(start), "no section heading such as “PROSECUTION” after the recommendations.")
         )
 
-    block = text[start:end]
+    pieces, kept_from = [], start
     for match in PAGE_NUMBER.finditer(text, start, end):
         result.problems.append(
             Problem(line_of(match.start()), f"“{match[0].strip()}” looks like a page number; skipped.")
         )
         # Blanked, not removed, so that offsets into the block stay offsets into the text.
-        block = block[: match.start() - start] + " " * len(match[0]) + block[match.end() - start :]
+        pieces += [text[kept_from : match.start()], " " * len(match[0])]
+        kept_from = match.end()
+    block = "".join([*pieces, text[kept_from:end]])
     separator = STAR if "*" in block else BULLET if BULLET.search(block) else _semicolons_or_sentences(block)
     pieces: list[tuple[int, str]] = []
     previous_end = 0

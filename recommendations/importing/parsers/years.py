@@ -12,6 +12,14 @@ _RANGE = rf"\d{{4}}(?:\s*(?:[{DASHES}]|to)\s*(?:\d{{4}}|\d{{2}}))?"
 CELL = re.compile(rf"^{_RANGE}(?:\s*(?:[,;&]|and)\s*{_RANGE})*\.?$", re.IGNORECASE)
 # The first line of a cell that wraps: "2011 –", "2011 to", "2013,".
 OPEN_CELL = re.compile(rf"^{_RANGE}(?:\s*(?:[,;&]|and)\s*{_RANGE})*\s*(?:[{DASHES}]|to|[,;&]|and)$", re.IGNORECASE)
+# The same cell read backwards, from the end of a line: "2011 – 2015" as "5102 – 1102". A cell
+# glued to the end of a line of text is then one anchored match on the reversed line, each
+# character read once; searching forwards for where the cell starts tries every position and
+# backtracks through the rest of the line from each (a 96 KB line of years took 28 s).
+_REVERSED_RANGE = rf"(?:(?:\d{{4}}|\d{{2}})\s*(?:[{DASHES}]|ot)\s*)?\d{{4}}"
+_REVERSED_TRAILING = re.compile(
+    rf"(?P<years>\.?(?:{_REVERSED_RANGE}\s*(?:[,;&]|dna)\s*)*{_REVERSED_RANGE})\s+(?=\S)", re.IGNORECASE
+)
 _PAIR = re.compile(rf"(\d{{4}})(?:\s*(?:[{DASHES}]|to)\s*(\d{{4}}|\d{{2}}))?", re.IGNORECASE)
 _TOKEN = re.compile(rf"^(?:[\d{DASHES},;&.]*\d[\d{DASHES},;&.]*|[{DASHES},;&]|to|and)$", re.IGNORECASE)
 # The earliest year a DOL suggested action can carry (the series began in 2002; its
@@ -30,6 +38,15 @@ def is_open_cell(text: str) -> bool:
 def is_token(word: str) -> bool:
     """Whether a word could be part of a years cell ("2011", "–", "to", "2013,")."""
     return bool(_TOKEN.match(word))
+
+
+def split_trailing(line: str) -> tuple[str, str] | None:
+    """(text, years) when the line ends in a whole years cell after a space and some text —
+    the longest such cell: "… on the streets 2009 – 2015" → ("… on the streets", "2009 – 2015")."""
+    match = _REVERSED_TRAILING.match(line[::-1])
+    if match is None:
+        return None
+    return line[: len(line) - match.end()], line[len(line) - match.end("years") :]
 
 
 def spans(text: str) -> list[tuple[int, int]]:
