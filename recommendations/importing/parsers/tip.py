@@ -118,15 +118,16 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
             Problem(line_of(start), "no section heading such as “PROSECUTION” after the recommendations.")
         )
 
-    pieces, kept_from = [], start
+    kept: list[str] = []
+    kept_from = start
     for match in PAGE_NUMBER.finditer(text, start, end):
         result.problems.append(
             Problem(line_of(match.start()), f"“{match[0].strip()}” looks like a page number; skipped.")
         )
         # Blanked, not removed, so that offsets into the block stay offsets into the text.
-        pieces += [text[kept_from : match.start()], " " * len(match[0])]
+        kept += [text[kept_from : match.start()], " " * len(match[0])]
         kept_from = match.end()
-    block = "".join([*pieces, text[kept_from:end]])
+    block = "".join([*kept, text[kept_from:end]])
     separator = STAR if "*" in block else BULLET if BULLET.search(block) else _semicolons_or_sentences(block)
     pieces: list[tuple[int, str]] = []
     previous_end = 0
