@@ -13,6 +13,7 @@ from django_countries.fields import Country, CountryField
 from .catalog.repeat_rule import repeat_refusal
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
 from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
+from .overdue import is_overdue, overdue_day
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -235,8 +236,8 @@ class Recommendation(TrackedModel):
 
     @property
     def is_overdue(self) -> bool:
-        """Past its due date and not implemented (the `overdue` filter's rule)."""
-        return self.due_on is not None and self.due_on < timezone.localdate() and self.status != Status.IMPLEMENTED
+        """Overdue today (recommendations/overdue.py, the `overdue` filter's rule)."""
+        return is_overdue(due_on=self.due_on, status=self.status, day=overdue_day())
 
     @property
     def etag(self) -> str:

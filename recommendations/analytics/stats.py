@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from recommendations import overdue as overdue_rule
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
 from recommendations.models import ProgressUpdate, Source
@@ -72,14 +73,21 @@ def filtered_stats(
     # the counts alone; `recommendation_stats` then takes out the later reports and moves the
     # recommendations whose status that day was another. The status filter keeps the statuses
     # asked for afterwards: filtering by the status of that day would evaluate it on every row.
+    # `overdue` too depends on the status that day: the counts split the rows instead.
     others = QueryDict(mutable=True)
     for name, values in params.lists():
-        if name not in {"status", "as_of", "distinct"}:
+        if name not in {"status", "as_of", "distinct", "overdue"}:
             others.setlist(name, values)
     queryset = selectors.recommendation_list(params=others, extra_parameters=extra_parameters)
     if filters.get("distinct"):
         queryset = status_as_of.latest_only(queryset, as_of)
-    return recommendation_stats(queryset, breakdowns=breakdowns, as_of=as_of, statuses=filters.get("status") or None)
+    return recommendation_stats(
+        queryset,
+        breakdowns=breakdowns,
+        as_of=as_of,
+        statuses=filters.get("status") or None,
+        overdue=filters.get("overdue"),
+    )
 
 
 MOVE_COLUMNS = ("area", "year_start", "year_end", "source_id", "status")
@@ -124,6 +132,7 @@ def recommendation_stats(
     breakdowns: Iterable[str] = STATS_BREAKDOWNS,
     as_of: datetime.date | None = None,
     statuses: Iterable[str] | None = None,
+    overdue: bool | None = None,
 ) -> dict[str, Any]:
     """Counts of the recommendations in `queryset`: in total, by status, and by area, year
     and source (those of them in `breakdowns`), each split by status. A recommendation
@@ -136,14 +145,54 @@ def recommendation_stats(
     at the end of that day: the groups are counted by stored status, then one more query
     (`_as_of_moves`) takes out those of later reports and moves those whose status that day
     was another (progress logged since, or backdated) to it. `statuses` then keeps only
-    those statuses, as the status filter does without `as_of`.
+    those statuses, as the status filter does without `as_of`. `overdue` (judged on `as_of`)
+    counts the rows due before that day apart from the others (`_parts`): the queries above
+    once per part, two at most.
     """
     breakdowns = set(breakdowns)
     # Every query of one response on one database: replicas picked per query could lag
     # differently, and the breakdowns would stop adding up to the total.
     database = queryset.db
     queryset = queryset.using(database)
+    by_status = _empty_status_counts()
+    by_area: dict[str | None, dict[str, int]] = defaultdict(_empty_status_counts)
+    by_year: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
+    by_source: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
+    for rows, kept in _parts(queryset, as_of, statuses, overdue):
+        part_status, part_area, part_year, part_source = _count(rows, breakdowns, as_of, kept)
+        _add(by_status, part_status)
+        for total, groups in ((by_area, part_area), (by_year, part_year), (by_source, part_source)):
+            for key, counts in groups.items():
+                _add(total[key], counts)
+    return _stats(database, breakdowns, by_status, by_area, by_year, by_source)
 
+
+def _add(total: dict[str, int], counts: dict[str, int]) -> None:
+    for status, count in counts.items():
+        total[status] += count
+
+
+def _parts(
+    queryset: QuerySet, as_of: datetime.date | None, statuses: Iterable[str] | None, overdue: bool | None
+) -> list[tuple[QuerySet, set[str] | None]]:
+    """The rows to count and add up, each with the statuses (that day) it keeps. `overdue`
+    splits them by "due before the day" (recommendations/overdue.py): for those due before,
+    the status that day decides; the others are never overdue."""
+    kept = set(statuses) if statuses is not None else None
+    if overdue is None:
+        return [(queryset, kept)]
+    day = overdue_rule.overdue_day(as_of)
+    parts: list[tuple[QuerySet, set[str] | None]] = []
+    due = overdue_rule.statuses_kept(overdue, kept)
+    if due:
+        parts.append((queryset.filter(overdue_rule.due_before(day)), due))
+    if not overdue:
+        parts.append((queryset.exclude(overdue_rule.due_before(day)), kept))
+    return parts
+
+
+def _count(queryset: QuerySet, breakdowns: set[str], as_of: datetime.date | None, statuses: set[str] | None) -> tuple:
+    """(by status, by area, by year, by source) of `queryset`, as `recommendation_stats` counts."""
     by_status = _empty_status_counts()
     by_area: dict[str | None, dict[str, int]] = defaultdict(_empty_status_counts)
     by_year: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
@@ -181,11 +230,15 @@ def recommendation_stats(
                 if status_at is not None:
                     counts[status_at] += count
     if statuses is not None:
-        kept = set(statuses)
         for counts in (by_status, *by_area.values(), *by_year.values(), *by_source.values()):
             for status in counts:
-                if status not in kept:
+                if status not in statuses:
                     counts[status] = 0
+    return by_status, by_area, by_year, by_source
+
+
+def _stats(database: str, breakdowns: set[str], by_status: dict, by_area: dict, by_year: dict, by_source: dict) -> dict:
+    """The counts as `recommendation_stats` returns them: groups with none left out, in order."""
 
     def with_total(counts: dict[str, int]) -> dict[str, Any]:
         return {"total": sum(counts.values()), "by_status": counts}

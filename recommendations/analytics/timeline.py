@@ -12,16 +12,18 @@ both run a fixed number of queries, whatever the number of recommendations or pe
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from recommendations import overdue as overdue_rule
 from recommendations.choices import Status, area_name
 from recommendations.models import ProgressUpdate, Recommendation
 
@@ -132,10 +134,11 @@ def _as_date(value: Any) -> datetime.date:
     return datetime.date.fromisoformat(str(value)[:10])
 
 
-def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: bool) -> list[tuple]:
+def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: bool, by_due: bool) -> list[tuple]:
     """The log of the recommendations of `queryset`, grouped: (report year, year superseded,
-    stored status, status before the log, is the first entry by date, period start of the
-    entry, entry on or before `end`, status before the entry, status after it, count).
+    due date (when `by_due`), stored status, status before the log, is the first entry by
+    date, period start of the entry, entry on or before `end`, status before the entry,
+    status after it, count).
 
     The status before the log is the first entry's `status_before` in event order, as in
     `as_of.py` and progress/timeline.py: one ordering of the log serves (a second, by recording
@@ -149,19 +152,20 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
         rows = rows.annotate(t_superseded=_superseded_year())
     else:
         rows = rows.annotate(t_superseded=Value(None, output_field=IntegerField()))
-    rows_sql, rows_params = rows.values("pk", "status", "t_year", "t_superseded").query.sql_with_params()
+    rows = rows.annotate(t_due=F("due_on") if by_due else Value(None, output_field=DateField()))
+    rows_sql, rows_params = rows.values("pk", "status", "t_year", "t_superseded", "t_due").query.sql_with_params()
     period_sql, period_params = connection.ops.date_trunc_sql(interval, "x.occurred_on", [])
     by_date = "PARTITION BY p.recommendation_id ORDER BY p.occurred_on, p.created_at, p.id"
     day = connection.ops.adapt_datefield_value(end)
-    columns = "t_year, t_superseded, t_stored, t_initial, t_first, t_period, t_in_range, t_from, t_to"
+    columns = "t_year, t_superseded, t_due, t_stored, t_initial, t_first, t_period, t_in_range, t_from, t_to"
     statement = (
-        f"SELECT {columns}, COUNT(*) FROM (SELECT x.t_year, x.t_superseded, x.status AS t_stored, "
+        f"SELECT {columns}, COUNT(*) FROM (SELECT x.t_year, x.t_superseded, x.t_due, x.status AS t_stored, "
         "x.initial_status AS t_initial, "
         "CASE WHEN x.number_by_date = 1 THEN 1 ELSE 0 END AS t_first, "
         f"{period_sql} AS t_period, "
         "CASE WHEN x.occurred_on <= %s THEN 1 ELSE 0 END AS t_in_range, "
         "COALESCE(x.previous_status, x.initial_status) AS t_from, x.status_after AS t_to "
-        "FROM (SELECT f.t_year, f.t_superseded, f.status, p.occurred_on, p.status_after, "
+        "FROM (SELECT f.t_year, f.t_superseded, f.t_due, f.status, p.occurred_on, p.status_after, "
         f"LAG(p.status_after) OVER ({by_date}) AS previous_status, "
         f"FIRST_VALUE(p.status_before) OVER ({by_date}) AS initial_status, "
         f"ROW_NUMBER() OVER ({by_date}) AS number_by_date "
@@ -170,7 +174,11 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, [*period_params, day, *rows_params])
-        return cursor.fetchall()
+        return [(year, superseded, _day_or_none(due), *rest) for year, superseded, due, *rest in cursor.fetchall()]
+
+
+def _day_or_none(value: Any) -> datetime.date | None:
+    return None if value is None else _as_date(value)
 
 
 def recommendation_timeline(
@@ -181,45 +189,52 @@ def recommendation_timeline(
     end: datetime.date | None = None,
     distinct: bool = False,
     statuses: Iterable[str] | None = None,
+    overdue: bool | None = None,
 ) -> dict[str, Any]:
     """For each period end, the recommendations of `queryset` counted by their status that
     day (`as_of.py`). `queryset` carries the list filters but neither `status` (`statuses`
     keeps those) nor `distinct` (with `distinct`, a recommendation stops counting in the year
-    a later report repeating it appears). Two queries."""
+    a later report repeating it appears) nor `overdue` (judged at each period end by the
+    status then: the counts are kept by due date for it). Two queries."""
     if start is not None and end is not None and start > end:
         raise ValidationError({"from": [_("Must not be after “to”.")]})
     # No later than today (the log holds nothing later: the status then is today's), and no
     # earlier than the first report counted (before it every count is zero).
     end = min(end or timezone.localdate(), timezone.localdate())
-    if distinct:
-        grouped = queryset.order_by().annotate(superseded=_superseded_year())
-        base = list(grouped.values_list("source__report_year", "superseded", "status").annotate(count=Count("*")))
-    else:
-        grouped = queryset.order_by().values_list("source__report_year", "status").annotate(count=Count("*"))
-        base = [(year, None, status, count) for year, status, count in grouped]
+    by_due = overdue is not None
+    grouped = queryset.order_by().annotate(
+        superseded=_superseded_year() if distinct else Value(None, output_field=IntegerField()),
+        due=F("due_on") if by_due else Value(None, output_field=DateField()),
+    )
+    base = list(grouped.values_list("source__report_year", "superseded", "due", "status").annotate(count=Count("*")))
     first_year = min((row[0] for row in base), default=end.year + 1)
     start = max(start or datetime.date.min, datetime.date(first_year, 1, 1)) if first_year <= end.year else end
     spans = periods(start, end, interval) if first_year <= end.year else []
-    log = _log_rows(queryset, interval, end, distinct)
+    log = _log_rows(queryset, interval, end, distinct, by_due)
 
     def counted(report_year: int, superseded: int | None, period: Period) -> bool:
         return report_year <= period.end.year and (superseded is None or superseded > period.end.year)
 
     rows = []
     for period in spans:
-        counts = dict.fromkeys(Status.values, 0)
-        for report_year, superseded, status, count in base:
+        by_due_and_status: dict[tuple[datetime.date | None, str], int] = defaultdict(int)
+        for report_year, superseded, due, status, count in base:
             if counted(report_year, superseded, period):
-                counts[status] += count
-        for report_year, superseded, stored, initial, is_first, bucket, in_range, before, after, count in log:
+                by_due_and_status[due, status] += count
+        for report_year, superseded, due, stored, initial, is_first, bucket, in_range, before, after, count in log:
             if not counted(report_year, superseded, period):
                 continue
             if is_first:  # the recommendation counted under its stored status: before the log instead
-                counts[stored] -= count
-                counts[initial] += count
+                by_due_and_status[due, stored] -= count
+                by_due_and_status[due, initial] += count
             if in_range and _as_date(bucket) <= period.start:
-                counts[before] -= count
-                counts[after] += count
+                by_due_and_status[due, before] -= count
+                by_due_and_status[due, after] += count
+        counts = dict.fromkeys(Status.values, 0)
+        day = overdue_rule.overdue_day(period.end)
+        for (due, status), count in by_due_and_status.items():
+            if overdue is None or overdue_rule.is_overdue(due_on=due, status=status, day=day) == overdue:
+                counts[status] += count
         if statuses is not None:
             counts = {status: (value if status in statuses else 0) for status, value in counts.items()}
         rows.append(
@@ -240,12 +255,13 @@ def recommendation_changes(
     end: datetime.date,
     distinct: bool = False,
     statuses: Iterable[str] | None = None,
+    overdue: bool | None = None,
 ) -> dict[str, Any]:
     """Which recommendations of `queryset` (its report existed at `start`) had another status
     at the end of `end` than at the end of `start`: counts per (from, to) and the list (up to
     CHANGES_LIST_LIMIT, oldest id first); and the recommendations of reports that appeared
     in between, by their status at `end`. `statuses` keeps those whose status at `end` is one
-    of them. Three queries."""
+    of them, `overdue` those overdue (or not) at `end`. Three queries."""
     if start > end:
         raise ValidationError({"to": [_("Must not be before “from”.")]})
     if distinct:
@@ -265,6 +281,7 @@ def recommendation_changes(
     )
     if statuses is not None:
         changed = changed.filter(status_to__in=list(statuses))
+    changed = _overdue_at(changed, overdue, end)
     transitions = list(changed.order_by().values_list("status_from", "status_to").annotate(count=Count("*")))
     listed = list(
         changed.order_by("pk").values_list("pk", "source__slug", "area", "action", "status_from", "status_to")[
@@ -276,6 +293,7 @@ def recommendation_changes(
     )
     if statuses is not None:
         added_query = added_query.filter(status_to__in=list(statuses))
+    added_query = _overdue_at(added_query, overdue, end)
     added = dict.fromkeys(Status.values, 0)
     for status, count in added_query.order_by().values_list("status_to").annotate(count=Count("*")):
         added[status] += count
@@ -310,3 +328,11 @@ def recommendation_changes(
         "recommendations_truncated": len(listed) > CHANGES_LIST_LIMIT,
         "added": {"total": sum(added.values()), "by_status": added},
     }
+
+
+def _overdue_at(queryset: QuerySet, overdue: bool | None, day: datetime.date) -> QuerySet:
+    """Rows of `queryset` (annotated with `status_to`, their status at `day`) overdue or not then."""
+    if overdue is None:
+        return queryset
+    condition = overdue_rule.overdue_q(overdue_rule.overdue_day(day), status_field="status_to")
+    return queryset.filter(condition) if overdue else queryset.exclude(condition)

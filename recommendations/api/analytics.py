@@ -19,7 +19,7 @@ from .serializers import StatusCountsSerializer, StatusLabelSerializer
 from .views import RecommendationFiltersMixin, RecommendationFiltersSchema
 
 # Read by these endpoints themselves rather than by the list's filter set.
-OWN_FILTERS = ("status", "distinct", "as_of")
+OWN_FILTERS = ("status", "distinct", "as_of", "overdue")
 
 
 class TimelinePeriodSerializer(serializers.Serializer):
@@ -126,7 +126,11 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
             if name not in OWN_FILTERS:
                 rest.setlist(name, values)
         queryset = selectors.recommendation_list(params=rest, extra_parameters=self.extra_parameters)
-        return queryset, filters.get("status") or None, filters.get("distinct") == "latest"
+        return queryset, {
+            "statuses": filters.get("status") or None,
+            "distinct": filters.get("distinct") == "latest",
+            "overdue": filters.get("overdue"),
+        }
 
 
 class TimelineView(LogCountsView):
@@ -149,13 +153,11 @@ class TimelineView(LogCountsView):
         responses={200: TimelineSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
-        queryset, statuses, distinct = self.selection()  # every parameter checked first
+        queryset, own = self.selection()  # every parameter checked first
         interval = timeline.parse_interval(request.query_params.get("interval"))
         start = timeline.parse_day(request.query_params.get("from"), "from")
         end = timeline.parse_day(request.query_params.get("to"), "to")
-        data = timeline.recommendation_timeline(
-            queryset, interval=interval, start=start, end=end, distinct=distinct, statuses=statuses
-        )
+        data = timeline.recommendation_timeline(queryset, interval=interval, start=start, end=end, **own)
         return Response(TimelineSerializer(data).data)
 
 
@@ -177,11 +179,11 @@ class ChangesView(LogCountsView):
         responses={200: ChangesSerializer, 400: BAD_REQUEST},
     )
     def get(self, request):
-        queryset, statuses, distinct = self.selection()  # every parameter checked first
+        queryset, own = self.selection()  # every parameter checked first
         start = timeline.parse_day(request.query_params.get("from"), "from")
         end = timeline.parse_day(request.query_params.get("to"), "to")
         if end is None:
             end = max(timezone.localdate(), start) if start else timezone.localdate()
         start = start or timeline.previous_quarter_end(end)
-        data = timeline.recommendation_changes(queryset, start=start, end=end, distinct=distinct, statuses=statuses)
+        data = timeline.recommendation_changes(queryset, start=start, end=end, **own)
         return Response(ChangesSerializer(data).data)

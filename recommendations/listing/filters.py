@@ -22,12 +22,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Recommendation, ResponsibleBody, Source
@@ -243,16 +243,9 @@ class DateFilter(SQLConditionMixin, django_filters.DateFilter):
     pass
 
 
-def _overdue_sql(overdue: bool, connection: BaseDatabaseWrapper) -> Condition:
-    # "Today" is the service's local date, the day a staff member would call it.
-    today = timezone.localdate()
-    condition = "(r.due_on IS NOT NULL AND r.due_on < %s AND r.status <> %s)"
-    return (condition if overdue else f"NOT {condition}"), [today, Status.IMPLEMENTED]
-
-
-def overdue_condition() -> Q:
-    """Past its due date and not implemented."""
-    return Q(due_on__isnull=False, due_on__lt=timezone.localdate()) & ~Q(status=Status.IMPLEMENTED)
+def _overdue_sql(value: bool, connection: BaseDatabaseWrapper) -> Condition:
+    # Today, by the stored status; with an earlier `as_of`, query.py uses the status that day.
+    return overdue_rule.overdue_sql(value, overdue_rule.overdue_day())
 
 
 def _documented(filter_instance, schema: dict):
@@ -436,7 +429,12 @@ class RecommendationFilterSet(django_filters.FilterSet):
         label=_("Due on or after"),
         sql=lambda day, connection: ("r.due_on >= %s", [day]),
     )
-    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"), sql=_overdue_sql)
+    overdue = StrictBooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        help_text=_("Due before the day (`as_of`, else today) and not implemented as of that day."),
+        sql=_overdue_sql,
+    )
 
     class Meta:
         model = Recommendation
@@ -539,7 +537,13 @@ class RecommendationFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
             return queryset
-        return queryset.filter(overdue_condition()) if value else queryset.exclude(overdue_condition())
+        as_of = self._as_of()
+        if overdue_rule.judged_on_stored_status(as_of):
+            condition = overdue_rule.overdue_q(overdue_rule.overdue_day(as_of))
+        else:
+            queryset = queryset.alias(status_that_day=status_as_of.status_at_annotation(as_of, queryset))
+            condition = overdue_rule.overdue_q(overdue_rule.overdue_day(as_of), status_field="status_that_day")
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in search_terms(value):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from psycopg import postgres
 from psycopg.pq import Format
 
+from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.models import Recommendation
 
@@ -50,13 +51,18 @@ TIMESTAMPTZ_LOADER = postgres.adapters.get_loader(postgres.types["timestamptz"].
 def _as_of_conditions(as_of, connection: BaseDatabaseWrapper) -> dict:
     """With `as_of`, the conditions that read the status or the repeats as of that day."""
     status_sql, status_params = status_as_of.status_at_sql(as_of, connection)
-    return {
+    conditions = {
         "status": lambda values, connection: (
             f"{status_sql} IN ({', '.join(['%s'] * len(values))})",
             [*status_params, *values],
         ),
         "distinct": lambda value, connection: status_as_of.latest_only_sql(as_of),
     }
+    if not overdue_rule.judged_on_stored_status(as_of):
+        conditions["overdue"] = lambda value, connection: overdue_rule.overdue_sql(
+            value, overdue_rule.overdue_day(as_of), status_sql=status_sql, params=status_params
+        )
+    return conditions
 
 
 def _after(keys: Sequence, values: Sequence, backwards: bool, connection: BaseDatabaseWrapper) -> Condition:

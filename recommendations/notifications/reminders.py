@@ -23,6 +23,7 @@ from recommendations.choices import Status
 from recommendations.follows.models import Follow
 from recommendations.follows.selectors import followed_recommendations
 from recommendations.models import Recommendation
+from recommendations.overdue import is_overdue
 
 from .models import ReminderSent
 
@@ -54,7 +55,7 @@ def _reasons(recommendation: Recommendation, last_progress: datetime.date | None
     if recommendation.status == Status.IMPLEMENTED:
         return
     due = recommendation.due_on
-    if due is not None and due < today:
+    if is_overdue(due_on=due, status=recommendation.status, day=today):
         yield Reason.OVERDUE, due
     elif due is not None and due <= today + datetime.timedelta(days=settings.REMINDER_DUE_SOON_DAYS):
         yield Reason.DUE_SOON, due

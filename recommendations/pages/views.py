@@ -342,7 +342,7 @@ def _period_label(end, interval: str) -> str:
 
 def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list[dict]:
     """The timeline with the page's filters: up to `as_of` when given, else today."""
-    rest = _without(params, PAGE_PARAMETER, "interval", "status", "distinct", "as_of")
+    rest = _without(params, PAGE_PARAMETER, "interval", "status", "distinct", "as_of", "overdue")
     queryset = selectors.recommendation_list(params=rest)
     return timeline.recommendation_timeline(
         queryset,
@@ -350,6 +350,7 @@ def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list
         end=cleaned.get("as_of"),
         distinct=cleaned.get("distinct") == "latest",
         statuses=cleaned.get("status") or None,
+        overdue=cleaned.get("overdue"),
     )["periods"]
 
 

@@ -20,8 +20,8 @@ from recommendations.choices import Role, Status
 from recommendations.follows.models import Follow
 from recommendations.follows.selectors import followed_recommendations
 from recommendations.follows.services import follow_set
-from recommendations.listing.filters import overdue_condition
 from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.overdue import overdue_day, overdue_q
 from recommendations.roles import has_role, user_role
 from recommendations.users.services import user_email_set
 
@@ -74,7 +74,7 @@ def work_page(request: HttpRequest) -> HttpResponse:
         "followed": list(followed.order_by("due_on", "pk")[:LIMIT]),
         "followed_count": followed.count(),
         "sources": Follow.objects.filter(user=user, source__isnull=False).select_related("source"),
-        "overdue": list(followed.filter(overdue_condition()).order_by("due_on", "pk")[:LIMIT]),
+        "overdue": list(followed.filter(overdue_q(overdue_day())).order_by("due_on", "pk")[:LIMIT]),
         "stale": list(
             followed.exclude(status=Status.IMPLEMENTED)
             .exclude(progress_updates__occurred_on__gt=stale_since)

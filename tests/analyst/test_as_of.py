@@ -111,19 +111,34 @@ def test_the_exports_carry_the_status_of_that_day(history, api_client):
     assert by_id[history["B"]]["status_as_of"] == "not_assessed"
 
 
-def test_stats_as_of_query_count_does_not_grow_with_the_data(history, api_client):
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        ("", 5),  # by area, year and source; the sources' titles; one pass over the log
+        ("&overdue=true", 5),  # the same, of those due before the day
+        ("&overdue=false", 9),  # those due before the day, then the others: twice, titles once
+    ],
+)
+def test_stats_as_of_query_count_does_not_grow_with_the_data(history, api_client, query, queries):
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert api_client.get("/api/v1/stats/?as_of=2023-12-31&country=AZ").status_code == 200
-        return len(queries)
+        with CaptureQueriesContext(connection) as captured:
+            assert api_client.get(f"/api/v1/stats/?as_of=2023-12-31&country=AZ{query}").status_code == 200
+        return len(captured)
 
-    before = count()
     staff = UserFactory(role="ngo_staff")
-    for number in range(30):
-        item = RecommendationFactory(source=Recommendation.objects.get(pk=history["A"]).source, position=100 + number)
-        progress_record(recommendation_id=item.pk, status="in_progress", note="", occurred_on=D(2021, 1, 1), user=staff)
-    # By area, year and source; the sources' titles; one pass over the log.
-    assert count() == before == 5
+    source = Recommendation.objects.get(pk=history["A"]).source
+
+    def add(first: int) -> None:
+        for number in range(first, first + 30):
+            item = RecommendationFactory(source=source, position=100 + number, due_on=D(2020 + number % 6, 1, 1))
+            progress_record(
+                recommendation_id=item.pk, status="in_progress", note="", occurred_on=D(2021, 1, 1), user=staff
+            )
+
+    add(0)
+    before = count()
+    add(30)
+    assert count() == before == queries
 
 
 @pytest.mark.parametrize(
@@ -162,17 +177,28 @@ def test_distinct_latest_counts_a_repeated_recommendation_once(db, api_client):
 @pytest.mark.parametrize("seed", [3, 17, 2024])
 def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_client, seed):
     """Logs written in random order, with repeated statuses, same-day entries and entries
-    recorded today: at every day around an entry, the counts, the list, the timeline and the
-    changes between two days give what the log says (the stats read the log only for recommendations
+    recorded today: at every day around an entry, the counts, the list (also of what was
+    overdue that day, and what was not), the timeline and the changes between two days give
+    what the log says (the stats read the log only for recommendations
     whose status began after the day, so a status repeated after the day must not fool them)."""
     rng = random.Random(seed)
     staff = UserFactory(role="ngo_staff")
     today = timezone.localdate()
     sources = [SourceFactory(report_year=year) for year in (2015, 2018, 2021)]
     items = [
-        RecommendationFactory(source=rng.choice(sources), area=rng.choice(["enforcement", "protection"]), position=n)
+        RecommendationFactory(
+            source=rng.choice(sources),
+            area=rng.choice(["enforcement", "protection"]),
+            position=n,
+            due_on=rng.choice([None, D(rng.randint(2016, today.year + 1), rng.randint(1, 12), rng.randint(1, 28))]),
+        )
         for n in range(14)
     ]
+
+    def overdue_oracle(item, status: str, day: datetime.date) -> bool:
+        """Overdue that day: due before it (today at the latest) and not implemented then."""
+        return item.due_on is not None and item.due_on < min(day, today) and status != Status.IMPLEMENTED
+
     days = {today, today - datetime.timedelta(days=1)}
     for item in items:
         for _entry in range(rng.randint(0, 4)):
@@ -193,13 +219,29 @@ def test_stats_and_list_as_of_agree_with_the_log_on_random_histories(db, api_cli
             assert areas.get(area, expected_counts({})) == expected_counts(in_area), (day, area)
         rows = api_client.get(f"/api/v1/recommendations/?as_of={day.isoformat()}&page_size=100").json()["results"]
         assert {row["id"]: row["status_as_of"] for row in rows} == oracle, day
+        for overdue in (True, False):
+            kept = {
+                item.pk: oracle[item.pk] for item in counted if overdue_oracle(item, oracle[item.pk], day) == overdue
+            }
+            query = f"as_of={day.isoformat()}&overdue={str(overdue).lower()}"
+            stats = api_client.get(f"/api/v1/stats/?{query}&breakdown=area").json()
+            assert stats["by_status"] == expected_counts(kept), (day, overdue)
+            rows = api_client.get(f"/api/v1/recommendations/?{query}&page_size=100").json()["results"]
+            assert {row["id"] for row in rows} == set(kept), (day, overdue)
 
     # The progress over time: at each quarter's end, the counts the log gives that day.
     timeline = api_client.get("/api/v1/stats/timeline/?interval=quarter&from=2015-01-01").json()
-    for period in timeline["periods"]:
+    overdue_timeline = api_client.get("/api/v1/stats/timeline/?interval=quarter&from=2015-01-01&overdue=true").json()
+    for period, overdue_period in zip(timeline["periods"], overdue_timeline["periods"], strict=True):
         end = datetime.date.fromisoformat(period["end"])
         oracle = {item.pk: status_from_the_log(item.pk, end) for item in items if item.source.report_year <= end.year}
         assert period["by_status"] == expected_counts(oracle), end
+        overdue = {
+            item.pk: oracle[item.pk]
+            for item in items
+            if item.pk in oracle and overdue_oracle(item, oracle[item.pk], end)
+        }
+        assert overdue_period["by_status"] == expected_counts(overdue), end
 
     # The changes between two of those days: who moved from which status to which.
     ordered = sorted(days)

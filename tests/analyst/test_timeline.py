@@ -83,10 +83,11 @@ def test_timeline_takes_the_list_filters(history, api_client):
     assert [row["end"] for row in source["periods"]] == ["2022-12-31", "2023-12-31"]
 
 
-def test_timeline_query_count_does_not_grow_with_the_data(history, api_client):
+@pytest.mark.parametrize("query", ["", "&overdue=true", "&overdue=false"])
+def test_timeline_query_count_does_not_grow_with_the_data(history, api_client, query):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            response = api_client.get("/api/v1/stats/timeline/?interval=month&to=2024-06-15&country=AZ")
+            response = api_client.get(f"/api/v1/stats/timeline/?interval=month&to=2024-06-15&country=AZ{query}")
             assert response.status_code == 200
         return len(queries)
 
@@ -94,7 +95,7 @@ def test_timeline_query_count_does_not_grow_with_the_data(history, api_client):
     staff = UserFactory(role="ngo_staff")
     source = Recommendation.objects.get(pk=history["A"]).source
     for number in range(20):
-        item = RecommendationFactory(source=source, position=100 + number)
+        item = RecommendationFactory(source=source, position=100 + number, due_on=D(2018 + number % 5, 6, 1))
         for month in (1, 5, 9):
             progress_record(
                 recommendation_id=item.pk,
