@@ -538,7 +538,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         as_of = self._as_of()
-        if overdue_rule.judged_on_stored_status(as_of):
+        if as_of is None or overdue_rule.judged_on_stored_status(as_of):
             condition = overdue_rule.overdue_q(overdue_rule.overdue_day(as_of))
         else:
             queryset = queryset.alias(status_that_day=status_as_of.status_at_annotation(as_of, queryset))

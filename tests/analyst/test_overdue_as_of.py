@@ -54,7 +54,7 @@ def exported(client, query: str) -> tuple[set[int], set[int]]:
     csv_ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(csv_body.decode("utf-8-sig")))}
     xlsx_body = b"".join(client.get(f"/api/v1/recommendations/export.xlsx?{query}").streaming_content)
     rows = list(load_workbook(io.BytesIO(xlsx_body), read_only=True)["recommendations"].iter_rows(values_only=True))
-    return csv_ids, {int(row[0]) for row in rows[1:]}
+    return csv_ids, {int(str(row[0])) for row in rows[1:]}
 
 
 CASES = [
