@@ -189,3 +189,22 @@ def test_analysts_and_staff_change_their_own_password_on_a_page_that_asks_for_th
 def test_the_password_page_needs_a_signed_in_user(db):
     response = Client().get("/password/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_guessing_the_current_password_on_the_page_counts_toward_the_sign_in_limits(db, settings):
+    settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "per_address_and_username": 3}
+    user = UserFactory(role="analyst")
+    browser = session_for(user)
+    for guess in ("guess-number-one", "guess-number-two", "guess-number-three"):
+        response = browser.post(
+            "/password/", {"old_password": guess, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+        assert response.status_code == 400
+    locked = browser.post(
+        "/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert locked.status_code == 400
+    assert "Too many failed sign-in attempts" in " ".join(locked.context["form"].errors["old_password"])
+    assert get_user_model().objects.get(pk=user.pk).check_password(PASSWORD)

@@ -14,16 +14,21 @@ else:
     _FormBase = object
 
 
+def lockout_error(locked) -> ValidationError:
+    """What a form says when the sign-in limits refused the attempt (login_limits.LoginLocked)."""
+    return ValidationError(
+        _("Too many failed sign-in attempts. Try again in %(minutes)d minutes."),
+        code="locked_out",
+        params={"minutes": max(1, locked.retry_after // 60)},
+    )
+
+
 class LockoutMessageMixin(_FormBase):
     def get_invalid_login_error(self):
         locked = getattr(self.request, "login_lockout", None)
         if locked is None:
             return super().get_invalid_login_error()
-        return ValidationError(
-            _("Too many failed sign-in attempts. Try again in %(minutes)d minutes."),
-            code="locked_out",
-            params={"minutes": max(1, locked.retry_after // 60)},
-        )
+        return lockout_error(locked)
 
 
 class LoginForm(LockoutMessageMixin, AuthenticationForm):
