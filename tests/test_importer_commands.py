@@ -51,7 +51,9 @@ def test_dry_run_prints_the_plan_and_writes_nothing():
 def test_problems_are_reported_on_stderr_with_line_numbers():
     path = FIXTURES / "dol-en-page-break.txt"
 
-    out, err = run("import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", "2015", "--json")
+    out, err = run(
+        "import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", "2015", "--language", "en", "--json"
+    )
 
     assert f"{path}: line 1: lines 1–5 are before the table's title; not read." in err
     assert f"{path}: line 19: “12” looks like a page number; skipped." in err

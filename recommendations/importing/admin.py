@@ -49,6 +49,16 @@ class ReportUploadForm(ReportMetadataForm):
 
 class ReportConfirmForm(ReportMetadataForm):
     sha256 = forms.RegexField(regex=SHA256, widget=forms.HiddenInput)
+    replace_corrections = forms.BooleanField(
+        label=_("Replace the hand corrections listed above with the document's text"), required=False
+    )
+
+
+def _show_errors(form: forms.Form, error: ValidationError) -> None:
+    """The service's errors beside the fields they name (language, country…), the rest on the document."""
+    by_field = error.message_dict if hasattr(error, "error_dict") else {"document": error.messages}
+    for name, messages_ in by_field.items():
+        form.add_error(name if name in form.fields else "document", messages_)
 
 
 def _metadata(form: forms.Form) -> dict:
@@ -80,7 +90,12 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
         with default_storage.open(staged, "rb") as stream:
             data = stream.read()
         try:
-            report = services.report_import(data=data, user=request.user, **_metadata(form))
+            report = services.report_import(
+                data=data,
+                user=request.user,
+                replace_corrections=form.cleaned_data["replace_corrections"],
+                **_metadata(form),
+            )
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
             return redirect(request.path)
@@ -99,6 +114,12 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                 "unchanged": report.unchanged,
             },
         )
+        if report.corrected and not form.cleaned_data["replace_corrections"]:
+            messages.warning(
+                request,
+                _("Hand corrections of %(count)d recommendations were kept; the document's text was not written there.")
+                % {"count": report.corrected},
+            )
         return redirect(reverse("admin:recommendations_source_change", args=[report.source_id]))
 
     if request.method == "POST":
@@ -114,13 +135,15 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                 try:
                     report = services.report_import(data=data, dry_run=True, user=request.user, **_metadata(form))
                 except ValidationError as exc:
-                    form.add_error("document", exc.messages)
+                    _show_errors(form, exc)
                 else:
                     sha256 = hashlib.sha256(data).hexdigest()
                     staged = STAGING.format(sha256=sha256)
                     if not default_storage.exists(staged):
                         default_storage.save(staged, ContentFile(data))
-                    confirm = ReportConfirmForm(initial={**_metadata(form), "sha256": sha256})
+                    confirm = ReportConfirmForm(
+                        initial={**_metadata(form), "sha256": sha256, "replace_corrections": False}
+                    )
                     return TemplateResponse(
                         request, template, {**context, "report": report, "confirm_form": confirm, "form": None}
                     )

@@ -9,10 +9,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from recommendations.catalog.repeats import RepeatMatch, best_repeat, repeat_ancestry, repeat_candidates
-from recommendations.models import Recommendation, Source
+from recommendations.models import ChangeRecord, Recommendation, Source
 
 from .parsers import DocumentRejected, ParsedRecommendation, Problem
 
@@ -24,6 +28,62 @@ IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority")
 
 def default_slug(*, kind: str, report_year: int, country: str) -> str:
     return slugify(f"{kind}-{report_year}-{country}")
+
+
+def import_message(*, slug: str) -> str:
+    return _("Imported from %(slug)s") % {"slug": slug}
+
+
+def translation_message(*, slug: str, language: str) -> str:
+    return _("The %(language)s text imported onto %(slug)s") % {"language": language, "slug": slug}
+
+
+def _import_messages(slug: str) -> set[str]:
+    """Every message an import of `slug` leaves on history rows, in each interface language
+    it may have run in: what tells an import's change from a hand correction."""
+    messages = set()
+    for interface, _label in settings.LANGUAGES:
+        with translation.override(interface):
+            messages.add(import_message(slug=slug))
+            messages.update(translation_message(slug=slug, language=code) for code, _name in settings.LANGUAGES)
+    return messages
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A field someone changed by hand after the last import wrote it (its history row)."""
+
+    username: str
+    changed_at: Any
+
+
+def hand_corrections(recommendation_ids: list[int], *, slug: str, language: str) -> dict[int, dict[str, Correction]]:
+    """Per recommendation, the imported fields whose stored value is a hand correction: changed
+    by a history row that no import of `slug` wrote, and not rewritten by an import since.
+    `action_translations` stands for the text in `language` only."""
+    imports = _import_messages(slug)
+    corrected: dict[int, dict[str, Correction]] = {}
+    records = ChangeRecord.objects.filter(
+        object_type=ContentType.objects.get_for_model(Recommendation),
+        object_id__in=recommendation_ids,
+        action=ChangeRecord.Action.UPDATE,
+    ).order_by("changed_at", "id")
+    for record in records.iterator():
+        before, after = record.before or {}, record.after or {}
+        fields = {name for name in IMPORTED_FIELDS if name in after}
+        if "action_translations" in after and (before.get("action_translations") or {}).get(language) != (
+            after.get("action_translations") or {}
+        ).get(language):
+            fields.add("action_translations")
+        if not fields:
+            continue
+        mine = corrected.setdefault(record.object_id, {})
+        for name in fields:
+            if record.message in imports:
+                mine.pop(name, None)
+            else:
+                mine[name] = Correction(record.username, record.changed_at)
+    return corrected
 
 
 def provenance_of(record: ParsedRecommendation) -> dict[str, Any]:
@@ -49,6 +109,24 @@ class ImportItem:
     # The same recommendation in earlier report years, as (report year, recommendation id),
     # oldest first: the lineage this one joins through `repeats` (catalog.repeats).
     lineage: list[tuple[int, int]] = field(default_factory=list)
+    # Hand corrections the document would undo, field → (stored, document's, correction):
+    # replaced only when the admin says so, else kept and listed.
+    corrections: dict[str, tuple[Any, Any, Correction]] = field(default_factory=dict)
+    corrections_replaced: bool = False
+
+    def shown_changes(self) -> list[tuple[str, Any, Any]]:
+        """(label, before, after) of every field the import writes, for the preview."""
+        return [
+            (str(Recommendation._meta.get_field(name).verbose_name), before, after)
+            for name, (before, after) in sorted(self.changes.items())
+            if name != "provenance"
+        ]
+
+    def shown_corrections(self) -> list[tuple[str, Any, Any, Correction]]:
+        return [
+            (str(Recommendation._meta.get_field(name).verbose_name), stored, document, correction)
+            for name, (stored, document, correction) in sorted(self.corrections.items())
+        ]
 
 
 @dataclass
@@ -80,6 +158,10 @@ class ImportReport:
     @property
     def unchanged(self) -> int:
         return self.count(UNCHANGED)
+
+    @property
+    def corrected(self) -> int:
+        return sum(1 for item in self.items if item.corrections)
 
     @property
     def linked(self) -> int:
@@ -118,7 +200,21 @@ class ImportReport:
             if self.translates:
                 line += f" ← “{record.action[:60]}”"
             if item.changes:
-                line += " (" + ", ".join(sorted(item.changes)) + ")"
+                line += (
+                    " ("
+                    + "; ".join(
+                        f"{name}: {_short(old)} → {_short(new)}"
+                        for name, (old, new) in sorted(item.changes.items())
+                        if name != "provenance"
+                    )
+                    + ")"
+                )
+            for name, (stored, document, correction) in sorted(item.corrections.items()):
+                fate = "replaced" if item.corrections_replaced else "kept"
+                line += (
+                    f"; hand correction of {name} by {correction.username} ({correction.changed_at:%Y-%m-%d}) {fate}:"
+                    f" {_short(stored)} (document: {_short(document)})"
+                )
             if item.repeats:
                 match = item.repeats
                 line += (
@@ -133,6 +229,29 @@ class ImportReport:
             else f"created {self.created}, updated {self.updated}, linked {self.linked}, unchanged {self.unchanged}"
         )
         return lines
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def set_aside_corrections(report: ImportReport, *, slug: str, language: str, replace: bool) -> None:
+    """Mark the updates that would undo a hand correction; unless `replace`, keep the
+    correction (the field is not written) — never overwritten without the admin saying so."""
+    updates = [item for item in report.items if item.operation == UPDATE and item.recommendation_id]
+    corrected = hand_corrections([item.recommendation_id for item in updates], slug=slug, language=language)
+    for item in updates:
+        for name, correction in corrected.get(item.recommendation_id, {}).items():
+            if name not in item.changes:
+                continue
+            stored, document = item.changes[name]
+            item.corrections[name] = (stored, document, correction)
+            item.corrections_replaced = replace
+            if not replace:
+                del item.changes[name]
+        if not item.changes and item.repeats is None:
+            item.operation = UNCHANGED
 
 
 def plan_import(

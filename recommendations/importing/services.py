@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -26,15 +27,19 @@ from recommendations.models import Recommendation, Source
 
 from .extract import is_pdf
 from .formats import FORMATS
-from .parsers import DocumentRejected, ParseResult, ProgressCallback, decode_document
+from .identity import country_named_in, language_of, opening_of
+from .parsers import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, decode_document
 from .plan import (
     CREATE,
     UPDATE,
     ImportReport,
     default_slug,
+    import_message,
     plan_import,
     plan_translation,
     provenance_of,
+    set_aside_corrections,
+    translation_message,
     with_areas,
 )
 
@@ -66,6 +71,7 @@ def report_import(
     url: str = "",
     areas: Sequence[str | None] | None = None,
     dry_run: bool = False,
+    replace_corrections: bool = False,
     max_bytes: int | None = None,
     user: Actor = None,
     progress: ProgressCallback | None = None,
@@ -78,7 +84,10 @@ def report_import(
     same document imported again changes nothing. Raises DocumentRejected (a
     ValidationError) for a document that is empty, binary, too large, has nothing to import
     or cannot be read with certainty (each reason with its page or line), and
-    ValidationError for bad metadata.
+    ValidationError for bad metadata — a language or country other than the document's own.
+
+    A stored value someone corrected by hand since the last import is kept (and listed in the
+    report) unless `replace_corrections`.
     """
     report_format = FORMATS.get(kind)
     if report_format is None:
@@ -102,6 +111,7 @@ def report_import(
     )
     parsed.refuse_if_unsure()
     records = parsed.records
+    _refuse_another_document(data, records, parsed.problems, language=language, country=country)
     if areas is not None:
         areas = list(areas)
         allowed = set(report_format.areas)
@@ -136,6 +146,7 @@ def report_import(
             document_name=document_name,
             data=data,
             dry_run=dry_run,
+            replace_corrections=replace_corrections,
             user=user,
         )
     report, source = plan_import(
@@ -157,10 +168,11 @@ def report_import(
                 % {"slug": slug, "kind": source.kind, "country": source.country, "year": source.report_year}
             }
         )
+    set_aside_corrections(report, slug=slug, language=language, replace=replace_corrections)
     if dry_run or not report.changes_anything:
         return report
 
-    message = _("Imported from %(slug)s") % {"slug": slug}
+    message = import_message(slug=slug)
     with transaction.atomic():
         if source is None:
             source = source_create(
@@ -168,8 +180,7 @@ def report_import(
                 slug=slug,
                 kind=kind,
                 publisher=publisher or report_format.publisher,
-                title=title
-                or report_format.default_title(year=report_year, country_name=countries.name(country) or country),
+                title=title or _default_title(report_format, report_year=report_year, country=country),
                 report_year=report_year,
                 country=country,
                 language=language,
@@ -226,6 +237,45 @@ def report_import(
     return report
 
 
+def _default_title(report_format, *, report_year: int, country: str) -> str:
+    # The report's own title, as published (in English), whichever language the admin's
+    # interface is in: a title that followed the interface read "…: Azərbaycan" in one
+    # import and "…: Azerbaijan" in another, and a search for either missed half.
+    with translation.override("en"):
+        return report_format.default_title(year=report_year, country_name=str(countries.name(country) or country))
+
+
+def _language_name(code: str) -> str:
+    # As the language field offers it, each in its own language.
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def _refuse_another_document(
+    data: bytes, records: list[ParsedRecommendation], problems: list[Problem], *, language: str, country: str
+) -> None:
+    """Refuse a document whose text is in another language than `language`, or whose opening
+    names another country than `country`: written on, it would replace the right rows' texts
+    with the wrong ones (an English chapter over the Azerbaijani texts, Armenia's rows as
+    Azerbaijan's). A document that does not name its country is imported with a warning."""
+    opening = opening_of(data)
+    errors = {}
+    found_language = language_of(record.action for record in records) or language_of([opening])
+    if found_language and found_language != language:
+        errors["language"] = _(
+            "The document is written in %(found)s, not %(chosen)s: choose %(found)s as the language of the text."
+        ) % {"found": _language_name(found_language), "chosen": _language_name(language)}
+    found_country = country_named_in(opening)
+    if found_country and found_country != country:
+        errors["country"] = _("The document is about %(found)s, not %(chosen)s: choose %(found)s as the country.") % {
+            "found": countries.name(found_country),
+            "chosen": countries.name(country) or country,
+        }
+    if errors:
+        raise ValidationError(errors)
+    if not found_country:
+        problems.append(Problem(0, f"The document's opening names no country; check that it is about {country}."))
+
+
 def _store_source_document(name: str, data: bytes) -> None:
     # Named by content, so the same text is stored once; written only after the import committed.
     if not default_storage.exists(name):
@@ -273,14 +323,16 @@ def _import_translation(
     document_name: str,
     data: bytes,
     dry_run: bool,
+    replace_corrections: bool,
     user: Actor,
 ) -> ImportReport:
     report = plan_translation(
         records=records, problems=parsed.problems, sha256=sha256, original=original, language=language, dry_run=dry_run
     )
+    set_aside_corrections(report, slug=original.slug, language=language, replace=replace_corrections)
     if dry_run or not report.changes_anything:
         return report
-    message = _("The %(language)s text imported onto %(slug)s") % {"language": language, "slug": original.slug}
+    message = translation_message(slug=original.slug, language=language)
     with transaction.atomic():
         source_translation_add(
             source=original, language=language, document_name=document_name, sha256=sha256, user=user
@@ -291,9 +343,11 @@ def _import_translation(
             recommendation_id = item.recommendation_id
             assert recommendation_id is not None  # every row is paired with a stored recommendation
             stored = Recommendation.objects.only("action_translations", "provenance").get(pk=recommendation_id)
+            # A hand correction of this language's text, unless replaced, is not in the changes.
+            text = {"action_translations": {**stored.action_translations, language: item.record.action}}
             recommendation_import_update(
                 recommendation_id=recommendation_id,
-                data={"action_translations": {**stored.action_translations, language: item.record.action}},
+                data=text if "action_translations" in item.changes else {},
                 provenance={**stored.provenance, language: provenance_of(item.record)},
                 user=user,
                 note=message,

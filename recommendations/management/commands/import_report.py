@@ -42,6 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--slug", default="", help="Defaults to KIND-YEAR-COUNTRY, e.g. dol-2015-az.")
         parser.add_argument("--url", default="")
         parser.add_argument("--dry-run", action="store_true", help="Write nothing; show what would be done.")
+        parser.add_argument(
+            "--replace-corrections",
+            action="store_true",
+            help="Write the document's text over values corrected by hand since the last import (kept otherwise).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the parsed records as a JSON list on stdout.")
         parser.add_argument(
             "--max-bytes",
@@ -80,6 +85,7 @@ class Command(BaseCommand):
                 slug=slug,
                 url=url,
                 dry_run=options["dry_run"],
+                replace_corrections=options["replace_corrections"],
                 max_bytes=max_bytes,
                 progress=progress,
             )
