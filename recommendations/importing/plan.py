@@ -98,6 +98,11 @@ def provenance_of(record: ParsedRecommendation) -> dict[str, Any]:
     return where
 
 
+def _field_label(name: str) -> str:
+    field = Recommendation._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 @dataclass
 class ImportItem:
     record: ParsedRecommendation
@@ -117,14 +122,14 @@ class ImportItem:
     def shown_changes(self) -> list[tuple[str, Any, Any]]:
         """(label, before, after) of every field the import writes, for the preview."""
         return [
-            (str(Recommendation._meta.get_field(name).verbose_name), before, after)
+            (_field_label(name), before, after)
             for name, (before, after) in sorted(self.changes.items())
             if name != "provenance"
         ]
 
     def shown_corrections(self) -> list[tuple[str, Any, Any, Correction]]:
         return [
-            (str(Recommendation._meta.get_field(name).verbose_name), stored, document, correction)
+            (_field_label(name), stored, document, correction)
             for name, (stored, document, correction) in sorted(self.corrections.items())
         ]
 
@@ -239,10 +244,12 @@ def _short(value: Any) -> str:
 def set_aside_corrections(report: ImportReport, *, slug: str, language: str, replace: bool) -> None:
     """Mark the updates that would undo a hand correction; unless `replace`, keep the
     correction (the field is not written) — never overwritten without the admin saying so."""
-    updates = [item for item in report.items if item.operation == UPDATE and item.recommendation_id]
-    corrected = hand_corrections([item.recommendation_id for item in updates], slug=slug, language=language)
-    for item in updates:
-        for name, correction in corrected.get(item.recommendation_id, {}).items():
+    updates = {
+        item.recommendation_id: item for item in report.items if item.operation == UPDATE and item.recommendation_id
+    }
+    corrected = hand_corrections(list(updates), slug=slug, language=language)
+    for recommendation_id, item in updates.items():
+        for name, correction in corrected.get(recommendation_id, {}).items():
             if name not in item.changes:
                 continue
             stored, document = item.changes[name]
