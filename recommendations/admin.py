@@ -1,19 +1,17 @@
 """The admin site edits through the same services as the API, so its edits leave history."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .admin_input import HostileQueryAdminMixin
-from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
+from .admin_forms import EvidenceAdminForm, RecommendationAdminForm, SourceAdminForm
+from .admin_input import HostileQueryAdminMixin, _AdminBase
 from .choices import Status
-from .evidence.services import evidence_add, evidence_delete
+from .evidence.services import evidence_delete
 from .history.readable import field_changes
 from .importing.admin import import_report_view
 from .listing.columns import LIST_FIELDS
@@ -40,16 +38,17 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class ServiceSaveMixin:
-    """Turn a service's ValidationError into a form message instead of a server error."""
+class ServiceFormAdminMixin(_AdminBase):
+    """For admins whose form writes through a service while it is validated (admin_forms.py):
+    the form is given the request, and saving only picks up what the service wrote."""
 
-    def save_with_service(self, request, call) -> bool:
-        try:
-            call()
-        except ValidationError as exc:
-            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            return False
-        return True
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = form.written.pk
+        obj.refresh_from_db()
 
 
 class YearSuggestedFilter(admin.SimpleListFilter):
@@ -92,22 +91,8 @@ class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
-class RecommendationAdminForm(forms.ModelForm):
-    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
-    change_note = forms.CharField(
-        label=_("note for the history"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Recorded with a status change in the progress log."),
-    )
-
-    class Meta:
-        model = Recommendation
-        fields = ["source", *Recommendation.editable_fields, "status"]
-
-
 @admin.register(Recommendation)
-class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
     # The list's columns (listing/columns.py), short enough that at 1366 px the whole row,
     # the action text included, is on screen: the source by slug, the years in one column.
@@ -158,39 +143,25 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
         return HttpResponseRedirect(f"{url}?recommendation={int(object_id)}")
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            changed = {
-                name: data[name] for name in form.changed_data if name in {*Recommendation.editable_fields, "status"}
-            }
-            self.save_with_service(
+        super().save_model(request, obj, form, change)
+        paired_by = [name for name in ("area", "year_start", "year_end") if name in form.changed_data]
+        if change and paired_by and obj.provenance:
+            before = {name: form.initial.get(name) for name in ("area", "year_start", "year_end")}
+            self.message_user(
                 request,
-                lambda: recommendation_update(
-                    recommendation_id=obj.pk, data=changed, note=data.get("change_note", ""), user=request.user
-                ),
+                _(
+                    "Row %(position)d of %(source)s is now %(new)s, no longer %(old)s. The report's text in its "
+                    "other language is paired with these rows by area and years: a document of it that still "
+                    "gives this row as %(old)s will be refused until the row is read the same way there."
+                )
+                % {
+                    "position": obj.position,
+                    "source": obj.source.slug,
+                    "new": _row_shape(obj.area, obj.year_start, obj.year_end),
+                    "old": _row_shape(before["area"], before["year_start"], before["year_end"]),
+                },
+                messages.WARNING,
             )
-            obj.refresh_from_db()
-            return
-
-        def create():
-            created = recommendation_create(
-                source=data["source"],
-                area=data.get("area") or None,
-                action=data["action"],
-                year_start=data["year_start"],
-                year_end=data["year_end"],
-                position=data["position"],
-                priority=data["priority"],
-                repeats=data.get("repeats"),
-                responsible_bodies=data.get("responsible_bodies") or (),
-                due_on=data.get("due_on"),
-                status=data["status"],
-                note=data.get("change_note", ""),
-                user=request.user,
-            )
-            obj.pk = created.pk
-
-        self.save_with_service(request, create)
 
     def save_related(self, request, form, formsets, change):
         # Responsible bodies were saved by the service, so no form.save_m2m(). The inlines are
@@ -198,6 +169,11 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelA
         # message reads (new/changed/deleted objects); skipping it made every save a 500.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+def _row_shape(area: str | None, year_start: int, year_end: int) -> str:
+    years = str(year_start) if year_start == year_end else f"{year_start}–{year_end}"
+    return f"{area or '—'} {years}"
 
 
 class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -213,7 +189,8 @@ class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+    form = SourceAdminForm
     list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
     list_filter = ["kind", "country", "report_year"]
     search_fields = ["slug", "title", "publisher"]
@@ -241,19 +218,6 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in Source.editable_fields}
-        if change:
-            self.save_with_service(request, lambda: source_update(source_id=obj.pk, data=data, user=request.user))
-            obj.refresh_from_db()
-            return
-        fields = {name: form.cleaned_data[name] for name in Source.editable_fields if name in form.cleaned_data}
-
-        def create():
-            obj.pk = source_create(user=request.user, **fields).pk
-
-        self.save_with_service(request, create)
-
 
 @admin.register(ResponsibleBody)
 class ResponsibleBodyAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
@@ -261,14 +225,8 @@ class ResponsibleBodyAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "abbreviation"]
 
 
-class EvidenceAdminForm(forms.ModelForm):
-    class Meta:
-        model = Evidence
-        fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
-
-
 @admin.register(Evidence)
-class EvidenceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
+class EvidenceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = EvidenceAdminForm
     list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
     list_filter = ["kind"]
@@ -297,25 +255,6 @@ class EvidenceAdmin(HostileQueryAdminMixin, ServiceSaveMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # Evidence is never edited in place: remove it and add the corrected one.
         return obj is None and super().has_change_permission(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-
-        def create():
-            evidence = evidence_add(
-                recommendation_id=data["recommendation"].pk,
-                progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,
-                kind=data["kind"],
-                title=data["title"],
-                file=data.get("file") or None,
-                url=data.get("url", ""),
-                excerpt=data.get("excerpt", ""),
-                evidence_date=data.get("evidence_date"),
-                user=request.user,
-            )
-            obj.pk = evidence.pk
-
-        self.save_with_service(request, create)
 
     def delete_model(self, request, obj):
         evidence_delete(evidence_id=obj.pk, user=request.user)

@@ -14,6 +14,7 @@ from .catalog.repeat_rule import repeat_refusal
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
 from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
 from .overdue import is_overdue, overdue_day
+from .validation import evidence_errors, raise_if_any, recommendation_errors, source_errors
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -97,6 +98,10 @@ class Source(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.report_year})"
+
+    def clean(self) -> None:
+        latest = self.recommendations.aggregate(latest=models.Max("year_end"))["latest"] if self.pk else None
+        raise_if_any(source_errors(self, latest_year_suggested=latest))
 
 
 class ResponsibleBody(models.Model):
@@ -229,10 +234,12 @@ class Recommendation(TrackedModel):
 
     def clean(self) -> None:
         super().clean()
+        errors = recommendation_errors(self)
         # The rule (catalog/repeat_rule.py) read where every write validates: API, admin, imports.
         refusal = repeat_refusal(self, self.repeats) if self.repeats_id and self.source_id else None
         if refusal:
-            raise ValidationError({"repeats": refusal})
+            errors["repeats"] = [refusal]
+        raise_if_any(errors)
 
     @property
     def is_overdue(self) -> bool:
@@ -386,6 +393,9 @@ class Evidence(TrackedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        raise_if_any(evidence_errors(self))
 
 
 class ChangeRecord(AppendOnlyModel):

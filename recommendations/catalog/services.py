@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from recommendations.history import services as history
 from recommendations.history.services import Actor
@@ -31,6 +33,7 @@ def recommendation_create(
     year_end: int,
     position: int,
     area: str | None = None,
+    action_translations: dict[str, str] | None = None,
     priority: bool = False,
     repeats: Recommendation | None = None,
     responsible_bodies: Iterable[ResponsibleBody] = (),
@@ -48,6 +51,7 @@ def recommendation_create(
             country=source.country,
             area=area,
             action=action,
+            action_translations=action_translations or {},
             year_start=year_start,
             year_end=year_end,
             position=position,
@@ -185,13 +189,40 @@ def source_update(*, source_id: int, data: dict[str, Any], user: Actor) -> Sourc
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
 
-        def after_save(obj: Source) -> None:
-            if "country" in data:
-                # Recommendations carry the source's country for indexed filtering.
-                obj.recommendations.update(country=obj.country)
-
-        history.tracked_update(obj=source, data=data, user=user, after_save=after_save)
+        country_before = source.country
+        history.tracked_update(obj=source, data=data, user=user)
+        if source.country != country_before:
+            _recommendations_follow_country(source, user=user)
         return source
+
+
+def _recommendations_follow_country(source: Source, *, user: Actor) -> None:
+    """Recommendations carry their source's country (for indexed filtering): a corrected
+    country is each one's change too — its history row and a new version, so ETags and caches
+    do not keep the old country. In bulk: a source can hold thousands of rows."""
+    message = _("The country of %(slug)s was corrected") % {"slug": source.slug}
+    recommendations = list(source.recommendations.select_for_update().order_by("pk"))
+    now = timezone.now()
+    records = []
+    for recommendation in recommendations:
+        before = recommendation.snapshot()
+        recommendation.country = source.country
+        recommendation.version += 1
+        recommendation.updated_at = now
+        records.append(
+            history.change_record_build(
+                obj=recommendation,
+                action=ChangeRecord.Action.UPDATE,
+                user=user,
+                before=before,
+                after={**before, "country": str(source.country)},
+                message=message,
+            )
+        )
+    Recommendation.objects.bulk_update(
+        recommendations, ["country", "version", "updated_at"], batch_size=BULK_BATCH_SIZE
+    )
+    history.change_records_create_many(records, batch_size=BULK_BATCH_SIZE)
 
 
 def source_document_replace(*, source: Source, document_name: str, sha256: str, tier: str, user: Actor) -> None:

@@ -1,0 +1,197 @@
+"""The admin's change forms write through the services while the form is validated.
+
+Django's admin saves after the form was accepted, so a service's refusal there came too late:
+the page said "changed successfully" and logged a change that did not happen. Here the
+form's last validation step calls the service — inside the admin view's transaction, which
+rolls back if anything later fails — and a refusal becomes a form error beside its field.
+`save_model` only picks up what the service wrote.
+
+A form also carries the version (and time) it was opened at: a record changed by someone
+else meanwhile is refused, naming who changed what, as the pages and the API refuse a stale
+write.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.forms.models import construct_instance
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
+from .choices import Status
+from .evidence.services import evidence_add
+from .history.readable import field_changes
+from .models import ChangeRecord, Evidence, Recommendation, Source
+from .progress.services import StaleVersion
+
+
+def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's errors beside the form's fields; one about a field the form does not show
+    goes above the form, naming the field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        if name in form.fields or name == NON_FIELD_ERRORS:
+            form.add_error(name, messages)
+        else:
+            form.add_error(None, [f"{name}: {message}" for message in messages])
+
+
+def changes_since(obj: models.Model, opened_at) -> str:
+    """Who changed what on `obj` since `opened_at`, as one line for an error message."""
+    records = ChangeRecord.objects.filter(
+        object_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, changed_at__gt=opened_at
+    ).order_by("changed_at", "id")
+    return "; ".join(
+        f"{record.username}: " + ", ".join(str(change.label) for change in field_changes(record)) for record in records
+    )
+
+
+class ServiceForm(forms.ModelForm):
+    """A ModelForm whose save is `write()`, a service call. `request` is set by the admin."""
+
+    request: Any = None
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_at"].initial = timezone.now()
+        self.written: models.Model | None = None
+
+    def write(self) -> models.Model:
+        raise NotImplementedError
+
+    def refuse_stale(self) -> None:
+        """Refuse when someone else changed the record since the form was opened."""
+        opened_at = self.cleaned_data.get("opened_at")
+        if self.instance.pk is None or opened_at is None:
+            return
+        changed = changes_since(self.instance, opened_at)
+        if changed:
+            raise StaleVersion(changed)
+
+    def _post_clean(self):
+        # ModelForm's own step, but without the database constraints: the service checks
+        # them, naming the field (a raw "constraint … is violated" helps no one).
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+            self.instance.full_clean(
+                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+        if self._validate_unique:
+            self.validate_unique()
+        if self.errors:
+            return
+        try:
+            self.refuse_stale()
+            self.written = self.write()
+        except StaleVersion:
+            self.add_error(
+                None,
+                _(
+                    "Someone else changed this record since you opened it (%(changes)s). Nothing was saved: "
+                    "reload the page to see their change, then make yours again."
+                )
+                % {"changes": changes_since(self.instance, self.cleaned_data.get("opened_at")) or _("a change")},
+            )
+        except ValidationError as error:
+            show_service_errors(self, error)
+
+    def changed(self, names) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in names}
+
+
+class RecommendationAdminForm(ServiceForm):
+    status = forms.ChoiceField(label=gettext_lazy("status"), choices=Status.choices)
+    change_note = forms.CharField(
+        label=gettext_lazy("note for the history"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Recorded with a status change in the progress log."),
+    )
+    # The version the page showed; a newer stored one is refused by the service, under its lock.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Recommendation
+        fields = ["source", *Recommendation.editable_fields, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def write(self) -> Recommendation:
+        data = self.cleaned_data
+        note = data.get("change_note", "")
+        if self.instance.pk is not None:
+            return recommendation_update(
+                recommendation_id=self.instance.pk,
+                data=self.changed({*Recommendation.editable_fields, "status"}),
+                note=note,
+                user=self.request.user,
+                expected_version=data.get("opened_version"),
+            )
+        return recommendation_create(
+            source=data["source"],
+            area=data.get("area") or None,
+            action=data["action"],
+            action_translations=data.get("action_translations") or {},
+            year_start=data["year_start"],
+            year_end=data["year_end"],
+            position=data["position"],
+            priority=data["priority"],
+            repeats=data.get("repeats"),
+            responsible_bodies=data.get("responsible_bodies") or (),
+            due_on=data.get("due_on"),
+            status=data["status"],
+            note=note,
+            user=self.request.user,
+        )
+
+
+class SourceAdminForm(ServiceForm):
+    class Meta:
+        model = Source
+        # The document is set by the importer, never edited here.
+        fields = list(Source.editable_fields)
+
+    def write(self) -> Source:
+        if self.instance.pk is not None:
+            # Locked first, so that the check for a change since the form was opened and the
+            # write see the same row.
+            Source.objects.select_for_update().get(pk=self.instance.pk)
+            self.refuse_stale()
+            return source_update(
+                source_id=self.instance.pk, data=self.changed(Source.editable_fields), user=self.request.user
+            )
+        fields = {name: self.cleaned_data[name] for name in Source.editable_fields if name in self.cleaned_data}
+        return source_create(user=self.request.user, **fields)
+
+
+class EvidenceAdminForm(ServiceForm):
+    class Meta:
+        model = Evidence
+        fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+
+    def write(self) -> Evidence:
+        data = self.cleaned_data
+        return evidence_add(
+            recommendation_id=data["recommendation"].pk,
+            progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,
+            kind=data["kind"],
+            title=data["title"],
+            file=data.get("file") or None,
+            url=data.get("url", ""),
+            excerpt=data.get("excerpt", ""),
+            evidence_date=data.get("evidence_date"),
+            user=self.request.user,
+        )
