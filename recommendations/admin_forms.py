@@ -17,14 +17,13 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
 from .choices import Status
-from .evidence.services import evidence_add
+from .evidence.services import evidence_add, evidence_content_errors
 from .history.readable import field_changes
 from .models import ChangeRecord, Evidence, Recommendation, Source
 from .progress.services import StaleVersion
@@ -76,19 +75,9 @@ class ServiceForm(forms.ModelForm):
         if changed:
             raise StaleVersion(changed)
 
-    def _post_clean(self):
-        # ModelForm's own step, but without the database constraints: the service checks
-        # them, naming the field (a raw "constraint … is violated" helps no one).
-        try:
-            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
-            self.instance.full_clean(
-                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as error:
-            self._update_errors(error)
-        if self._validate_unique:
-            self.validate_unique()
-        if self.errors:
+    def full_clean(self):
+        super().full_clean()  # the form's and the model's validation: fields and clean() rules
+        if not self.is_bound or self.errors:
             return
         try:
             self.refuse_stale()
@@ -181,6 +170,21 @@ class EvidenceAdminForm(ServiceForm):
     class Meta:
         model = Evidence
         fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        # The service's rule, before the model's constraint: it names the field that is
+        # missing; the constraint, then skipped, would only name itself.
+        errors = evidence_content_errors(
+            kind=cleaned.get("kind", ""),
+            file=cleaned.get("file") or None,
+            url=cleaned.get("url", ""),
+            excerpt=cleaned.get("excerpt", ""),
+        )
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
 
     def write(self) -> Evidence:
         data = self.cleaned_data

@@ -162,6 +162,7 @@ def test_a_source_country_correction_is_each_recommendations_change(admin, recom
     for rec in Recommendation.objects.all():
         assert rec.country == "GE" and rec.version == versions[rec.pk] + 1
         record = ChangeRecord.objects.filter(object_id=rec.pk, object_type__model="recommendation").last()
+        assert record is not None
         assert (record.before, record.after, record.username) == ({"country": "AZ"}, {"country": "GE"}, "aysel")
 
 

@@ -18,6 +18,24 @@ from .files import check_evidence_file
 REQUIRED_CONTENT = {EvidenceKind.FILE: "file", EvidenceKind.LINK: "url", EvidenceKind.EXCERPT: "excerpt"}
 
 
+def evidence_content_errors(*, kind: str, file: UploadedFile | None, url: str, excerpt: str) -> dict[str, str]:
+    """Exactly the content its kind takes: the file, the link or the excerpt — each error on its field."""
+    supplied = {"file": file is not None, "url": bool(url), "excerpt": bool(excerpt)}
+    required = REQUIRED_CONTENT.get(kind)
+    if required is None:
+        return {"kind": _("“%(kind)s” is not a kind of evidence.") % {"kind": kind}}
+    errors = {}
+    if not supplied[required]:
+        errors[required] = _("This field is required for evidence of kind “%(kind)s”.") % {"kind": kind}
+    for field, present in supplied.items():
+        if present and field != required:
+            errors[field] = _("Only the %(required)s is accepted for evidence of kind “%(kind)s”.") % {
+                "required": required,
+                "kind": kind,
+            }
+    return errors
+
+
 def evidence_add(
     *,
     recommendation_id: int,
@@ -31,19 +49,7 @@ def evidence_add(
     progress_update_id: int | None = None,
 ) -> Evidence:
     """Attach evidence; a file is checked by content and stored under its sha256."""
-    supplied = {"file": file is not None, "url": bool(url), "excerpt": bool(excerpt)}
-    required = REQUIRED_CONTENT.get(kind)
-    if required is None:
-        raise ValidationError({"kind": _("“%(kind)s” is not a kind of evidence.") % {"kind": kind}})
-    errors = {}
-    if not supplied[required]:
-        errors[required] = _("This field is required for evidence of kind “%(kind)s”.") % {"kind": kind}
-    for field, present in supplied.items():
-        if present and field != required:
-            errors[field] = _("Only the %(required)s is accepted for evidence of kind “%(kind)s”.") % {
-                "required": required,
-                "kind": kind,
-            }
+    errors = evidence_content_errors(kind=kind, file=file, url=url, excerpt=excerpt)
     if errors:
         raise ValidationError(errors)
     author, username = history.actor(user)
