@@ -14,6 +14,7 @@ from .choices import Status
 from .evidence.services import evidence_delete
 from .history.readable import field_changes
 from .importing.admin import import_report_view
+from .importing.identity import countries_called
 from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from .progress import timeline
@@ -199,6 +200,15 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmi
     exclude = ["document"]
     readonly_fields = ["stored_document", "document_sha256", "created_at", "updated_at"]
     inlines = [RecommendationInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A source is also found by its country's name in either language, whatever its
+        # title says ("armenia" finds a report titled "…: Ermənistan").
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        codes = countries_called(search_term)
+        if codes:
+            found = found | queryset.filter(country__in=codes)
+        return found, may_have_duplicates
 
     @admin.display(description=_("source document"))
     def stored_document(self, obj: Source) -> str:

@@ -11,6 +11,7 @@ from recommendations.importing.services import report_import
 from recommendations.models import Recommendation, Source
 
 from .admin_forms import admin_client, csrf_token, open_form, submit
+from .factories import SourceFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "/admin/recommendations/source/import/"
@@ -128,3 +129,14 @@ def test_a_report_imported_from_the_azerbaijani_interface_keeps_its_own_title(db
     assert source.publisher == "U.S. Department of Labor, Bureau of International Labor Affairs"
     found = client.get("/admin/recommendations/source/", {"q": "armenia"})
     assert list(found.context["cl"].result_list) == [source]
+
+
+def test_the_sources_list_finds_a_source_by_its_countrys_name_in_either_language(db, users):
+    # A title as imports from the Azerbaijani interface wrote it before.
+    source = SourceFactory(country="AM", title="2019 Findings on the Worst Forms of Child Labor: Ermənistan")
+    SourceFactory(country="AZ")
+    client = admin_client(users["admin"])
+
+    for term in ("armenia", "Ermənistan", "ermenistan"):
+        found = client.get("/admin/recommendations/source/", {"q": term})
+        assert list(found.context["cl"].result_list) == [source], term

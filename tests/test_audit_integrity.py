@@ -145,7 +145,7 @@ def test_every_service_leaves_existing_audit_rows_untouched(logged, users, tmp_p
     )
     evidence_services.evidence_delete(evidence_id=link.pk, user=admin)
     catalog_services.recommendation_create(
-        source=recommendation.source, action="Yeni tövsiyə", year_start=2020, year_end=2021, position=999, user=admin
+        source=recommendation.source, action="Yeni tövsiyə", year_start=2014, year_end=2015, position=999, user=admin
     )
     users_services.user_create(username="yeni_analitik", role="analyst", password="uzun və çətin parol 2024")
 

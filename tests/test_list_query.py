@@ -41,7 +41,7 @@ def test_list_serializer_export_and_statement_read_the_one_column_declaration():
 def varied():
     """Rows that differ in every filtered column, so each filter keeps some and drops some."""
     dol = SourceFactory(slug="dol-2015-az", country="AZ")
-    tip = SourceFactory(slug="tip-2022-ge", kind="tip", country="GE")
+    tip = SourceFactory(slug="tip-2022-ge", kind="tip", country="GE", report_year=2022)
     ministry, agency = ResponsibleBodyFactory(name="Əmək Nazirliyi"), ResponsibleBodyFactory(name="DİN")
     today = timezone.localdate()
     first = RecommendationFactory(

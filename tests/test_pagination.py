@@ -26,7 +26,7 @@ ORDERINGS = [*RecommendationViewSet.ordering_fields, *(f"-{name}" for name in Re
 @shared_data
 def many_recommendations():
     """23 rows with many ties in every sort column, so the id tie-breaker matters."""
-    sources = [SourceFactory(), SourceFactory()]
+    sources = [SourceFactory(report_year=2016), SourceFactory(report_year=2016)]
     statuses = ["not_assessed", "not_started", "in_progress", "implemented"]
     moment = timezone.now().replace(microsecond=0) - datetime.timedelta(days=30)
     rows = []

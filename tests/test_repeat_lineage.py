@@ -15,10 +15,11 @@ ACTION_D = "Uşaq əməyi ilə bağlı cinayət işlərinin sayını və nətic�
 def branching_chain(db):
     """B and D (2014) both repeat A (2013); C (2015) repeats B."""
     sources = {year: SourceFactory(kind="dol", country="AZ", report_year=year) for year in (2013, 2014, 2015)}
-    a = RecommendationFactory(source=sources[2013], area="enforcement", action=ACTION_A)
-    b = RecommendationFactory(source=sources[2014], area="enforcement", action=ACTION_A, repeats=a)
-    d = RecommendationFactory(source=sources[2014], area="enforcement", action=ACTION_D, repeats=a)
-    c = RecommendationFactory(source=sources[2015], area="enforcement", action=ACTION_A, repeats=b)
+    years = {"area": "enforcement", "year_start": 2013}
+    a = RecommendationFactory(source=sources[2013], action=ACTION_A, **years, year_end=2013)
+    b = RecommendationFactory(source=sources[2014], action=ACTION_A, repeats=a, **years, year_end=2014)
+    d = RecommendationFactory(source=sources[2014], action=ACTION_D, repeats=a, **years, year_end=2014)
+    c = RecommendationFactory(source=sources[2015], action=ACTION_A, repeats=b, **years, year_end=2015)
     return {"A": a, "B": b, "C": c, "D": d}
 
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, ResponsibleBody
 
-from .factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
+from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory, UserFactory
 
 ACTION = "Əmək müfəttişlərinin sayını artırın və uşaq əməyini yoxlayın"
 NFD = unicodedata.normalize("NFD", ACTION)
@@ -43,16 +43,16 @@ def test_api_edit_in_nfd_is_stored_and_returned_in_nfc(db, admin_api):
 
 
 def test_translations_in_nfd_are_stored_and_returned_in_nfc(db, admin_api):
-    recommendation = RecommendationFactory()
+    recommendation = RecommendationFactory(source=SourceFactory(language="en"))  # its "az" text a translation
     key = unicodedata.normalize("NFD", "az")  # keys too, though a language code has no marks
     response = admin_api.patch(
         f"/api/v1/recommendations/{recommendation.pk}/",
-        {"action_translations": {key: NFD, "en": "Increase the number of inspectors"}},
+        {"action_translations": {key: NFD}},
         format="json",
     )
     assert response.status_code == 200, response.content
     stored = Recommendation.objects.values_list("action_translations", flat=True).get(pk=recommendation.pk)
-    assert stored == {"az": ACTION, "en": "Increase the number of inspectors"}
+    assert stored == {"az": ACTION}
     detail = admin_api.get(f"/api/v1/recommendations/{recommendation.pk}/", HTTP_ACCEPT_LANGUAGE="az").json()
     assert ACTION in detail["action_translations"].values()
 

@@ -65,6 +65,15 @@ def _country_names() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(names.items(), key=lambda item: -len(item[0])))
 
 
+def countries_called(term: str) -> list[str]:
+    """Codes of the countries whose name, in any interface language, contains `term` (at
+    least three letters): "armenia", "Azerbaijan" and "azərbaycan" all find AZ or AM."""
+    folded = fold_letters(" ".join(term.split()))
+    if len(folded) < 3:
+        return []
+    return sorted({code for name, code in _country_names() if folded in name})
+
+
 def country_named_in(opening: str) -> str:
     """The code of the first country the opening names, or ""."""
     folded = fold_letters(opening)

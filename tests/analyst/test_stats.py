@@ -109,7 +109,7 @@ def test_anyone_may_read_stats(reports, client_for):
 
 def add_recommendations(count: int, first_position: int) -> None:
     recommendation_batch(
-        source=SourceFactory(),
+        source=SourceFactory(report_year=2020),
         rows=[
             {
                 "position": first_position + offset,

@@ -10,7 +10,7 @@ from django.utils import formats, timezone, translation
 from recommendations.history.services import change_record_create
 from recommendations.models import ChangeRecord, Recommendation
 from recommendations.progress.services import progress_record
-from tests.factories import RecommendationFactory, UserFactory
+from tests.factories import RecommendationFactory, SourceFactory, UserFactory
 
 OCT_1, OCT_20, NOV_10 = datetime.date(2026, 10, 1), datetime.date(2026, 10, 20), datetime.date(2026, 11, 10)
 
@@ -100,7 +100,7 @@ def test_a_backdated_entry_that_changes_nothing_current_leaves_no_history_row(db
     """Issue 27: the history held `"before": "2025-06-14T20:00:00+00:00"`, `"after":
     "2025-06-15T00:00:00+04:00"` — the same moment in two zones, listed as a change."""
     staff = UserFactory(role="ngo_staff")
-    recommendation = RecommendationFactory(year_start=2024, year_end=2025)
+    recommendation = RecommendationFactory(source=SourceFactory(report_year=2025), year_start=2024, year_end=2025)
     staff_client = client_for("ngo_staff")
     url = f"/api/v1/recommendations/{recommendation.pk}/progress/"
     progress_record(
