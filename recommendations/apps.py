@@ -6,3 +6,10 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = _("Recommendations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .users.role_groups import role_groups_sync
+
+        post_migrate.connect(role_groups_sync, dispatch_uid="recommendations.role_groups_sync")

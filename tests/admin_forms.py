@@ -3,6 +3,7 @@ form, changes some fields and submits everything else as the page showed it."""
 
 from typing import Any
 
+from django import forms
 from django.test import Client
 
 
@@ -26,7 +27,14 @@ def shown_values(response) -> dict[str, Any]:
     data: dict[str, Any] = {"csrfmiddlewaretoken": str(response.context["csrf_token"])}
     for field in form:
         value = field.value()
-        if value is None or value is False:
+        if value is None or value is False or field.field.disabled:
+            continue
+        widget = field.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            parts = widget.decompress(value) if not isinstance(value, list) else value
+            for sub, suffix, part in zip(widget.widgets, widget.widgets_names, parts, strict=True):
+                if part is not None:
+                    data[field.html_name + suffix] = sub.format_value(part)
             continue
         if isinstance(value, list | tuple):
             data[field.html_name] = [str(item) for item in value]

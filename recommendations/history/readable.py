@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from recommendations.choices import AREA_CODES, EvidenceKind, SourceKind, Status, area_name
+from recommendations.choices import AREA_CODES, EvidenceKind, Role, SourceKind, Status, area_name
 from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source
 
 
@@ -54,6 +54,7 @@ SPECIAL_LABELS = {
     "evidence_added": lambda: _("Evidence added"),
     "evidence_removed": lambda: _("Evidence removed"),
     "document_sha256": lambda: _("document sha256"),
+    "role": lambda: _("Role"),
 }
 
 
@@ -90,6 +91,8 @@ def _value(field: str, value, names: _Names) -> str:
         return "—"
     if field == "status":
         return str(dict(Status.choices).get(value, value))
+    if field == "role":
+        return str(dict(Role.choices).get(value, value))
     if field == "kind":
         return str(dict(SourceKind.choices).get(value, value))
     if field == "area":

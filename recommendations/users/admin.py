@@ -4,7 +4,7 @@ through `user_password_set`, and hand-edited query strings are refused (admin_in
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
@@ -12,12 +12,15 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken import admin as token_admin
 from rest_framework.authtoken.models import TokenProxy
 
 from ..admin_input import HostileQueryAdminMixin
+from ..choices import Role
 from .forms import AdminLoginForm
 from .passwords import user_password_set
+from .role_groups import role_label, role_of, user_role_recorded
 
 # Mixed into Django's password forms; type-checked as a form.
 if TYPE_CHECKING:
@@ -63,14 +66,55 @@ for model in (User, Group, TokenProxy):
     admin.site.unregister(model)
 
 
+class RoleGroupChoiceField(forms.ModelMultipleChoiceField):
+    """Groups named by what the role is ("Administrator"), not its code name."""
+
+    def label_from_instance(self, obj):
+        return role_label(obj.name) if obj.name in Role.values else obj.name
+
+
 @admin.register(User)
 class UserAdmin(HostileQueryAdminMixin, auth_admin.UserAdmin):
     change_password_form = UserPasswordForm
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleGroupChoiceField
+            kwargs["help_text"] = _(
+                "The user's role. Analyst: reads everything and exports. NGO staff: also records progress "
+                "and evidence. Administrator: also edits, imports reports and manages users here (staff "
+                "status comes with it). The highest role given counts."
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        before = role_of(get_user_model().objects.get(pk=form.instance.pk)) if change else None
+        super().save_related(request, form, formsets, change)
+        user_role_recorded(user=form.instance, before=before, by=request.user)
+
 
 @admin.register(Group)
 class GroupAdmin(HostileQueryAdminMixin, auth_admin.GroupAdmin):
-    pass
+    """A role is its group's name: renamed or deleted, its members would silently lose it."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "name"] if obj is not None and obj.name in Role.values else fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in Role.values:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        roles = queryset.filter(name__in=Role.values)
+        if roles.exists():
+            self.message_user(
+                request,
+                _("Role groups are kept: %(names)s.") % {"names": ", ".join(role_label(g.name) for g in roles)},
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.exclude(name__in=Role.values))
 
 
 @admin.register(TokenProxy)

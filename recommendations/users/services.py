@@ -10,25 +10,31 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from recommendations.choices import Role
+from recommendations.history import services as history
+from recommendations.models import ChangeRecord
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
 def user_create(*, username: str, role: str, password: str, email: str = "") -> AbstractBaseUser:
-    """Create a user in a role's group; admins also get the Django admin site."""
+    """Create a user in a role's group; admins also get the Django admin site (staff status;
+    the admin group carries its permissions, as for a role given in the admin). The role
+    given is the user's first history row."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role “%(role)s”.") % {"role": role}})
     user_model = get_user_model()
     with transaction.atomic():
         user = user_model(username=username, email=email)
         user.is_staff = role == Role.ADMIN
-        user.is_superuser = role == Role.ADMIN
         user.full_clean(exclude=["password"])
         validate_password(password, user)
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=role))
+        history.change_record_create(
+            obj=user, action=ChangeRecord.Action.CREATE, user=None, before=None, after={"role": role}
+        )
         return user
 
 

@@ -1,0 +1,63 @@
+"""Roles as the admin site gives them: the role groups carry the admin site's permissions, so
+a user put in the `admin` group from the admin works exactly as one made by `add_user --role
+admin`; and every change of someone's role is a history row (who gave which role to whom).
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from recommendations.choices import ROLE_RANK, Role
+from recommendations.history import services as history
+from recommendations.history.services import Actor
+from recommendations.models import ChangeRecord
+
+# What the admin site edits: the tracker, users and groups, API tokens.
+ADMIN_SITE_APPS = ("recommendations", "auth", "authtoken")
+
+
+def role_groups_sync(*, using: str = "default", **kwargs) -> None:
+    """After every migrate (post_migrate, for each app, as each app's permissions appear):
+    the role groups exist and the admin group holds every permission of the admin site's
+    apps. Only added, never removed: a permission an operator gave a group stays."""
+    if not Permission.objects.using(using).exists():
+        return
+    for role in Role.values:
+        Group.objects.using(using).get_or_create(name=role)
+    admin_group = Group.objects.using(using).get(name=Role.ADMIN)
+    admin_group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_SITE_APPS))
+
+
+def role_of(user: AbstractBaseUser) -> str | None:
+    """The role a user's groups give, active or not (roles.user_role answers for requests)."""
+    if getattr(user, "is_superuser", False):
+        return Role.ADMIN
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    return max((Role(name) for name in names if name in Role.values), key=ROLE_RANK.__getitem__, default=None)
+
+
+def role_label(role: str | None) -> str:
+    return str(Role(role).label) if role in Role.values else "—"
+
+
+def user_role_recorded(*, user: AbstractBaseUser, before: str | None, by: Actor) -> None:
+    """After a user's groups were set (the admin's user page): staff status follows the admin
+    role — the admin site is the admin role's — and a changed role is a history row."""
+    with transaction.atomic():
+        fresh = get_user_model().objects.select_for_update().get(pk=user.pk)
+        after = role_of(fresh)
+        staff = after == Role.ADMIN or fresh.is_superuser
+        if fresh.is_staff != staff:
+            fresh.is_staff = staff
+            fresh.save(update_fields=["is_staff"])
+            user.is_staff = staff
+        if (after or None) != (before or None):
+            history.change_record_create(
+                obj=fresh,
+                action=ChangeRecord.Action.UPDATE,
+                user=by,
+                before={"role": before or None},
+                after={"role": str(after) if after else None},
+                message=_("Role changed"),
+            )
