@@ -31,10 +31,10 @@ def shown_values(response) -> dict[str, Any]:
             continue
         widget = field.field.widget
         if isinstance(widget, forms.MultiWidget):
-            parts = widget.decompress(value) if not isinstance(value, list) else value
-            for sub, suffix, part in zip(widget.widgets, widget.widgets_names, parts, strict=True):
+            parts = value if isinstance(value, list) else widget.decompress(value) or []
+            for index, (sub, part) in enumerate(zip(widget.widgets, parts, strict=True)):
                 if part is not None:
-                    data[field.html_name + suffix] = sub.format_value(part)
+                    data[f"{field.html_name}_{index}"] = sub.format_value(part)
             continue
         if isinstance(value, list | tuple):
             data[field.html_name] = [str(item) for item in value]

@@ -4,7 +4,7 @@ admin`; and every change of someone's role is a history row (who gave which role
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,11 +29,11 @@ def role_groups_sync(*, using: str = "default", **kwargs) -> None:
     admin_group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_SITE_APPS))
 
 
-def role_of(user: AbstractBaseUser) -> str | None:
+def role_of(user: User) -> str | None:
     """The role a user's groups give, active or not (roles.user_role answers for requests)."""
-    if getattr(user, "is_superuser", False):
+    if user.is_superuser:
         return Role.ADMIN
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    names = set(user.groups.values_list("name", flat=True))
     return max((Role(name) for name in names if name in Role.values), key=ROLE_RANK.__getitem__, default=None)
 
 
@@ -41,7 +41,7 @@ def role_label(role: str | None) -> str:
     return str(Role(role).label) if role in Role.values else "—"
 
 
-def user_role_recorded(*, user: AbstractBaseUser, before: str | None, by: Actor) -> None:
+def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
     """After a user's groups were set (the admin's user page): staff status follows the admin
     role — the admin site is the admin role's — and a changed role is a history row."""
     with transaction.atomic():
@@ -51,7 +51,7 @@ def user_role_recorded(*, user: AbstractBaseUser, before: str | None, by: Actor)
         if fresh.is_staff != staff:
             fresh.is_staff = staff
             fresh.save(update_fields=["is_staff"])
-            user.is_staff = staff
+            user.is_staff = staff  # the caller's copy too
         if (after or None) != (before or None):
             history.change_record_create(
                 obj=fresh,
