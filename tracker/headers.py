@@ -39,6 +39,7 @@ PRIVATE_PAGE_ROUTES = frozenset(
         "recommendations:work",
         "recommendations:profile",
         "recommendations:password-change",
+        "recommendations:email-confirm",
     }
 )
 

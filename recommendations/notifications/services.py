@@ -1,9 +1,10 @@
 """Mail to followers of a recommendation when its status changes.
 
 Sent after the change has committed (a rolled-back change announces nothing), one message
-per follower, never to the person who made the change. The note, its author and the
-evidence are in the message only for followers whose role may read them (analysts and
-above), exactly as on the pages."""
+per follower, never to the person who made the change. Notes and evidence titles may
+describe victims, and mail leaves our hands (forwarded, stored by others): they are never in
+a message. Followers whose role may read them (analysts and above) learn who recorded the
+change, that a note came with it and how much evidence, and follow the link to the page."""
 
 import logging
 
@@ -45,7 +46,7 @@ def status_change_send(*, update_id: int) -> int:
     ]
     if not recipients:
         return 0
-    evidence = list(Evidence.objects.filter(progress_update=update).order_by("id"))
+    evidence_count = Evidence.objects.filter(progress_update=update).count()
     followed_directly = set(
         Follow.objects.filter(recommendation=recommendation, user__in=recipients).values_list("user_id", flat=True)
     )
@@ -56,7 +57,7 @@ def status_change_send(*, update_id: int) -> int:
                 "recommendation": recommendation,
                 "update": update,
                 "may_read_notes": has_role(user, Role.ANALYST),
-                "evidence": evidence,
+                "evidence_count": evidence_count,
                 "url": site_url(f"/recommendations/{recommendation.pk}/#entry-{update.pk}"),
                 "work_url": site_url("/work/"),
                 "through_source": user.pk not in followed_directly,

@@ -1,23 +1,30 @@
-"""A signed-in user changes their own password (/password/), the current one asked first.
+"""A signed-in user's own account: the profile (/profile/: the notification address), the
+password (/password/) and the confirmation of a new address (/profile/email/<token>/).
 
-Analysts and NGO staff cannot use the admin's password page (it admits staff accounts only), so
-this is the one place they can. It saves through the password service, like the admin's page
-and `manage.py changepassword`: the user's API tokens are revoked and their other sessions end;
-this session stays signed in. The current password is checked by `authenticate()`, so wrong
-guesses count toward the sign-in limits like any other: a borrowed or stolen session cannot
-try passwords freely here.
+Both changes ask for the current password first, checked through the sign-in limits
+(users/forms.py). Analysts and NGO staff cannot use the admin's password page (it admits staff
+accounts only), so /password/ is the one place they can change theirs; it saves through the
+password service: their API tokens are revoked and their other sessions end, this one stays
+signed in. A new notification address is only used once the link mailed to it is opened by
+the same user, signed in (users/services.py): mail with what staff follow goes to an address
+its owner has shown they read, never to one typed into a borrowed session.
 """
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate, update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from recommendations.choices import Role
+from recommendations.roles import user_role
 from recommendations.users.admin import OwnPasswordForm
-from recommendations.users.forms import lockout_error
+from recommendations.users.forms import current_password_check
+from recommendations.users.services import user_email_change_request, user_email_confirm, user_email_set
 
 from .work import _signed_in
 
@@ -29,12 +36,7 @@ class PasswordPageForm(OwnPasswordForm):
 
     def clean_old_password(self) -> str:
         old_password = self.cleaned_data["old_password"]
-        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
-        locked = getattr(self.request, "login_lockout", None)
-        if locked is not None:
-            raise lockout_error(locked)
-        if checked is None or checked.pk != self.user.pk:
-            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        current_password_check(self.request, self.user, old_password)
         return old_password
 
 
@@ -55,3 +57,86 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
         form = PasswordPageForm(user, request=request)
         status = 200
     return render(request, "recommendations/password_change.html", {"form": form}, status=status)
+
+
+class ProfileForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        required=False,
+        help_text=gettext_lazy("Status changes of what you follow and reminders are sent here. Empty: no mail."),
+    )
+    current_password = forms.CharField(
+        label=gettext_lazy("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("Needed to change the address."),
+    )
+
+
+@login_required
+def profile_page(request: HttpRequest) -> HttpResponse:
+    user = _signed_in(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid() and profile_save(request, form):
+            return redirect("recommendations:profile")
+        status = 400
+    else:
+        form = ProfileForm(initial={"email": user.email})
+        status = 200
+    role = user_role(user)
+    context = {"form": form, "role_label": Role(role).label if role else _("No role")}
+    return render(request, "recommendations/profile.html", context, status=status)
+
+
+def profile_save(request: HttpRequest, form: ProfileForm) -> bool:
+    """Turn mail off at once, or mail a confirmation link to a new address; False (errors on
+    the form) when the password or the address is refused."""
+    user = _signed_in(request)
+    email = get_user_model().objects.normalize_email(form.cleaned_data["email"].strip())
+    if email == user.email:
+        messages.success(request, _("Your profile is saved."))
+        return True
+    try:
+        current_password_check(request, user, form.cleaned_data["current_password"])
+        if email:
+            user_email_change_request(user=user, email=email)
+        else:
+            user_email_set(user=user, email="")
+    except ValidationError as error:
+        field = "current_password" if getattr(error, "code", None) in ("password_incorrect", "locked_out") else "email"
+        form.add_error(field, error.messages)
+        return False
+    if email:
+        messages.success(
+            request,
+            _("A link was mailed to %(email)s: the address is used once you open it, signed in as now.")
+            % {"email": email},
+        )
+    else:
+        messages.success(request, _("No more mail is sent to you."))
+    return True
+
+
+@login_required
+def email_confirm_page(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the address and a button (mail scanners that open links change nothing);
+    POST makes it the user's address."""
+    user = _signed_in(request)
+    error = None
+    if request.method == "POST":
+        try:
+            user_email_confirm(user=user, token=token)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("recommendations:profile")
+    try:
+        pending = user_email_confirm(user=user, token=token, dry_run=True)
+    except ValidationError as refused:
+        error = error or " ".join(refused.messages)
+        pending = ""
+    context = {"pending": pending, "error": error}
+    return render(request, "recommendations/email_confirm.html", context, status=400 if error else 200)

@@ -1,19 +1,17 @@
-"""Pages for a signed-in user: following, "my work" (/work/) and the profile (/profile/)."""
+"""Pages for a signed-in user: following and "my work" (/work/); the account's own pages are
+in account.py."""
 
 import datetime
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from recommendations.choices import Role, Status
@@ -22,8 +20,7 @@ from recommendations.follows.selectors import followed_recommendations
 from recommendations.follows.services import follow_set
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.overdue import overdue_day, overdue_q
-from recommendations.roles import has_role, user_role
-from recommendations.users.services import user_email_set
+from recommendations.roles import has_role
 
 RECENT_DAYS = 30
 LIMIT = 100
@@ -91,34 +88,3 @@ def work_page(request: HttpRequest) -> HttpResponse:
 
 def _stale_days() -> int:
     return settings.REMINDER_STALE_DAYS
-
-
-class ProfileForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        required=False,
-        help_text=gettext_lazy("Status changes of what you follow and reminders are sent here. Empty: no mail."),
-    )
-
-
-@login_required
-def profile_page(request: HttpRequest) -> HttpResponse:
-    user = _signed_in(request)
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                user_email_set(user=user, email=form.cleaned_data["email"])
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    form.add_error("email" if field == "email" else None, errors)
-            else:
-                messages.success(request, _("Your profile is saved."))
-                return redirect("recommendations:profile")
-        status = 400
-    else:
-        form = ProfileForm(initial={"email": user.email})
-        status = 200
-    role = user_role(user)
-    context = {"form": form, "role_label": Role(role).label if role else _("No role")}
-    return render(request, "recommendations/profile.html", context, status=status)
