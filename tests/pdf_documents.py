@@ -61,3 +61,39 @@ def pdftotext(pdf: bytes, mode: str, tmp_path) -> str:
     path.write_bytes(pdf)
     completed = subprocess.run(["pdftotext", mode, str(path), "-"], capture_output=True, check=True, timeout=60)  # noqa: S603, S607
     return completed.stdout.decode()
+
+
+def flow_pages(
+    blocks: list[str],
+    *,
+    columns: tuple[float, ...],
+    width: int,
+    top: float = 70,
+    bottom: float = 300,
+    furniture=lambda number: [],
+    line: float = 11,
+) -> list[list[Text]]:
+    """Paragraphs set as a report sets them: wrapped to `width` characters, each column
+    filled top to bottom before the next (left edges `columns`), then the next page; a blank
+    line after each paragraph. `furniture(page_number)` adds the page's running header,
+    footer and number."""
+    import textwrap
+
+    pages: list[list[Text]] = [[]]
+    column, y = 0, top
+
+    def advance() -> None:
+        nonlocal column, y
+        column, y = column + 1, top
+        if column == len(columns):
+            pages.append([])
+            column = 0
+
+    for block in blocks:
+        for wrapped in textwrap.wrap(block, width):
+            if y > bottom:
+                advance()
+            pages[-1].append(Text(columns[column], y, wrapped))
+            y += line
+        y += line
+    return [page + furniture(number) for number, page in enumerate(pages, start=1)]

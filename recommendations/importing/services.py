@@ -106,6 +106,7 @@ def report_import(
         report_format,
         data,
         report_year=report_year,
+        country=country,
         max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes,
         progress=progress,
     )
@@ -282,7 +283,9 @@ def _store_source_document(name: str, data: bytes) -> None:
         default_storage.save(name, ContentFile(data))
 
 
-def _parse(report_format, data: bytes, *, report_year: int, max_bytes: int, progress) -> tuple[ParseResult, str]:
+def _parse(
+    report_format, data: bytes, *, report_year: int, country: str, max_bytes: int, progress
+) -> tuple[ParseResult, str]:
     """The parse of a PDF or of a text, and the extension its document is stored under."""
     if is_pdf(data):
         if len(data) > max_bytes:
@@ -290,9 +293,9 @@ def _parse(report_format, data: bytes, *, report_year: int, max_bytes: int, prog
                 f"The document is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
                 "(raise it with --max-bytes or IMPORT_MAX_BYTES)."
             )
-        return report_format.pdf_parser(data, year=report_year, progress=progress), "pdf"
+        return report_format.pdf_parser(data, year=report_year, country=country, progress=progress), "pdf"
     text = decode_document(data, max_bytes=max_bytes)
-    return report_format.parser(text, year=report_year, progress=progress), "txt"
+    return report_format.parser(text, year=report_year, country=country, progress=progress), "txt"
 
 
 def _original_in_another_language(

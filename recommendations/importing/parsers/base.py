@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from recommendations.choices import AREAS
 from recommendations.search import fold_letters
 
+from . import html_text
+
 # Called as progress(lines_done, lines_total) every few thousand lines of a long document.
 ProgressCallback = Callable[[int, int], None]
 PROGRESS_EVERY_LINES = 10_000
@@ -68,6 +70,8 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     # TIP tier as the tracker stores it ("Tier 2", "Tier 2 Watch List"); empty for DOL.
     tier: str = ""
+    # The country the chapter's heading names, as printed ("AZERBAIJAN"); empty if none.
+    country_name: str = ""
 
     @property
     def refusals(self) -> list[Problem]:
@@ -155,6 +159,11 @@ def decode_document(data: bytes, *, max_bytes: int) -> str:
         )
     if not data.strip():
         raise DocumentRejected("The document is empty.")
+    if html_text.is_html(data):
+        try:
+            return _within_limit(normalize_text(html_text.html_text(data)))
+        except html_text.UndecodablePage as exc:
+            raise DocumentRejected(str(exc)) from None
     if b"\x00" in data:
         raise DocumentRejected("The document is a binary file (it contains NUL bytes), not plain text.")
     try:
@@ -164,7 +173,10 @@ def decode_document(data: bytes, *, max_bytes: int) -> str:
             f"The document is not UTF-8 text (undecodable byte at offset {exc.start}); "
             "extract the text from the PDF as UTF-8 first."
         ) from None
-    text = normalize_text(text)
+    return _within_limit(normalize_text(text))
+
+
+def _within_limit(text: str) -> str:
     if len(text) > settings.IMPORT_MAX_CHARACTERS:
         raise DocumentRejected(
             f"The document holds {len(text):,} characters; the limit is {settings.IMPORT_MAX_CHARACTERS:,} "

@@ -290,8 +290,11 @@ def _is_layout(lines: list[str]) -> bool:
 LAYOUT_HEADER = re.compile(r"^\s*(?:area|sahe)\s{2,}(?:suggested|meslehet)\b")
 
 
-def parse(text: str, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
-    """Parse a DOL suggested-actions table. `year`, the report's year, bounds the years."""
+def parse(
+    text: str, *, year: int | None = None, country: str = "", progress: ProgressCallback | None = None
+) -> ParseResult:
+    """Parse a DOL suggested-actions table. `year`, the report's year, bounds the years; a
+    chapter holds one country's table, so `country` chooses nothing."""
     # Line breaks as an editor counts them: a form feed (a page break) is not one.
     lines = re.split(r"\r\n|\r|\n", text)
     if _is_layout(lines):
@@ -331,7 +334,9 @@ def parse(text: str, *, year: int | None = None, progress: ProgressCallback | No
     return result
 
 
-def parse_pdf(data: bytes, *, year: int | None = None, progress: ProgressCallback | None = None) -> ParseResult:
+def parse_pdf(
+    data: bytes, *, year: int | None = None, country: str = "", progress: ProgressCallback | None = None
+) -> ParseResult:
     """Parse a DOL report's PDF: the suggested-actions table read by the position of its words."""
     pages = pdf_pages(data)
     if progress:

@@ -10,6 +10,11 @@ with "and". Bullets extracted as private-use symbol characters ("\uf0b7") count 
 page number alone on a line inside the recommendations is page-break debris: it is dropped
 and reported.
 
+A text of several chapters (pages of the report's volume) is first cut to the chapter of the
+country being imported (`tip_chapters`); a PDF is read column by column with its running
+headers and footers left out (`importing.columns`), a saved web page as the text it shows
+(`html_text`, via `decode_document`).
+
 Matching runs on `fold_letters(text)`, which has the same length as the text, so every
 offset found there cuts the published text at the same place: actions keep their letters
 and punctuation; only whitespace is joined.
@@ -22,8 +27,10 @@ import re
 from recommendations.choices import AREAS, SourceKind
 from recommendations.search import fold_letters
 
-from ..extract import lines_of, pdf_pages
+from ..columns import reading_order, running_lines
+from ..extract import pdf_pages
 from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
+from .tip_chapters import country_chapter
 
 # Where the recommendations start (matched on folded text).
 _HEADINGS = (
@@ -91,9 +98,11 @@ def _tier(folded_head: str) -> str:
     return ""
 
 
-def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> ParseResult:
-    """Parse a TIP country chapter; every recommendation is prioritized, suggested in `year`."""
+def parse(text: str, *, year: int, country: str = "", progress: ProgressCallback | None = None) -> ParseResult:
+    """Parse a TIP country chapter; every recommendation is prioritized, suggested in `year`.
+    A text of several chapters (pages of the report's volume) is read in `country`'s only."""
     text = re.sub(r"\r\n?", "\n", text)
+    text, country_name = country_chapter(text, country)
     folded = fold_letters(text)
     line_starts = [0, *(match.end() for match in re.finditer(r"\n", text))]
 
@@ -106,7 +115,7 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
             "No TIP recommendations found: the document has no “PRİORİTET TÖVSİYƏLƏR:”, "
             "“PRIORITIZED RECOMMENDATIONS:” or “RECOMMENDATIONS FOR …:” heading."
         )
-    result = ParseResult(tier=_tier(folded[: start_match.start()]))
+    result = ParseResult(tier=_tier(folded[: start_match.start()]), country_name=country_name)
     if not result.tier:
         result.problems.append(Problem(1, "no tier found in the heading before the recommendations."))
 
@@ -166,17 +175,20 @@ def parse(text: str, *, year: int, progress: ProgressCallback | None = None) -> 
     return result
 
 
-def parse_pdf(data: bytes, *, year: int, progress: ProgressCallback | None = None) -> ParseResult:
-    """A TIP chapter's PDF: its lines, top to bottom, read as text; each record and problem
-    then names its page instead of a line."""
-    pages = pdf_pages(data)
+def parse_pdf(data: bytes, *, year: int, country: str = "", progress: ProgressCallback | None = None) -> ParseResult:
+    """A TIP chapter's PDF, or pages of the report's volume: its lines in reading order (two
+    columns one after the other), running headers and footers left out, read as text; each
+    record and problem then names its page instead of a line."""
+    pages = [reading_order(page) for page in pdf_pages(data)]
+    furniture = running_lines(pages)
     lines: list[str] = []
     page_of_line: list[int] = []
-    for page in pages:
-        for line in lines_of(page.words, page.number, 0.15 * page.pitch):
-            lines.append(line.text)
-            page_of_line.append(page.number)
-    result = parse("\n".join(lines), year=year, progress=progress)
+    for page_lines in pages:
+        for line in page_lines:
+            if line not in furniture:
+                lines.append(line.text)
+                page_of_line.append(line.page)
+    result = parse("\n".join(lines), year=year, country=country, progress=progress)
 
     def page_at(line: int) -> int:
         return page_of_line[min(max(line, 1), len(page_of_line)) - 1] if page_of_line else 0
