@@ -95,7 +95,7 @@ class ArchiveWriter:
             info.mtime = int(time.time())
             info.mode = 0o600
             reader = _HashingReader(stream, info.size)
-            self.tar.addfile(info, reader)  # type: ignore[arg-type]  # read() is all tarfile needs
+            self.tar.addfile(info, reader)
         return {"sha256": reader.digest.hexdigest(), "size": info.size}
 
     def add_media(self, root: Path) -> dict[str, dict[str, Any]]:

@@ -72,7 +72,7 @@ def facts(cursor: Any, kind: str) -> Facts:
     for model in apps.get_models():
         table = model._meta.db_table
         for field in model._meta.concrete_fields:
-            if isinstance(field, models.FileField) and table in tables:
+            if isinstance(field, models.FileField) and field.column and table in tables:
                 column = quoted(field.column)
                 cursor.execute(f"SELECT {column} FROM {quoted(table)} WHERE {column} <> ''")  # noqa: S608
                 referenced.update(row[0] for row in cursor.fetchall())
