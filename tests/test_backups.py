@@ -172,3 +172,10 @@ def test_backup_says_when_pg_dump_is_missing(db, tmp_path, monkeypatch):
     with pytest.raises(CommandError, match=r"pg_dump was not found on PATH.*apt-get install postgresql-client"):
         call_command("backup", output=tmp_path, stdout=io.StringIO())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_refuses_to_write_into_the_media_folder(db):
+    media = Path(settings.MEDIA_ROOT)
+    with pytest.raises(CommandError, match="inside MEDIA_ROOT"):
+        call_command("backup", output=media, stdout=io.StringIO())
+    assert not list(media.glob("*.tar*"))

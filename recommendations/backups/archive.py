@@ -84,7 +84,11 @@ class ArchiveWriter:
             os.fsync(self.stream.fileno())
         self.stream.close()
         if kind is None:
-            self.partial.replace(self.path)
+            # A link fails rather than replace an archive that appeared meanwhile.
+            try:
+                os.link(self.partial, self.path)
+            finally:
+                self.partial.unlink()
         else:
             self.partial.unlink(missing_ok=True)
 

@@ -49,7 +49,7 @@ def default_directory() -> Path:
 
 
 def _archive_path(destination: Path | None) -> Path:
-    name = f"tracker-backup-{timezone.now().strftime('%Y%m%dT%H%M%S%fZ')}.tar"
+    name = f"tracker-backup-{timezone.now().strftime('%Y%m%dT%H%M%SZ')}.tar"
     if destination is None:
         directory = default_directory()
         directory.mkdir(parents=True, exist_ok=True)
@@ -58,8 +58,6 @@ def _archive_path(destination: Path | None) -> Path:
         return destination / name
     if not destination.parent.is_dir():
         raise BackupError(f"{destination.parent} is not a folder: the archive cannot be written there.")
-    if destination.exists():
-        raise BackupError(f"{destination} exists already; a backup never overwrites one.")
     return destination
 
 
@@ -67,7 +65,11 @@ def backup_create(*, destination: Path | None = None) -> BackupSummary:
     """Write one archive of the database and MEDIA_ROOT as they were at one moment."""
     kind = database.vendor()
     path = _archive_path(destination)
+    if path.exists() or path.with_name(path.name + ".partial").exists():
+        raise BackupError(f"{path} exists already (or is being written); a backup never overwrites one.")
     media_root = Path(settings.MEDIA_ROOT)
+    if path.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(f"{path} is inside MEDIA_ROOT: the archive would hold itself. Choose another folder.")
     # The copy is as big as the database: beside the archive, not in a small /tmp.
     with tempfile.TemporaryDirectory(prefix=".tracker-backup-", dir=path.parent) as work:
         copy = Path(work) / "database"
