@@ -11,13 +11,14 @@ import datetime
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import django
 
 if __name__ == "__main__":
     django.setup()
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
@@ -28,9 +29,6 @@ from recommendations.follows.services import follow_set
 from recommendations.models import Recommendation
 from recommendations.progress.services import EvidenceItem, progress_record_with_evidence
 from recommendations.users.services import user_create
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 # However the test ends, a writer stops on its own.
 WRITER_SECONDS = 300
@@ -72,7 +70,10 @@ def write_until(*, stop_file: str, ready_after: int = 4, after_stop: int = 2) ->
     """Record progress on the last recommendation (followed by no one) until `stop_file`
     exists, then `after_stop` more. Prints `ready <recommendation id>` once `ready_after`
     entries are in, and `wrote <count>` at the end."""
-    staff = user_create(username="writer", role="ngo_staff", password=PASSWORD)
+    # Run again on a restored copy, the writer is there already.
+    staff = User.objects.filter(username="writer").first() or user_create(
+        username="writer", role="ngo_staff", password=PASSWORD
+    )
     recommendation = Recommendation.objects.order_by("pk").last()
     assert recommendation is not None
     written = 0

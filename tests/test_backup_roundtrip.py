@@ -258,6 +258,14 @@ def test_a_backup_taken_while_writers_run_restores_every_row_file_and_guard(site
     assert len(referenced) > 3
     assert all(restored_files.get(name) == digest for name, digest in referenced)
 
+    # The restored service takes new writes (its id sequences came back too).
+    stop_at_once = tmp_path / "stop-at-once"
+    stop_at_once.touch()
+    writer = restored.scenario("write", str(stop_at_once))
+    out, errors = writer.communicate(timeout=600)
+    assert writer.returncode == 0, errors
+    assert len(column(restored, log)) == len(writer_log) + int(out.split()[-1])
+
     # The append-only guards came back with the rows.
     assert refused(restored, "UPDATE recommendations_progressupdate SET note = 'dəyişdi'")
     assert refused(restored, "UPDATE recommendations_changerecord SET username = 'başqası'")
