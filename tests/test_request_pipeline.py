@@ -74,7 +74,7 @@ def test_an_indented_answer_is_still_rendered_by_drf(api_client, listed):
         (None, "?format=api", 200, "text/html; charset=utf-8"),
         ("text/html", "?format=json", 406, "application/json"),
         ("application/json", "?format=json", 200, "application/json"),
-        (None, "?format=xml", 404, "application/json"),
+        (None, "?format=xml", 400, "application/json"),
     ],
 )
 def test_content_negotiation_answers_as_before(db, accept, query, status, content_type):

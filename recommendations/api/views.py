@@ -345,31 +345,17 @@ class FormatNegotiation(FirstRendererNegotiation):
     """A format the URL names (`export.csv`, `?format=xlsx`) wins over a generic Accept
     header, which API clients often send as `application/json` on every call; only an export
     URL that names no format is negotiated by Accept (and may be a 406). An unknown `format`
-    is a 400 naming the parameter rather than a bare 404."""
+    is a 400 naming the parameter (FirstRendererNegotiation.filter_renderers)."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
-        # An empty `format=` would otherwise silently mean the default format.
-        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE, None) == "":
-            self.filter_renderers(renderers, "")
+        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE) == "":
+            self.filter_renderers(renderers, "")  # an empty `format=` would silently mean the default
         named = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         if named:
             renderers = self.filter_renderers(renderers, named)
         if named or len(renderers) == 1:
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
-
-    def filter_renderers(self, renderers, format):
-        matching = [renderer for renderer in renderers if renderer.format == format]
-        if not matching:
-            raise ValidationError(
-                {
-                    "format": [
-                        _("“%(value)s” is not an export format; use one of: %(allowed)s.")
-                        % {"value": format, "allowed": ", ".join(renderer.format for renderer in renderers)}
-                    ]
-                }
-            )
-        return matching
 
 
 class RecommendationFiltersMixin:
