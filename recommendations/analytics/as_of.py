@@ -133,3 +133,10 @@ def latest_only_sql(as_of: datetime.date | None) -> tuple[str, list]:
         "WHERE l.repeats_id = r.id AND ls.report_year <= %s)",
         [as_of.year],
     )
+
+
+def status_on(recommendation_id: int, as_of: datetime.date) -> str | None:
+    """One recommendation's status at the end of `as_of` (the detail's `status_as_of`); None
+    when its report did not exist yet, as the list then leaves it out. One query."""
+    rows = existed_by(Recommendation.objects.filter(pk=recommendation_id), as_of)
+    return rows.annotate(status_at=status_at_annotation(as_of, rows)).values_list("status_at", flat=True).first()

@@ -1,25 +1,58 @@
-"""Progress over time (`/stats/timeline/`) and the changes between two dates (`/stats/changes/`):
-the list's filters, counted from the progress log (analytics/timeline.py)."""
+"""The counts of the filtered list (`/stats/`), progress over time (`/stats/timeline/`) and the
+changes between two dates (`/stats/changes/`), the last two counted from the progress log
+(analytics/timeline.py)."""
 
-from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from recommendations.analytics import timeline
+from recommendations.analytics import stats, timeline
 from recommendations.analytics.stats import status_label_list
 from recommendations.choices import Status
 from recommendations.listing import selectors
 
-from .serializers import StatusCountsSerializer, StatusLabelSerializer
-from .views import RecommendationFiltersMixin, RecommendationFiltersSchema
+from .recommendation_filters import RecommendationFiltersMixin, RecommendationFiltersSchema
+from .serializers import StatsSerializer, StatusCountsSerializer, StatusLabelSerializer
 
 # Read by these endpoints themselves rather than by the list's filter set.
 OWN_FILTERS = ("status", "distinct", "as_of", "overdue")
+
+
+class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
+    """Counts of the recommendations matching the filters: in total, by status, and by
+    area, year and source split by status. A recommendation counts in every year of its
+    range. Anyone may read them."""
+
+    serializer_class = StatsSerializer
+    extra_parameters = frozenset({"format", "breakdown"})
+
+    @extend_schema(
+        operation_id="stats",
+        parameters=[
+            OpenApiParameter(
+                "breakdown",
+                OpenApiTypes.STR,
+                description=(
+                    "Which of by_area, by_year, by_source to compute: `area`, `year`, `source`, "
+                    "comma-separated or repeated. Default: all three."
+                ),
+                enum=list(stats.STATS_BREAKDOWNS),
+            )
+        ],
+        responses={
+            200: StatsSerializer,
+            400: OpenApiResponse(description="A bad or unknown filter; the body names it."),
+        },
+    )
+    def get(self, request):
+        breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
+        counts = stats.filtered_stats(
+            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters
+        )
+        return Response(stats.stats_data(counts))
 
 
 class TimelinePeriodSerializer(serializers.Serializer):
@@ -118,9 +151,10 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
     def selection(self):
         params = self.request.query_params
         # Validated with everything else, then applied here rather than by the filter set.
-        _queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=self.extra_parameters)
-        if filters.get("as_of"):
-            raise ValidationError({"as_of": [_("Not accepted here; use “from” and “to”.")]})
+        # The days are `from` and `to`: `as_of` is not a parameter here (an unknown one).
+        _queryset, filters = selectors.recommendation_selection(
+            params=params, extra_parameters=self.extra_parameters, without=("as_of",)
+        )
         rest = QueryDict(mutable=True)
         for name, values in params.lists():
             if name not in OWN_FILTERS:

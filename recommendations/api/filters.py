@@ -1,19 +1,51 @@
+"""Which query parameters an endpoint takes, derived from what it really reads — its filter
+set, its paginator, its own declared parameters — so the 400 for any other names the right
+ones. A detail (one object, found by its id) takes none of the list's filters or paging."""
+
 from django_filters.rest_framework import DjangoFilterBackend
 
 from recommendations.listing.filters import validate_query_parameters
 
-# Parameters every list understands besides its filters.
-GENERAL_PARAMETERS = frozenset({"cursor", "page_size", "ordering", "format"})
+from .pagination import KeysetPagination
+
+FORMAT_PARAMETER = "format"
+PAGING_PARAMETERS = frozenset(
+    {
+        KeysetPagination.cursor_query_param,
+        KeysetPagination.page_size_query_param,
+        KeysetPagination.ordering_query_param,
+    }
+)
+# What the recommendation list takes besides its filters.
+GENERAL_PARAMETERS = frozenset({FORMAT_PARAMETER, *PAGING_PARAMETERS})
+
+
+def is_detail(view) -> bool:
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+    return lookup is not None and lookup in getattr(view, "kwargs", {})
+
+
+def accepted_parameters(view) -> frozenset[str]:
+    """The query parameters `view` takes for this request: on a detail, `format` and the
+    view's `detail_parameters`; on a list, `format`, the paginator's and the filter set's."""
+    if is_detail(view):
+        return frozenset({FORMAT_PARAMETER, *getattr(view, "detail_parameters", ())})
+    accepted = {FORMAT_PARAMETER, *getattr(view, "list_parameters", ())}
+    if getattr(view, "paginator", None) is not None:
+        accepted |= PAGING_PARAMETERS
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        accepted |= set(filterset_class.base_filters)
+    return frozenset(accepted)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter's backend, plus a 400 for parameters the endpoint does not know and for
-    values that are not text (see `validate_query_parameters`)."""
+    """django-filter's backend, plus a 400 for parameters the endpoint does not take and for
+    values that are not text (see `validate_query_parameters`). A detail is found by its id
+    alone: the list's filters would turn an existing object into a 404."""
 
     def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        accepted = set(GENERAL_PARAMETERS)
-        if filterset_class is not None:
-            accepted |= set(filterset_class.base_filters)
-        validate_query_parameters(request.query_params, accepted=accepted)
+        validate_query_parameters(request.query_params, accepted=accepted_parameters(view))
+        if is_detail(view):
+            return queryset
         return super().filter_queryset(request, queryset, view)

@@ -101,7 +101,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
 
     class Meta(RecommendationSerializer.Meta):
         fields = [
-            *(name for name in RecommendationSerializer.Meta.fields if not name.startswith("status_as_of")),
+            *RecommendationSerializer.Meta.fields,
             "source_title",
             "source_year",
             "etag",

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from . import analytics, views
+from . import analytics, exports, views
 
 router = DefaultRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
@@ -10,12 +10,12 @@ router.register("sources", views.SourceViewSet, basename="source")
 nested = {"get": "list", "post": "create"}
 urlpatterns = [
     # Before the router, whose recommendations/<pk>/ would otherwise claim these paths.
-    path("recommendations/export.csv", views.RecommendationCSVExportView.as_view(), name="recommendation-export-csv"),
+    path("recommendations/export.csv", exports.RecommendationCSVExportView.as_view(), name="recommendation-export-csv"),
     path(
-        "recommendations/export.xlsx", views.RecommendationXLSXExportView.as_view(), name="recommendation-export-xlsx"
+        "recommendations/export.xlsx", exports.RecommendationXLSXExportView.as_view(), name="recommendation-export-xlsx"
     ),
-    path("recommendations/export/", views.RecommendationExportView.as_view(), name="recommendation-export"),
-    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("recommendations/export/", exports.RecommendationExportView.as_view(), name="recommendation-export"),
+    path("stats/", analytics.StatsView.as_view(), name="stats"),
     path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
     path("", include(router.urls)),

@@ -1,28 +1,25 @@
 from functools import partial
 
 from django.db.models import Count
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.analytics import exports, stats
+from recommendations.analytics import as_of as status_as_of
 from recommendations.catalog.services import recommendation_update
-from recommendations.choices import AREAS, Role, area_name
+from recommendations.choices import AREAS, Role, SourceKind, area_name
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
-from recommendations.listing.filters import RecommendationFilterSet
+from recommendations.listing.filters import RecommendationFilterSet, validate_query_parameters
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
@@ -30,14 +27,11 @@ from recommendations.roles import has_role
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
-from .filters import GENERAL_PARAMETERS, StrictFilterBackend
+from .filters import GENERAL_PARAMETERS, accepted_parameters
 from .history_serializers import ChangeRecordSerializer
 from .multipart import StrictMultiPartParser
-from .negotiation import FirstRendererNegotiation
 from .parsers import StrictJSONParser
-from .renderers import ORJSONRenderer
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
-from .schema import RoleAwareAutoSchema
 from .serializers import (
     AreaSerializer,
     EvidenceCreateSerializer,
@@ -48,7 +42,6 @@ from .serializers import (
     RecommendationSerializer,
     RecommendationStatusUpdateSerializer,
     SourceSerializer,
-    StatsSerializer,
     TokenSerializer,
 )
 
@@ -78,10 +71,21 @@ class RecommendationScopedMixin:
         return self.queryset.filter(**{self.recommendation_lookup: self.get_recommendation().pk})
 
 
+AS_OF_DETAIL = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=(
+        "YYYY-MM-DD: `status_as_of` is the status at the end of that day, from the progress log (null when "
+        "the report did not exist yet); the response then carries no ETag."
+    ),
+)
+
+
 @extend_schema_view(
+    retrieve=extend_schema(parameters=[AS_OF_DETAIL]),
     partial_update=extend_schema(
         parameters=[IF_MATCH], request=RECOMMENDATION_UPDATE_REQUEST, responses=RecommendationDetailSerializer
-    )
+    ),
 )
 class RecommendationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
@@ -95,6 +99,7 @@ class RecommendationViewSet(
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "patch", "head", "options"]
     etag_actions = ("retrieve", "partial_update")
+    detail_parameters = ("as_of",)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -118,7 +123,12 @@ class RecommendationViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
-        return tag_response(Response(self.get_serializer(recommendation).data), recommendation_etag(recommendation))
+        as_of = selectors.as_of_value(request.query_params)
+        if as_of is None:
+            return tag_response(Response(self.get_serializer(recommendation).data), recommendation_etag(recommendation))
+        # Another day's status: not the body the version's tag names, so no ETag of it.
+        recommendation.status_as_of = status_as_of.status_on(recommendation.pk, as_of)
+        return Response(self.get_serializer(recommendation).data)
 
     def update(self, request, *args, **kwargs):
         recommendation = self.get_object()
@@ -256,9 +266,31 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AreaListView(APIView):
     read_role = None
+    list_parameters = ("kind",)
 
-    @extend_schema(responses=AreaSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                enum=list(SourceKind.values),
+                description="Only the areas of this kind of report.",
+            )
+        ],
+        responses={200: AreaSerializer(many=True), 400: OpenApiResponse(description="A bad or unknown parameter.")},
+    )
     def get(self, request):
+        validate_query_parameters(request.query_params, accepted=accepted_parameters(self))
+        kind = request.query_params.get("kind")
+        if kind is not None and kind not in SourceKind.values:
+            raise ValidationError(
+                {
+                    "kind": [
+                        _("“%(value)s” is not a kind of report; use one of: %(allowed)s.")
+                        % {"value": kind, "allowed": ", ".join(SourceKind.values)}
+                    ]
+                }
+            )
         counts = dict(
             Recommendation.objects.exclude(area=None).values_list("area").annotate(count=Count("id")).order_by()
         )
@@ -272,6 +304,7 @@ class AreaListView(APIView):
                 "recommendation_count": counts.get(area.code, 0),
             }
             for area in AREAS
+            if kind is None or area.kind == kind
         ]
         return Response(AreaSerializer(rows, many=True).data)
 
@@ -312,193 +345,3 @@ class TokenView(APIView):
     def delete(self, request):
         Token.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class RecommendationFiltersSchema(RoleAwareAutoSchema):
-    """Stats and exports are not lists, yet take every filter of the recommendation list:
-    document the filterset's parameters for them too."""
-
-    def get_filter_backends(self):
-        return [StrictFilterBackend]
-
-
-class SpreadsheetRenderer(BaseRenderer):
-    """Marks a format the exports produce; the views build the response body themselves."""
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
-
-
-class CSVRenderer(SpreadsheetRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-
-class XLSXRenderer(SpreadsheetRenderer):
-    media_type = exports.XLSX_CONTENT_TYPE
-    format = "xlsx"
-    charset = None
-
-
-class FormatNegotiation(FirstRendererNegotiation):
-    """A format the URL names (`export.csv`, `?format=xlsx`) wins over a generic Accept
-    header, which API clients often send as `application/json` on every call; only an export
-    URL that names no format is negotiated by Accept (and may be a 406). An unknown `format`
-    is a 400 naming the parameter (FirstRendererNegotiation.filter_renderers)."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE) == "":
-            self.filter_renderers(renderers, "")  # an empty `format=` would silently mean the default
-        named = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        if named:
-            renderers = self.filter_renderers(renderers, named)
-        if named or len(renderers) == 1:
-            return renderers[0], renderers[0].media_type
-        return super().select_renderer(request, renderers, format_suffix)
-
-
-class RecommendationFiltersMixin:
-    queryset = Recommendation.objects.all()
-    filterset_class = RecommendationFilterSet
-    schema = RecommendationFiltersSchema()
-    pagination_class = None
-    read_role = None
-    extra_parameters: frozenset[str] = frozenset()
-
-    def filtered_recommendations(self):
-        return selectors.recommendation_list(params=self.request.query_params, extra_parameters=self.extra_parameters)
-
-
-class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
-    """Counts of the recommendations matching the filters: in total, by status, and by
-    area, year and source split by status. A recommendation counts in every year of its
-    range. Anyone may read them."""
-
-    serializer_class = StatsSerializer
-    extra_parameters = frozenset({"format", "breakdown"})
-
-    @extend_schema(
-        operation_id="stats",
-        parameters=[
-            OpenApiParameter(
-                "breakdown",
-                OpenApiTypes.STR,
-                description=(
-                    "Which of by_area, by_year, by_source to compute: `area`, `year`, `source`, "
-                    "comma-separated or repeated. Default: all three."
-                ),
-                enum=list(stats.STATS_BREAKDOWNS),
-            )
-        ],
-        responses={
-            200: StatsSerializer,
-            400: OpenApiResponse(description="A bad or unknown filter; the body names it."),
-        },
-    )
-    def get(self, request):
-        breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
-        counts = stats.filtered_stats(
-            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters
-        )
-        return Response(stats.stats_data(counts))
-
-
-ORDERING_PARAMETER = OpenApiParameter(
-    "ordering",
-    OpenApiTypes.STR,
-    description="Sort field, `-` for descending; comma-separate several. Default `id`.",
-    enum=[
-        *selectors.RECOMMENDATION_ORDERING_FIELDS,
-        *(f"-{name}" for name in selectors.RECOMMENDATION_ORDERING_FIELDS),
-    ],
-)
-
-
-EXPORT_RESPONSES = {
-    "csv": ((200, "text/csv"), OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8 with a byte-order mark")),
-    "xlsx": ((200, exports.XLSX_CONTENT_TYPE), OpenApiResponse(OpenApiTypes.BINARY, description="Excel workbook")),
-}
-
-
-def export_schema(*formats: str):
-    negotiated = {406: OpenApiResponse(description="Without `format`, none of the Accept header's types.")}
-    return extend_schema(
-        operation_id=f"recommendations_export_{'_'.join(formats)}",
-        summary=f"Export the filtered recommendations as {'/'.join(formats).upper()}",
-        description=(
-            "The recommendations matching the filters, with the columns "
-            f"{', '.join(exports.EXPORT_COLUMNS)}. Area names and status labels are in the "
-            "request's language; `last_progress_on` is the date of the latest progress update. "
-            "Streamed: any number of rows."
-        ),
-        parameters=[ORDERING_PARAMETER],
-        responses={
-            **dict(EXPORT_RESPONSES[name] for name in formats),
-            400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
-            **(negotiated if len(formats) > 1 else {}),
-        },
-    )
-
-
-class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIView):
-    renderer_classes = [CSVRenderer, XLSXRenderer]
-    content_negotiation_class = FormatNegotiation
-    extra_parameters = frozenset({"format", "ordering"})
-
-    @export_schema("csv", "xlsx")
-    def get(self, request):
-        return self.export(request)
-
-    def export(self, request):
-        recommendations, filters = selectors.recommendation_selection(
-            params=request.query_params, extra_parameters=self.extra_parameters
-        )
-        queryset = selectors.recommendation_order(recommendations, request.query_params.get("ordering"))
-        stamp = timezone.localdate().isoformat()
-        as_of = filters.get("as_of")
-        page_url = request.build_absolute_uri(reverse("recommendations:detail", args=[0])).replace("/0/", "/{id}/")
-        if request.accepted_renderer.format == "xlsx":
-            stated = [
-                (name, ",".join(values)) for name, values in request.query_params.lists() if name not in ("format",)
-            ]
-            return FileResponse(
-                exports.xlsx_file(queryset, as_of=as_of, page_url=page_url, filters=stated),
-                as_attachment=True,
-                filename=f"recommendations-{stamp}.xlsx",
-                content_type=exports.XLSX_CONTENT_TYPE,
-            )
-        response = StreamingHttpResponse(
-            exports.csv_chunks(queryset, as_of=as_of, page_url=page_url), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
-        return response
-
-    def perform_content_negotiation(self, request, force=False):
-        # OPTIONS describes the endpoint, in JSON, whatever the Accept header or URL says.
-        if request.method == "OPTIONS":
-            return ORJSONRenderer(), ORJSONRenderer.media_type
-        return super().perform_content_negotiation(request, force)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever format was asked for.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
-
-class RecommendationCSVExportView(RecommendationExportView):
-    renderer_classes = [CSVRenderer]
-
-    @export_schema("csv")
-    def get(self, request):
-        return self.export(request)
-
-
-class RecommendationXLSXExportView(RecommendationExportView):
-    renderer_classes = [XLSXRenderer]
-
-    @export_schema("xlsx")
-    def get(self, request):
-        return self.export(request)

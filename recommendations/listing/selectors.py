@@ -1,10 +1,12 @@
 """The filtered, ordered recommendations that stats, exports and pages read, so a filter
 means the same everywhere. (The API's list runs the same filters as SQL: `query.py`.)"""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Recommendation
 
-from .filters import RecommendationFilterSet, validate_query_parameters
+from .filters import AsOfField, RecommendationFilterSet, validate_query_parameters
 
 # Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
 RECOMMENDATION_ORDERING_FIELDS = (
@@ -34,25 +36,30 @@ def recommendation_list(
     *,
     params: Mapping[str, Any],
     extra_parameters: Iterable[str] = (),
+    without: Iterable[str] = (),
     queryset: QuerySet | None = None,
 ) -> QuerySet:
     """The recommendations matching the list filters in `params` (a QueryDict).
 
     Raises ValidationError naming each bad or unknown parameter; `extra_parameters` are the
-    other parameters the caller understands (page, ordering, format…).
+    other parameters the caller understands (page, ordering, format…), `without` the list
+    filters it does not take (unknown there, and named so).
     """
-    return recommendation_selection(params=params, extra_parameters=extra_parameters, queryset=queryset)[0]
+    return recommendation_selection(
+        params=params, extra_parameters=extra_parameters, without=without, queryset=queryset
+    )[0]
 
 
 def recommendation_selection(
     *,
     params: Mapping[str, Any],
     extra_parameters: Iterable[str] = (),
+    without: Iterable[str] = (),
     queryset: QuerySet | None = None,
 ) -> tuple[QuerySet, dict[str, Any]]:
     """`recommendation_list` and the cleaned filter values it applied (`as_of`, `status`…)."""
     filterset = recommendation_filterset(params=params, queryset=queryset)
-    _validate_filters(params, extra_parameters, filterset.form)
+    _validate_filters(params, extra_parameters, filterset.form, without=without)
     return filterset.qs, filterset.form.cleaned_data
 
 
@@ -64,9 +71,22 @@ def recommendation_filter_values(*, params: Mapping[str, Any], extra_parameters:
     return form.cleaned_data
 
 
-def _validate_filters(params: Mapping[str, Any], extra_parameters: Iterable[str], form) -> None:
+def as_of_value(params: Mapping[str, Any]) -> datetime.date | None:
+    """`as_of` read as the list reads it (YYYY-MM-DD, any day), for an endpoint that takes
+    it alone (the detail); ValidationError naming it."""
+    raw = params.get("as_of")
+    try:
+        return AsOfField(required=False).clean(raw) if raw is not None else None
+    except forms.ValidationError as error:
+        raise ValidationError({"as_of": error.messages}) from None
+
+
+def _validate_filters(
+    params: Mapping[str, Any], extra_parameters: Iterable[str], form, *, without: Iterable[str] = ()
+) -> None:
     """Unknown parameters first, then the filter set's form; a ValidationError names each."""
-    validate_query_parameters(params, accepted=[*RecommendationFilterSet.base_filters, *extra_parameters])
+    filters = [name for name in RecommendationFilterSet.base_filters if name not in set(without)]
+    validate_query_parameters(params, accepted=[*filters, *extra_parameters])
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
 

@@ -32,3 +32,55 @@ def test_the_browsable_format_is_the_same_answer_as_html(reports, client):
     response = client.get("/api/v1/recommendations/?format=api&area=enforcement")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def _accepted(message: str) -> list[str]:
+    prefix = "Unknown parameter; this endpoint accepts: "
+    assert message.startswith(prefix), message
+    return message.removeprefix(prefix).rstrip(".").split(", ")
+
+
+def test_a_detail_takes_no_list_filter_and_no_paging(reports, client):
+    pk = reports["victim_identification"].pk
+    for query in ("area=enforcement", "cursor=abc", "page_size=2", "ordering=id"):
+        response = client.get(f"/api/v1/recommendations/{pk}/?{query}")
+        assert response.status_code == 400, query  # not a 404 for a record that exists
+        name = query.split("=")[0]
+        assert _accepted(response.json()[name][0]) == ["as_of", "format"]
+    slug = reports.tip_2022.slug
+    response = client.get(f"/api/v1/sources/{slug}/?cursor=abc")
+    assert response.status_code == 400
+    assert _accepted(response.json()["cursor"][0]) == ["format"]
+
+
+def test_a_detail_as_of_a_day_gives_its_status_that_day(reports, client):
+    item = reports["victim_identification"]  # not started since 2023-03-15 (tests/analyst/reports.py)
+    current = client.get(f"/api/v1/recommendations/{item.pk}/")
+    assert current.json()["status_as_of"] is None and current.has_header("ETag")
+    then = client.get(f"/api/v1/recommendations/{item.pk}/?as_of=2022-06-01")
+    assert then.status_code == 200
+    assert (then.json()["status_as_of"], then.json()["status_as_of_label"]) == ("not_assessed", "Not assessed")
+    assert then.json()["status"] == "not_started"
+    # The version's tag names the current body; this one gets a tag of its own content.
+    assert then.get("ETag") != current["ETag"] == current.json()["etag"]
+    assert client.get(f"/api/v1/recommendations/{item.pk}/?as_of=2023-03-15").json()["status_as_of"] == "not_started"
+    assert client.get(f"/api/v1/recommendations/{item.pk}/?as_of=2021-12-31").json()["status_as_of"] is None
+    assert client.get(f"/api/v1/recommendations/{item.pk}/?as_of=2023-3-15").json()["as_of"]
+
+
+def test_areas_take_a_kind_and_nothing_else(reports, client):
+    tip = client.get("/api/v1/areas/?kind=tip").json()
+    assert {area["kind"] for area in tip} == {"tip"} and len(tip) == 3
+    assert len(client.get("/api/v1/areas/").json()) == 8
+    assert _accepted(client.get("/api/v1/areas/?araa=1").json()["araa"][0]) == ["format", "kind"]
+    assert client.get("/api/v1/areas/?kind=ilo").json()["kind"] == [
+        "“ilo” is not a kind of report; use one of: dol, tip, other."
+    ]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stats/timeline/", "/api/v1/stats/changes/"])
+def test_timeline_and_changes_do_not_claim_to_take_as_of(reports, client, path):
+    response = client.get(f"{path}?as_of=2024-01-01")
+    assert response.status_code == 400
+    accepted = _accepted(response.json()["as_of"][0])
+    assert "as_of" not in accepted and {"from", "to", "area", "overdue"} <= set(accepted)

@@ -1,0 +1,155 @@
+"""The exports of the filtered list (`export.csv`, `export.xlsx`, `export/?format=`): their
+renderers, the format negotiation and the views; the files themselves are written by
+analytics/exports.py."""
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from recommendations.analytics import exports
+from recommendations.listing import selectors
+
+from .negotiation import FirstRendererNegotiation
+from .recommendation_filters import RecommendationFiltersMixin
+from .renderers import ORJSONRenderer
+
+
+class SpreadsheetRenderer(BaseRenderer):
+    """Marks a format the exports produce; the views build the response body themselves."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class CSVRenderer(SpreadsheetRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+class XLSXRenderer(SpreadsheetRenderer):
+    media_type = exports.XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+
+
+class FormatNegotiation(FirstRendererNegotiation):
+    """A format the URL names (`export.csv`, `?format=xlsx`) wins over a generic Accept
+    header, which API clients often send as `application/json` on every call; only an export
+    URL that names no format is negotiated by Accept (and may be a 406). An unknown `format`
+    is a 400 naming the parameter (FirstRendererNegotiation.filter_renderers)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE) == "":
+            self.filter_renderers(renderers, "")  # an empty `format=` would silently mean the default
+        named = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if named:
+            renderers = self.filter_renderers(renderers, named)
+        if named or len(renderers) == 1:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering",
+    OpenApiTypes.STR,
+    description="Sort field, `-` for descending; comma-separate several. Default `id`.",
+    enum=[
+        *selectors.RECOMMENDATION_ORDERING_FIELDS,
+        *(f"-{name}" for name in selectors.RECOMMENDATION_ORDERING_FIELDS),
+    ],
+)
+
+
+EXPORT_RESPONSES = {
+    "csv": ((200, "text/csv"), OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8 with a byte-order mark")),
+    "xlsx": ((200, exports.XLSX_CONTENT_TYPE), OpenApiResponse(OpenApiTypes.BINARY, description="Excel workbook")),
+}
+
+
+def export_schema(*formats: str):
+    negotiated = {406: OpenApiResponse(description="Without `format`, none of the Accept header's types.")}
+    return extend_schema(
+        operation_id=f"recommendations_export_{'_'.join(formats)}",
+        summary=f"Export the filtered recommendations as {'/'.join(formats).upper()}",
+        description=(
+            "The recommendations matching the filters, with the columns "
+            f"{', '.join(exports.EXPORT_COLUMNS)}. Area names and status labels are in the "
+            "request's language; `last_progress_on` is the date of the latest progress update. "
+            "Streamed: any number of rows."
+        ),
+        parameters=[ORDERING_PARAMETER],
+        responses={
+            **dict(EXPORT_RESPONSES[name] for name in formats),
+            400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
+            **(negotiated if len(formats) > 1 else {}),
+        },
+    )
+
+
+class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIView):
+    renderer_classes = [CSVRenderer, XLSXRenderer]
+    content_negotiation_class = FormatNegotiation
+    extra_parameters = frozenset({"format", "ordering"})
+
+    @export_schema("csv", "xlsx")
+    def get(self, request):
+        return self.export(request)
+
+    def export(self, request):
+        recommendations, filters = selectors.recommendation_selection(
+            params=request.query_params, extra_parameters=self.extra_parameters
+        )
+        queryset = selectors.recommendation_order(recommendations, request.query_params.get("ordering"))
+        stamp = timezone.localdate().isoformat()
+        as_of = filters.get("as_of")
+        page_url = request.build_absolute_uri(reverse("recommendations:detail", args=[0])).replace("/0/", "/{id}/")
+        if request.accepted_renderer.format == "xlsx":
+            stated = [
+                (name, ",".join(values)) for name, values in request.query_params.lists() if name not in ("format",)
+            ]
+            return FileResponse(
+                exports.xlsx_file(queryset, as_of=as_of, page_url=page_url, filters=stated),
+                as_attachment=True,
+                filename=f"recommendations-{stamp}.xlsx",
+                content_type=exports.XLSX_CONTENT_TYPE,
+            )
+        response = StreamingHttpResponse(
+            exports.csv_chunks(queryset, as_of=as_of, page_url=page_url), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # OPTIONS describes the endpoint, in JSON, whatever the Accept header or URL says.
+        if request.method == "OPTIONS":
+            return ORJSONRenderer(), ORJSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are JSON whatever format was asked for.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class RecommendationCSVExportView(RecommendationExportView):
+    renderer_classes = [CSVRenderer]
+
+    @export_schema("csv")
+    def get(self, request):
+        return self.export(request)
+
+
+class RecommendationXLSXExportView(RecommendationExportView):
+    renderer_classes = [XLSXRenderer]
+
+    @export_schema("xlsx")
+    def get(self, request):
+        return self.export(request)
