@@ -79,6 +79,10 @@ def _query(pairs: list[tuple[str, str]]) -> str:
     return urlencode(pairs)
 
 
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def _list(client: APIClient, query: str) -> list[dict]:
     rows, url = [], f"/api/v1/recommendations/?page_size=4&{query}"
     while url:
@@ -116,12 +120,12 @@ def test_list_stats_csv_and_xlsx_agree(agreeing, asked):
     assert stats["total"] == len(listed)
     assert stats["by_status"] == {status: statuses.count(status) for status in Status.values}
 
-    body = b"".join(client.get(paths["csv"]).streaming_content)
+    body = _body(client.get(paths["csv"]))
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [int(row["id"]) for row in rows] == [row["id"] for row in listed]
     assert [row["status_as_of"] or row["status"] for row in rows] == statuses
 
-    body = b"".join(client.get(paths["xlsx"]).streaming_content)
+    body = _body(client.get(paths["xlsx"]))
     workbook = load_workbook(io.BytesIO(body), read_only=True)
     _header, *cells = list(workbook["recommendations"].iter_rows(values_only=True))
     assert [int(str(row[0])) for row in cells] == [row["id"] for row in listed]
