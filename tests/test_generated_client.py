@@ -31,6 +31,7 @@ GENERATOR_CONFIG = """
 post_hooks: []
 content_type_overrides:
   application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: application/octet-stream
+  application/vnd.openxmlformats-officedocument.wordprocessingml.document: application/octet-stream
 """
 
 

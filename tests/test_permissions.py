@@ -178,6 +178,9 @@ BASE_ENDPOINTS = (
             "/api/v1/recommendations/export/",
             "/api/v1/recommendations/export.csv",
             "/api/v1/recommendations/export.xlsx",
+            # The submission: anyone, with notes and evidence only for analysts and above.
+            "/api/v1/sources/{source}/submission.docx",
+            "/api/v1/countries/{country}/submission.docx",
         )
     ),
     Endpoint("/api/v1/", ADMIN_READ),
@@ -271,7 +274,12 @@ def sensitive_world(users):
         file=SimpleUploadedFile(SECRET_FILE_NAME, SECRET_FILE_BYTES),
         user=users["ngo_staff"],
     )
-    return {"recommendation": recommendation.pk, "evidence": file_evidence.pk, "source": recommendation.source.slug}
+    return {
+        "recommendation": recommendation.pk,
+        "evidence": file_evidence.pk,
+        "source": recommendation.source.slug,
+        "country": str(recommendation.country),
+    }
 
 
 def response_text(response) -> str:

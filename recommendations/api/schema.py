@@ -118,6 +118,7 @@ TAGS = [
     {"name": "sources", "description": "The reports recommendations come from."},
     {"name": "areas", "description": "Areas recommendations are classified in."},
     {"name": "stats", "description": "Counts for charts and dashboards."},
+    {"name": "submissions", "description": "The submission document of a report, or of a country's reports."},
     {"name": "auth", "description": "API tokens."},
 ]
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
 from . import analytics, exports, views
 
 router = DefaultRouter()
@@ -18,6 +19,10 @@ urlpatterns = [
     path("stats/", analytics.StatsView.as_view(), name="stats"),
     path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
+    path("sources/<slug:slug>/submission.docx", ReportSubmissionDOCXView.as_view(), name="source-submission-docx"),
+    path(
+        "countries/<str:country>/submission.docx", CountrySubmissionDOCXView.as_view(), name="country-submission-docx"
+    ),
     path("", include(router.urls)),
     path("areas/", views.AreaListView.as_view(), name="area-list"),
     path(

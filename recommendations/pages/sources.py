@@ -72,6 +72,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "tiers": tiers if len(tiers) > 1 else [],
         "repeated": repeated,
+        "submission_languages": list(LANGUAGE_NAMES.items()),
         "documents": [
             {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
             for code in [source.language, *sorted(source.translations)]

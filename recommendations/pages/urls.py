@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
 from . import account, sources, views
 from . import history as history_pages
@@ -26,6 +27,14 @@ urlpatterns = [
         name="entry-evidence-add",
     ),
     path("sources/<slug:slug>/", sources.source_detail, name="source"),
+    path("sources/<slug:slug>/submission/", submission_pages.submission_page, name="source-submission"),
+    path("sources/<slug:slug>/submission.docx", submission_pages.submission_docx_page, name="source-submission-docx"),
+    path("countries/<str:country>/submission/", submission_pages.submission_page, name="country-submission"),
+    path(
+        "countries/<str:country>/submission.docx",
+        submission_pages.submission_docx_page,
+        name="country-submission-docx",
+    ),
     path("sources/<slug:slug>/document/", views.source_document, name="source-document"),
     path("sources/<slug:slug>/document/<str:language>/", views.source_document, name="source-document-language"),
     # The admin's login refuses non-staff users; analysts sign in here to see notes.

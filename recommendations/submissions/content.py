@@ -1,0 +1,246 @@
+"""What a submission says, gathered once as plain data that the DOCX and the print page both
+write out, so the two formats cannot disagree.
+
+The status of each recommendation is the one it had at the end of the day asked for, by the
+rule of analytics/as_of.py (the list, the stats and the exports use the same SQL). Across
+several reports a recommendation that a later report of the selection repeats is given once,
+in its latest report, marked with the earlier report years it was already made in (its
+lineage, catalog/repeats.py) and how long it has been open.
+
+Progress notes and evidence may describe victims: they are read only for analysts and above
+(README "Roles"), never fetched and then hidden.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from recommendations.analytics.as_of import status_at_annotation
+from recommendations.catalog.repeats import earlier_report_years
+from recommendations.choices import AREAS, EvidenceKind, Status, area_name
+from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+
+from .parameters import SubmissionRequest
+
+NOTES_PER_RECOMMENDATION = 2
+LANGUAGE_NAMES_IN = {
+    # The name of a language as the submission's own language writes it.
+    "az": lambda: _("Azerbaijani"),
+    "en": lambda: _("English"),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is in; `fallback` when it is not the submission's
+    language because the report holds it only in another one (said so where it is shown)."""
+
+    text: str
+    language: str
+    fallback: bool = False
+    language_name: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    occurred_on: datetime.date
+    status_label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    title: str
+    kind: str
+    url: str  # empty for an excerpt
+    excerpt: str
+    sign_in_needed: bool  # a stored file: downloaded from the tracker by analysts and above
+
+
+@dataclass(frozen=True)
+class Item:
+    pk: int
+    number: int  # its position in its report
+    report_year: int
+    report_title: str
+    action: Text
+    status: str
+    status_label: str
+    page_url: str
+    earlier_years: list[int]
+    open_years: int | None  # repeated and not implemented: years since its first report
+    notes: list[Note] = field(default_factory=list)
+    evidence: list[EvidenceEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    code: str | None
+    name: str
+    items: list[Item]
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    slug: str
+    title: str
+    report_year: int
+    kind_label: str
+    tip_tier: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    language: str
+    as_of: datetime.date
+    generated_on: datetime.date
+    country: str
+    country_name: str
+    first_year: int
+    last_year: int
+    single_report: bool
+    reports: list[ReportLine]
+    total: int
+    by_status: list[tuple[str, str, int]]  # (code, label, count), least to most done
+    areas: list[AreaSection]
+    private_included: bool  # notes and evidence, for analysts and above
+    repeated: int
+
+
+def _action(recommendation: Recommendation, language: str) -> Text:
+    if recommendation.source.language == language:
+        return Text(recommendation.action, language)
+    translated = recommendation.action_translations.get(language)
+    if translated:
+        return Text(translated, language)
+    original = recommendation.source.language
+    name = LANGUAGE_NAMES_IN.get(original, lambda: original)()
+    return Text(recommendation.action, original, fallback=True, language_name=str(name))
+
+
+def _notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict[int, list[Note]]:
+    """The latest notes on or before the day, newest first (by when it happened, then recorded)."""
+    found: dict[int, list[Note]] = defaultdict(list)
+    rows = (
+        ProgressUpdate.objects.filter(recommendation_id__in=ids, occurred_on__lte=as_of)
+        .exclude(note="")
+        .order_by("recommendation_id", "-occurred_on", "-created_at", "-id")
+        .values_list("recommendation_id", "occurred_on", "status_after", "note")
+    )
+    for pk, occurred_on, status_after, note in rows:
+        if len(found[pk]) < NOTES_PER_RECOMMENDATION:
+            found[pk].append(Note(occurred_on, labels[status_after], note))
+    return found
+
+
+def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[EvidenceEntry]]:
+    """Evidence the tracker held by the end of the day (dated by its own date when it has one)."""
+    found: dict[int, list[EvidenceEntry]] = defaultdict(list)
+    for evidence in Evidence.objects.filter(recommendation_id__in=ids).order_by("created_at", "id"):
+        day = evidence.evidence_date or timezone.localdate(evidence.created_at)
+        if day > as_of:
+            continue
+        url = ""
+        if evidence.kind == EvidenceKind.LINK:
+            url = evidence.url
+        elif evidence.kind == EvidenceKind.FILE:
+            url = absolute("evidence-file", evidence.pk)
+        found[evidence.recommendation_id].append(
+            EvidenceEntry(
+                title=evidence.title,
+                kind=evidence.kind,
+                url=url,
+                excerpt=evidence.excerpt,
+                sign_in_needed=evidence.kind == EvidenceKind.FILE,
+            )
+        )
+    return found
+
+
+def _selected(request: SubmissionRequest):
+    recommendations = Recommendation.objects.filter(source__in=request.reports)
+    if not request.single_report:
+        # Once, in its latest report of the selection: the earlier rows are its lineage.
+        recommendations = recommendations.exclude(repeated_by__source__in=request.reports)
+    return recommendations.select_related("source")
+
+
+def _area_order(code: str | None) -> int:
+    positions = {area.code: area.position for area in AREAS}
+    return positions.get(code, len(AREAS) + 1) if code else len(AREAS) + 1
+
+
+def submission_content(request: SubmissionRequest, *, private_included: bool, absolute) -> Submission:
+    """Everything the submission shows, in `request.language`. `absolute(url_name, pk)` gives
+    the full address of a page, so links work from a document sent away."""
+    with override(request.language):
+        return _content(request, private_included=private_included, absolute=absolute)
+
+
+def _content(request: SubmissionRequest, *, private_included: bool, absolute) -> Submission:
+    as_of = request.as_of
+    labels = {code: str(label) for code, label in Status.choices}
+    queryset = _selected(request)
+    rows = list(
+        queryset.annotate(status_at=status_at_annotation(as_of, queryset)).order_by(
+            "source__report_year", "position", "pk"
+        )
+    )
+    ids = [row.pk for row in rows]
+    earlier = earlier_report_years(ids)
+    notes = _notes(ids, as_of, labels) if private_included else {}
+    evidence = _evidence(ids, as_of, absolute) if private_included else {}
+    sections: dict[str | None, list[Item]] = defaultdict(list)
+    counts = dict.fromkeys(labels, 0)
+    for row in rows:
+        counts[row.status_at] += 1
+        years = earlier.get(row.pk, [])
+        still_open = years and row.status_at != Status.IMPLEMENTED
+        sections[row.area].append(
+            Item(
+                pk=row.pk,
+                number=row.position,
+                report_year=row.source.report_year,
+                report_title=row.source.title,
+                action=_action(row, request.language),
+                status=row.status_at,
+                status_label=labels[row.status_at],
+                page_url=absolute("recommendations:detail", row.pk),
+                earlier_years=years,
+                open_years=(as_of.year - years[0]) if still_open else None,
+                notes=notes.get(row.pk, []),
+                evidence=evidence.get(row.pk, []),
+            )
+        )
+    areas = [
+        AreaSection(code, str(area_name(code)) if code else _("Not classified"), items)
+        for code, items in sorted(sections.items(), key=lambda pair: _area_order(pair[0]))
+    ]
+    return Submission(
+        language=request.language,
+        as_of=as_of,
+        generated_on=timezone.localdate(),
+        country=request.country,
+        country_name=_country_name(request.reports[0]),
+        first_year=request.first_year,
+        last_year=request.last_year,
+        single_report=request.single_report,
+        reports=[_report_line(report) for report in request.reports],
+        total=len(rows),
+        by_status=[(code, label, counts[code]) for code, label in labels.items()],
+        areas=areas,
+        private_included=private_included,
+        repeated=sum(1 for row in rows if earlier.get(row.pk)),
+    )
+
+
+def _country_name(report: Source) -> str:
+    return str(report.country.name)
+
+
+def _report_line(report: Source) -> ReportLine:
+    return ReportLine(report.slug, report.title, report.report_year, str(report.get_kind_display()), report.tip_tier)
