@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_countries import countries
 
 from recommendations.analytics.as_of import status_at_annotation
 from recommendations.catalog.repeats import earlier_report_years
@@ -138,10 +139,13 @@ def _notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict
 
 
 def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[EvidenceEntry]]:
-    """Evidence the tracker held by the end of the day (dated by its own date when it has one)."""
+    """The evidence of the day or before: dated by its own date, else by the progress entry it
+    belongs to, else by when it was added."""
     found: dict[int, list[EvidenceEntry]] = defaultdict(list)
-    for evidence in Evidence.objects.filter(recommendation_id__in=ids).order_by("created_at", "id"):
-        day = evidence.evidence_date or timezone.localdate(evidence.created_at)
+    rows = Evidence.objects.filter(recommendation_id__in=ids).select_related("progress_update")
+    for evidence in rows.order_by("created_at", "id"):
+        entry = evidence.progress_update
+        day = evidence.evidence_date or (entry.occurred_on if entry else timezone.localdate(evidence.created_at))
         if day > as_of:
             continue
         url = ""
@@ -239,7 +243,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
 
 
 def _country_name(report: Source) -> str:
-    return str(report.country.name)
+    return str(countries.name(str(report.country)))
 
 
 def _report_line(report: Source) -> ReportLine:

@@ -28,6 +28,7 @@ LANGUAGE_TAGS = {"az": "az-Latn-AZ", "en": "en-GB"}
 ACTION_STYLE = "Recommendation Action"
 MARK_STYLE = "Repeat Mark"
 NOTE_STYLE = "Progress Note"
+STATUS_STYLE = "Status Line"
 LABEL_STYLE = "Field Label"
 OTHER_LANGUAGE_STYLE = "Other Language"
 LINK_STYLE = "Hyperlink"
@@ -73,8 +74,16 @@ def _styles(document, language: str) -> None:
     action.paragraph_format.space_after = Pt(8)
     action.font.size = Pt(11.5)
 
+    # A recommendation's lines keep with the next, so one is not split over a page break
+    # unless it is longer than a page.
+    action.paragraph_format.keep_with_next = True
+    status = styles.add_style(STATUS_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    status.base_style = normal
+    status.paragraph_format.keep_with_next = True
+
     mark = styles.add_style(MARK_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     mark.base_style = normal
+    mark.paragraph_format.keep_with_next = True
     mark.font.italic = True
     mark.font.color.rgb = RGBColor(0x8A, 0x3B, 0x00)
 
@@ -130,7 +139,8 @@ def _cover(document, submission: Submission) -> None:
         document.add_paragraph(texts.private_left_out(), style=MARK_STYLE)
     _table_of_contents(document, submission)
 
-    document.add_heading(labels["reports"], level=1)
+    # The cover and its contents on their own page(s); the report begins on a new one.
+    document.add_heading(labels["reports"], level=1).paragraph_format.page_break_before = True
     for report in submission.reports:
         document.add_paragraph(texts.report_line(report), style="List Bullet")
     document.add_heading(labels["by_status"], level=1)
@@ -211,18 +221,18 @@ def _item(document, submission: Submission, item: Item) -> None:
     if item.action.fallback:
         _language(run._r, LANGUAGE_TAGS.get(item.action.language, item.action.language))
         action.add_run(f" {texts.only_in(item.action.language_name)}", style=OTHER_LANGUAGE_STYLE)
-    _labelled(document, texts.status_as_of(submission), item.status_label)
+    _labelled(document, texts.status_as_of(submission), item.status_label, style=STATUS_STYLE)
     if item.earlier_years:
         document.add_paragraph(texts.repeated(item), style=MARK_STYLE)
     if submission.private_included:
-        heading = document.add_paragraph()
+        heading = document.add_paragraph(style=STATUS_STYLE)
         heading.add_run(texts.latest_progress(), style=LABEL_STYLE)
         for note in item.notes:
             _labelled(document, texts.note_lead(note), note.text, style=NOTE_STYLE)
         if not item.notes:
             document.add_paragraph(texts.no_notes(), style=NOTE_STYLE)
         if item.evidence:
-            heading = document.add_paragraph()
+            heading = document.add_paragraph(style=STATUS_STYLE)
             heading.add_run(texts.evidence_label(), style=LABEL_STYLE)
         for evidence in item.evidence:
             paragraph = document.add_paragraph(style="List Bullet")
@@ -240,7 +250,7 @@ def _item(document, submission: Submission, item: Item) -> None:
 def _footer(document, submission: Submission) -> None:
     footer = document.sections[0].footer.paragraphs[0]
     footer.style = document.styles["Footer"]
-    footer.add_run(f"{texts.subtitle(submission)} · {texts.as_of_short(submission)} · {texts.page()} ")
+    footer.add_run(f"{texts.subtitle(submission)} · {texts.day(submission.as_of)} · {texts.page()} ")
     _field_run(footer, "begin")
     _instruction(footer, " PAGE ")
     _field_run(footer, "separate")

@@ -50,7 +50,7 @@ class SubmissionParametersForm(forms.Form):
     language = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("report_year_from"), cleaned.get("report_year_to")
         if first is not None and last is not None and first > last:
             self.add_error("report_year_to", _("The period ends before it begins."))

@@ -80,10 +80,6 @@ def status_as_of(submission: Submission) -> str:
     return _("Status as of %(day)s:") % {"day": day(submission.as_of)}
 
 
-def as_of_short(submission: Submission) -> str:
-    return _("status as of %(day)s") % {"day": day(submission.as_of)}
-
-
 def page() -> str:
     return _("page")
 

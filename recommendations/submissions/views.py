@@ -232,8 +232,8 @@ class ReportSubmissionDOCXView(SubmissionDOCXView):
         parameters=SUBMISSION_PARAMETERS,
         responses=_RESPONSES,
     )
-    def get(self, request, slug: str):
-        return super().get(request, slug=slug)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)
 
 
 class CountrySubmissionDOCXView(SubmissionDOCXView):
@@ -251,5 +251,5 @@ class CountrySubmissionDOCXView(SubmissionDOCXView):
         ],
         responses=_RESPONSES,
     )
-    def get(self, request, country: str):
-        return super().get(request, country=country)
+    def get(self, request, **kwargs):
+        return super().get(request, **kwargs)

@@ -6,7 +6,10 @@ held against /api/v1/stats/, and nothing private for an anonymous request."""
 import datetime
 import io
 import re
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -165,6 +168,7 @@ def test_as_of_gives_each_status_of_that_day_and_the_stats_counts_of_that_day(wo
     text = all_text(document)
     assert "Status as of Dec. 31, 2023:" in text
     assert NOTE in text and LATE_NOTE not in text  # a note of 2024 is not yet there
+    assert EVIDENCE_TITLE in text  # added today, to the entry of March 2023: evidence of that day
 
 
 def test_a_repeated_recommendation_says_since_when_it_has_been_open(world):
@@ -249,3 +253,76 @@ def test_a_country_request_checks_its_period_and_names_the_country_it_has(world)
     assert client.get("/api/v1/countries/GE/submission.docx").status_code == 404
     assert client.get("/api/v1/countries/XX/submission.docx").status_code == 404
     assert client.get("/api/v1/sources/no-such-report/submission.docx").status_code == 404
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "submission"
+
+
+def soffice_to_pdf(docx: Path, folder: Path) -> Path:
+    """The DOCX opened by LibreOffice (Debian's libreoffice-writer, headless, its own
+    profile) and printed to PDF, as a reader's word processor would open it."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is not installed: apt-get install -y libreoffice-writer (see .ci/run)"
+    subprocess.run(  # noqa: S603 (a fixed program and our own files)
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return folder / f"{docx.stem}.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["az", "en"])
+def test_the_docx_opens_in_libreoffice_with_its_headings_and_letters(world, language, tmp_path):
+    """Converted to PDF by LibreOffice: the pages hold the cover, the contents, each area and
+    each recommendation, with the Azerbaijani letters as written. The pages are rendered to
+    test-artifacts/submission/ (pdftoppm) for a person to look at."""
+    client = token_client(world["analyst"])
+    response = client.get(f"/api/v1/sources/{SOURCE}/submission.docx?language={language}&as_of=2026-06-30")
+    assert response.status_code == 200
+    docx = tmp_path / f"submission-tip-2022-{language}.docx"
+    docx.write_bytes(response.content)
+    pdf = soffice_to_pdf(docx, tmp_path)
+
+    pages = subprocess.run(  # noqa: S603 (poppler-utils, on PATH as in .ci/run)
+        ["pdftotext", "-layout", str(pdf), "-"],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 3
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    expected = {
+        "az": ["Tövsiyələrin icrası barədə məlumat", "Mündəricat", "Məhkəmə təqibi", "Qarşısının alınması"],
+        "en": ["Implementation of recommendations: submission", "Contents", "Prosecution", "Prevention"],
+    }[language]
+    for heading in expected:
+        assert heading in flat, heading
+    # The contents come before the areas, and each area's heading is on a later page.
+    assert flat.index(expected[1]) < flat.index(expected[2])
+    for number in range(1, 12):
+        assert re.search(rf"(Tövsiyə|Recommendation) {number}\b", flat)
+    # Azerbaijani letters survive the round trip: the seeds' first action, word for word.
+    first_action = Recommendation.objects.get(pk=world["tip"][1]).action
+    assert " ".join(first_action.split()) in flat
+    assert NOTE in flat
+    # The footer numbers the pages.
+    assert re.search(r"(səhifə|page) 2\b", pages[1])
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTIFACTS / f"tip-2022-{language}"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(prefix)], check=True)  # noqa: S603, S607
+    shutil.copy(pdf, ARTIFACTS / pdf.name)
+    assert sorted(ARTIFACTS.glob(f"tip-2022-{language}-*.png"))
