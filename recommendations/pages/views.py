@@ -243,6 +243,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": filters.urlencode(),
         "query_without_interval": _without(filters, "interval").urlencode(),
+        # The exports and the stats take the filters only, not the page's own parameters.
+        "export_query": _without(filters, *extra).urlencode(),
     }
     return render(request, "recommendations/dashboard.html", context)
 
