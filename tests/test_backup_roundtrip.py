@@ -82,7 +82,8 @@ def ok(result: subprocess.CompletedProcess) -> str:
 
 
 @pytest.fixture
-def sites(tmp_path) -> Iterator[tuple[Site, Site]]:
+def sites(tmp_path, django_db_setup) -> Iterator[tuple[Site, Site]]:
+    """`django_db_setup`: the run's test database exists, so the names below are always its own."""
     if connection.vendor == "sqlite":
         made = []
         for name in ("source", "restored"):
