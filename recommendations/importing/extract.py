@@ -110,9 +110,12 @@ def _layouts(data: bytes, max_pages: int):
         yield device.get_result()
 
 
-def pdf_pages(data: bytes, *, max_pages: int | None = None, max_characters: int | None = None) -> list[Page]:
-    """Pages of a PDF as words with positions; DocumentRejected if it cannot be read or is
-    larger than the limits (IMPORT_MAX_PAGES, IMPORT_MAX_CHARACTERS by default)."""
+def pdf_pages(
+    data: bytes, *, max_pages: int | None = None, max_characters: int | None = None, first_only: bool = False
+) -> list[Page]:
+    """Pages of a PDF as words with positions (only the first with `first_only`);
+    DocumentRejected if it cannot be read or is larger than the limits (IMPORT_MAX_PAGES,
+    IMPORT_MAX_CHARACTERS by default)."""
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -130,8 +133,8 @@ def pdf_pages(data: bytes, *, max_pages: int | None = None, max_characters: int 
     pages = []
     read = 0
     try:
-        for number, layout in enumerate(_layouts(data, max_pages), start=1):
-            if number > max_pages:
+        for number, layout in enumerate(_layouts(data, 0 if first_only else max_pages), start=1):
+            if number > max_pages and not first_only:
                 raise DocumentRejected(
                     f"The PDF has more than {max_pages:,} pages, the limit (IMPORT_MAX_PAGES); "
                     "import the chapter's pages only."
@@ -144,6 +147,8 @@ def pdf_pages(data: bytes, *, max_pages: int | None = None, max_characters: int 
                     "(IMPORT_MAX_CHARACTERS); import the chapter's pages only."
                 )
             pages.append(_page_words(number, layout.height, chars))
+            if first_only:
+                break
     except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
         raise DocumentRejected(f"The PDF could not be read ({exc.__class__.__name__}: {exc}).") from None
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file

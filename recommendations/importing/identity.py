@@ -11,7 +11,6 @@ the document names one (a DOL chapter opens "Armenia â€¦ In 2019, Armenia madeâ€
 """
 
 import functools
-import io
 import re
 from collections.abc import Iterable
 
@@ -21,7 +20,9 @@ from django_countries import countries
 
 from recommendations.search import fold_letters
 
-from .extract import is_pdf
+from .columns import reading_order
+from .extract import is_pdf, pdf_pages
+from .parsers import DocumentRejected
 
 # Enough of the opening for a DOL chapter's heading and first sentence, or a TIP chapter's
 # heading line; further on a chapter names its neighbours (Armenia's names Azerbaijan 83 times).
@@ -94,12 +95,13 @@ def opening_of(data: bytes) -> str:
     """The first characters of the document's text: a PDF's first page, or the text itself
     (undecodable bytes replaced: the parser has already refused a document that is not text)."""
     if is_pdf(data):
-        from pdfminer.high_level import extract_text
-
+        # Read as the parsers read it (pdfminer's extract_text would run its layout analysis,
+        # minutes on a page of overlapping text runs), column by column.
         try:
-            text = extract_text(io.BytesIO(data), maxpages=1)
-        except Exception:  # the parser read this PDF already; an opening it cannot give is just not checked
+            (page,) = pdf_pages(data, first_only=True)
+        except DocumentRejected:  # the parser read this PDF already; an opening it cannot give is not checked
             return ""
+        text = "\n".join(line.text for line in reading_order(page))
     else:
         text = data[: OPENING_CHARACTERS * 4].decode("utf-8", errors="replace")
     return " ".join(text.split())[:OPENING_CHARACTERS]
