@@ -20,6 +20,8 @@ from .pdf_documents import Text, build_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = [Text(40, 100, "Area"), Text(130, 100, "Suggested Action"), Text(500, 100, "Year(s) Suggested")]
+
+
 class AnalysisRan(BaseException):
     """pdfminer's layout analysis was called: a BaseException, so that no `except Exception`
     on the way can hide it."""
