@@ -87,6 +87,10 @@ def test_the_manifest_states_the_rows_files_and_schema_of_the_moment_taken(evide
     assert manifest["database"]["vendor"] == connection.vendor
     applied = sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
     assert manifest["schema"]["migrations"] == applied
+    assert {
+        "recommendations_changerecord.recommendations_changerecord_append_only",
+        "recommendations_progressupdate.recommendations_progressupdate_append_only",
+    } <= set(manifest["schema"]["triggers"])
     stored = Path(settings.MEDIA_ROOT) / evidence_file.file.name
     assert manifest["files"][evidence_file.file.name] == {
         "sha256": hashlib.sha256(stored.read_bytes()).hexdigest(),

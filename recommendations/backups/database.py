@@ -28,11 +28,14 @@ MEMBERS = {"sqlite": SQLITE_MEMBER, "postgresql": POSTGRESQL_MEMBER}
 
 @dataclass(frozen=True)
 class Facts:
-    """What a database holds at one moment: rows per table, the applied migrations and the
-    media files its rows refer to."""
+    """What a database holds at one moment: rows per table, the applied migrations, the
+    triggers and indexes (the append-only guards are triggers), and the media files its rows
+    refer to."""
 
     tables: dict[str, int]
     migrations: list[str]
+    triggers: list[str]
+    indexes: list[str]
     referenced_files: set[str]
 
 
@@ -57,6 +60,29 @@ def table_names(cursor: Any, kind: str) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def schema_objects(cursor: Any, kind: str) -> tuple[list[str], list[str]]:
+    """The names of the triggers and indexes, as `table.name`."""
+    if kind == "sqlite":
+        found = {}
+        for kind_of in ("trigger", "index"):
+            cursor.execute(
+                "SELECT tbl_name || '.' || name FROM sqlite_master WHERE type = ? AND sql IS NOT NULL ORDER BY 1",
+                [kind_of],
+            )
+            found[kind_of] = [row[0] for row in cursor.fetchall()]
+        return found["trigger"], found["index"]
+    cursor.execute(
+        "SELECT c.relname || '.' || t.tgname FROM pg_catalog.pg_trigger t "
+        "JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"
+    )
+    triggers = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "SELECT tablename || '.' || indexname FROM pg_catalog.pg_indexes WHERE schemaname = current_schema() ORDER BY 1"
+    )
+    return triggers, [row[0] for row in cursor.fetchall()]
+
+
 def facts(cursor: Any, kind: str) -> Facts:
     """Read in the cursor's current transaction (or copy), so every number is of one moment."""
     tables = {}
@@ -76,7 +102,8 @@ def facts(cursor: Any, kind: str) -> Facts:
                 column = quoted(field.column)
                 cursor.execute(f"SELECT {column} FROM {quoted(table)} WHERE {column} <> ''")  # noqa: S608
                 referenced.update(row[0] for row in cursor.fetchall())
-    return Facts(tables=tables, migrations=migrations, referenced_files=referenced)
+    triggers, indexes = schema_objects(cursor, kind)
+    return Facts(tables=tables, migrations=migrations, triggers=triggers, indexes=indexes, referenced_files=referenced)
 
 
 def target_facts() -> Facts:

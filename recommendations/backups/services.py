@@ -90,7 +90,11 @@ def backup_create(*, destination: Path | None = None) -> BackupSummary:
                 "version": FORMAT_VERSION,
                 "created_at": taken_at.isoformat(),
                 "database": database_entry,
-                "schema": {"migrations": snapshot.migrations},
+                "schema": {
+                    "migrations": snapshot.migrations,
+                    "triggers": snapshot.triggers,
+                    "indexes": snapshot.indexes,
+                },
                 "tables": snapshot.tables,
                 "files": files,
             }
@@ -180,8 +184,14 @@ def _verify(manifest: dict[str, Any], media_root: Path) -> None:
     problems.extend(
         f"table {table}: not in the manifest" for table in sorted(set(restored.tables) - set(manifest["tables"]))
     )
-    if restored.migrations != manifest["schema"]["migrations"]:
+    schema = manifest["schema"]
+    if restored.migrations != schema["migrations"]:
         problems.append("the applied migrations differ from the manifest's")
+    # The append-only guards are triggers: a restore that lost them would let history be edited.
+    for name, objects in (("triggers", restored.triggers), ("indexes", restored.indexes)):
+        missing = sorted(set(schema[name]) - set(objects))
+        if missing:
+            problems.append(f"{name} missing: {', '.join(missing[:10])}")
     for name, entry in manifest["files"].items():
         path = media_root / name
         if not path.is_file() or file_sha256(path) != entry["sha256"]:
