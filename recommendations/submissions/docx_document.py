@@ -41,7 +41,7 @@ def submission_docx(submission: Submission) -> bytes:
         _properties(document, submission)
         _cover(document, submission)
         for area in submission.areas:
-            document.add_heading(area.name, level=1)
+            _paragraph(document, "Heading 1", area.name)
             for item in area.items:
                 _item(document, submission, item)
         _footer(document, submission)
@@ -49,6 +49,32 @@ def submission_docx(submission: Submission) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+_STYLE_IDS: dict[str, str] = {}
+
+
+def _style_id(document, name: str) -> str:
+    """A style's id by its name. python-docx finds a style by name with a walk over every
+    style of the document (checking each one's default), per paragraph and run: a few
+    hundred recommendations took seconds. Every submission is built from the same template
+    and `_styles`, so the ids are the same for all of them and are looked up once."""
+    if name not in _STYLE_IDS:
+        _STYLE_IDS[name] = document.styles[name].style_id
+    return _STYLE_IDS[name]
+
+
+def _paragraph(document, style: str | None, text: str = "") -> Paragraph:
+    paragraph = document.add_paragraph(text)
+    if style is not None:
+        paragraph._p.style = _style_id(document, style)
+    return paragraph
+
+
+def _run(paragraph: Paragraph, text: str, style: str):
+    run = paragraph.add_run(text)
+    run._r.style = _style_id(paragraph.part.document, style)
+    return run
 
 
 def _language(element, tag: str) -> None:
@@ -118,32 +144,32 @@ def _properties(document, submission: Submission) -> None:
 
 
 def _labelled(document, label: str, value: str, style: str = "Normal") -> Paragraph:
-    paragraph = document.add_paragraph(style=style)
-    paragraph.add_run(f"{label} ", style=LABEL_STYLE)
+    paragraph = _paragraph(document, style)
+    _run(paragraph, f"{label} ", LABEL_STYLE)
     paragraph.add_run(value)
     return paragraph
 
 
 def _cover(document, submission: Submission) -> None:
     labels = texts.labels()
-    document.add_paragraph(texts.document_title(), style="Title")
-    document.add_paragraph(texts.subtitle(submission), style="Subtitle")
+    _paragraph(document, "Title", texts.document_title())
+    _paragraph(document, "Subtitle", texts.subtitle(submission))
     facts = document.add_table(rows=0, cols=2)
     facts.style = document.styles["Table Grid"]
     for label, value in texts.facts(submission):
         cells = facts.add_row().cells
-        cells[0].paragraphs[0].add_run(label, style=LABEL_STYLE)
+        _run(cells[0].paragraphs[0], label, LABEL_STYLE)
         cells[1].paragraphs[0].add_run(value)
-    document.add_paragraph(texts.counting_note(submission))
+    _paragraph(document, None, texts.counting_note(submission))
     if not submission.private_included:
-        document.add_paragraph(texts.private_left_out(), style=MARK_STYLE)
+        _paragraph(document, MARK_STYLE, texts.private_left_out())
     _table_of_contents(document, submission)
 
     # The cover and its contents on their own page(s); the report begins on a new one.
-    document.add_heading(labels["reports"], level=1).paragraph_format.page_break_before = True
+    _paragraph(document, "Heading 1", labels["reports"]).paragraph_format.page_break_before = True
     for report in submission.reports:
-        document.add_paragraph(texts.report_line(report), style="List Bullet")
-    document.add_heading(labels["by_status"], level=1)
+        _paragraph(document, "List Bullet", texts.report_line(report))
+    _paragraph(document, "Heading 1", labels["by_status"])
     table = document.add_table(rows=1, cols=2)
     table.style = document.styles["Light List Accent 1"]
     header = table.rows[0]
@@ -155,8 +181,8 @@ def _cover(document, submission: Submission) -> None:
         cells[0].text = label
         cells[1].text = str(count)
     cells = table.add_row().cells
-    cells[0].paragraphs[0].add_run(labels["total"], style=LABEL_STYLE)
-    cells[1].paragraphs[0].add_run(str(submission.total), style=LABEL_STYLE)
+    _run(cells[0].paragraphs[0], labels["total"], LABEL_STYLE)
+    _run(cells[1].paragraphs[0], str(submission.total), LABEL_STYLE)
 
 
 def _repeat_as_header(row) -> None:
@@ -188,19 +214,19 @@ def _table_of_contents(document, submission: Submission) -> None:
     page numbers), so the document reads right before any program updates the field; Word
     updates it on opening (settings: updateFields), LibreOffice with Tools ▸ Update."""
     labels = texts.labels()
-    document.add_paragraph(labels["contents"], style="TOC Heading")
+    _paragraph(document, "TOC Heading", labels["contents"])
     entries = [(1, labels["reports"]), (1, labels["by_status"])]
     for area in submission.areas:
         entries.append((1, area.name))
         entries.extend((2, texts.item_heading(submission, item)) for item in area.items)
-    first = document.add_paragraph(style="toc 1")
+    first = _paragraph(document, "toc 1")
     _field_run(first, "begin", dirty="true")
     _instruction(first, ' TOC \\o "1-2" \\h \\z \\u ')
     _field_run(first, "separate")
     paragraph = first
     for index, (level, text) in enumerate(entries):
         if index:
-            paragraph = document.add_paragraph(style=f"toc {level}")
+            paragraph = _paragraph(document, f"toc {level}")
         paragraph.add_run(text)
     _field_run(paragraph, "end")
 
@@ -209,41 +235,41 @@ def _hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
     relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), relationship)
-    run = paragraph.add_run(text, style=LINK_STYLE)
+    run = _run(paragraph, text, LINK_STYLE)
     link.append(run._r)  # moved from the paragraph into the link
     paragraph._p.append(link)
 
 
 def _item(document, submission: Submission, item: Item) -> None:
-    document.add_heading(texts.item_heading(submission, item), level=2)
-    action = document.add_paragraph(style=ACTION_STYLE)
+    _paragraph(document, "Heading 2", texts.item_heading(submission, item))
+    action = _paragraph(document, ACTION_STYLE)
     run = action.add_run(item.action.text)
     if item.action.fallback:
         _language(run._r, LANGUAGE_TAGS.get(item.action.language, item.action.language))
-        action.add_run(f" {texts.only_in(item.action.language_name)}", style=OTHER_LANGUAGE_STYLE)
+        _run(action, f" {texts.only_in(item.action.language_name)}", OTHER_LANGUAGE_STYLE)
     _labelled(document, texts.status_as_of(submission), item.status_label, style=STATUS_STYLE)
     if item.earlier_years:
-        document.add_paragraph(texts.repeated(item), style=MARK_STYLE)
+        _paragraph(document, MARK_STYLE, texts.repeated(item))
     if submission.private_included:
-        heading = document.add_paragraph(style=STATUS_STYLE)
-        heading.add_run(texts.latest_progress(), style=LABEL_STYLE)
+        heading = _paragraph(document, STATUS_STYLE)
+        _run(heading, texts.latest_progress(), LABEL_STYLE)
         for note in item.notes:
             _labelled(document, texts.note_lead(note), note.text, style=NOTE_STYLE)
         if not item.notes:
-            document.add_paragraph(texts.no_notes(), style=NOTE_STYLE)
+            _paragraph(document, NOTE_STYLE, texts.no_notes())
         if item.evidence:
-            heading = document.add_paragraph(style=STATUS_STYLE)
-            heading.add_run(texts.evidence_label(), style=LABEL_STYLE)
+            heading = _paragraph(document, STATUS_STYLE)
+            _run(heading, texts.evidence_label(), LABEL_STYLE)
         for evidence in item.evidence:
-            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph = _paragraph(document, "List Bullet")
             if evidence.url:
                 _hyperlink(paragraph, evidence.title, evidence.url)
                 if evidence.sign_in_needed:
                     paragraph.add_run(f" {texts.sign_in_needed()}")
             else:
-                paragraph.add_run(evidence.title, style=LABEL_STYLE)
+                _run(paragraph, evidence.title, LABEL_STYLE)
                 paragraph.add_run(f": “{evidence.excerpt}”")
-    link = document.add_paragraph(style=NOTE_STYLE)
+    link = _paragraph(document, NOTE_STYLE)
     _hyperlink(link, texts.open_in_tracker(), item.page_url)
 
 

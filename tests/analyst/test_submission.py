@@ -208,6 +208,9 @@ def test_the_report_page_leads_to_the_print_page_and_the_docx(world, client):
     page = client.get(f"/sources/{SOURCE}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'action="/sources/{SOURCE}/submission/"' in page
     assert f'formaction="/sources/{SOURCE}/submission.docx"' in page
+    assert '<a href="/countries/AZ/submission/">The same across every report of Azerbaijan</a>' in page
+    across = client.get("/countries/AZ/submission/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Azerbaijan, reports of 2015–2022" in across
 
     # What the form sends: the date left empty (today) and the language chosen.
     printed = client.get(f"/sources/{SOURCE}/submission/?as_of=&language=az", HTTP_ACCEPT_LANGUAGE="en")
@@ -326,3 +329,12 @@ def test_the_docx_opens_in_libreoffice_with_its_headings_and_letters(world, lang
     subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(prefix)], check=True)  # noqa: S603, S607
     shutil.copy(pdf, ARTIFACTS / pdf.name)
     assert sorted(ARTIFACTS.glob(f"tip-2022-{language}-*.png"))
+
+
+def test_the_queries_do_not_grow_with_the_recommendations(world, django_assert_max_num_queries):
+    """A fixed number of queries whatever the number of recommendations (N+1 cannot creep in):
+    sign-in, the reports, the rows with their status that day, the lineage (one per report
+    year back), the notes, the evidence."""
+    client = token_client(world["analyst"])
+    with django_assert_max_num_queries(9):  # 8 for these two report years
+        assert client.get("/api/v1/countries/AZ/submission.docx").status_code == 200
