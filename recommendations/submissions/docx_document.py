@@ -8,6 +8,7 @@ that exists only in another language carries that language on its own run and is
 """
 
 import io
+from typing import cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -16,6 +17,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.parts.document import DocumentPart
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -54,26 +56,26 @@ def submission_docx(submission: Submission) -> bytes:
 _STYLE_IDS: dict[str, str] = {}
 
 
-def _style_id(document, name: str) -> str:
+def _style_id(styles, name: str) -> str:
     """A style's id by its name. python-docx finds a style by name with a walk over every
     style of the document (checking each one's default), per paragraph and run: a few
     hundred recommendations took seconds. Every submission is built from the same template
     and `_styles`, so the ids are the same for all of them and are looked up once."""
     if name not in _STYLE_IDS:
-        _STYLE_IDS[name] = document.styles[name].style_id
+        _STYLE_IDS[name] = styles[name].style_id
     return _STYLE_IDS[name]
 
 
 def _paragraph(document, style: str | None, text: str = "") -> Paragraph:
     paragraph = document.add_paragraph(text)
     if style is not None:
-        paragraph._p.style = _style_id(document, style)
+        paragraph._p.style = _style_id(document.styles, style)
     return paragraph
 
 
 def _run(paragraph: Paragraph, text: str, style: str):
     run = paragraph.add_run(text)
-    run._r.style = _style_id(paragraph.part.document, style)
+    run._r.style = _style_id(cast(DocumentPart, paragraph.part).styles, style)
     return run
 
 

@@ -50,7 +50,7 @@ def test_an_analyst_downloads_and_prints_the_submission_from_the_report_page(see
             form.get_by_role("button", name="Word (DOCX) yüklə").click()
         assert download.value.suggested_filename.endswith("-en.docx")
         document = Document(download.value.path())
-        headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
         assert headings == ["Reports", "Recommendations by status", "Prosecution", "Protection", "Prevention"]
         assert NOTE in "\n".join(p.text for p in document.paragraphs)
 
