@@ -65,8 +65,10 @@ def main() -> None:
     # The token was written to the primary; the next GET authenticates on the replica.
     from rest_framework.authtoken.models import Token
 
+    from recommendations.users.tokens import token_digest
+
     deadline = time.monotonic() + 30
-    while not Token.objects.using("replica1").filter(key=token).exists() and time.monotonic() < deadline:
+    while not Token.objects.using("replica1").filter(key=token_digest(token)).exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     log = StatementLog()
     with (

@@ -24,7 +24,7 @@ LOOPBACK = "127.0.0.1"
 
 SETUP_CODE = """
 import json
-from rest_framework.authtoken.models import Token
+from recommendations.users.tokens import token_issue
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from recommendations.catalog import services as catalog_services
@@ -36,7 +36,7 @@ for role in ("analyst", "ngo_staff", "admin"):
     user = get_user_model().objects.filter(username=f"load_{role}").first()
     if user is None:
         user = users_services.user_create(username=f"load_{role}", role=role, password="load-" + "x9" * 12)
-    tokens[role] = Token.objects.get_or_create(user=user)[0].key
+    tokens[role] = token_issue(user=user)
 source = Source.objects.filter(slug="load-dol-2015").first() or catalog_services.source_create(
     slug="load-dol-2015", kind="dol", publisher="US Department of Labor",
     title="Uşaq əməyinin ən pis formaları üzrə tapıntılar", report_year=2015, country="AZ",

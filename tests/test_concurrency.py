@@ -13,10 +13,10 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from recommendations.choices import Status
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation
+from recommendations.users.tokens import token_issue
 
 from .factories import RecommendationFactory, UserFactory
 
@@ -50,8 +50,8 @@ def test_concurrent_progress_is_serialised_without_loss(api_server):
     recommendation = RecommendationFactory()
     start = Recommendation.objects.get(pk=recommendation.pk)
     read_etag = start.etag
-    tokens = [Token.objects.create(user=UserFactory(role="ngo_staff")).key for _ in range(4)]
-    tokens.append(Token.objects.create(user=UserFactory(role="admin")).key)
+    tokens = [token_issue(user=UserFactory(role="ngo_staff")) for _ in range(4)]
+    tokens.append(token_issue(user=UserFactory(role="admin")))
     url = f"{api_server}/api/v1/recommendations/{recommendation.pk}/progress/"
 
     barrier = threading.Barrier(WRITERS)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from recommendations.models import Evidence, ProgressUpdate
+from recommendations.users.tokens import token_issue
 
 from .factories import RecommendationFactory, UserFactory
 
@@ -112,7 +112,7 @@ def test_a_large_evidence_upload_is_refused_unread_unless_the_sender_may_add_evi
     if who == "bad token":
         headers["HTTP_AUTHORIZATION"] = "Token " + "0" * 40
     elif who == "analyst":
-        headers["HTTP_AUTHORIZATION"] = "Token " + Token.objects.create(user=UserFactory(role="analyst")).key
+        headers["HTTP_AUTHORIZATION"] = "Token " + token_issue(user=UserFactory(role="analyst"))
     response = Client().generic(
         "POST",
         f"/api/v1/recommendations/{recommendation.pk}/evidence/",
@@ -128,7 +128,7 @@ def test_a_large_evidence_upload_is_refused_unread_unless_the_sender_may_add_evi
 @pytest.mark.django_db
 def test_staff_may_upload_evidence_larger_than_the_ceiling_by_token():
     recommendation = RecommendationFactory()
-    token = Token.objects.create(user=UserFactory(role="ngo_staff")).key
+    token = token_issue(user=UserFactory(role="ngo_staff"))
     upload = io.BytesIO(b"%PDF-1.4\n" + b"0" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1000))
     upload.name = "report.pdf"
     response = Client().post(

@@ -15,10 +15,10 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
+from recommendations.users.tokens import token_issue
 from tracker.wsgi import application
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
@@ -127,7 +127,7 @@ def test_api_conforms_to_its_schema(role, db, connections_kept_across_requests):
     # transport used here does not undo a Content-Encoding before checking the body.
     headers = {"Accept-Encoding": "identity"}
     if role != "anonymous":
-        headers["Authorization"] = f"Token {Token.objects.create(user=UserFactory(role=role)).key}"
+        headers["Authorization"] = f"Token {token_issue(user=UserFactory(role=role))}"
     schema = load_schema(recommendation)
     # Requests against rows that exist reach the code behind the 404.
     real_path_parameters = {

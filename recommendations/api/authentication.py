@@ -10,6 +10,8 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 from rest_framework.authentication import SessionAuthentication
 
+from recommendations.users.tokens import token_digest, token_expired
+
 # rest_framework.authtoken issues 40 lowercase hex digits (20 random bytes).
 TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
@@ -44,4 +46,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.fullmatch(key):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        return super().authenticate_credentials(key)
+        # Only the digest is stored (users/tokens.py).
+        user, token = super().authenticate_credentials(token_digest(key))
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed(_("This token has expired; sign in again for a new one."))
+        return user, token

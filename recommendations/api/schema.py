@@ -92,7 +92,10 @@ DESCRIPTIONS = {
     "sources_list": "The reports recommendations come from.",
     "sources_retrieve": "One report.",
     "areas_list": "The areas recommendations are classified in, with their names in both languages.",
-    "auth_token_create": "Exchange a username and password for an API token (send it as `Authorization: Token …`).",
+    "auth_token_create": (
+        "Exchange a username and password for an API token (send it as `Authorization: Token …`). Each call "
+        "issues a new token and revokes the previous one; a token expires after API_TOKEN_DAYS days (30)."
+    ),
     "auth_token_destroy": "Revoke the caller's token.",
     "stats": (
         "Counts of the recommendations matching the filters: in total, by status, and by area, "

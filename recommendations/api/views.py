@@ -24,6 +24,7 @@ from recommendations.models import Evidence, ProgressUpdate, Recommendation, Sou
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
+from recommendations.users.tokens import token_issue
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
@@ -338,8 +339,7 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             # 401, not 400: the request was well formed, the credentials are wrong.
             raise InvalidCredentials()
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_issue(user=user)})
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
     def delete(self, request):

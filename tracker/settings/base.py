@@ -209,6 +209,9 @@ for _network in TRUSTED_PROXIES:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_network!r} is not an address or network") from exc
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
+# An API token is refused this many days after it was issued (recommendations/users/tokens.py).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # ASVS 2.1.1: at least 12 characters.
