@@ -2,6 +2,7 @@
 gives the same tier and items, built here from the layout facts."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from recommendations.importing.parsers import DocumentRejected, decode_document, tip
 from recommendations.importing.services import report_import
@@ -139,12 +140,24 @@ def test_a_volume_without_the_countrys_chapter_is_refused_naming_the_chapters_it
 
 
 @pytest.mark.django_db
-def test_the_volume_imports_one_countrys_chapter_through_the_service():
-    report = report_import(data=volume_pages(), kind="tip", country="AZ", report_year=2023, language="en")
+@pytest.mark.parametrize(("country", "tier", "items"), [("AZ", "Tier 2", LONG_ITEMS), ("BS", "Tier 1", BAHAMAS)])
+def test_the_volume_imports_one_countrys_chapter_through_the_service(country, tier, items):
+    # Whichever chapter the pages open with: Bahamas' pages open in Azerbaijan's chapter.
+    report = report_import(data=volume_pages(), kind="tip", country=country, report_year=2023, language="en")
 
-    assert report.created == len(LONG_ITEMS)
-    assert Source.objects.get().tip_tier == "Tier 2"
-    assert list(Recommendation.objects.order_by("position").values_list("action", flat=True)) == LONG_ITEMS
+    assert report.created == len(items)
+    assert Source.objects.get().tip_tier == tier
+    assert list(Recommendation.objects.order_by("position").values_list("action", flat=True)) == items
+
+
+@pytest.mark.django_db
+def test_a_single_chapter_of_another_country_is_still_refused():
+    html = page(LIST).replace("AZERBAIJAN: Tier 2", "ARMENIA: Tier 2").encode()
+
+    with pytest.raises(ValidationError) as refused:
+        report_import(data=html, kind="tip", country="AZ", report_year=2023, language="en", dry_run=True)
+
+    assert "Ermənistan" in refused.value.message_dict["country"][0]
 
 
 def test_the_chapter_printed_from_its_web_page_reads_past_the_browsers_header_and_footer():

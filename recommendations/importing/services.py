@@ -112,7 +112,9 @@ def report_import(
     )
     parsed.refuse_if_unsure()
     records = parsed.records
-    _refuse_another_document(data, records, parsed.problems, language=language, country=country)
+    _refuse_another_document(
+        data, records, parsed.problems, language=language, country=country, heading=parsed.country_name
+    )
     if areas is not None:
         areas = list(areas)
         allowed = set(report_format.areas)
@@ -252,12 +254,20 @@ def _language_name(code: str) -> str:
 
 
 def _refuse_another_document(
-    data: bytes, records: list[ParsedRecommendation], problems: list[Problem], *, language: str, country: str
+    data: bytes,
+    records: list[ParsedRecommendation],
+    problems: list[Problem],
+    *,
+    language: str,
+    country: str,
+    heading: str = "",
 ) -> None:
     """Refuse a document whose text is in another language than `language`, or whose opening
     names another country than `country`: written on, it would replace the right rows' texts
     with the wrong ones (an English chapter over the Azerbaijani texts, Armenia's rows as
-    Azerbaijan's). A document that does not name its country is imported with a warning."""
+    Azerbaijan's). A document that does not name its country is imported with a warning.
+    `heading` is the country the parser read the chapter's heading for ("BAHAMAS" in pages of
+    the TIP volume, whose opening may be another chapter's): it names the country instead."""
     opening = opening_of(data)
     errors = {}
     found_language = language_of(record.action for record in records) or language_of([opening])
@@ -265,7 +275,7 @@ def _refuse_another_document(
         errors["language"] = _(
             "The document is written in %(found)s, not %(chosen)s: choose %(found)s as the language of the text."
         ) % {"found": _language_name(found_language), "chosen": _language_name(language)}
-    found_country = country_named_in(opening)
+    found_country = country_named_in(heading or opening)
     if found_country and found_country != country:
         errors["country"] = _("The document is about %(found)s, not %(chosen)s: choose %(found)s as the country.") % {
             "found": countries.name(found_country),
