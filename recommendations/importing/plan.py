@@ -148,6 +148,8 @@ class ImportReport:
     # language, that source's language: its recommendations get this text beside theirs.
     language: str = ""
     translates: str = ""
+    # The indicator values the document states (indicators.importing.IndicatorPlan).
+    indicators: Any = None
 
     def count(self, operation: str) -> int:
         return sum(1 for item in self.items if item.operation == operation)
@@ -233,6 +235,8 @@ class ImportReport:
             if self.dry_run
             else f"created {self.created}, updated {self.updated}, linked {self.linked}, unchanged {self.unchanged}"
         )
+        if self.indicators is not None:
+            lines.extend(self.indicators.summary_lines())
         return lines
 
 

@@ -23,6 +23,7 @@ from recommendations.catalog.services import (
     source_translation_add,
 )
 from recommendations.history.services import Actor
+from recommendations.indicators.importing import indicators_plan, indicators_store
 from recommendations.models import Recommendation, Source
 
 from .extract import is_pdf
@@ -172,8 +173,11 @@ def report_import(
             }
         )
     set_aside_corrections(report, slug=slug, language=language, replace=replace_corrections)
+    report.indicators = indicators_plan(
+        data=data, kind=kind, language=language, report_year=report_year, source_slug=slug, dry_run=dry_run
+    )
     if dry_run or not report.changes_anything:
-        return report
+        return _store_indicators_only(report, source, user)
 
     message = import_message(slug=slug)
     with transaction.atomic():
@@ -236,6 +240,7 @@ def report_import(
                     user=user,
                     note=message,
                 )
+        indicators_store(plan=report.indicators, source=source, user=user)
         transaction.on_commit(lambda: _store_source_document(document_name, data))
     return report
 
@@ -285,6 +290,15 @@ def _refuse_another_document(
         raise ValidationError(errors)
     if not found_country:
         problems.append(Problem(0, f"The document's opening names no country; check that it is about {country}."))
+
+
+def _store_indicators_only(report: ImportReport, source: Source | None, user: Actor) -> ImportReport:
+    """The document's recommendations are stored already; its indicator values may not be
+    (a report imported before they were read)."""
+    if not report.dry_run and source is not None and report.indicators.changes_anything:
+        with transaction.atomic():
+            indicators_store(plan=report.indicators, source=source, user=user)
+    return report
 
 
 def _store_source_document(name: str, data: bytes) -> None:
@@ -343,8 +357,16 @@ def _import_translation(
         records=records, problems=parsed.problems, sha256=sha256, original=original, language=language, dry_run=dry_run
     )
     set_aside_corrections(report, slug=original.slug, language=language, replace=replace_corrections)
+    report.indicators = indicators_plan(
+        data=data,
+        kind=original.kind,
+        language=language,
+        report_year=original.report_year,
+        source_slug=original.slug,
+        dry_run=dry_run,
+    )
     if dry_run or not report.changes_anything:
-        return report
+        return _store_indicators_only(report, original, user)
     message = translation_message(slug=original.slug, language=language)
     with transaction.atomic():
         source_translation_add(
@@ -365,5 +387,6 @@ def _import_translation(
                 user=user,
                 note=message,
             )
+        indicators_store(plan=report.indicators, source=original, user=user)
         transaction.on_commit(lambda: _store_source_document(document_name, data))
     return report

@@ -49,6 +49,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", action="store_true", help="Print the parsed records as a JSON list on stdout.")
         parser.add_argument(
+            "--indicators-json",
+            action="store_true",
+            help="Print the indicator values read, and the figures left unread with their sentence, as JSON on stdout.",
+        )
+        parser.add_argument(
             "--max-bytes",
             type=int,
             default=None,
@@ -102,9 +107,11 @@ class Command(BaseCommand):
 
         for problem in report.problems:
             self.stderr.write(f"{path}: {problem}")
-        summary = self.stderr if options["json"] else self.stdout
+        summary = self.stderr if options["json"] or options["indicators_json"] else self.stdout
         for line in report.summary_lines():
             summary.write(line)
         if options["json"]:
             records = [item.record.as_json() for item in report.items]
             self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+        if options["indicators_json"]:
+            self.stdout.write(json.dumps(report.indicators.as_json(), ensure_ascii=False, indent=2))

@@ -1,0 +1,180 @@
+"""Writing indicators: the vocabulary's rows, values read by an import, and values staff
+confirm, correct or add. Every value change leaves a history row (`history.services`)."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from recommendations.history.services import Actor, refuse_unknown_fields, tracked_create, tracked_update
+from recommendations.models import Source
+
+from .models import Indicator, IndicatorValue, Unit, ValueState
+from .readers import ReadValue
+from .vocabulary import INDICATORS
+
+
+def indicators_sync(*, indicator_model: Any = Indicator) -> int:
+    """Create or rename the Indicator rows the vocabulary declares (never deletes: values
+    refer to them). Returns how many rows were written. The migration passes its
+    historical model."""
+    written = 0
+    for position, definition in enumerate(INDICATORS):
+        fields = {
+            "kind": definition.kind,
+            "name_az": definition.name_az,
+            "name_en": definition.name_en,
+            "unit": definition.unit,
+            "group": definition.group,
+            "position": position,
+        }
+        row, created = indicator_model.objects.get_or_create(code=definition.code, defaults=fields)
+        if not created and any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+        written += created
+    parents = {definition.code: definition.parent for definition in INDICATORS if definition.parent}
+    by_code = {row.code: row for row in indicator_model.objects.filter(code__in={*parents, *parents.values()})}
+    for code, parent in parents.items():
+        if by_code[code].parent_id != by_code[parent].pk:
+            by_code[code].parent = by_code[parent]
+            by_code[code].save(update_fields=["parent"])
+    return written
+
+
+def _read_fields(value: ReadValue) -> dict[str, Any]:
+    return {
+        "state": value.state,
+        "number": value.number,
+        "currency": value.currency,
+        "converted_usd": value.converted_usd,
+    }
+
+
+def indicator_value_store_read(
+    *, source: Source, indicator: Indicator, value: ReadValue, user: Actor, message: str
+) -> tuple[IndicatorValue, str]:
+    """Store what an import read: a new row, or the stored row brought up to the document
+    when nobody corrected it. A row staff corrected keeps their value (its `as_read` shows
+    what the document now says). Returns the row and "create", "update", "unchanged" or "kept"."""
+    stored = (
+        IndicatorValue.objects.select_for_update().filter(source=source, indicator=indicator, year=value.year).first()
+    )
+    read = _read_fields(value)
+    provenance = {
+        "printed": value.printed[:300],
+        "quote": value.quote,
+        "location": value.location,
+        "language": value.language,
+        "citations": value.citations[:100],
+    }
+    as_read = value.as_json()
+    as_read = {name: as_read[name] for name in ("state", "number", "currency", "converted_usd")}
+    if stored is None:
+        row = IndicatorValue(
+            source=source,
+            indicator=indicator,
+            country=source.country,
+            year=value.year,
+            as_read=as_read,
+            **read,
+            **provenance,
+        )
+        tracked_create(obj=row, user=user, message=message)
+        return row, "create"
+    if stored.as_read == as_read:
+        return stored, "unchanged"
+    if stored.corrected:
+        stored.as_read = as_read
+        stored.save(update_fields=["as_read", "updated_at"])
+        return stored, "kept"
+
+    def keep_provenance(row: IndicatorValue) -> None:
+        row.as_read = as_read
+        for name, field_value in provenance.items():
+            setattr(row, name, field_value)
+
+    tracked_update(obj=stored, data=read, user=user, message=message, before_save=keep_provenance)
+    return stored, "update"
+
+
+def _clean_value_fields(data: dict[str, Any], unit: str) -> dict[str, Any]:
+    """The value a person typed, checked against the indicator's unit; errors name the field."""
+    cleaned = dict(data)
+    for name in ("number", "converted_usd"):
+        if cleaned.get(name) not in (None, ""):
+            try:
+                cleaned[name] = Decimal(str(cleaned[name]))
+            except InvalidOperation:
+                raise ValidationError({name: _("Enter a number.")}) from None
+        elif name in cleaned:
+            cleaned[name] = None
+    state = cleaned.get("state")
+    if state is not None and state not in ValueState.values:
+        raise ValidationError({"state": _("Not a value state: %(state)s.") % {"state": state}})
+    if state == ValueState.NUMBER and cleaned.get("number") is None:
+        raise ValidationError({"number": _("A number is required when the value is a number.")})
+    if state not in (None, ValueState.NUMBER) and cleaned.get("number") is not None:
+        raise ValidationError({"number": _("Only a value that is a number has one.")})
+    if state in (ValueState.YES, ValueState.NO) and unit != Unit.YES_NO:
+        raise ValidationError({"state": _("This indicator is not a yes-or-no question.")})
+    if state == ValueState.NUMBER and unit == Unit.YES_NO:
+        raise ValidationError({"state": _("This indicator is answered yes or no.")})
+    if state == ValueState.NUMBER and unit == Unit.MONEY and not cleaned.get("currency"):
+        raise ValidationError({"currency": _("An amount of money needs its currency.")})
+    return cleaned
+
+
+@transaction.atomic
+def indicator_value_correct(*, value_id: int, data: dict[str, Any], user: Actor, message: str = "") -> IndicatorValue:
+    """Confirm or correct a stored value. The value as read stays in `as_read`; the change
+    is a history row."""
+    refuse_unknown_fields(IndicatorValue, data)
+    row = IndicatorValue.objects.select_for_update().select_related("indicator").get(pk=value_id)
+    merged = {**{name: getattr(row, name) for name in IndicatorValue.editable_fields}, **data}
+    if "state" in data and data["state"] != ValueState.NUMBER and "number" not in data:
+        merged["number"] = None
+    cleaned = _clean_value_fields(merged, row.indicator.unit)
+    tracked_update(obj=row, data=cleaned, user=user, message=message)
+    return row
+
+
+@transaction.atomic
+def indicator_value_add(
+    *,
+    indicator: Indicator,
+    source: Source,
+    year: int,
+    state: str,
+    user: Actor,
+    number: Decimal | str | None = None,
+    currency: str = "",
+    converted_usd: Decimal | str | None = None,
+    note: str = "",
+    quote: str = "",
+    location: dict[str, Any] | None = None,
+) -> IndicatorValue:
+    """A value a person files by hand (an unread figure of an import, or one the report
+    states in a way no reader knows); confirmed, since a person read it."""
+    cleaned = _clean_value_fields(
+        {"state": state, "number": number, "currency": currency, "converted_usd": converted_usd},
+        indicator.unit,
+    )
+    if IndicatorValue.objects.filter(source=source, indicator=indicator, year=year).exists():
+        raise ValidationError({"year": _("This source already has a value of this indicator for that year.")})
+    row = IndicatorValue(
+        indicator=indicator,
+        source=source,
+        country=source.country,
+        year=year,
+        confirmed=True,
+        note=note,
+        quote=quote,
+        location=location or {},
+        **cleaned,
+    )
+    tracked_create(obj=row, user=user)
+    return row
