@@ -181,6 +181,11 @@ BASE_ENDPOINTS = (
             # The submission: anyone, with notes and evidence only for analysts and above.
             "/api/v1/sources/{source}/submission.docx",
             "/api/v1/countries/{country}/submission.docx",
+            # Indicators: published figures (recommendations/indicators/api.py).
+            "/api/v1/indicators/",
+            "/api/v1/indicators/{indicator}/",
+            "/api/v1/indicator-values/",
+            "/api/v1/indicator-values/{indicator_value}/",
         )
     ),
     Endpoint("/api/v1/", ADMIN_READ),
@@ -201,6 +206,12 @@ ENDPOINTS = (
     format_suffixed("/api/v1/sources/", "/api/v1/sources.{format}/"),
     format_suffixed("/api/v1/sources/{source}/", "/api/v1/sources/{source}.{format}/"),
     format_suffixed("/api/v1/", "/api/v1/{suffix}"),
+    format_suffixed("/api/v1/indicators/", "/api/v1/indicators.{format}/"),
+    format_suffixed("/api/v1/indicators/{indicator}/", "/api/v1/indicators/{indicator}.{format}/"),
+    format_suffixed("/api/v1/indicator-values/", "/api/v1/indicator-values.{format}/"),
+    format_suffixed(
+        "/api/v1/indicator-values/{indicator_value}/", "/api/v1/indicator-values/{indicator_value}.{format}/"
+    ),
 )
 # Values for the path parameters that are not rows of the world.
 SUFFIXES = {"format": "json", "suffix": ".json"}
@@ -274,11 +285,24 @@ def sensitive_world(users):
         file=SimpleUploadedFile(SECRET_FILE_NAME, SECRET_FILE_BYTES),
         user=users["ngo_staff"],
     )
+    from recommendations.indicators.models import Indicator
+    from recommendations.indicators.services import indicator_value_add
+
+    value = indicator_value_add(
+        indicator=Indicator.objects.get(code="tip_hotline_calls"),
+        source=recommendation.source,
+        year=2021,
+        state="number",
+        number="4506",
+        user=users["admin"],
+    )
     return {
         "recommendation": recommendation.pk,
         "evidence": file_evidence.pk,
         "source": recommendation.source.slug,
         "country": str(recommendation.country),
+        "indicator": "tip_hotline_calls",
+        "indicator_value": value.pk,
     }
 
 

@@ -1,12 +1,16 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from recommendations.indicators import api as indicators
+
 from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
 from . import analytics, exports, views
 
 router = DefaultRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
+router.register("indicator-values", indicators.IndicatorValueViewSet, basename="indicator-value")
 
 nested = {"get": "list", "post": "create"}
 urlpatterns = [

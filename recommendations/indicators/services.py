@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from recommendations.history.services import Actor, refuse_unknown_fields, tracked_create, tracked_update
-from recommendations.models import Source
+from recommendations.models import Source, TrackedModel
 
 from .models import Indicator, IndicatorValue, Unit, ValueState
 from .readers import ReadValue
@@ -92,7 +92,8 @@ def indicator_value_store_read(
         stored.save(update_fields=["as_read", "updated_at"])
         return stored, "kept"
 
-    def keep_provenance(row: IndicatorValue) -> None:
+    def keep_provenance(row: TrackedModel) -> None:
+        assert isinstance(row, IndicatorValue)
         row.as_read = as_read
         for name, field_value in provenance.items():
             setattr(row, name, field_value)

@@ -23,7 +23,7 @@ DOL_TABLE_TITLES = {
 }
 # The year a report's figures speak of when it says "this year", by kind: a TIP report covers
 # the year before its own (the 2022 report speaks of 2021), a DOL chapter its own year.
-REPORTING_YEAR_OFFSET = {SourceKind.DOL: 0, SourceKind.TIP: -1}
+REPORTING_YEAR_OFFSET: dict[str, int] = {SourceKind.DOL: 0, SourceKind.TIP: -1}
 
 
 @dataclass(frozen=True)

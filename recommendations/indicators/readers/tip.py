@@ -172,12 +172,12 @@ def _read_part(part, language, reporting_year, phrased, sentence, where, reading
             )
             reading.unread.append(UnreadFigure(figure.printed, reason, sentence, where))
             continue
-        reason = _doubt(figure, part, language, sides, brackets, definition)
+        doubt = _doubt(figure, part, language, sides, brackets, definition)
         year = None
-        if reason is None:
-            year, reason = _year_of(figure, markers, sides, brackets, reporting_year)
-        if reason is not None:
-            reading.unread.append(UnreadFigure(figure.printed, f"{definition.code}: {reason}", sentence, where))
+        if doubt is None:
+            year, doubt = _year_of(figure, markers, sides, brackets, reporting_year)
+        if doubt is not None:
+            reading.unread.append(UnreadFigure(figure.printed, f"{definition.code}: {doubt}", sentence, where))
             continue
         assert year is not None
         value = ReadValue(
@@ -222,9 +222,9 @@ def _indicator_of(figure: Figure, folded: str, language: str, cued) -> Indicator
     matches = []
     for definition, phrasing in cued:
         unit_fits = bool(figure.currency) == (definition.unit == MONEY)
-        counted = re.match(_QUALIFIER[language] + phrasing.counted, after) if definition.unit == COUNT else None
+        counted = bool(definition.unit == COUNT and re.match(_QUALIFIER[language] + phrasing.counted, after))
         if definition.unit == MONEY:
-            counted = figure.currency and re.search(phrasing.counted, figure.printed.lower())
+            counted = bool(figure.currency and re.search(phrasing.counted, figure.printed.lower()))
         elif phrasing.counted_before and re.search(phrasing.counted_before, before):
             counted = True
         if unit_fits and counted:

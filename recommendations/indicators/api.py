@@ -1,0 +1,179 @@
+"""The indicators API: the vocabulary (`/api/v1/indicators/`) and the values
+(`/api/v1/indicator-values/`), open to anyone — they are published figures. Values filter
+like the recommendation list: several values repeated or comma-separated, an unknown
+parameter or value is a 400 naming it."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django_countries import countries
+from rest_framework import serializers, viewsets
+
+from recommendations.listing.filters import (
+    YEAR_MAX,
+    YEAR_SCHEMA,
+    IntegerFilter,
+    MultipleValueFilter,
+    StrictBooleanFilter,
+    _documented,
+    _existing_country_codes,
+    _existing_source_slugs,
+    _source_choices,
+    _vocabulary,
+)
+
+from .models import Indicator, IndicatorValue, Unit
+from .vocabulary import INDICATORS
+
+VALUE_YEAR_MIN = 1990
+
+
+def _indicator_codes() -> list[tuple[str, str]]:
+    return [(definition.code, definition.name_en) for definition in INDICATORS]
+
+
+def _existing_indicator_codes(codes: list[str]) -> set[str]:
+    return set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    parent: serializers.Field = serializers.SlugRelatedField(  # type: ignore[assignment]  # a field, not Field.parent
+        slug_field="code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["code", "kind", "name", "name_az", "name_en", "unit", "group", "parent"]
+        read_only_fields = fields
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    kind = _documented(
+        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False),
+        _vocabulary(["dol", "tip"]),
+    )
+
+    class Meta:
+        model = Indicator
+        fields: list[str] = []
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The indicators each kind of report states (declared in indicators/vocabulary.py)."""
+
+    queryset = Indicator.objects.select_related("parent")
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilterSet
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    ordering_fields = ("id", "position")
+    ordering = "position"
+    read_role = None
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    unit = serializers.ChoiceField(source="indicator.unit", choices=Unit.choices, read_only=True)
+    country = serializers.CharField(read_only=True)
+    source = serializers.CharField(source="source.slug", read_only=True)  # type: ignore[assignment]  # a field
+    source_report_year = serializers.IntegerField(source="source.report_year", read_only=True)
+    number = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, allow_null=True)
+    converted_usd = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True, allow_null=True)
+    display = serializers.CharField(read_only=True)
+    corrected = serializers.BooleanField(read_only=True)
+    as_read = serializers.JSONField(read_only=True)
+    location = serializers.JSONField(read_only=True)
+    disagrees = serializers.BooleanField(
+        read_only=True,
+        help_text="Another source states another value of this indicator for the same country and year.",
+    )
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "country",
+            "year",
+            "source",
+            "source_report_year",
+            "state",
+            "number",
+            "currency",
+            "converted_usd",
+            "display",
+            "printed",
+            "quote",
+            "location",
+            "language",
+            "citations",
+            "confirmed",
+            "corrected",
+            "as_read",
+            "note",
+            "disagrees",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorValueFilterSet(django_filters.FilterSet):
+    country = _documented(
+        MultipleValueFilter(
+            choices=lambda: list(countries),
+            known_values=_existing_country_codes,
+            normalize=str.upper,
+            field_name="country",
+        ),
+        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+    )
+    indicator = _documented(
+        MultipleValueFilter(
+            choices=_indicator_codes, known_values=_existing_indicator_codes, field_name="indicator__code"
+        ),
+        {"type": "string", "description": "Indicator codes (see /api/v1/indicators/)"},
+    )
+    kind = _documented(
+        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind"),
+        _vocabulary(["dol", "tip"]),
+    )
+    source = MultipleValueFilter(
+        choices=_source_choices, known_values=_existing_source_slugs, field_name="source__slug"
+    )
+    year = _documented(IntegerFilter(field_name="year", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA)
+    year_from = _documented(
+        IntegerFilter(field_name="year", lookup_expr="gte", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
+    )
+    year_to = _documented(
+        IntegerFilter(field_name="year", lookup_expr="lte", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
+    )
+    confirmed = StrictBooleanFilter(field_name="confirmed")
+
+    class Meta:
+        model = IndicatorValue
+        fields: list[str] = []
+
+
+def values_with_disagreement():
+    """Values with `disagrees`: another source gives this country, indicator and year
+    another value (one subquery in the same statement, no query per row)."""
+    other = IndicatorValue.objects.filter(
+        country=OuterRef("country"), indicator=OuterRef("indicator"), year=OuterRef("year")
+    ).exclude(source=OuterRef("source"))
+    differs = other.filter(
+        ~Q(state=OuterRef("state")) | ~Q(number=OuterRef("number")) | ~Q(currency=OuterRef("currency"))
+    )
+    return IndicatorValue.objects.select_related("indicator", "source").annotate(disagrees=Exists(differs))
+
+
+class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Indicator values, one per (source, indicator, year), with where each was read."""
+
+    queryset = values_with_disagreement()
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilterSet
+    ordering_fields = ("id", "year")
+    ordering = "year"
+    read_role = None

@@ -1,0 +1,150 @@
+"""/api/v1/indicators/ and /api/v1/indicator-values/ as an analyst's script calls them."""
+
+from pathlib import Path
+
+import pytest
+
+from recommendations.importing.services import report_import
+from recommendations.indicators.models import IndicatorValue
+from recommendations.indicators.services import indicator_value_correct
+
+from .shared_data import shared_data
+
+ROOT = Path(__file__).resolve().parent.parent
+TIP_SEED = ROOT / "seeds" / "tip-2022-azerbaijan-trafficking-in-persons.az.txt"
+DOL_2015 = ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.en.pdf"
+DOL_2018 = ROOT / "tests" / "fixtures" / "dol-2018-azerbaijan.en.pdf"
+VALUES = "/api/v1/indicator-values/"
+
+
+@shared_data
+def reports():
+    """Two DOL chapters and a TIP chapter of Azerbaijan, imported as staff import them."""
+    report_import(data=DOL_2015.read_bytes(), kind="dol", country="AZ", report_year=2015, language="en")
+    report_import(data=DOL_2018.read_bytes(), kind="dol", country="AZ", report_year=2018, language="en")
+    report_import(data=TIP_SEED.read_bytes(), kind="tip", country="AZ", report_year=2022)
+    return {"values": IndicatorValue.objects.count()}
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content[:300]
+    return response.json()["results"]
+
+
+def test_the_vocabulary_is_open_to_anyone_in_the_requests_language(api_client, reports):
+    english = results(
+        api_client.get("/api/v1/indicators/", {"kind": "tip", "page_size": 100}, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert {row["code"] for row in english} >= {"tip_cases_investigated", "tip_hotline_calls"}
+    cases = next(row for row in english if row["code"] == "tip_cases_investigated")
+    assert (cases["name"], cases["unit"], cases["kind"]) == ("Cases investigated", "count", "tip")
+    one = api_client.get("/api/v1/indicators/dol_labor_inspections_worksite/", HTTP_ACCEPT_LANGUAGE="az").json()
+    assert (one["parent"], one["name"]) == ("dol_labor_inspections", "İş yerində aparılan yoxlamaların sayı")
+
+
+def test_values_by_country_indicator_and_year_range(api_client, reports):
+    rows = results(
+        api_client.get(
+            VALUES, {"country": "az", "indicator": "dol_labor_inspections", "year_from": 2014, "year_to": 2018}
+        )
+    )
+    assert [(row["year"], row["number"], row["source"]) for row in rows] == [
+        (2014, "11345.00", "dol-2015-az"),
+        (2015, "11189.00", "dol-2015-az"),
+        (2017, "0.00", "dol-2018-az"),
+        (2018, "0.00", "dol-2018-az"),
+    ]
+    first = rows[0]
+    assert first["location"] == {"table": "Table 6", "row": "Number of Labor Inspections", "column": "2014", "page": 3}
+    assert (first["citations"], first["printed"], first["language"], first["confirmed"]) == (
+        "33",
+        "11,345 (33)",
+        "en",
+        False,
+    )
+
+
+def test_several_indicators_a_source_and_unknown_kept_as_unknown(api_client, reports):
+    rows = results(
+        api_client.get(
+            VALUES, {"indicator": "dol_criminal_investigations,tip_cases_investigated", "source": "dol-2015-az"}
+        )
+    )
+    assert [(row["indicator"], row["year"], row["state"], row["number"], row["display"]) for row in rows] == [
+        ("dol_criminal_investigations", 2014, "unknown", None, "Məlum deyil"),  # unknown, not zero
+        ("dol_criminal_investigations", 2015, "unknown", None, "Məlum deyil"),
+    ]
+    tip = results(api_client.get(VALUES, {"indicator": "tip_cases_investigated"}))
+    assert [(row["year"], row["number"]) for row in tip] == [(2020, "18.00"), (2021, "15.00")]
+    assert tip[0]["quote"].startswith("Hüquq mühafizə orqanları 2020-ci ildə 20 şübhəlinin")
+    assert tip[0]["location"] == {"lines": [121, 125]}
+
+
+def test_confirmed_filter_and_a_correction_shows_the_value_as_read(api_client, reports, users):
+    value = IndicatorValue.objects.get(indicator__code="tip_hotline_calls", year=2021)
+    indicator_value_correct(value_id=value.pk, data={"number": "4507", "confirmed": True}, user=users["admin"])
+    (row,) = results(api_client.get(VALUES, {"confirmed": "true"}))
+    assert (row["number"], row["corrected"], row["as_read"]["number"]) == ("4507.00", True, "4506")
+    assert len(results(api_client.get(VALUES, {"confirmed": "false", "page_size": 500}))) == reports["values"] - 1
+
+
+def test_two_sources_that_disagree_say_so(api_client, reports, users):
+    from recommendations.indicators.models import Indicator
+    from recommendations.indicators.services import indicator_value_add
+    from tests.factories import SourceFactory
+
+    other = SourceFactory(slug="dol-2016-az", kind="dol", country="AZ", report_year=2016)
+    indicator = Indicator.objects.get(code="dol_labor_inspectors")
+    indicator_value_add(indicator=indicator, source=other, year=2015, state="number", number="215", user=users["admin"])
+    indicator_value_add(indicator=indicator, source=other, year=2014, state="number", number="214", user=users["admin"])
+
+    rows = results(api_client.get(VALUES, {"indicator": "dol_labor_inspectors", "year_to": 2015}))
+    assert [(row["year"], row["source"], row["number"], row["disagrees"]) for row in rows] == [
+        (2014, "dol-2015-az", "214.00", False),
+        (2014, "dol-2016-az", "214.00", False),
+        (2015, "dol-2015-az", "214.00", True),
+        (2015, "dol-2016-az", "215.00", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"indicator": "no_such_indicator"}, "indicator"),
+        ({"country": "XX"}, "country"),
+        ({"year_from": "twenty"}, "year_from"),
+        ({"year": "1800"}, "year"),
+        ({"confirmed": "maybe"}, "confirmed"),
+        ({"source": "nowhere"}, "source"),
+        ({"colour": "red"}, "colour"),
+        ({"ordering": "number"}, "ordering"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_parameter(api_client, reports, params, field):
+    response = api_client.get(VALUES, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_the_list_costs_the_same_few_queries_for_any_page_size(api_client, reports, django_assert_max_num_queries):
+    api_client.get(VALUES, {"page_size": 1})  # per-process caches
+    for page_size in (1, 500):
+        with django_assert_max_num_queries(2):
+            rows = results(api_client.get(VALUES, {"page_size": page_size, "country": "AZ"}))
+        assert len(rows) == min(page_size, reports["values"])
+
+
+def test_the_schema_describes_both_endpoints(api_client, reports):
+    schema = api_client.get("/api/schema/?format=json").json()
+    values = schema["paths"]["/api/v1/indicator-values/"]["get"]
+    assert {parameter["name"] for parameter in values["parameters"]} >= {
+        "country",
+        "indicator",
+        "kind",
+        "source",
+        "year",
+        "year_from",
+        "year_to",
+        "confirmed",
+    }
+    assert "/api/v1/indicators/{code}/" in schema["paths"]
