@@ -15,6 +15,7 @@ from .evidence.services import evidence_delete
 from .history.readable import field_changes
 from .importing.admin import import_report_view
 from .importing.identity import countries_called
+from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
 from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from .progress import timeline

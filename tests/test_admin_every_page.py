@@ -11,6 +11,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from recommendations.importing.services import report_import
+from recommendations.indicators.models import Indicator, IndicatorValue
+from recommendations.indicators.services import indicator_value_add
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 
 from .factories import ResponsibleBodyFactory, UserFactory
@@ -44,12 +46,19 @@ def stored(db, django_capture_on_commit_callbacks):
     )
     assert evidence.status_code == 201
     ResponsibleBodyFactory()
+    indicator_value_add(
+        indicator=Indicator.objects.get(code="dol_labor_inspectors"),
+        source=source,
+        year=2015,
+        state="unknown",
+        user=admin_user,
+    )
     client = Client()
     client.force_login(admin_user)
     return client
 
 
-MODELS = [Source, Recommendation, ResponsibleBody, Evidence, ProgressUpdate, ChangeRecord]
+MODELS = [Source, Recommendation, ResponsibleBody, Evidence, ProgressUpdate, ChangeRecord, Indicator, IndicatorValue]
 
 
 def test_every_registered_model_is_covered():
@@ -66,8 +75,8 @@ def test_list_and_change_pages_of_every_object_answer_200(stored, model):
     for obj in objects:
         response = stored.get(f"{base}{obj.pk}/change/")
         assert response.status_code == 200, (model, obj.pk)
-    # The add page where adding is allowed; append-only rows refuse it.
-    assert stored.get(f"{base}add/").status_code == (403 if model in (ProgressUpdate, ChangeRecord) else 200)
+    # The add page where adding is allowed; append-only rows and the declared vocabulary refuse it.
+    assert stored.get(f"{base}add/").status_code == (403 if model in (ProgressUpdate, ChangeRecord, Indicator) else 200)
 
 
 def test_evidence_page_links_the_file_to_the_checked_download(stored):

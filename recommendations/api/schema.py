@@ -123,6 +123,7 @@ TAGS = [
     {"name": "stats", "description": "Counts for charts and dashboards."},
     {"name": "submissions", "description": "The submission document of a report, or of a country's reports."},
     {"name": "auth", "description": "API tokens."},
+    {"name": "indicators", "description": "Figures the reports state year by year, with where each was read."},
 ]
 
 

@@ -6,6 +6,7 @@ parameter or value is a 400 naming it."""
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from recommendations.listing.filters import (
@@ -58,6 +59,12 @@ class IndicatorFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=["indicators"], description="The indicators each kind of report states, with their names and units."
+    ),
+    retrieve=extend_schema(tags=["indicators"], description="One indicator of the vocabulary, by its code."),
+)
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     """The indicators each kind of report states (declared in indicators/vocabulary.py)."""
 
@@ -168,6 +175,20 @@ def values_with_disagreement():
     return IndicatorValue.objects.select_related("indicator", "source").annotate(disagrees=Exists(differs))
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=["indicators"],
+        description=(
+            "Indicator values, filtered like the recommendation list (country, indicator, kind, source, year, "
+            "year_from, year_to, confirmed). A value is one source's statement for one year; `disagrees` says another "
+            "source states another value for the same country, indicator and year. `state` is `unknown` or "
+            "`not_applicable` where the report says so: never a zero."
+        ),
+    ),
+    retrieve=extend_schema(
+        tags=["indicators"], description="One indicator value, with the sentence or table cell it was read from."
+    ),
+)
 class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicator values, one per (source, indicator, year), with where each was read."""
 

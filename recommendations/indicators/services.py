@@ -102,7 +102,7 @@ def indicator_value_store_read(
     return stored, "update"
 
 
-def _clean_value_fields(data: dict[str, Any], unit: str) -> dict[str, Any]:
+def value_fields_clean(data: dict[str, Any], unit: str) -> dict[str, Any]:
     """The value a person typed, checked against the indicator's unit; errors name the field."""
     cleaned = dict(data)
     for name in ("number", "converted_usd"):
@@ -138,7 +138,7 @@ def indicator_value_correct(*, value_id: int, data: dict[str, Any], user: Actor,
     merged = {**{name: getattr(row, name) for name in IndicatorValue.editable_fields}, **data}
     if "state" in data and data["state"] != ValueState.NUMBER and "number" not in data:
         merged["number"] = None
-    cleaned = _clean_value_fields(merged, row.indicator.unit)
+    cleaned = value_fields_clean(merged, row.indicator.unit)
     tracked_update(obj=row, data=cleaned, user=user, message=message)
     return row
 
@@ -160,7 +160,7 @@ def indicator_value_add(
 ) -> IndicatorValue:
     """A value a person files by hand (an unread figure of an import, or one the report
     states in a way no reader knows); confirmed, since a person read it."""
-    cleaned = _clean_value_fields(
+    cleaned = value_fields_clean(
         {"state": state, "number": number, "currency": currency, "converted_usd": converted_usd},
         indicator.unit,
     )
