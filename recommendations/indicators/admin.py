@@ -12,18 +12,6 @@ from .models import Indicator, IndicatorValue
 from .services import indicator_value_add, indicator_value_correct, value_fields_clean
 
 
-class IndicatorValueInline(admin.TabularInline):
-    model = IndicatorValue
-    fields = ["country", "year", "source", "state", "number", "currency", "confirmed"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Indicator)
 class IndicatorAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_az", "name_en", "kind", "unit", "group", "parent"]
@@ -54,7 +42,7 @@ class IndicatorValueForm(forms.ModelForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         indicator = cleaned.get("indicator") or (self.instance.indicator if self.instance.pk else None)
         if indicator is not None:
             # The service's own rules (unit, number, currency), so the error shows at its field.
