@@ -148,3 +148,18 @@ def test_the_schema_describes_both_endpoints(api_client, reports):
         "confirmed",
     }
     assert "/api/v1/indicators/{code}/" in schema["paths"]
+
+
+def test_the_country_page_shows_each_indicator_with_its_numbers_and_sources(reports, django_assert_max_num_queries):
+    from django.test import Client
+
+    client = Client()
+    with django_assert_max_num_queries(3):
+        page = client.get("/indicators/az/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="indicator-tip_cases_investigated"' in html and 'id="indicator-dol_labor_inspections"' in html
+    assert 'class="gap"><th scope="row">2016</th><td colspan="3">No report states it' in html
+    assert "Hüquq mühafizə orqanları 2020-ci ildə 20 şübhəlinin" in html  # the sentence it came from
+    assert 'href="/sources/dol-2018-az/"' in html
+    assert client.get("/indicators/XX/").status_code == 404

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from ..indicators.pages import indicators_country_page
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
 from . import account, sources, views
@@ -35,6 +36,7 @@ urlpatterns = [
         submission_pages.submission_docx_page,
         name="country-submission-docx",
     ),
+    path("indicators/<str:country>/", indicators_country_page, name="indicators-country"),
     path("sources/<slug:slug>/document/", views.source_document, name="source-document"),
     path("sources/<slug:slug>/document/<str:language>/", views.source_document, name="source-document-language"),
     # The admin's login refuses non-staff users; analysts sign in here to see notes.
