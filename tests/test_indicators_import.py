@@ -189,3 +189,31 @@ def test_staff_file_an_unread_figure_by_hand(users):
     )
     assert (added.confirmed, added.as_read, added.country) == (True, {}, "AZ")
     assert ChangeRecord.objects.filter(object_type__model="indicatorvalue", object_id=added.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_text_of_the_report_updates_values_nobody_corrected_and_keeps_corrections(users):
+    import_tip()
+    hotline = IndicatorValue.objects.get(indicator__code="tip_hotline_calls", year=2021)
+    victims = IndicatorValue.objects.get(indicator__code="tip_victims_identified", year=2021)
+    indicator_value_correct(value_id=victims.pk, data={"number": "96"}, user=users["admin"])
+    text = TIP_SEED.read_text(encoding="utf-8")
+    revised = text.replace("4506 ", "4510 ").replace("sayı 95 olub", "sayı 97 olub").encode()
+
+    report = report_import(data=revised, kind="tip", country="AZ", report_year=2022, user=users["admin"])
+
+    operations = dict(
+        zip(
+            [(value.code, value.year) for value in report.indicators.reading.values],
+            report.indicators.operations,
+            strict=True,
+        )
+    )
+    assert operations[("tip_hotline_calls", 2021)] == "update"
+    assert operations[("tip_victims_identified", 2021)] == "kept"
+    hotline.refresh_from_db()
+    victims.refresh_from_db()
+    assert (hotline.number, hotline.as_read["number"]) == (Decimal(4510), "4510")
+    assert (victims.number, victims.as_read["number"], victims.corrected) == (Decimal(96), "97", True)
+    update = ChangeRecord.objects.get(object_type__model="indicatorvalue", object_id=hotline.pk, action="update")
+    assert (update.before, update.after) == ({"number": "4506"}, {"number": "4510"})

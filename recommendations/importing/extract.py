@@ -11,6 +11,7 @@ them in. Two inputs give positions:
 Both give the same `Page`/`Word` shapes, so one table reader serves both.
 """
 
+import functools
 import io
 import re
 import statistics
@@ -116,12 +117,19 @@ def pdf_pages(
     """Pages of a PDF as words with positions (only the first with `first_only`);
     DocumentRejected if it cannot be read or is larger than the limits (IMPORT_MAX_PAGES,
     IMPORT_MAX_CHARACTERS by default)."""
+    max_pages = settings.IMPORT_MAX_PAGES if max_pages is None else max_pages
+    max_characters = settings.IMPORT_MAX_CHARACTERS if max_characters is None else max_characters
+    return _pdf_pages(data, max_pages, max_characters, first_only)
+
+
+# The last document's pages are kept (with the limits they were read under): an import reads
+# them twice, for its recommendations and for its indicators (indicators/readers), and
+# extracting is most of an import's time. Readers never change the pages they are given.
+@functools.lru_cache(maxsize=1)
+def _pdf_pages(data: bytes, max_pages: int, max_characters: int, first_only: bool) -> list[Page]:
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
-
-    max_pages = settings.IMPORT_MAX_PAGES if max_pages is None else max_pages
-    max_characters = settings.IMPORT_MAX_CHARACTERS if max_characters is None else max_characters
 
     def characters(item):
         if isinstance(item, LTChar):

@@ -13,7 +13,7 @@ from recommendations.models import Source
 from .models import Indicator, IndicatorValue
 from .readers import Reading, ReadValue
 from .readers.document import read_document
-from .services import indicator_value_store_read
+from .services import indicator_values_store_read
 
 CREATE, UPDATE, UNCHANGED, KEPT = "create", "update", "unchanged", "kept"
 
@@ -103,8 +103,9 @@ def _operation(row: IndicatorValue | None, value: ReadValue) -> str:
 def indicators_store(*, plan: IndicatorPlan, source: Source, user: Actor) -> None:
     """Carry out the plan inside the caller's transaction (the import's)."""
     indicators = {row.code: row for row in Indicator.objects.all()}
-    message = _("Read from %(slug)s") % {"slug": source.slug}
-    for index, value in enumerate(plan.reading.values):
-        _row, plan.operations[index] = indicator_value_store_read(
-            source=source, indicator=indicators[value.code], value=value, user=user, message=message
-        )
+    plan.operations = indicator_values_store_read(
+        source=source,
+        values=[(indicators[value.code], value) for value in plan.reading.values],
+        user=user,
+        message=_("Read from %(slug)s") % {"slug": source.slug},
+    )

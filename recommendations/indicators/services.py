@@ -8,8 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from recommendations.history.services import Actor, refuse_unknown_fields, tracked_create, tracked_update
-from recommendations.models import Source, TrackedModel
+from recommendations.history.services import (
+    Actor,
+    change_record_build,
+    change_records_create_many,
+    refuse_unknown_fields,
+    tracked_create,
+    tracked_update,
+)
+from recommendations.models import ChangeRecord, Source, TrackedModel
 
 from .models import Indicator, IndicatorValue, Unit, ValueState
 from .readers import ReadValue
@@ -54,52 +61,70 @@ def _read_fields(value: ReadValue) -> dict[str, Any]:
     }
 
 
-def indicator_value_store_read(
-    *, source: Source, indicator: Indicator, value: ReadValue, user: Actor, message: str
-) -> tuple[IndicatorValue, str]:
-    """Store what an import read: a new row, or the stored row brought up to the document
-    when nobody corrected it. A row staff corrected keeps their value (its `as_read` shows
-    what the document now says). Returns the row and "create", "update", "unchanged" or "kept"."""
-    stored = (
-        IndicatorValue.objects.select_for_update().filter(source=source, indicator=indicator, year=value.year).first()
-    )
-    read = _read_fields(value)
-    provenance = {
-        "printed": value.printed[:300],
-        "quote": value.quote,
-        "location": value.location,
-        "language": value.language,
-        "citations": value.citations[:100],
+def indicator_values_store_read(
+    *, source: Source, values: list[tuple[Indicator, ReadValue]], user: Actor, message: str
+) -> list[str]:
+    """Store what an import read (inside the import's transaction): new rows, or stored rows
+    brought up to the document where nobody corrected them. A row staff corrected keeps
+    their value (its `as_read` shows what the document now says). Returns one operation per
+    value: "create", "update", "unchanged" or "kept". New rows and their history rows are
+    written in bulk: a chapter's tables are fifty values."""
+    stored = {
+        (row.indicator_id, row.year): row for row in IndicatorValue.objects.select_for_update().filter(source=source)
     }
-    as_read = value.as_json()
-    as_read = {name: as_read[name] for name in ("state", "number", "currency", "converted_usd")}
-    if stored is None:
-        row = IndicatorValue(
-            source=source,
-            indicator=indicator,
-            country=source.country,
-            year=value.year,
-            as_read=as_read,
-            **read,
-            **provenance,
+    operations: list[str] = []
+    created: list[IndicatorValue] = []
+    for indicator, value in values:
+        read = _read_fields(value)
+        provenance = {
+            "printed": value.printed[:300],
+            "quote": value.quote,
+            "location": value.location,
+            "language": value.language,
+            "citations": value.citations[:100],
+        }
+        shown = value.as_json()
+        as_read = {name: shown[name] for name in ("state", "number", "currency", "converted_usd")}
+        row = stored.get((indicator.pk, value.year))
+        if row is None:
+            row = IndicatorValue(
+                source=source,
+                indicator=indicator,
+                country=source.country,
+                year=value.year,
+                as_read=as_read,
+                **read,
+                **provenance,
+            )
+            # The unique and check constraints are the database's: one query each per row here.
+            row.full_clean(validate_unique=False, validate_constraints=False)
+            created.append(row)
+            operations.append("create")
+        elif row.as_read == as_read:
+            operations.append("unchanged")
+        elif row.corrected:
+            row.as_read = as_read
+            row.save(update_fields=["as_read", "updated_at"])
+            operations.append("kept")
+        else:
+            _update_read(row, read, {**provenance, "as_read": as_read}, user=user, message=message)
+            operations.append("update")
+    IndicatorValue.objects.bulk_create(created)
+    change_records_create_many(
+        change_record_build(
+            obj=row, action=ChangeRecord.Action.CREATE, user=user, before=None, after=row.snapshot(), message=message
         )
-        tracked_create(obj=row, user=user, message=message)
-        return row, "create"
-    if stored.as_read == as_read:
-        return stored, "unchanged"
-    if stored.corrected:
-        stored.as_read = as_read
-        stored.save(update_fields=["as_read", "updated_at"])
-        return stored, "kept"
+        for row in created
+    )
+    return operations
 
-    def keep_provenance(row: TrackedModel) -> None:
-        assert isinstance(row, IndicatorValue)
-        row.as_read = as_read
+
+def _update_read(row: IndicatorValue, read: dict[str, Any], provenance: dict[str, Any], *, user: Actor, message: str):
+    def keep_provenance(obj: TrackedModel) -> None:
         for name, field_value in provenance.items():
-            setattr(row, name, field_value)
+            setattr(obj, name, field_value)
 
-    tracked_update(obj=stored, data=read, user=user, message=message, before_save=keep_provenance)
-    return stored, "update"
+    tracked_update(obj=row, data=read, user=user, message=message, before_save=keep_provenance)
 
 
 def value_fields_clean(data: dict[str, Any], unit: str) -> dict[str, Any]:
