@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings.local")
 os.environ.setdefault("TRACKER_VAR_DIR", tempfile.mkdtemp(prefix="tracker-benchmark-"))
 
-import django
+import django  # noqa: E402 - after the environment it reads
 
 django.setup()
 
