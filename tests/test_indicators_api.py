@@ -163,3 +163,62 @@ def test_the_country_page_shows_each_indicator_with_its_numbers_and_sources(repo
     assert "Hüquq mühafizə orqanları 2020-ci ildə 20 şübhəlinin" in html  # the sentence it came from
     assert 'href="/sources/dol-2018-az/"' in html
     assert client.get("/indicators/XX/").status_code == 404
+
+
+def test_staff_correct_and_confirm_a_value_through_the_api(client_for, reports, users):
+    from recommendations.models import ChangeRecord
+
+    value = IndicatorValue.objects.get(indicator__code="tip_cases_investigated", year=2021)
+    staff = client_for("ngo_staff")
+
+    response = staff.patch(
+        f"{VALUES}{value.pk}/", {"number": "16", "confirmed": True, "note": "yoxlanıldı"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["number"], body["confirmed"], body["corrected"], body["as_read"]["number"]) == (
+        "16.00",
+        True,
+        True,
+        "15",
+    )
+    change = ChangeRecord.objects.get(object_type__model="indicatorvalue", object_id=value.pk, action="update")
+    assert change.username == users["ngo_staff"].username
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"state": "yes", "number": None}, "state"),  # a count is not answered yes
+        ({"state": "number", "number": None}, "number"),
+        ({"number": "a lot"}, "number"),
+        ({"year": 2019}, "year"),  # which figure it is never changes
+        ({"as_read": {}}, "as_read"),
+    ],
+)
+def test_a_bad_correction_is_a_400_naming_the_field(client_for, reports, body, field):
+    value = IndicatorValue.objects.get(indicator__code="tip_cases_investigated", year=2021)
+    response = client_for("ngo_staff").patch(f"{VALUES}{value.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    value.refresh_from_db()
+    assert (value.number, value.state) == (15, "number")
+
+
+def test_staff_file_an_unread_figure_and_a_second_value_of_a_year_is_refused(client_for, reports):
+    staff = client_for("ngo_staff")
+    body = {"indicator": "tip_victims_identified", "source": "tip-2022-az", "year": 2019, "state": "unknown"}
+
+    created = staff.post(VALUES, body, format="json")
+    again = staff.post(VALUES, body, format="json")
+    money = staff.post(
+        VALUES,
+        {**body, "indicator": "tip_victim_assistance_funding", "state": "number", "number": "30000"},
+        format="json",
+    )
+
+    assert created.status_code == 201, created.content
+    assert (created.json()["state"], created.json()["confirmed"], created.json()["country"]) == ("unknown", True, "AZ")
+    assert again.status_code == 400 and "year" in again.json()
+    assert money.status_code == 400 and "currency" in money.json()  # an amount needs its currency

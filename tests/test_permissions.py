@@ -184,9 +184,32 @@ BASE_ENDPOINTS = (
             # Indicators: published figures (recommendations/indicators/api.py).
             "/api/v1/indicators/",
             "/api/v1/indicators/{indicator}/",
-            "/api/v1/indicator-values/",
-            "/api/v1/indicator-values/{indicator_value}/",
         )
+    ),
+    # Indicator values: anyone reads; NGO staff and admins file a value or correct one.
+    Endpoint(
+        "/api/v1/indicator-values/",
+        {
+            "get": OK,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={
+            "post": {"indicator": "tip_hotline_calls", "source": "matrix-tip-2022", "year": 2020, "state": "unknown"}
+        },
+    ),
+    Endpoint(
+        "/api/v1/indicator-values/{indicator_value}/",
+        {
+            "get": OK,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": by_role(401, 403, 200, 200),
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"patch": {"confirmed": True}},
     ),
     Endpoint("/api/v1/", ADMIN_READ),
 )
@@ -288,9 +311,11 @@ def sensitive_world(users):
     from recommendations.indicators.models import Indicator
     from recommendations.indicators.services import indicator_value_add
 
+    from .factories import SourceFactory
+
     value = indicator_value_add(
         indicator=Indicator.objects.get(code="tip_hotline_calls"),
-        source=recommendation.source,
+        source=SourceFactory(slug="matrix-tip-2022", kind="tip", report_year=2022),
         year=2021,
         state="number",
         number="4506",

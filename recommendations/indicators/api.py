@@ -7,8 +7,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
+from recommendations.api.serializers import StrictFieldsMixin
+from recommendations.choices import Role
 from recommendations.listing.filters import (
     YEAR_MAX,
     YEAR_SCHEMA,
@@ -21,8 +24,10 @@ from recommendations.listing.filters import (
     _source_choices,
     _vocabulary,
 )
+from recommendations.models import Source
 
-from .models import Indicator, IndicatorValue, Unit
+from .models import Indicator, IndicatorValue, Unit, ValueState
+from .services import indicator_value_add, indicator_value_correct
 from .vocabulary import INDICATORS
 
 VALUE_YEAR_MIN = 1990
@@ -126,6 +131,29 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IndicatorValueCorrectionSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What staff may change of a value: the value itself (the value as read is kept), that
+    they confirmed it, and a note."""
+
+    state = serializers.ChoiceField(choices=ValueState.choices, required=False)
+    number = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, required=False)
+    currency = serializers.CharField(max_length=3, allow_blank=True, required=False)
+    converted_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, required=False)
+    confirmed = serializers.BooleanField(required=False)
+    note = serializers.CharField(max_length=20000, allow_blank=True, required=False)
+
+
+class IndicatorValueCreateSerializer(IndicatorValueCorrectionSerializer):
+    """A value filed by hand: an unread figure of an import, or one no reader knows."""
+
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    source = serializers.SlugRelatedField(  # type: ignore[assignment]  # a field, not Field.source
+        slug_field="slug", queryset=Source.objects.all()
+    )
+    year = serializers.IntegerField(min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX)
+    state = serializers.ChoiceField(choices=ValueState.choices)
+
+
 class IndicatorValueFilterSet(django_filters.FilterSet):
     country = _documented(
         MultipleValueFilter(
@@ -188,8 +216,23 @@ def values_with_disagreement():
     retrieve=extend_schema(
         tags=["indicators"], description="One indicator value, with the sentence or table cell it was read from."
     ),
+    partial_update=extend_schema(
+        tags=["indicators"],
+        request=IndicatorValueCorrectionSerializer,
+        responses={200: IndicatorValueSerializer},
+        description=(
+            "Confirm or correct a value (NGO staff and admins). The value as read stays in `as_read`; the change is "
+            "kept in history. A value that does not fit the indicator's unit is a 400 naming the field."
+        ),
+    ),
+    create=extend_schema(
+        tags=["indicators"],
+        request=IndicatorValueCreateSerializer,
+        responses={201: IndicatorValueSerializer},
+        description="File a value by hand (NGO staff and admins), e.g. a figure the import left unread.",
+    ),
 )
-class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Indicator values, one per (source, indicator, year), with where each was read."""
 
     queryset = values_with_disagreement()
@@ -198,3 +241,22 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "year")
     ordering = "year"
     read_role = None
+    write_role = Role.NGO_STAFF
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _shown(self, pk: int, code: int) -> Response:
+        value = values_with_disagreement().get(pk=pk)
+        return Response(IndicatorValueSerializer(value, context=self.get_serializer_context()).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = IndicatorValueCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        value = indicator_value_add(user=request.user, **serializer.validated_data)
+        return self._shown(value.pk, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        value = self.get_object()
+        serializer = IndicatorValueCorrectionSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        indicator_value_correct(value_id=value.pk, data=dict(serializer.validated_data), user=request.user)
+        return self._shown(value.pk, status.HTTP_200_OK)

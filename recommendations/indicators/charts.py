@@ -91,8 +91,8 @@ def trend_chart(years: Sequence[tuple[int, str, Decimal | None, str]]) -> TrendC
         chart.runs.append(" ".join(run))
     for fraction in (0, 0.5, 1):
         value = top * Decimal(str(fraction))
-        y = _number(y_of(value))
-        chart.gridlines.append(y)
+        gridline = _number(y_of(value))
+        chart.gridlines.append(gridline)
         shown = f"{value:,.0f}" if value >= 10 or value == value.to_integral_value() else f"{value:,.1f}"
-        chart.value_labels.append((y, shown))
+        chart.value_labels.append((gridline, shown))
     return chart
