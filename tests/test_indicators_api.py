@@ -208,12 +208,14 @@ def test_a_bad_correction_is_a_400_naming_the_field(client_for, reports, body, f
 
 def test_staff_file_an_unread_figure_and_a_second_value_of_a_year_is_refused(client_for, reports):
     staff = client_for("ngo_staff")
-    body = {"indicator": "tip_victims_identified", "source": "tip-2022-az", "year": 2019, "state": "unknown"}
+    body = {"indicator": "tip_victims_identified", "year": 2019, "state": "unknown"}
+    url = "/api/v1/sources/tip-2022-az/indicator-values/"
 
-    created = staff.post(VALUES, body, format="json")
-    again = staff.post(VALUES, body, format="json")
+    created = staff.post(url, body, format="json")
+    again = staff.post(url, body, format="json")
+    nowhere = staff.post("/api/v1/sources/tip-1999-az/indicator-values/", body, format="json")
     money = staff.post(
-        VALUES,
+        url,
         {**body, "indicator": "tip_victim_assistance_funding", "state": "number", "number": "30000"},
         format="json",
     )
@@ -221,4 +223,14 @@ def test_staff_file_an_unread_figure_and_a_second_value_of_a_year_is_refused(cli
     assert created.status_code == 201, created.content
     assert (created.json()["state"], created.json()["confirmed"], created.json()["country"]) == ("unknown", True, "AZ")
     assert again.status_code == 400 and "year" in again.json()
+    assert nowhere.status_code == 404
     assert money.status_code == 400 and "currency" in money.json()  # an amount needs its currency
+    # Found by fuzzing: `confirmed` was taken and then refused by the service (a 500).
+    chosen = staff.post(url, {**body, "year": 2018, "confirmed": False}, format="json")
+    assert chosen.status_code == 400 and "confirmed" in chosen.json()
+    odd_currency = staff.post(
+        url,
+        {**body, "indicator": "tip_victim_assistance_funding", "state": "number", "number": 5, "currency": "»"},
+        format="json",
+    )
+    assert odd_currency.status_code == 400 and "currency" in odd_currency.json()

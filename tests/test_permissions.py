@@ -186,19 +186,27 @@ BASE_ENDPOINTS = (
             "/api/v1/indicators/{indicator}/",
         )
     ),
-    # Indicator values: anyone reads; NGO staff and admins file a value or correct one.
+    # Indicator values: anyone reads; NGO staff and admins correct one, or file one of a source.
     Endpoint(
         "/api/v1/indicator-values/",
         {
             "get": OK,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+    ),
+    Endpoint(
+        "/api/v1/sources/{source}/indicator-values/",
+        {
+            "get": NOT_ALLOWED,
             "post": by_role(401, 403, 201, 201),
             "patch": NGO_WRITE_NONE_ALLOWED,
             "put": NGO_WRITE_NONE_ALLOWED,
             "delete": NGO_WRITE_NONE_ALLOWED,
         },
-        bodies={
-            "post": {"indicator": "tip_hotline_calls", "source": "matrix-tip-2022", "year": 2020, "state": "unknown"}
-        },
+        bodies={"post": {"indicator": "tip_hotline_calls", "year": 2020, "state": "unknown"}},
     ),
     Endpoint(
         "/api/v1/indicator-values/{indicator_value}/",
@@ -311,11 +319,9 @@ def sensitive_world(users):
     from recommendations.indicators.models import Indicator
     from recommendations.indicators.services import indicator_value_add
 
-    from .factories import SourceFactory
-
     value = indicator_value_add(
         indicator=Indicator.objects.get(code="tip_hotline_calls"),
-        source=SourceFactory(slug="matrix-tip-2022", kind="tip", report_year=2022),
+        source=recommendation.source,
         year=2021,
         state="number",
         number="4506",

@@ -45,5 +45,10 @@ urlpatterns = [
         name="recommendation-history",
     ),
     path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence-file"),
+    path(
+        "sources/<slug:slug>/indicator-values/",
+        indicators.SourceIndicatorValueCreateView.as_view(),
+        name="source-indicator-values",
+    ),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
 ]

@@ -5,15 +5,20 @@ parameter or value is a 400 naming it."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 from django_countries import countries
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from recommendations.api.filters import GENERAL_PARAMETERS, StrictFilterBackend
 from recommendations.api.serializers import StrictFieldsMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
     YEAR_MAX,
+    YEAR_MIN,
     YEAR_SCHEMA,
     IntegerFilter,
     MultipleValueFilter,
@@ -23,6 +28,7 @@ from recommendations.listing.filters import (
     _existing_source_slugs,
     _source_choices,
     _vocabulary,
+    validate_query_parameters,
 )
 from recommendations.models import Source
 
@@ -31,6 +37,23 @@ from .services import indicator_value_add, indicator_value_correct
 from .vocabulary import INDICATORS
 
 VALUE_YEAR_MIN = 1990
+# Filters that take several values, repeated or comma-separated, like the list's.
+MULTI_VALUED = ("country", "indicator", "kind", "source")
+
+
+class IndicatorFilterBackend(StrictFilterBackend):
+    """The list's strict filtering (unknown parameters and repeated single values are a 400),
+    with this endpoint's own filters that take several values."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params.copy()
+        for name in MULTI_VALUED:
+            if len(params.getlist(name)) > 1:
+                params.setlist(name, [",".join(params.getlist(name))])
+        filterset_class = self.get_filterset_class(view, queryset)
+        accepted = set(GENERAL_PARAMETERS) | set(filterset_class.base_filters if filterset_class else ())
+        validate_query_parameters(params, accepted=accepted)
+        return DjangoFilterBackend.filter_queryset(self, request, queryset, view)
 
 
 def _indicator_codes() -> list[tuple[str, str]]:
@@ -76,6 +99,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Indicator.objects.select_related("parent")
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
+    filter_backends = [IndicatorFilterBackend]
     lookup_field = "code"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ("id", "position")
@@ -136,22 +160,25 @@ class IndicatorValueCorrectionSerializer(StrictFieldsMixin, serializers.Serializ
     they confirmed it, and a note."""
 
     state = serializers.ChoiceField(choices=ValueState.choices, required=False)
-    number = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, required=False)
+    # Numbers in JSON ("16", 16 and 16.5 alike are read exactly as decimals).
+    number = serializers.DecimalField(
+        max_digits=18, decimal_places=2, allow_null=True, required=False, coerce_to_string=False
+    )
     currency = serializers.CharField(max_length=3, allow_blank=True, required=False)
-    converted_usd = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True, required=False)
+    converted_usd = serializers.DecimalField(
+        max_digits=18, decimal_places=2, allow_null=True, required=False, coerce_to_string=False
+    )
     confirmed = serializers.BooleanField(required=False)
     note = serializers.CharField(max_length=20000, allow_blank=True, required=False)
 
 
 class IndicatorValueCreateSerializer(IndicatorValueCorrectionSerializer):
-    """A value filed by hand: an unread figure of an import, or one no reader knows."""
+    """A value filed by hand for a source: an unread figure of an import, or one no reader knows."""
 
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
-    source = serializers.SlugRelatedField(  # type: ignore[assignment]  # a field, not Field.source
-        slug_field="slug", queryset=Source.objects.all()
-    )
+    indicator = serializers.ChoiceField(choices=[(definition.code, definition.code) for definition in INDICATORS])
     year = serializers.IntegerField(min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX)
     state = serializers.ChoiceField(choices=ValueState.choices)
+    confirmed = None  # type: ignore[assignment]  # a value a person files is confirmed: not a choice
 
 
 class IndicatorValueFilterSet(django_filters.FilterSet):
@@ -168,7 +195,7 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
         MultipleValueFilter(
             choices=_indicator_codes, known_values=_existing_indicator_codes, field_name="indicator__code"
         ),
-        {"type": "string", "description": "Indicator codes (see /api/v1/indicators/)"},
+        {**_vocabulary(definition.code for definition in INDICATORS), "description": "see /api/v1/indicators/"},
     )
     kind = _documented(
         MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind"),
@@ -177,12 +204,12 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     source = MultipleValueFilter(
         choices=_source_choices, known_values=_existing_source_slugs, field_name="source__slug"
     )
-    year = _documented(IntegerFilter(field_name="year", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA)
+    year = _documented(IntegerFilter(field_name="year", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA)
     year_from = _documented(
-        IntegerFilter(field_name="year", lookup_expr="gte", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
+        IntegerFilter(field_name="year", lookup_expr="gte", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
     )
     year_to = _documented(
-        IntegerFilter(field_name="year", lookup_expr="lte", min_value=VALUE_YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
+        IntegerFilter(field_name="year", lookup_expr="lte", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
     )
     confirmed = StrictBooleanFilter(field_name="confirmed")
 
@@ -238,25 +265,47 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vi
     queryset = values_with_disagreement()
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
+    filter_backends = [IndicatorFilterBackend]
     ordering_fields = ("id", "year")
     ordering = "year"
     read_role = None
     write_role = Role.NGO_STAFF
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def _shown(self, pk: int, code: int) -> Response:
-        value = values_with_disagreement().get(pk=pk)
-        return Response(IndicatorValueSerializer(value, context=self.get_serializer_context()).data, status=code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = IndicatorValueCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        value = indicator_value_add(user=request.user, **serializer.validated_data)
-        return self._shown(value.pk, status.HTTP_201_CREATED)
+    http_method_names = ["get", "patch", "head", "options"]
 
     def update(self, request, *args, **kwargs):
         value = self.get_object()
         serializer = IndicatorValueCorrectionSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         indicator_value_correct(value_id=value.pk, data=dict(serializer.validated_data), user=request.user)
-        return self._shown(value.pk, status.HTTP_200_OK)
+        return _shown(request, value.pk, status.HTTP_200_OK)
+
+
+def _shown(request, pk: int, code: int) -> Response:
+    value = values_with_disagreement().get(pk=pk)
+    return Response(IndicatorValueSerializer(value, context={"request": request}).data, status=code)
+
+
+class SourceIndicatorValueCreateView(APIView):
+    """File a value of a source by hand (NGO staff and admins)."""
+
+    read_role = None
+    write_role = Role.NGO_STAFF
+    http_method_names = ["post", "options"]
+
+    @extend_schema(
+        tags=["indicators"],
+        request=IndicatorValueCreateSerializer,
+        responses={201: IndicatorValueSerializer},
+        description=(
+            "File a value of this source by hand (NGO staff and admins), e.g. a figure the import left unread: "
+            "confirmed, as a person read it. A second value of the same indicator and year is a 400."
+        ),
+    )
+    def post(self, request, slug: str):
+        source = get_object_or_404(Source, slug=slug)
+        serializer = IndicatorValueCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        indicator = Indicator.objects.get(code=fields.pop("indicator"))
+        value = indicator_value_add(user=request.user, source=source, indicator=indicator, **fields)
+        return _shown(request, value.pk, status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Writing indicators: the vocabulary's rows, values read by an import, and values staff
 confirm, correct or add. Every value change leaves a history row (`history.services`)."""
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -138,6 +139,8 @@ def value_fields_clean(data: dict[str, Any], unit: str) -> dict[str, Any]:
                 raise ValidationError({name: _("Enter a number.")}) from None
         elif name in cleaned:
             cleaned[name] = None
+    if cleaned.get("currency") and not re.fullmatch(r"[A-Z]{3}", cleaned["currency"]):
+        raise ValidationError({"currency": _("A currency is its three-letter ISO 4217 code, e.g. AZN or USD.")})
     state = cleaned.get("state")
     if state is not None and state not in ValueState.values:
         raise ValidationError({"state": _("Not a value state: %(state)s.") % {"state": state}})
