@@ -11,6 +11,6 @@ def sync(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0010_indicators")]
+    dependencies = [("recommendations", "0011_indicators")]
 
     operations = [migrations.RunPython(sync, migrations.RunPython.noop)]

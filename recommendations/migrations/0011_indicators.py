@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0009_as_of_indexes"),
+        ("recommendations", "0010_api_token_digests"),
     ]
 
     operations = [
