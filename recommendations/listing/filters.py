@@ -105,10 +105,11 @@ class MultipleValueField(forms.MultipleChoiceField):
     cost more than the list query itself.
     """
 
-    def __init__(self, *args, known_values=None, normalize=None, **kwargs):
+    def __init__(self, *args, known_values=None, normalize=None, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_values = known_values
         self.normalize = normalize
+        self.allowed = allowed  # the valid values as the error states them; else every choice
 
     def __deepcopy__(self, memo):
         # Every form gets its own copy of its fields. The choices here are fixed vocabularies
@@ -121,15 +122,17 @@ class MultipleValueField(forms.MultipleChoiceField):
         return [self.normalize(part) for part in values] if self.normalize else values
 
     def validate(self, value):
-        if self.known_values is None:
-            return super().validate(value)
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        known = self.known_values(value) if value else set()
+        known = self.known_values(value) if self.known_values is not None and value else None
         for item in value:
-            if item not in known:
+            if item not in known if known is not None else not self.valid_value(item):
+                # Named with the values it takes, as `ordering` is.
+                allowed = self.allowed() if self.allowed else ", ".join(str(code) for code, _label in self.choices)
                 raise forms.ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                    _("“%(value)s” is not a value of this filter; use one of: %(allowed)s."),
+                    code="invalid_choice",
+                    params={"value": item, "allowed": allowed},
                 )
 
 
@@ -261,6 +264,18 @@ def _vocabulary(values) -> dict:
     return {"type": "string", "enum": list(values)}
 
 
+SOURCES_LISTED = 100
+
+
+def _source_slugs_listed() -> str:
+    slugs = list(Source.objects.order_by("slug").values_list("slug", flat=True)[: SOURCES_LISTED + 1])
+    return ", ".join(slugs[:SOURCES_LISTED]) + (", …" if len(slugs) > SOURCES_LISTED else "")
+
+
+def _country_codes_described() -> str:
+    return str(_("an ISO 3166-1 alpha-2 code such as AZ, in either case"))
+
+
 def _existing_source_slugs(slugs: list[str]) -> set[str]:
     return set(Source.objects.filter(slug__in=slugs).values_list("slug", flat=True))
 
@@ -313,6 +328,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
     area = _documented(
         MultipleValueFilter(
             choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, _("Not classified"))],
+            normalize=str.lower,  # codes in either case, as the country's
             method="filter_area",
             label=_("Area"),
             sql=_area_sql,
@@ -331,13 +347,20 @@ class RecommendationFilterSet(django_filters.FilterSet):
         sql=lambda day, connection: ("s.report_year <= %s", [day.year]),
     )
     status = _documented(
-        MultipleValueFilter(choices=Status.choices, method="filter_status", label=_("Status"), sql=_in_sql("r.status")),
+        MultipleValueFilter(
+            choices=Status.choices,
+            normalize=str.lower,
+            method="filter_status",
+            label=_("Status"),
+            sql=_in_sql("r.status"),
+        ),
         _vocabulary(Status.values),
     )
     source = MultipleValueFilter(
         field_name="source__slug",
         choices=_source_choices,
         known_values=_existing_source_slugs,
+        allowed=_source_slugs_listed,
         label=_("Source"),
         sql=_in_sql("s.slug"),
     )
@@ -346,6 +369,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             choices=lambda: list(countries),
             known_values=_existing_country_codes,
             normalize=str.upper,  # a country code in lower case is still that country
+            allowed=_country_codes_described,
             method="filter_country",
             label=_("Country"),
             sql=_in_sql("r.country"),

@@ -84,3 +84,36 @@ def test_timeline_and_changes_do_not_claim_to_take_as_of(reports, client, path):
     assert response.status_code == 400
     accepted = _accepted(response.json()["as_of"][0])
     assert "as_of" not in accepted and {"from", "to", "area", "overdue"} <= set(accepted)
+
+
+def test_codes_are_read_in_either_case(reports, client):
+    lower = client.get("/api/v1/recommendations/?area=enforcement&status=in_progress&country=az").json()
+    upper = client.get("/api/v1/recommendations/?area=Enforcement&status=IN_PROGRESS&country=AZ").json()
+    assert lower["results"] and upper["results"] == lower["results"]
+    assert client.get("/api/v1/stats/?area=ENFORCEMENT").json() == client.get("/api/v1/stats/?area=enforcement").json()
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "allowed"),
+    [
+        (
+            "area=enforcment",
+            "area",
+            "legal_framework, enforcement, coordination, government_policies, social_programs, prosecution, "
+            "protection, prevention, none",
+        ),
+        (
+            "status=done",
+            "status",
+            "not_assessed, not_started, in_progress, partially_implemented, implemented",
+        ),
+        ("source=dol-2016-az", "source", "dol-2015-az, tip-2021-az, tip-2022-az"),
+        ("country=ZZ", "country", "an ISO 3166-1 alpha-2 code such as AZ, in either case"),
+    ],
+)
+def test_a_bad_code_is_named_with_the_values_the_filter_takes(reports, client, query, parameter, allowed):
+    for path in ("/api/v1/recommendations/", "/api/v1/stats/"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400
+        value = query.split("=")[1]
+        assert response.json()[parameter] == [f"“{value}” is not a value of this filter; use one of: {allowed}."]
