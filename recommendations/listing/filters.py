@@ -128,7 +128,8 @@ class MultipleValueField(forms.MultipleChoiceField):
         for item in value:
             if item not in known if known is not None else not self.valid_value(item):
                 # Named with the values it takes, as `ordering` is.
-                allowed = self.allowed() if self.allowed else ", ".join(str(code) for code, _label in self.choices)
+                choices: Iterable[tuple[Any, Any]] = cast(Iterable[tuple[Any, Any]], self.choices)
+                allowed = self.allowed() if self.allowed else ", ".join(str(code) for code, _label in choices)
                 raise forms.ValidationError(
                     _("“%(value)s” is not a value of this filter; use one of: %(allowed)s."),
                     code="invalid_choice",
