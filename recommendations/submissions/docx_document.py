@@ -212,7 +212,9 @@ def _instruction(paragraph: Paragraph, text: str) -> None:
 
 
 def _table_of_contents(document, submission: Submission) -> None:
-    """A TOC field over headings 1–2. Its shown result lists the headings already (without
+    """A TOC field over headings 1–2 for one report; over the areas alone across a country's
+    reports, whose hundreds of recommendations would fill pages of contents (their headings
+    stay in the navigation pane). Its shown result lists the headings already (without
     page numbers), so the document reads right before any program updates the field; Word
     updates it on opening (settings: updateFields), LibreOffice with Tools ▸ Update."""
     labels = texts.labels()
@@ -220,10 +222,12 @@ def _table_of_contents(document, submission: Submission) -> None:
     entries = [(1, labels["reports"]), (1, labels["by_status"])]
     for area in submission.areas:
         entries.append((1, area.name))
-        entries.extend((2, texts.item_heading(submission, item)) for item in area.items)
+        if submission.single_report:
+            entries.extend((2, texts.item_heading(submission, item)) for item in area.items)
     first = _paragraph(document, "toc 1")
     _field_run(first, "begin", dirty="true")
-    _instruction(first, ' TOC \\o "1-2" \\h \\z \\u ')
+    levels = "1-2" if submission.single_report else "1-1"
+    _instruction(first, f' TOC \\o "{levels}" \\h \\z \\u ')
     _field_run(first, "separate")
     paragraph = first
     for index, (level, text) in enumerate(entries):
