@@ -144,7 +144,8 @@ def module(package, name: str):
 @pytest.fixture
 def world(api_server):
     body = ResponsibleBodyFactory(name="Əmək və Əhalinin Sosial Müdafiəsi Nazirliyi")
-    old, new = SourceFactory(report_year=2019), SourceFactory(report_year=2023)
+    # Both reports are later than every year their rows name (a report proposes no action for a later year).
+    old, new = SourceFactory(report_year=2023), SourceFactory(report_year=2024)
     recommendations = [
         RecommendationFactory(source=source, year_start=year, year_end=year + 1, responsible_bodies=[body])
         for source in (old, new)
