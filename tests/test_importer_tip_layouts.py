@@ -160,6 +160,14 @@ def test_a_single_chapter_of_another_country_is_still_refused():
     assert "Ermənistan" in refused.value.message_dict["country"][0]
 
 
+def test_a_page_of_three_columns_is_refused_naming_it_rather_than_read_with_its_columns_mixed():
+    # Two gutters: the page cannot be cut into the two columns the reader knows.
+    pdf = build_pdf(flow_pages(VOLUME, columns=(40, 230, 420), width=34, bottom=220))
+
+    with pytest.raises(DocumentRejected, match=r"page 1: its text stands in more columns than two"):
+        tip.parse_pdf(pdf, year=2023, country="AZ")
+
+
 def test_the_chapter_printed_from_its_web_page_reads_past_the_browsers_header_and_footer():
     blocks = [
         "AZERBAIJAN: Tier 2",

@@ -91,6 +91,22 @@ def reading_order(page: Page) -> list[Line]:
     return ordered + left + right
 
 
+def _widest_gap(line: Line) -> float:
+    return max((right.x0 - left.x1 for left, right in zip(line.words, line.words[1:], strict=False)), default=0.0)
+
+
+def unsure_pages(pages: list[list[Line]], gaps: dict[int, float]) -> list[int]:
+    """Pages whose lines, as read, still hold a gap as wide as a gutter in several places:
+    more columns than two, or two that could not be told apart. Read on, their lines would
+    mix texts, so the reader refuses them. `gaps` is each page's least gutter width."""
+    unsure = []
+    for lines in pages:
+        wide = [line for line in lines if _widest_gap(line) >= gaps[line.page]]
+        if lines and len(wide) >= COLUMN_MIN_LINES and len(wide) * 3 >= len(lines):
+            unsure.append(lines[0].page)
+    return unsure
+
+
 def running_lines(pages: list[list[Line]]) -> set[Line]:
     """The lines that are running headers or footers, or page numbers at a page's edge: at
     the top or bottom of their page, the same text (digits aside) at an edge of at least a

@@ -27,7 +27,7 @@ import re
 from recommendations.choices import AREAS, SourceKind
 from recommendations.search import fold_letters
 
-from ..columns import reading_order, running_lines
+from ..columns import GUTTER_MIN_GAPS, reading_order, running_lines, unsure_pages
 from ..extract import pdf_pages
 from .base import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, join_whitespace
 from .tip_chapters import country_chapter
@@ -179,8 +179,13 @@ def parse_pdf(data: bytes, *, year: int, country: str = "", progress: ProgressCa
     """A TIP chapter's PDF, or pages of the report's volume: its lines in reading order (two
     columns one after the other), running headers and footers left out, read as text; each
     record and problem then names its page instead of a line."""
-    pages = [reading_order(page) for page in pdf_pages(data)]
+    pdf = pdf_pages(data)
+    pages = [reading_order(page) for page in pdf]
     furniture = running_lines(pages)
+    unsure = unsure_pages(
+        [[line for line in lines if line not in furniture] for lines in pages],
+        {page.number: GUTTER_MIN_GAPS * page.column_gap for page in pdf},
+    )
     lines: list[str] = []
     page_of_line: list[int] = []
     for page_lines in pages:
@@ -188,6 +193,14 @@ def parse_pdf(data: bytes, *, year: int, country: str = "", progress: ProgressCa
             if line not in furniture:
                 lines.append(line.text)
                 page_of_line.append(line.page)
+    if unsure:
+        raise DocumentRejected(
+            [
+                f"page {number}: its text stands in more columns than two, or in two that cannot be told apart; "
+                "import the chapter's text or its web page instead."
+                for number in unsure
+            ]
+        )
     result = parse("\n".join(lines), year=year, country=country, progress=progress)
 
     def page_at(line: int) -> int:
