@@ -151,3 +151,24 @@ def test_years_beside_a_label_before_its_action_are_refused_not_matched_to_the_n
     result = dol.parse(text, year=2021)
 
     assert any("with no action before them" in problem.message for problem in result.refusals)
+
+
+def test_raw_text_whose_cont_is_printed_before_the_repeated_title_goes_on_there():
+    # `pdftotext -raw` prints the end of a continued title, "(Cont.)", before the running
+    # header and footer that come between it and the title's start.
+    text = (
+        f"{TITLE}\nArea Suggested Action Year(s) Suggested\n"
+        "Legal Framework Ensure that the law protects all children. 2016 – 2021\n"
+        "REFERENCES ON FILE\nThe references are on file with the Bureau.\n"
+        "(Cont.)\nAzerbaijan\nMINIMAL ADVANCEMENT\n10\nBUREAU OF INTERNATIONAL LABOR AFFAIRS\n"
+        f"{TITLE}\nArea Suggested Action Year(s) Suggested\n"
+        "Enforcement Publish information on labor inspections. 2019 – 2021\n"
+    )
+
+    result = dol.parse(text, year=2021)
+
+    assert [(record.area, record.action) for record in result.records] == [
+        ("legal_framework", "Ensure that the law protects all children."),
+        ("enforcement", "Publish information on labor inspections."),
+    ]
+    assert result.refusals == []
