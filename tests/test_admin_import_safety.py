@@ -140,3 +140,17 @@ def test_the_sources_list_finds_a_source_by_its_countrys_name_in_either_language
     for term in ("armenia", "Ermənistan", "ermenistan"):
         found = client.get("/admin/recommendations/source/", {"q": term})
         assert list(found.context["cl"].result_list) == [source], term
+
+
+def test_the_preview_says_what_it_writes_in_words_not_codes(seeded, users):
+    client = admin_client(users["admin"])
+
+    response = preview(client, AZ_SEED_REVISED, "dol.txt")
+
+    writes = dict(response.context["writes"])
+    assert writes["source"] == "dol-2015-az (already imported as dol-2015-az)"
+    assert writes["title"] == "2015 Findings on the Worst Forms of Child Labor: Azerbaijan"
+    assert (writes["country"], writes["language of the text"]) == ("Azerbaijan", "Azərbaycanca")
+    table = response.text[response.text.index('id="import-preview"') :]
+    assert "legal_framework" not in table and "Legal Framework" in table
+    assert ">unchanged<" not in table and "updated" in table

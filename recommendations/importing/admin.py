@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from recommendations.choices import Role
+from recommendations.models import Source
 from recommendations.roles import has_role
 
 from . import services
-from .formats import format_choices
+from .formats import FORMATS, format_choices
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 STAGING = "imports/pending/{sha256}.upload"
@@ -71,6 +72,33 @@ def _metadata(form: forms.Form) -> dict:
         "title": data["title"],
         "slug": data["slug"],
     }
+
+
+def _what_it_writes(form: forms.Form, report) -> list[tuple[str, str]]:
+    """The source the import writes or adds to, as labels and names rather than codes."""
+    data = form.cleaned_data
+    source = Source.objects.filter(pk=report.source_id).first() if report.source_id else None
+    title = (
+        source.title
+        if source
+        else services.planned_title(
+            kind=data["kind"], report_year=data["report_year"], country=data["country"], title=data["title"]
+        )
+    )
+    if source is None:
+        fate = _("a new source")
+    elif report.translates:
+        fate = _("its text in another language, added to %(slug)s") % {"slug": source.slug}
+    else:
+        fate = _("already imported as %(slug)s") % {"slug": source.slug}
+    return [
+        (_("source"), f"{report.source_slug} ({fate})"),
+        (_("title"), title),
+        (_("kind"), FORMATS[data["kind"]].label),
+        (_("country"), str(countries.name(data["country"]))),
+        (_("report year"), str(data["report_year"])),
+        (_("language of the text"), dict(settings.LANGUAGES).get(data["language"], data["language"])),
+    ]
 
 
 def import_report_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
@@ -145,7 +173,15 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                         initial={**_metadata(form), "sha256": sha256, "replace_corrections": False}
                     )
                     return TemplateResponse(
-                        request, template, {**context, "report": report, "confirm_form": confirm, "form": None}
+                        request,
+                        template,
+                        {
+                            **context,
+                            "report": report,
+                            "writes": _what_it_writes(form, report),
+                            "confirm_form": confirm,
+                            "form": None,
+                        },
                     )
     else:
         form = ReportUploadForm(initial={"country": "AZ", "language": "az"})

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from recommendations.catalog.repeats import RepeatMatch, best_repeat, repeat_ancestry, repeat_candidates
+from recommendations.choices import AREA_CODES, area_name
 from recommendations.models import ChangeRecord, Recommendation, Source
 
 from .parsers import DocumentRejected, ParsedRecommendation, Problem
@@ -118,6 +119,15 @@ class ImportItem:
     # replaced only when the admin says so, else kept and listed.
     corrections: dict[str, tuple[Any, Any, Correction]] = field(default_factory=dict)
     corrections_replaced: bool = False
+
+    def area_label(self) -> str:
+        return area_name(self.record.area) if self.record.area in AREA_CODES else (self.record.area or "—")
+
+    def operation_label(self) -> str:
+        """What happens to the row, in words: the preview shows these, not the codes."""
+        if self.operation == UNCHANGED and self.corrections and not self.corrections_replaced:
+            return _("kept: corrected by hand")
+        return {CREATE: _("created"), UPDATE: _("updated"), UNCHANGED: _("unchanged")}[self.operation]
 
     def shown_changes(self) -> list[tuple[str, Any, Any]]:
         """(label, before, after) of every field the import writes, for the preview."""

@@ -245,6 +245,14 @@ def report_import(
     return report
 
 
+def planned_title(*, kind: str, report_year: int, country: str, title: str = "") -> str:
+    """The title a new source of this import gets: the one given, else the series' own."""
+    report_format = FORMATS.get(kind)
+    if title or report_format is None:
+        return title
+    return _default_title(report_format, report_year=report_year, country=country.upper())
+
+
 def _default_title(report_format, *, report_year: int, country: str) -> str:
     # The report's own title, as published (in English), whichever language the admin's
     # interface is in: a title that followed the interface read "…: Azərbaycan" in one
