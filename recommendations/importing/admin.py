@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -86,18 +87,18 @@ def _what_it_writes(form: forms.Form, report) -> list[tuple[str, str]]:
         )
     )
     if source is None:
-        fate = _("a new source")
+        fate = gettext("a new source")
     elif report.translates:
-        fate = _("its text in another language, added to %(slug)s") % {"slug": source.slug}
+        fate = gettext("its text in another language, added to %(slug)s") % {"slug": source.slug}
     else:
-        fate = _("already imported as %(slug)s") % {"slug": source.slug}
+        fate = gettext("already imported as %(slug)s") % {"slug": source.slug}
     return [
-        (_("source"), f"{report.source_slug} ({fate})"),
-        (_("title"), title),
-        (_("kind"), FORMATS[data["kind"]].label),
-        (_("country"), str(countries.name(data["country"]))),
-        (_("report year"), str(data["report_year"])),
-        (_("language of the text"), dict(settings.LANGUAGES).get(data["language"], data["language"])),
+        (gettext("source"), f"{report.source_slug} ({fate})"),
+        (gettext("title"), title),
+        (gettext("kind"), FORMATS[data["kind"]].label),
+        (gettext("country"), str(countries.name(data["country"]))),
+        (gettext("report year"), str(data["report_year"])),
+        (gettext("language of the text"), dict(settings.LANGUAGES).get(data["language"], data["language"])),
     ]
 
 

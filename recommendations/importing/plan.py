@@ -121,7 +121,7 @@ class ImportItem:
     corrections_replaced: bool = False
 
     def area_label(self) -> str:
-        return area_name(self.record.area) if self.record.area in AREA_CODES else (self.record.area or "—")
+        return (area_name(self.record.area) if self.record.area in AREA_CODES else self.record.area) or "—"
 
     def operation_label(self) -> str:
         """What happens to the row, in words: the preview shows these, not the codes."""
