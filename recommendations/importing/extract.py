@@ -122,10 +122,11 @@ def pdf_pages(
     return _pdf_pages(data, max_pages, max_characters, first_only)
 
 
-# The last document's pages are kept (with the limits they were read under): an import reads
-# them twice, for its recommendations and for its indicators (indicators/readers), and
-# extracting is most of an import's time. Readers never change the pages they are given.
-@functools.lru_cache(maxsize=1)
+# The last documents' pages are kept (with the limits they were read under): an import reads
+# them for its recommendations, its opening (first page only) and its indicators
+# (indicators/readers), and extracting is most of an import's time. Two entries: the whole
+# document and its first page. Readers never change the pages they are given.
+@functools.lru_cache(maxsize=2)
 def _pdf_pages(data: bytes, max_pages: int, max_characters: int, first_only: bool) -> list[Page]:
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
