@@ -104,6 +104,20 @@ def fresh_content_type_cache():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language, as a new process does. The test client
+    runs requests in this thread, and the locale middleware leaves the last request's language
+    active after it (harmless in a server, where every request activates its own), so a test
+    calling a service after an English request would otherwise read English messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def clear_throttle_cache():
     """Throttle and sign-in counters live in the cache; each test starts and ends with none."""
     from django.core.cache import cache
