@@ -5,7 +5,9 @@ as one reads a page). Helvetica, one of the fonts every PDF reader knows, so the
 embedded font; text is WinAnsi (cp1252: English, with its dashes and quotes).
 """
 
+import struct
 import subprocess
+import zlib
 from dataclasses import dataclass
 
 PAGE_WIDTH, PAGE_HEIGHT = 612, 792
@@ -43,6 +45,11 @@ def build_pdf(pages: list[list[Text]]) -> bytes:
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    return _pdf_file(objects)
+
+
+def _pdf_file(objects: list[bytes]) -> bytes:
+    """The file of numbered `objects` (the first the catalog), with its cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -97,3 +104,31 @@ def flow_pages(
             y += line
         y += line
     return [page + furniture(number) for number, page in enumerate(pages, start=1)]
+
+
+def _spaces_deflated(megabytes: int) -> bytes:
+    """A zlib stream of `megabytes` MiB of spaces, built without holding (or compressing)
+    them all: after a full flush the compressor forgets what it saw, so each further MiB
+    compresses to the same bytes, and the checksum of n equal bytes has a closed form."""
+    chunk = b" " * 2**20
+    compressor = zlib.compressobj(9)
+    first = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeated = compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.flush()[:-4]  # the last, empty block; its checksum is of two MiB only
+    length, modulus = megabytes * 2**20, 65521
+    a = (1 + length * 0x20) % modulus
+    b = (length + 0x20 * length * (length + 1) // 2) % modulus
+    return first + repeated * (megabytes - 1) + end + struct.pack(">I", (b << 16) | a)
+
+
+def flate_bomb_pdf(megabytes: int) -> bytes:
+    """A one-page PDF whose content stream inflates to `megabytes` MiB of spaces (1,500: a
+    1.5 MB file, 1.5 GB once read)."""
+    stream = _spaces_deflated(megabytes)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R >>" % (PAGE_WIDTH, PAGE_HEIGHT),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    return _pdf_file(objects)

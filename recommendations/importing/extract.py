@@ -119,7 +119,7 @@ def pdf_pages(
     IMPORT_MAX_CHARACTERS by default)."""
     max_pages = settings.IMPORT_MAX_PAGES if max_pages is None else max_pages
     max_characters = settings.IMPORT_MAX_CHARACTERS if max_characters is None else max_characters
-    return _pdf_pages(data, max_pages, max_characters, first_only)
+    return _pdf_pages_confined(data, max_pages, max_characters, first_only)
 
 
 # The last documents' pages are kept (with the limits they were read under): an import reads
@@ -127,6 +127,14 @@ def pdf_pages(
 # (indicators/readers), and extracting is most of an import's time. Two entries: the whole
 # document and its first page. Readers never change the pages they are given.
 @functools.lru_cache(maxsize=2)
+def _pdf_pages_confined(data: bytes, max_pages: int, max_characters: int, first_only: bool) -> list[Page]:
+    # Every reading of a PDF, from the admin's preview, the command or the indicators, passes
+    # here: pdfminer runs in a child under CPU, memory and time limits, never in this process.
+    from .confine import read_confined
+
+    return read_confined(_pdf_pages, data, max_pages, max_characters, first_only)
+
+
 def _pdf_pages(data: bytes, max_pages: int, max_characters: int, first_only: bool) -> list[Page]:
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
