@@ -69,9 +69,7 @@ def flate_bomb():
 
 
 @pytest.mark.django_db
-def test_a_flate_bomb_is_refused_by_the_dry_run_without_the_command_holding_what_it_inflates_to(
-    tmp_path, flate_bomb
-):
+def test_a_flate_bomb_is_refused_by_the_dry_run_without_the_command_holding_what_it_inflates_to(tmp_path, flate_bomb):
     assert len(flate_bomb) < 2 * MB
     before = peak_memory_mb()
 
@@ -120,7 +118,9 @@ def spin() -> None:
 def test_past_the_processor_time_limit_the_reader_is_stopped_and_refused_naming_it(settings):
     settings.IMPORT_READ_CPU_SECONDS = 1
 
-    with pytest.raises(DocumentRejected, match=r"more than 1 s of processor time, the limit \(IMPORT_READ_CPU_SECONDS\)"):
+    with pytest.raises(
+        DocumentRejected, match=r"more than 1 s of processor time, the limit \(IMPORT_READ_CPU_SECONDS\)"
+    ):
         read_confined(spin)
 
 
