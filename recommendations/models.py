@@ -446,5 +446,6 @@ class ChangeRecord(AppendOnlyModel):
 
 # Models of the capabilities that live in their own packages; imported here so the app loads them.
 from .follows.models import Follow  # noqa: E402, F401
+from .idempotency.models import IdempotentRequest  # noqa: E402, F401
 from .indicators.models import Indicator, IndicatorValue  # noqa: E402, F401
 from .notifications.models import ReminderSent  # noqa: E402, F401

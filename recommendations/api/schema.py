@@ -15,6 +15,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
 
 from ..choices import Role
+from ..idempotency.requests import KEYED_METHODS, takes_key
 from .permissions import RolePermission
 from .serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
@@ -43,6 +44,7 @@ ERROR_DESCRIPTIONS = {
     "412": "The If-Match header names another version of the object (a weak tag never matches).",
     "413": "The request body is too large.",
     "415": "The request body's content type is not accepted.",
+    "422": "The Idempotency-Key was used before for another request (another path or body).",
     "429": "Too many requests; retry after the time in Retry-After.",
     "503": "The database is unreachable; retry after the time in Retry-After.",
 }
@@ -61,6 +63,18 @@ IF_NONE_MATCH = {
     "required": False,
     "description": "An ETag read earlier; when it is still current the answer is 304 with no body.",
     "schema": {"type": "string"},
+}
+
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "A unique value (a UUID) for this request. A retry with the same key and the same body, "
+        "within 24 hours, gets the first answer again (with `Idempotent-Replayed: true`) and "
+        "nothing is done twice; the same key with another body is a 422. Keys are per user."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 
 # Operation descriptions, for clients; docstrings are written for developers and stay out.
@@ -189,6 +203,8 @@ class RoleAwareAutoSchema(AutoSchema):
             codes.add("404")
         if self.method not in SAFE_METHODS:
             codes.update({"413", "415"})
+            if self._takes_idempotency_key():
+                codes.add("422")
             if self._has_if_match():
                 codes.add("412")
         error = {"application/json": {"schema": self._error_reference()}}
@@ -213,7 +229,14 @@ class RoleAwareAutoSchema(AutoSchema):
         parameters = super()._get_parameters()
         if self._has_etag() and self.method == "GET":
             parameters.append(IF_NONE_MATCH)
+        if self._takes_idempotency_key():
+            parameters.append(IDEMPOTENCY_KEY)
         return parameters
+
+    def _takes_idempotency_key(self) -> bool:
+        """Every POST and PATCH by a signed-in user (recommendations/idempotency/middleware.py); the
+        sign-in itself has no user to keep a key for."""
+        return self.method in KEYED_METHODS and takes_key(self.view)
 
 
 class EnglishSchemaGenerator(SchemaGenerator):

@@ -215,6 +215,12 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion:
         recommendation.refresh_from_db()
+        saved = _already_recorded(recommendation, request.user, form.cleaned_data)
+        if saved is not None:
+            # A double-click or a resubmitted page: the browser shows this second answer, so
+            # it says "saved" (a "not saved" here would invite recording it a third time).
+            messages.info(request, _("This progress was already recorded; it is not recorded twice."))
+            return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{saved.pk}")
         conflict = _changes_since(recommendation, form.cleaned_data.get("opened_at"))
         # The text is kept; the version and time become the current ones, so a deliberate
         # resubmission after reading what changed goes through.
@@ -242,6 +248,29 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         message = _("Progress recorded.")
     messages.success(request, message)
     return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
+
+
+def _already_recorded(recommendation: Recommendation, user, data: dict) -> ProgressUpdate | None:
+    """The entry this very form already saved, when it is the only change since the page was
+    opened: the same user, status, date and note. The form's version refused the second
+    save; this tells the refusal of a repeat from a conflict with someone else."""
+    opened_at = data.get("opened_at")
+    if not opened_at:
+        return None
+    changes = recommendation_history(recommendation).filter(changed_at__gt=opened_at)
+    if changes.exclude(user=user).exists():
+        return None
+    entries = list(ProgressUpdate.objects.filter(recommendation=recommendation, created_at__gt=opened_at)[:2])
+    if len(entries) != 1:
+        return None
+    (entry,) = entries
+    same = (entry.author_id, entry.status_after, entry.occurred_on, entry.note) == (
+        user.pk,
+        data["status"],
+        data["occurred_on"],
+        data["note"],
+    )
+    return entry if same else None
 
 
 def _records_nothing(recommendation: Recommendation, data: dict, formset) -> bool:

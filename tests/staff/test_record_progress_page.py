@@ -351,3 +351,25 @@ def test_the_service_saves_all_or_none_and_leaves_no_file_behind(staff, recommen
         )
     assert refused.value.index == 1 and "url" in refused.value.message_dict
     nothing_saved(recommendation, files_before)
+
+
+def test_a_double_submitted_form_records_once_and_says_it_is_saved(staff_client, recommendation):
+    """A double-click sends the form twice with the version the page was opened on: the
+    second is refused by that version and answered as the first was (the browser shows it)."""
+    form = submission(recommendation)
+    first = staff_client.post(f"{page_url(recommendation)}progress/", form)
+    second = staff_client.post(f"{page_url(recommendation)}progress/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert first.status_code == 302
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert ProgressUpdate.objects.filter(recommendation=recommendation).count() == 1
+    page = staff_client.get(second["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This progress was already recorded; it is not recorded twice." in page
+
+
+def test_the_same_form_after_someone_elses_change_is_still_a_conflict(staff_client, recommendation):
+    form = submission(recommendation)
+    assert staff_client.post(f"{page_url(recommendation)}progress/", form).status_code == 302
+    progress_record(recommendation_id=recommendation.pk, status="implemented", user=UserFactory(role="ngo_staff"))
+    again = staff_client.post(f"{page_url(recommendation)}progress/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert again.status_code == 409
+    assert ProgressUpdate.objects.filter(recommendation=recommendation, author__username="aysel").count() == 1

@@ -109,6 +109,9 @@ MIDDLEWARE = [
     "tracker.request_body.RequestBodyLimitMiddleware",
     "tracker.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its claim on an Idempotency-Key is taken after every other check, in the
+    # transaction of the work it answers (recommendations/idempotency/middleware.py).
+    "recommendations.idempotency.middleware.IdempotencyKeyMiddleware",
 ]
 
 # Sent on every response (tracker/headers.py). Everything is loaded from this site; no inline
