@@ -11,13 +11,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from recommendations.api import views
 from recommendations.follows.services import follow_set
 from recommendations.idempotency.models import IdempotentRequest
-from recommendations.models import ChangeRecord, Evidence, ProgressUpdate
+from recommendations.models import Evidence, ProgressUpdate
 from recommendations.users.tokens import token_issue
 
 from .factories import RecommendationFactory, UserFactory
@@ -136,13 +138,9 @@ def test_a_final_refusal_is_replayed(staff, recommendation):
 
 
 def test_a_5xx_is_not_stored_and_the_retry_does_the_work(staff, recommendation, monkeypatch):
-    from recommendations.api import views
-
     real = views.progress_record
 
     def database_down(**kwargs):
-        from django.db import OperationalError
-
         raise OperationalError("server closed the connection unexpectedly")
 
     client = token_client(staff)

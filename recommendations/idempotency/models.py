@@ -25,3 +25,6 @@ class IdempotentRequest(models.Model):
         verbose_name = _("idempotent request")
         verbose_name_plural = _("idempotent requests")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"
