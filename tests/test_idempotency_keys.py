@@ -178,12 +178,8 @@ def test_a_retried_multipart_upload_with_a_new_boundary_is_the_same_request(staf
             + pdf
             + f"\r\n--{boundary}--\r\n".encode()
         )
-        return client.generic(
-            "POST",
-            url,
-            body,
-            content_type=f"multipart/form-data; boundary={boundary}",
-            HTTP_IDEMPOTENCY_KEY="upload-1",
+        return client.post(
+            url, body, content_type=f"multipart/form-data; boundary={boundary}", HTTP_IDEMPOTENCY_KEY="upload-1"
         )
 
     first = upload("a" * 30)
