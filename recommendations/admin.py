@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from .admin_forms import EvidenceAdminForm, RecommendationAdminForm, SourceAdminForm
 from .admin_input import HostileQueryAdminMixin, _AdminBase
@@ -194,7 +195,8 @@ class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
 class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = SourceAdminForm
     list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
-    list_filter = ["kind", "country", "report_year"]
+    # Only the countries that have reports, not all ~250 (CountryFilter).
+    list_filter = ["kind", ("country", CountryFilter), "report_year"]
     search_fields = ["slug", "title", "publisher"]
     # The document is set by the importer, never edited here; shown as its stored name, not
     # as a link: source documents and evidence files have no public URL (MEDIA_URL is None).

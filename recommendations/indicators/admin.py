@@ -5,6 +5,7 @@ same services as the API, so each change leaves a history row."""
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from recommendations.admin_input import HostileQueryAdminMixin
 
@@ -55,7 +56,7 @@ class IndicatorValueForm(forms.ModelForm):
 class IndicatorValueAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
     form = IndicatorValueForm
     list_display = ["indicator", "country", "year", "source", "display", "confirmed", "is_corrected"]
-    list_filter = ["confirmed", "country", "indicator__kind", "indicator", "source"]
+    list_filter = ["confirmed", ("country", CountryFilter), "indicator__kind", "indicator", "source"]
     list_select_related = ["indicator", "source"]
     search_fields = ["indicator__code", "indicator__name_az", "indicator__name_en", "quote"]
     readonly_fields = ["country", "printed", "quote", "location", "language", "citations", "as_read"]
