@@ -36,25 +36,19 @@ CHANGES_LIST_LIMIT = 1000
 _MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
 
-FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(8999, 12, 31)
-
-
 def parse_day(value: str | None, name: str) -> datetime.date | None:
-    """A YYYY-MM-DD parameter; None when absent; ValidationError naming it otherwise."""
+    """A YYYY-MM-DD parameter; None when absent; ValidationError naming it otherwise. Any day
+    of the calendar, as `as_of` (listing/filters.py) takes: the timeline runs from the first
+    report counted to today at the widest, so a far `from` or `to` says "from the start" or
+    "until now"."""
     if value is None or value == "":
         return None
     try:
         if len(value) != 10:
             raise ValueError(value)
-        day = datetime.date.fromisoformat(value)
+        return datetime.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: [_("Enter a date as YYYY-MM-DD.")]}) from None
-    # Periods and the quarter before are computed around the day: at the calendar's ends
-    # (year 1, year 9999) that arithmetic would leave it. The bounds are generous on purpose:
-    # a far `to` is a way to say "until now".
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValidationError({name: [_("Enter a date between 1900-01-01 and 8999-12-31.")]})
-    return day
 
 
 def parse_interval(value: str | None) -> str:
@@ -90,8 +84,10 @@ def _next_start(start: datetime.date, interval: str) -> datetime.date:
 
 
 def previous_quarter_end(day: datetime.date) -> datetime.date:
-    """The last day of the quarter before the one holding `day`: "what changed this quarter"."""
-    return _period_start(day, "quarter") - datetime.timedelta(days=1)
+    """The last day of the quarter before the one holding `day`: "what changed this quarter"
+    (the calendar's first day for its first quarter, which has none before it)."""
+    start = _period_start(day, "quarter")
+    return start - datetime.timedelta(days=1) if start > datetime.date.min else start
 
 
 def periods(start: datetime.date, end: datetime.date, interval: str) -> list[Period]:
@@ -201,6 +197,9 @@ def recommendation_timeline(
     # No later than today (the log holds nothing later: the status then is today's), and no
     # earlier than the first report counted (before it every count is zero).
     end = min(end or timezone.localdate(), timezone.localdate())
+    if start is not None and start > end:
+        # Not an empty answer: nothing after today is counted yet.
+        raise ValidationError({"from": [_("Must not be after today, the last day the timeline counts.")]})
     by_due = overdue is not None
     grouped = queryset.order_by().annotate(
         superseded=_superseded_year() if distinct else Value(None, output_field=IntegerField()),

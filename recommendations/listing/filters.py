@@ -244,7 +244,7 @@ class DistinctFilter(SQLConditionMixin, django_filters.ChoiceFilter):
 
 @extend_schema_field(OpenApiTypes.DATE)
 class DateFilter(SQLConditionMixin, django_filters.DateFilter):
-    pass
+    field_class = AsOfField  # YYYY-MM-DD only, as every day parameter
 
 
 def _overdue_sql(value: bool, connection: BaseDatabaseWrapper) -> Condition:

@@ -117,3 +117,25 @@ def test_a_bad_code_is_named_with_the_values_the_filter_takes(reports, client, q
         assert response.status_code == 400
         value = query.split("=")[1]
         assert response.json()[parameter] == [f"“{value}” is not a value of this filter; use one of: {allowed}."]
+
+
+def test_every_day_parameter_takes_any_day_and_from_after_today_is_a_400(reports, client):
+    for day in ("0001-01-01", "1899-12-31", "9999-12-31"):
+        for path in ("/api/v1/stats/", "/api/v1/recommendations/"):
+            assert client.get(f"{path}?as_of={day}").status_code == 200, (path, day)
+        assert client.get(f"/api/v1/stats/timeline/?to={day}").status_code == 200, day
+        assert client.get(f"/api/v1/stats/changes/?to={day}").status_code == 200, day
+        assert client.get(f"/api/v1/stats/changes/?from={day}&to=9999-12-31").status_code == 200, day
+    assert client.get("/api/v1/stats/timeline/?from=0001-01-01").json()["from"] == "2015-01-01"
+    later = client.get("/api/v1/stats/timeline/?from=2999-01-01&to=2999-12-31")
+    assert later.status_code == 400
+    assert later.json()["from"] == ["Must not be after today, the last day the timeline counts."]
+    assert client.get("/api/v1/stats/timeline/?from=2021-01-01&to=2020-01-01").status_code == 400
+
+
+@pytest.mark.parametrize("parameter", ["as_of", "due_before", "due_after"])
+def test_a_day_is_written_one_way(reports, client, parameter):
+    assert client.get(f"/api/v1/recommendations/?{parameter}=2024-01-31").status_code == 200
+    for written in ("01/31/2024", "2024-1-31", "31.01.2024"):
+        response = client.get(f"/api/v1/recommendations/?{parameter}={written}")
+        assert response.status_code == 400 and parameter in response.json(), written
