@@ -27,7 +27,7 @@ TABLE = [
     Text(130, 114, "Train labor inspectors."),
     Text(510, 114, "2015"),
 ]
-INFLATE_REFUSAL = r"its compressed streams inflate to more than 256 MB, the limit \(IMPORT_MAX_INFLATED_BYTES\)"
+INFLATE_REFUSAL = r"its compressed streams inflate to more than 128 MB, the limit \(IMPORT_MAX_INFLATED_BYTES\)"
 MB = 2**20
 
 

@@ -5,5 +5,7 @@
 - `parsers/`: one pure parser per format (text → records and problems);
 - `plan.py`: what an import would create, update and link — the dry run shows exactly this;
 - `services.py`: `report_import`, which checks, parses, plans and (unless a dry run) writes;
-- `admin.py`: the admin's upload → preview → confirm page.
+- `admin.py`: the admin's upload → preview → confirm page; `staging.py`: the previews waiting
+  for confirmation, swept after a day;
+- `confine.py`: a PDF read in a child process under time and memory limits.
 """

@@ -28,9 +28,9 @@ from recommendations.roles import has_role
 
 from . import services
 from .formats import FORMATS, format_choices
+from .staging import STAGING, staged_sweep
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-STAGING = "imports/pending/{sha256}.upload"
 
 
 class ReportMetadataForm(forms.Form):
@@ -168,6 +168,7 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                 else:
                     sha256 = hashlib.sha256(data).hexdigest()
                     staged = STAGING.format(sha256=sha256)
+                    staged_sweep()
                     if not default_storage.exists(staged):
                         default_storage.save(staged, ContentFile(data))
                     confirm = ReportConfirmForm(
