@@ -249,13 +249,14 @@ def write_progress_and_evidence(api, client, recommendation, role):
     retrieve = module(api, "api.recommendations.recommendations_retrieve")
     create = module(api, "api.recommendations.recommendations_progress_create")
     etag = retrieve.sync_detailed(recommendation.pk, client=client).headers["ETag"]
-    written = create.sync_detailed(
-        recommendation.pk,
-        client=client,
-        body=models.ProgressUpdateRequest(status=models.StatusEnum.IN_PROGRESS, note="İşçi qrupu yaradılıb."),
-        if_match=etag,
-    )
+    progress = models.ProgressUpdateRequest(status=models.StatusEnum.IN_PROGRESS, note="İşçi qrupu yaradılıb.")
+    key = f"generated-client-{role}-{recommendation.pk}"
+    written = create.sync_detailed(recommendation.pk, client=client, body=progress, if_match=etag, idempotency_key=key)
     assert written.status_code == 201 and written.parsed.status_after == models.StatusEnum.IN_PROGRESS
+    # The answer lost on the way: the same request again is answered as the first, done once.
+    retried = create.sync_detailed(recommendation.pk, client=client, body=progress, if_match=etag, idempotency_key=key)
+    assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
+    assert retried.parsed.id == written.parsed.id and retried.headers["ETag"] == written.headers["ETag"]
     assert written.headers["ETag"] != etag
     stale = create.sync_detailed(
         recommendation.pk,

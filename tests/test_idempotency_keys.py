@@ -165,7 +165,8 @@ def test_keys_expire_after_a_day(staff, recommendation):
 def test_a_retried_multipart_upload_with_a_new_boundary_is_the_same_request(staff, recommendation):
     client = token_client(staff)
     url = f"/api/v1/recommendations/{recommendation.pk}/evidence/"
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    # Over the 2 MB kept in memory: the body is read to disk to be fingerprinted, then parsed.
+    pdf = b"%PDF-1.4\n" + b"% padding\n" * 300_000 + b"1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
     def upload(boundary: str):
         body = (
@@ -187,6 +188,7 @@ def test_a_retried_multipart_upload_with_a_new_boundary_is_the_same_request(staf
     assert first.status_code == 201, first.content
     assert retry.status_code == 201 and retry.content == first.content
     assert Evidence.objects.count() == 1
+    assert first.json()["file_size"] == len(pdf)
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from recommendations.api.error_views import is_api
 
 from .models import IdempotentRequest
-from .requests import HEADER, KEYED_METHODS, BadKey, request_fingerprint, request_key, takes_key
+from .requests import HEADER, KEYED_METHODS, SPOOL, BadKey, request_fingerprint, request_key, takes_key
 
 KEEP = datetime.timedelta(hours=24)
 REPLAYED_HEADERS = ("Content-Type", "ETag", "Location", "Content-Language", "Allow")
@@ -77,7 +77,12 @@ class IdempotencyKeyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            spool = request.__dict__.pop(SPOOL, None)
+            if spool is not None:
+                spool.close()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method not in KEYED_METHODS or not is_api(request) or HEADER.lower() not in request.headers:

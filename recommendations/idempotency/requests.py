@@ -12,6 +12,7 @@ HEADER = "Idempotency-Key"
 KEYED_METHODS = frozenset({"POST", "PATCH"})
 MAX_KEY_LENGTH = 255
 CHUNK = 64 * 1024
+SPOOL = "idempotency_body_spool"
 
 
 def takes_key(view) -> bool:
@@ -67,6 +68,7 @@ def request_fingerprint(request) -> str:
     _digest_without(digest, copied(), boundary)
     spool.seek(0)
     request._stream = spool
+    request.__dict__[SPOOL] = spool  # closed by the middleware once the response is made
     return digest.hexdigest()
 
 
