@@ -16,8 +16,6 @@ with the same key and gets the first answer back instead of the work done twice.
   is no one to scope the key to, and a token in a stored answer is a secret kept in a table.
 """
 
-import datetime
-
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -28,9 +26,8 @@ from rest_framework.request import Request
 from recommendations.api.error_views import is_api
 
 from .models import IdempotentRequest
-from .requests import HEADER, KEYED_METHODS, SPOOL, BadKey, request_fingerprint, request_key, takes_key
+from .requests import HEADER, KEEP, KEYED_METHODS, SPOOL, BadKey, request_fingerprint, request_key, takes_key
 
-KEEP = datetime.timedelta(hours=24)
 REPLAYED_HEADERS = ("Content-Type", "ETag", "Location", "Content-Language", "Allow")
 NOT_FINAL = frozenset({408, 425, 429})
 

@@ -1,6 +1,7 @@
 """What identifies a request for its `Idempotency-Key`: the key itself, checked, and a
 fingerprint of everything else that makes it the same request."""
 
+import datetime
 import hashlib
 import tempfile
 
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 HEADER = "Idempotency-Key"
+# How long a key (or a page's one-time form token) is kept.
+KEEP = datetime.timedelta(hours=24)
 # The methods that are not idempotent by themselves (PUT and DELETE are).
 KEYED_METHODS = frozenset({"POST", "PATCH"})
 MAX_KEY_LENGTH = 255

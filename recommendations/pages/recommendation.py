@@ -11,6 +11,7 @@ analysts and above, never merely hidden in the template.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from recommendations.choices import Role, Status, area_name
 from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
+from recommendations.idempotency.services import FORM_TOKEN_FIELD, form_token_claim, form_token_new
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.services import (
@@ -132,6 +134,8 @@ def recommendation_page(
                 entry["evidence_form_open"] = True
             else:
                 entry["evidence_form"] = EvidenceRowForm(prefix=f"entry-{entry['id']}")
+            # Sent back with the form: the same token twice adds the evidence once.
+            entry["form_token"] = form_token_new()
     context = {
         "recommendation": recommendation,
         "area_label": _area_label(recommendation.area),
@@ -315,8 +319,14 @@ def entry_evidence_add_page(request: HttpRequest, pk: int, update_id: int) -> Ht
         form.add_error("file", _("Choose a file, or give a link or an excerpt."))
     if item is None:
         return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
+    token = request.POST.get(FORM_TOKEN_FIELD, "").strip()
     try:
-        evidence_item_add(recommendation_id=pk, progress_update_id=update.pk, item=item, user=request.user)
+        with transaction.atomic():
+            if token and not form_token_claim(user=request.user, token=token, path=request.path):
+                # A double-click or a form posted again: the first one added it.
+                messages.info(request, _("This evidence was already added; it is not added twice."))
+                return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
+            evidence_item_add(recommendation_id=pk, progress_update_id=update.pk, item=item, user=request.user)
     except ValidationError as error:
         _field_errors(form, error)
         return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)

@@ -373,3 +373,38 @@ def test_the_same_form_after_someone_elses_change_is_still_a_conflict(staff_clie
     again = staff_client.post(f"{page_url(recommendation)}progress/", form, HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 409
     assert ProgressUpdate.objects.filter(recommendation=recommendation, author__username="aysel").count() == 1
+
+
+def test_evidence_added_later_twice_with_one_form_is_added_once(staff_client, staff, recommendation):
+    update = progress_record(recommendation_id=recommendation.pk, status="in_progress", user=staff)
+    page = staff_client.get(page_url(recommendation)).content.decode()
+    (token,) = re.findall(
+        rf'action="/recommendations/{recommendation.pk}/progress/{update.pk}/evidence/"[^>]*>.*?'
+        r'name="form_token" value="([0-9a-f]+)"',
+        page,
+        flags=re.S,
+    )
+    url = f"{page_url(recommendation)}progress/{update.pk}/evidence/"
+    form = {f"entry-{update.pk}-url": "https://e-qanun.az/framework/9", "form_token": token}
+    first = staff_client.post(url, form)
+    second = staff_client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Evidence.objects.filter(progress_update=update).count() == 1
+    shown = staff_client.get(second["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This evidence was already added; it is not added twice." in shown
+    # A new page carries a new token: adding the same link again on purpose works.
+    again = re.findall(r'name="form_token" value="([0-9a-f]+)"', shown)
+    assert token not in again
+    assert staff_client.post(url, {**form, "form_token": again[0]}).status_code == 302
+    assert Evidence.objects.filter(progress_update=update).count() == 2
+
+
+def test_a_refused_evidence_form_can_be_corrected_and_sent_with_its_token(staff_client, staff, recommendation):
+    update = progress_record(recommendation_id=recommendation.pk, status="in_progress", user=staff)
+    url = f"{page_url(recommendation)}progress/{update.pk}/evidence/"
+    bad = staff_client.post(url, {f"entry-{update.pk}-file": SimpleUploadedFile("x.pdf", FAKE_PDF), "form_token": "t1"})
+    assert bad.status_code == 400
+    good = staff_client.post(url, {f"entry-{update.pk}-url": "https://e-qanun.az/", "form_token": "t1"})
+    assert good.status_code == 302
+    assert Evidence.objects.filter(progress_update=update).count() == 1
