@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.filters import CountryFilter
 
 from .admin_forms import EvidenceAdminForm, RecommendationAdminForm, SourceAdminForm
@@ -118,7 +119,9 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
     def source_slug(self, obj: Recommendation) -> str:
         return obj.source.slug
 
-    @admin.display(description=_("years"), ordering="year_start")
+    # The admin capitalises a column's title with `str.upper` ("illər" → "Illər"), so it is
+    # translated capitalised.
+    @admin.display(description=pgettext_lazy("admin column", "years"), ordering="year_start")
     def years(self, obj: Recommendation) -> str:
         return str(obj.year_start) if obj.year_start == obj.year_end else f"{obj.year_start}–{obj.year_end}"
 

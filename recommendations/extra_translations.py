@@ -6,6 +6,9 @@
   translate the region's.
 - Month names inside a date: Django's Azerbaijani dates ("j E Y") capitalise the month, which
   Azerbaijani writes in lower case ("29 noyabr 2026"); the "alt. month" forms are those.
+- Django's own Azerbaijani texts that read wrong: "Ən az 150 simvol" (at least) for "150 characters
+  or fewer", "Tarix" (a date) for the History button, and "istifadəçilər", which the admin
+  capitalises with Python's `str.upper` to "Istifadəçilər" (Azerbaijani capital i is İ).
 """
 
 from django.utils.translation import gettext_noop, pgettext_lazy
@@ -40,4 +43,10 @@ MONTHS_IN_A_DATE = (
     pgettext_lazy("alt. month", "October"),
     pgettext_lazy("alt. month", "November"),
     pgettext_lazy("alt. month", "December"),
+)
+
+DJANGO_TEXTS_REWORDED = (
+    gettext_noop("users"),
+    gettext_noop("History"),
+    gettext_noop("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
 )

@@ -36,3 +36,23 @@ def test_source_country_filter_lists_only_countries_with_reports_in_the_interfac
     SourceFactory(country="GE")
     html = admin_site.get("/admin/recommendations/source/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert filter_choices(html, title) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "not_shown"),
+    [
+        # Django capitalises "istifadəçilər" with str.upper: a dotless capital I.
+        ("/admin/", "İstifadəçilər", "Istifadəçilər"),
+        ("/admin/recommendations/recommendation/", "İllər", "Illər"),
+        # Django's Azerbaijani says "at least 150" for "150 characters or fewer".
+        ("/admin/auth/user/add/", "Ən çox 150 simvol", "Ən az 150"),
+        # "tövsiyə görə" lacks the dative ending; "üzrə" takes any word as it is.
+        ("/admin/recommendations/changerecord/", "tövsiyə üzrə", " görə"),
+        # "Tarix" is a date; the button opens the recommendation's history.
+        ("/admin/recommendations/recommendation/{id}/change/", ">Tarixçə<", ">Tarix<"),
+    ],
+)
+def test_azerbaijani_admin_texts_read_right(admin_site, recommendation, path, shown, not_shown):
+    html = admin_site.get(path.format(id=recommendation.pk), HTTP_ACCEPT_LANGUAGE="az").content.decode()
+    assert shown in html
+    assert not_shown not in html
