@@ -2,7 +2,8 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Max, Min
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Max, Min, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -326,10 +327,19 @@ class ChangedRecommendationFilter(admin.SimpleListFilter):
         )
 
 
+class RecordedKindFilter(admin.RelatedFieldListFilter):
+    """The kinds of object that have history rows, not every content type Django knows
+    (sessions, permissions, the token's proxy): one index probe per kind."""
+
+    def field_choices(self, field, request, model_admin):
+        recorded = ContentType.objects.filter(Exists(ChangeRecord.objects.filter(object_type=OuterRef("pk"))))
+        return sorted(((kind.pk, str(kind.name)) for kind in recorded), key=lambda choice: choice[1])
+
+
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message", "changes_summary"]
-    list_filter = [ChangedRecommendationFilter, "object_type", "action"]
+    list_filter = [ChangedRecommendationFilter, ("object_type", RecordedKindFilter), "action"]
     search_fields = ["object_repr", "username"]
     ordering = ["-changed_at", "-id"]
     list_select_related = ["object_type"]

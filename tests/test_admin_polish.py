@@ -6,7 +6,10 @@ import re
 import pytest
 from django.test import Client
 
-from .factories import SourceFactory
+from recommendations.history.services import change_record_create
+from recommendations.models import ChangeRecord
+
+from .factories import RecommendationFactory, SourceFactory
 
 
 @pytest.fixture
@@ -56,3 +59,24 @@ def test_azerbaijani_admin_texts_read_right(admin_site, recommendation, path, sh
     html = admin_site.get(path.format(id=recommendation.pk), HTTP_ACCEPT_LANGUAGE="az").content.decode()
     assert shown in html
     assert not_shown not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "kinds", "footer"),
+    [
+        ("az", "obyektin növü", ["Hamısı", "mənbə", "tövsiyə"], "{} dəyişiklik qeydi"),
+        ("en", "kind of object", ["All", "recommendation", "source"], "{} change records"),
+    ],
+)
+def test_change_records_filter_by_the_kinds_recorded_and_count_in_the_plural(
+    admin_site, users, language, title, kinds, footer
+):
+    recommendation = RecommendationFactory()
+    for obj in (recommendation, recommendation.source):
+        change_record_create(obj=obj, action="update", user=users["admin"], before={"a": 1}, after={"a": 2})
+    html = admin_site.get("/admin/recommendations/changerecord/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    # Not every content type Django knows: no sessions, permissions or the token twice.
+    assert filter_choices(html, title) == kinds
+    recorded = ChangeRecord.objects.count()
+    assert recorded > 1
+    assert f'<p class="paginator"> {footer.format(recorded)} </p>' in re.sub(r"\s+", " ", html)
