@@ -146,3 +146,23 @@ def test_a_page_of_2000_overlapping_text_runs_is_previewed_in_the_admin(users):
 
     assert response.status_code == 200, response.context["form"].errors
     assert [item.record.action for item in response.context["report"].items] == ["Train labor inspectors."]
+
+
+def many_rows(count: int) -> bytes:
+    rows = "".join(f"Enforcement Train {number} labor inspectors.\n2015\n" for number in range(count))
+    return f"Azerbaijan\nArea Suggested Action Year(s) Suggested\n{rows}".encode()
+
+
+@pytest.mark.django_db
+def test_a_text_is_parsed_in_the_child_too_past_the_memory_limit_refused_naming_it(tmp_path, settings):
+    settings.IMPORT_READ_MEMORY_MB = 20
+
+    with pytest.raises(CommandError, match=r"needed more than 20 MB, the limit \(IMPORT_READ_MEMORY_MB\)"):
+        dry_run(tmp_path, "rows.txt", many_rows(60_000))
+
+
+@pytest.mark.django_db
+def test_the_parse_of_a_long_text_in_the_child_reports_its_progress_to_the_command(tmp_path):
+    _out, err = dry_run(tmp_path, "rows.txt", many_rows(6_000))
+
+    assert err.splitlines() == ["… 10,000/12,003", "… 12,003/12,003"]

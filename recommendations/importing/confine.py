@@ -1,4 +1,4 @@
-"""Reading a document in a child process under CPU, memory and wall-time limits.
+"""Reading a document (a PDF's pages, a text's parse) in a child process under CPU, memory and wall-time limits.
 
 A hostile PDF can ask for far more than its size suggests: a 1.5 MB Flate stream that
 inflates to 1.5 GB, thousands of text runs drawn over each other. Read in the request's (or
@@ -19,6 +19,7 @@ of these becomes a DocumentRejected naming the limit, as for any unreadable docu
 import multiprocessing
 import resource
 import signal
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,11 +27,11 @@ from typing import Any
 
 from django.conf import settings
 
-from .parsers.base import DocumentRejected
+from .parsers.base import DocumentRejected, ProgressCallback
 
 MB = 1024 * 1024
 # What the child imports once, in the forkserver, so each reading starts at once.
-PRELOAD = ["recommendations.importing.extract"]
+PRELOAD = ["recommendations.importing.extract", "recommendations.importing.formats"]
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,15 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
-def _child(send, limits: Limits, function: Callable, args: tuple, kwargs: dict) -> None:
+def _child(send, limits: Limits, function: Callable, args: tuple, kwargs: dict, reports_progress: bool) -> None:
     import pdfminer.pdftypes
 
     memory = _address_space() + limits.memory_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     pdfminer.pdftypes.zlib = _CappedZlib(limits.inflated_bytes)  # type: ignore[assignment]
+    if reports_progress:
+        kwargs["progress"] = lambda done, total: send.send(("progress", (done, total)))
     try:
         outcome: tuple[str, Any] = ("ok", function(*args, **kwargs))
     except DocumentRejected as exc:
@@ -102,27 +105,36 @@ def _child(send, limits: Limits, function: Callable, args: tuple, kwargs: dict) 
     send.close()
 
 
-def read_confined(function: Callable, /, *args: Any, **kwargs: Any) -> Any:
+def read_confined(function: Callable, /, *args: Any, progress: ProgressCallback | None = None, **kwargs: Any) -> Any:
     """`function(*args, **kwargs)` run in a child under the limits; its result, or
     DocumentRejected naming the limit it went past. `function` must be importable by name and
-    its arguments and result picklable."""
+    its arguments and result picklable. With `progress`, the function is given a callback
+    whose calls reach `progress` here."""
     limits = Limits.from_settings()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, limits, function, args, kwargs), daemon=True)
+    process = context.Process(
+        target=_child, args=(send, limits, function, args, kwargs, progress is not None), daemon=True
+    )
     process.start()
     send.close()
+    deadline = time.monotonic() + limits.seconds
     try:
-        if not receive.poll(limits.seconds):
-            raise DocumentRejected(
-                f"The document could not be read: reading it took longer than {limits.seconds:g} s, "
-                "the limit (IMPORT_READ_SECONDS)."
-            )
-        try:
-            outcome, value = receive.recv()
-        except EOFError:  # the child ended without an answer: the kernel stopped it
-            outcome, value = "ended", None
+        while True:
+            if not receive.poll(max(0.0, deadline - time.monotonic())):
+                raise DocumentRejected(
+                    f"The document could not be read: reading it took longer than {limits.seconds:g} s, "
+                    "the limit (IMPORT_READ_SECONDS)."
+                )
+            try:
+                outcome, value = receive.recv()
+            except EOFError:  # the child ended without an answer: the kernel stopped it
+                outcome, value = "ended", None
+            if outcome != "progress":
+                break
+            if progress is not None:
+                progress(*value)
     finally:
         if process.is_alive():
             process.kill()

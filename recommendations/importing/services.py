@@ -26,6 +26,7 @@ from recommendations.history.services import Actor
 from recommendations.indicators.importing import indicators_plan, indicators_store
 from recommendations.models import Recommendation, Source
 
+from .confine import read_confined
 from .extract import is_pdf
 from .formats import FORMATS
 from .identity import country_named_in, language_of, opening_of
@@ -327,7 +328,9 @@ def _parse(
             )
         return report_format.pdf_parser(data, year=report_year, country=country, progress=progress), "pdf"
     text = decode_document(data, max_bytes=max_bytes)
-    return report_format.parser(text, year=report_year, country=country, progress=progress), "txt"
+    # In a child under limits, as a PDF's pages are read (extract.pdf_pages): never in a request.
+    parsed = read_confined(report_format.parser, text, year=report_year, country=country, progress=progress)
+    return parsed, "txt"
 
 
 def _original_in_another_language(

@@ -359,7 +359,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # What one document may hold once read: a small file can still describe a huge one.
 IMPORT_MAX_PAGES = env_int("IMPORT_MAX_PAGES", 1000)
 IMPORT_MAX_CHARACTERS = env_int("IMPORT_MAX_CHARACTERS", 8_000_000)
-# A PDF is read in a child process under these limits (importing/confine.py): wall-clock and
+# A PDF is read, a text parsed, in a child process under these limits (importing/confine.py): wall-clock and
 # processor seconds, megabytes of memory, and the bytes its compressed streams may inflate to.
 IMPORT_READ_SECONDS = env_int("IMPORT_READ_SECONDS", 120)
 IMPORT_READ_CPU_SECONDS = env_int("IMPORT_READ_CPU_SECONDS", 90)
