@@ -128,7 +128,9 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
 
     @admin.display(description=_("action"))
     def short_action(self, obj: Recommendation) -> str:
-        return obj.action if len(obj.action) <= 120 else obj.action[:117] + "…"
+        if len(obj.action) <= 120:
+            return obj.action
+        return format_html('<span title="{}">{}</span>', obj.action, _shortened(obj.action, 120))
 
     def get_readonly_fields(self, request, obj=None):
         # The source of an existing recommendation is part of its identity.
@@ -176,6 +178,15 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
         # message reads (new/changed/deleted objects); skipping it made every save a 500.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+
+def _shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut after a whole word (not mid-word), with "…"."""
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _row_shape(area: str | None, year_start: int, year_end: int) -> str:
@@ -349,7 +360,7 @@ class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     @admin.display(description=_("changes"))
     def changes_summary(self, obj: ChangeRecord) -> str:
         summary = "; ".join(f"{change.label}: {change.before} → {change.after}" for change in field_changes(obj))
-        return summary if len(summary) <= 160 else summary[:159] + "…"
+        return summary if len(summary) <= 160 else _shortened(summary, 160)
 
     @admin.display(description=_("changes"))
     def changes(self, obj: ChangeRecord) -> str:

@@ -80,3 +80,20 @@ def test_change_records_filter_by_the_kinds_recorded_and_count_in_the_plural(
     recorded = ChangeRecord.objects.count()
     assert recorded > 1
     assert f'<p class="paginator"> {footer.format(recorded)} </p>' in re.sub(r"\s+", " ", html)
+
+
+def test_recommendation_list_cuts_a_long_action_after_a_word_and_keeps_the_whole_in_its_title(admin_site):
+    action = "Ensure that the labor inspectorate is authorized to conduct unannounced inspections " + (
+        "and assess penalties in all sectors, including agriculture and domestic work."
+    )
+    recommendation = RecommendationFactory(action=action)
+    html = admin_site.get("/admin/recommendations/recommendation/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cell = rf'<td class="field-short_action"><a href="/admin/recommendations/recommendation/{recommendation.pk}/change/'
+    link = re.search(cell + r'[^"]*">(.*?)</a>', html, re.S)
+    assert link
+    shown = re.fullmatch(r'<span title="(.*?)">(.*?)</span>', link.group(1).strip(), re.S)
+    assert shown and shown.group(1) == action
+    visible = shown.group(2)
+    assert visible.endswith("…") and len(visible) <= 120
+    # The cut falls between words: what is shown is the start of the action up to a whole word.
+    assert action.startswith(visible[:-1]) and action[len(visible) - 1] == " "
