@@ -115,7 +115,7 @@ def test_another_users_same_key_is_independent(staff, recommendation):
     assert ProgressUpdate.objects.filter(recommendation=recommendation).count() == 2
 
 
-@pytest.mark.parametrize("key", ["", "   ", "k" * 256])
+@pytest.mark.parametrize("key", ["", "   ", "k" * 256, "açar\x7f"])
 def test_a_bad_key_is_a_400_naming_the_header_and_nothing_is_done(staff, recommendation, key):
     response = post(token_client(staff), progress_url(recommendation), BODY, key)
     assert response.status_code == 400

@@ -15,7 +15,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
 
 from ..choices import Role
-from ..idempotency.requests import KEYED_METHODS, takes_key
+from ..idempotency.requests import KEY_PATTERN, KEYED_METHODS, MAX_KEY_LENGTH, takes_key
 from .permissions import RolePermission
 from .serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
@@ -74,7 +74,7 @@ IDEMPOTENCY_KEY = {
         "within 24 hours, gets the first answer again (with `Idempotent-Replayed: true`) and "
         "nothing is done twice; the same key with another body is a 422. Keys are per user."
     ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": KEY_PATTERN},
 }
 
 # Operation descriptions, for clients; docstrings are written for developers and stay out.

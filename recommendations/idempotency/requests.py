@@ -3,6 +3,7 @@ fingerprint of everything else that makes it the same request."""
 
 import datetime
 import hashlib
+import re
 import tempfile
 
 from django.conf import settings
@@ -14,6 +15,9 @@ KEEP = datetime.timedelta(hours=24)
 # The methods that are not idempotent by themselves (PUT and DELETE are).
 KEYED_METHODS = frozenset({"POST", "PATCH"})
 MAX_KEY_LENGTH = 255
+# Printable ASCII with at least one visible character (the draft's sf-string alphabet);
+# spaces around it are not part of a header's value and are stripped.
+KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
 CHUNK = 64 * 1024
 SPOOL = "idempotency_body_spool"
 
@@ -38,8 +42,8 @@ def request_key(request) -> str | None:
         raise BadKey(_("The Idempotency-Key header is empty; send a unique value such as a UUID, or no header."))
     if len(key) > MAX_KEY_LENGTH:
         raise BadKey(_("The Idempotency-Key header may be at most %(limit)d characters.") % {"limit": MAX_KEY_LENGTH})
-    if not key.isprintable():
-        raise BadKey(_("The Idempotency-Key header may hold only printable characters."))
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise BadKey(_("The Idempotency-Key header may hold only printable ASCII characters."))
     return key
 
 
