@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
@@ -43,7 +44,7 @@ def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
 def with_stored_values(case, stored: dict[str, list]):
     """Some rules OpenAPI cannot state: a source or responsible-body filter names a stored
     row, a cursor is only ever one the server handed out, year_from is not after year_to
-    (nor `from` after `to`, nor due_after after due_before, nor report_year_from after
+    (nor `from` after `to` or after today, nor due_after after due_before, nor report_year_from after
     report_year_to).
     Valid cases follow them; invalid ones are left as generated."""
     if case.query:
@@ -58,6 +59,10 @@ def with_stored_values(case, stored: dict[str, list]):
         start, end = case.query.get("from"), case.query.get("to")
         if isinstance(start, str) and isinstance(end, str) and start > end:
             case.query["from"], case.query["to"] = end, start
+        # The timeline's `from` is not after today (its periods end at today at the latest).
+        today = timezone.localdate().isoformat()
+        if isinstance(start, str) and start > today:
+            case.query["from"] = today
         start, end = case.query.get("report_year_from"), case.query.get("report_year_to")
         if isinstance(start, int) and isinstance(end, int) and start > end:
             case.query["report_year_from"], case.query["report_year_to"] = end, start
