@@ -15,7 +15,10 @@ from typing import cast
 
 import django
 
-if __name__ == "__main__":
+# As the main module, and as the copy of it that a forkserver child imports first (named
+# __mp_main__: a process that reads a PDF starts one), the model imports below need the app
+# registry set up.
+if __name__ in ("__main__", "__mp_main__"):
     django.setup()
 
 from django.contrib.auth.models import User
