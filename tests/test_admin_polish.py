@@ -4,10 +4,11 @@ them: signed in, through the served pages, in Azerbaijani and English."""
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from recommendations.history.services import change_record_create
-from recommendations.models import ChangeRecord
+from recommendations.models import ChangeRecord, Source
 
 from .factories import RecommendationFactory, SourceFactory
 
@@ -97,3 +98,25 @@ def test_recommendation_list_cuts_a_long_action_after_a_word_and_keeps_the_whole
     assert visible.endswith("…") and len(visible) <= 120
     # The cut falls between words: what is shown is the start of the action up to a whole word.
     assert action.startswith(visible[:-1]) and action[len(visible) - 1] == " "
+
+
+PNG_NAMED_PDF = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + bytes(64)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("az", "Sənəd PDF deyil, adi mətn də deyil"),
+        ("en", "The document is not a PDF and not plain text"),
+    ],
+)
+def test_an_image_renamed_pdf_is_refused_as_not_a_pdf_in_the_interface_language(admin_site, language, message):
+    metadata = {"kind": "dol", "country": "AZ", "report_year": "2015", "language": "az", "title": "", "slug": ""}
+    response = admin_site.post(
+        "/admin/recommendations/source/import/",
+        {**metadata, "preview": "1", "document": SimpleUploadedFile("dol-2015.pdf", PNG_NAMED_PDF)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Source.objects.count() == 0

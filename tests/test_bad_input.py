@@ -577,16 +577,17 @@ QUERY_CASES = [
 # Report documents the importer must refuse, whichever way they arrive: (id, content, part of
 # the message saying why). The size limit is the real default, IMPORT_MAX_BYTES = 10 MB.
 FIFTY_MEGABYTES = 50 * 1024 * 1024
+# A binary file is refused in the request's language ("not a PDF" / "PDF deyil").
 BAD_DOCUMENTS: list[tuple[str, bytes | Repeated, str]] = [
-    ("PNG header and noise", PNG_WITH_NOISE, "binary file"),
-    ("ELF executable", ELF_EXECUTABLE + random.Random(3).randbytes(4096), "binary file"),
+    ("PNG header and noise", PNG_WITH_NOISE, "PDF"),
+    ("ELF executable", ELF_EXECUTABLE + random.Random(3).randbytes(4096), "PDF"),
     ("binary without NUL bytes", NOISE_WITHOUT_NUL, "not UTF-8"),
     ("empty file", b"", "empty"),
     ("whitespace only", b" \n\t\r\n\x0c  \n" * 100, "empty"),
     ("50 MB text", Repeated(DOL_SEED.splitlines(keepends=True)[0], FIFTY_MEGABYTES), "limit is 10,485,760 bytes"),
     ("unrelated prose", UNRELATED_PROSE, "No DOL suggested-actions table found"),
     ("invalid UTF-8 inside the text", DOL_SEED[:600] + b"\xff\xfe\xc3\x28" + DOL_SEED[600:], "not UTF-8"),
-    ("NUL byte inside the text", DOL_SEED[:600] + b"\x00" + DOL_SEED[600:], "binary file"),
+    ("NUL byte inside the text", DOL_SEED[:600] + b"\x00" + DOL_SEED[600:], "PDF"),
     ("damaged PDF", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "The PDF could not be read"),
 ]
 

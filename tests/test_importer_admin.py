@@ -45,7 +45,7 @@ def test_an_unreadable_upload_is_shown_as_a_form_error(client, users):
     response = client.post(URL, {**METADATA, "preview": "1", "document": SimpleUploadedFile("x.txt", b"\x00\x01")})
 
     assert response.status_code == 200
-    assert "binary file" in response.text
+    assert "ikili fayldır" in response.text  # "a binary file", in the default language
     assert Source.objects.count() == 0
 
 

@@ -345,8 +345,8 @@ def test_an_unrelated_document_is_rejected_by_both_parsers(parse):
     [
         (b"", "empty"),
         (b" \n\n\t\n", "empty"),
-        (b"%PDF-1.7\x00\x01\x02binary", "NUL"),
-        ("Azərbaycan".encode("utf-16"), "NUL"),
+        (b"%PDF-1.7\x00\x01\x02binary", "PDF deyil"),
+        ("Azərbaycan".encode("utf-16"), "PDF deyil"),
         ("Azərbaycan".encode("cp1254", errors="replace") + b"\xe7\xfd", "UTF-8"),
         (b"x" * 101, "limit"),
     ],

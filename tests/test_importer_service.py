@@ -113,7 +113,7 @@ def test_a_corrected_text_updates_changed_actions_and_keeps_status(users):
     ("data", "message"),
     [
         (b"", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PDF deyil"),
         (b"\xff\xfe\xfd not text", "UTF-8"),
         ((FIXTURES / "unrelated.txt").read_bytes(), "No DOL suggested-actions table"),
     ],

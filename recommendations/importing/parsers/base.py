@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from recommendations.choices import AREAS
 from recommendations.search import fold_letters
@@ -165,7 +166,10 @@ def decode_document(data: bytes, *, max_bytes: int) -> str:
         except html_text.UndecodablePage as exc:
             raise DocumentRejected(str(exc)) from None
     if b"\x00" in data:
-        raise DocumentRejected("The document is a binary file (it contains NUL bytes), not plain text.")
+        # Often a PNG or DOCX renamed .pdf: saying it is not a PDF tells the person what to fetch.
+        raise DocumentRejected(
+            _("The document is not a PDF and not plain text: it is a binary file of another kind (an image, say).")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
