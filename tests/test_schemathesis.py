@@ -72,19 +72,39 @@ def with_stored_values(case, stored: dict[str, list]):
     return case
 
 
+def texts_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from texts_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts_in(item)
+
+
+def keeps_the_text_patterns(case) -> bool:
+    """A valid case whose body holds NUL or a lone surrogate breaks the schema's own patterns
+    (every text field declares `[^\\x00\\ud800-\\udfff]`), yet the generator sometimes draws
+    one (seen on the sign-in's password): it is no valid request, and the API rightly refuses it."""
+    return not any("\x00" in text or any("\ud800" <= char <= "\udfff" for char in text) for text in texts_in(case.body))
+
+
 def cases_for(operation, real_path_parameters: dict[str, object], stored: dict[str, list]):
     """Valid and invalid requests against an existing row, and valid ones against any id."""
     names = {parameter.name for parameter in operation.path_parameters}
     path_parameters = {name: value for name, value in real_path_parameters.items() if name in names}
     strategies = [
-        operation.as_strategy(GenerationMode.POSITIVE, path_parameters=path_parameters).map(
-            lambda case: with_stored_values(case, stored)
-        ),
+        operation.as_strategy(GenerationMode.POSITIVE, path_parameters=path_parameters)
+        .map(lambda case: with_stored_values(case, stored))
+        .filter(keeps_the_text_patterns),
         operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=path_parameters),
     ]
     if names:
         strategies.append(
-            operation.as_strategy(GenerationMode.POSITIVE).map(lambda case: with_stored_values(case, stored))
+            operation.as_strategy(GenerationMode.POSITIVE)
+            .map(lambda case: with_stored_values(case, stored))
+            .filter(keeps_the_text_patterns)
         )
     return st.one_of(strategies)
 

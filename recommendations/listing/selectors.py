@@ -76,7 +76,8 @@ def as_of_value(params: Mapping[str, Any]) -> datetime.date | None:
     it alone (the detail); ValidationError naming it."""
     raw = params.get("as_of")
     try:
-        return AsOfField(required=False).clean(raw) if raw is not None else None
+        # Given, it must name a day: `?as_of=` is a mistake to point out, not "today".
+        return AsOfField(required=True).clean(raw) if raw is not None else None
     except forms.ValidationError as error:
         raise ValidationError({"as_of": error.messages}) from None
 

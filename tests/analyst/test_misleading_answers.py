@@ -139,3 +139,13 @@ def test_a_day_is_written_one_way(reports, client, parameter):
     for written in ("01/31/2024", "2024-1-31", "31.01.2024"):
         response = client.get(f"/api/v1/recommendations/?{parameter}={written}")
         assert response.status_code == 400 and parameter in response.json(), written
+
+
+@pytest.mark.django_db
+def test_an_empty_as_of_on_a_detail_is_a_400_naming_it():
+    from tests.factories import RecommendationFactory
+
+    recommendation = RecommendationFactory()
+    answer = APIClient().get(f"/api/v1/recommendations/{recommendation.pk}/?as_of=")
+    assert answer.status_code == 400, answer.content
+    assert "as_of" in answer.json()
