@@ -19,7 +19,8 @@ BAR_TOP = 24
 BAR_HEIGHT = 20
 
 
-def _number(value: float) -> str:
+def svg_number(value: float) -> str:
+    """A coordinate as SVG reads it: a decimal point, at most two decimals, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
@@ -75,7 +76,7 @@ def stacked_bar_chart(
             count = counts.get(status, 0)
             if count:
                 width = count * scale
-                segments.append(Segment(status, status_label, count, _number(x), _number(width)))
+                segments.append(Segment(status, status_label, count, svg_number(x), svg_number(width)))
                 x += width
         total = sum(counts.values())
         bars.append(
@@ -84,10 +85,10 @@ def stacked_bar_chart(
                 label=label,
                 total=total,
                 counts=[counts.get(status, 0) for status, _label in statuses],
-                label_y=_number(top + LABEL_BASELINE),
-                bar_y=_number(top + BAR_TOP),
-                total_x=_number(x + 6),
-                total_y=_number(top + BAR_TOP + BAR_HEIGHT - 5),
+                label_y=svg_number(top + LABEL_BASELINE),
+                bar_y=svg_number(top + BAR_TOP),
+                total_x=svg_number(x + 6),
+                total_y=svg_number(top + BAR_TOP + BAR_HEIGHT - 5),
                 segments=segments,
                 implemented_share=f"{round(100 * counts.get(IMPLEMENTED, 0) / total)}%" if total else "",
             )
@@ -177,19 +178,27 @@ def stacked_area_chart(
     for status, status_label in statuses:
         above = [base + counts.get(status, 0) for base, (_key, _label, counts) in zip(below, stacked_rows, strict=True)]
         if any(top != base for top, base in zip(above, below, strict=True)):
-            upper = [f"{_number(x)},{_number(bottom - value * scale)}" for x, value in zip(xs, above, strict=True)]
-            lower = [f"{_number(x)},{_number(bottom - value * scale)}" for x, value in zip(xs, below, strict=True)]
+            upper = [
+                f"{svg_number(x)},{svg_number(bottom - value * scale)}" for x, value in zip(xs, above, strict=True)
+            ]
+            lower = [
+                f"{svg_number(x)},{svg_number(bottom - value * scale)}" for x, value in zip(xs, below, strict=True)
+            ]
             bands.append(Band(status, status_label, " ".join(upper + lower[::-1])))
         below = above
     step = max(1, -(-count // MAX_DATE_LABELS))  # ceiling division
     shown = sorted({*range(0, count, step), count - 1}) if count else []
     # The last label ends at the last point: centred on it, half of it fell outside the chart.
     date_labels = [
-        AxisLabel(_number(x_of(index)), _number(bottom + 22), rows[index][1], "end" if index == count - 1 else "middle")
+        AxisLabel(
+            svg_number(x_of(index)), svg_number(bottom + 22), rows[index][1], "end" if index == count - 1 else "middle"
+        )
         for index in shown
     ]
     ticks = sorted({0, largest // 2, largest}) if largest else [0]
-    count_labels = [AxisLabel(_number(AREA_LEFT - 6), _number(bottom - tick * scale + 5), str(tick)) for tick in ticks]
+    count_labels = [
+        AxisLabel(svg_number(AREA_LEFT - 6), svg_number(bottom - tick * scale + 5), str(tick)) for tick in ticks
+    ]
     return StackedAreaChart(
         width=str(AREA_WIDTH),
         height=str(AREA_HEIGHT),
@@ -197,10 +206,10 @@ def stacked_area_chart(
         bands=bands,
         date_labels=date_labels,
         count_labels=count_labels,
-        gridlines=[_number(bottom - tick * scale) for tick in ticks],
+        gridlines=[svg_number(bottom - tick * scale) for tick in ticks],
         axis_left=str(AREA_LEFT),
-        axis_right=_number(AREA_LEFT + plot_width),
-        axis_bottom=_number(bottom),
+        axis_right=svg_number(AREA_LEFT + plot_width),
+        axis_bottom=svg_number(bottom),
         points=[
             Point(str(key), label, sum(counts.values()), [counts.get(status, 0) for status, _label in statuses])
             for key, label, counts in rows

@@ -9,13 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from recommendations.analytics.charts import svg_number
+
 WIDTH, HEIGHT = 480, 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 28, 16, 40
 UNKNOWN_MARK = {"unknown": "?", "not_applicable": "–"}
-
-
-def _number(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -76,22 +74,22 @@ def trend_chart(years: Sequence[tuple[int, str, Decimal | None, str]]) -> TrendC
     run: list[str] = []
     for year, state, number, label in years:
         x = x_of(year)
-        chart.year_labels.append((_number(x), str(year)))
+        chart.year_labels.append((svg_number(x), str(year)))
         if state == "number" and number is not None:
             y = y_of(number)
-            chart.points.append(TrendPoint(year, _number(x), _number(y), label))
-            run.append(f"{_number(x)},{_number(y)}")
+            chart.points.append(TrendPoint(year, svg_number(x), svg_number(y), label))
+            run.append(f"{svg_number(x)},{svg_number(y)}")
             continue
         if run:
             chart.runs.append(" ".join(run))
             run = []
         if state in UNKNOWN_MARK:
-            chart.marks.append(TrendMark(year, _number(x), UNKNOWN_MARK[state], label))
+            chart.marks.append(TrendMark(year, svg_number(x), UNKNOWN_MARK[state], label))
     if run:
         chart.runs.append(" ".join(run))
     for fraction in (0, 0.5, 1):
         value = top * Decimal(str(fraction))
-        gridline = _number(y_of(value))
+        gridline = svg_number(y_of(value))
         chart.gridlines.append(gridline)
         shown = f"{value:,.0f}" if value >= 10 or value == value.to_integral_value() else f"{value:,.1f}"
         chart.value_labels.append((gridline, shown))
