@@ -15,7 +15,7 @@ from recommendations.choices import Status
 from recommendations.listing import selectors
 
 from .recommendation_filters import RecommendationFiltersMixin, RecommendationFiltersSchema
-from .serializers import StatsSerializer, StatusCountsSerializer, StatusLabelSerializer
+from .stats_serializers import StatsSerializer, StatusCountsSerializer, StatusLabelSerializer
 
 # Read by these endpoints themselves rather than by the list's filter set.
 OWN_FILTERS = ("status", "distinct", "as_of", "overdue")

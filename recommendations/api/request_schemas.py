@@ -12,7 +12,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from ..choices import EvidenceKind
-from .serializers import (
+from .write_serializers import (
     EvidenceCreateSerializer,
     RecommendationAdminUpdateSerializer,
     RecommendationStatusUpdateSerializer,

@@ -17,7 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from ..choices import Role
 from ..idempotency.requests import KEY_PATTERN, KEYED_METHODS, MAX_KEY_LENGTH, takes_key
 from .permissions import RolePermission
-from .serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
+from .write_serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
 ERROR_SCHEMA = {
     "type": "object",

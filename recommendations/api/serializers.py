@@ -1,17 +1,15 @@
-"""Shapes of the API's JSON. Serializers validate and present; services do the writing."""
+"""Shapes of the API's JSON answers (request bodies: write_serializers.py; stats: stats_serializers.py).
+Serializers validate and present; services do the writing."""
 
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recommendations.analytics.stats import status_label_list
 from recommendations.catalog.repeats import repeat_lineage
-from recommendations.choices import EvidenceKind, Status, area_name
+from recommendations.choices import Status, area_name
 from recommendations.listing.columns import LIST_FIELDS, action_in, action_translations
 from recommendations.models import (
-    YEAR_VALIDATORS,
     Evidence,
     ProgressUpdate,
     Recommendation,
@@ -20,6 +18,7 @@ from recommendations.models import (
 )
 
 from .conditional import recommendation_etag
+from .write_serializers import StrictFieldsMixin
 
 
 class ResponsibleBodySerializer(serializers.ModelSerializer):
@@ -138,83 +137,6 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         ]
 
 
-class YearRangeMixin:
-    """year_start <= year_end, checked against the stored value of whichever is not sent."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        instance = getattr(self, "instance", None)
-        start = attrs.get("year_start", getattr(instance, "year_start", None))
-        end = attrs.get("year_end", getattr(instance, "year_end", None))
-        if start is not None and end is not None and start > end:
-            raise serializers.ValidationError({"year_end": [_("Must not be before year_start.")]})
-        return attrs
-
-
-def refuse_unknown_fields(serializer: serializers.Serializer, data, message: str) -> None:
-    """A misspelt or read-only field is an error, not silently dropped: the client believes
-    it changed something."""
-    if isinstance(data, dict):
-        writable = {name for name, field in serializer.fields.items() if not field.read_only}
-        extra = sorted(set(data) - writable)
-        if extra:
-            raise serializers.ValidationError({name: [message] for name in extra})
-
-
-class StrictFieldsMixin(serializers.Serializer):
-    """Request bodies with a field the serializer does not take are refused by name; the
-    schema says so too (`additionalProperties: false`, see api/schema.py)."""
-
-    unknown_field_message = gettext_lazy("This field does not exist or cannot be set.")
-
-    def to_internal_value(self, data):
-        refuse_unknown_fields(self, data, str(self.unknown_field_message))
-        return super().to_internal_value(data)
-
-
-class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, serializers.ModelSerializer):
-    """What an admin may PATCH. A `status` goes through the progress log like any other."""
-
-    year_start = serializers.IntegerField(validators=YEAR_VALIDATORS)
-    year_end = serializers.IntegerField(validators=YEAR_VALIDATORS)
-    # The column is 32-bit on PostgreSQL; a larger number must be a 400, not a database error.
-    position = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
-    responsible_bodies = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=ResponsibleBody.objects.all(), required=False
-    )
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)
-
-    class Meta:
-        model = Recommendation
-        fields = [*Recommendation.editable_fields, "status", "note"]
-
-    unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if "note" in attrs and len(attrs) == 1:
-            raise serializers.ValidationError(
-                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
-            )
-        return attrs
-
-
-class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
-    """What NGO staff may PATCH: the status, with an optional note."""
-
-    status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-
-    unknown_field_message = gettext_lazy("NGO staff may change only the status and add a note.")
-
-    def validate(self, attrs):
-        # PATCH makes every field optional; without a status the note would go nowhere.
-        if "status" not in attrs:
-            raise serializers.ValidationError({"status": [_("This field is required.")]})
-        return super().validate(attrs)
-
-
 class ProgressUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Status.choices, source="status_after", write_only=True)
     status_before_label = serializers.CharField(source="get_status_before_display", read_only=True)
@@ -288,26 +210,6 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class SafeURLField(serializers.URLField):
-    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError(_("Only http and https links are accepted."))
-        return value
-
-
-class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
-    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
-    title = serializers.CharField(max_length=300)
-    file = serializers.FileField(required=False, allow_empty_file=False, max_length=255)
-    url = SafeURLField(required=False, max_length=2000)
-    excerpt = serializers.CharField(required=False, max_length=100000)
-    evidence_date = serializers.DateField(required=False, allow_null=True)
-    progress_update = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-
-
 class SourceSerializer(serializers.ModelSerializer):
     country = serializers.CharField(read_only=True)
     url = URLOrEmptyField(read_only=True)
@@ -373,71 +275,3 @@ class AreaSerializer(serializers.Serializer):
     name_az = serializers.CharField()
     name_en = serializers.CharField()
     recommendation_count = serializers.IntegerField()
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
-    # What every text field refuses (NUL, lone surrogates) stated as patterns, and, since
-    # surrounding white space is dropped from a name (as the sign-in form does), a name needs
-    # one other character: so the schema tells clients every input the endpoint refuses.
-    username = serializers.RegexField(
-        r"^[^\x00\ud800-\udfff]*[^\s\x00\ud800-\udfff][^\x00\ud800-\udfff]*$", write_only=True
-    )
-    password = serializers.RegexField(
-        r"^[^\x00\ud800-\udfff]*$", write_only=True, style={"input_type": "password"}, trim_whitespace=False
-    )
-
-
-StatusCountsSerializer = type(
-    "StatusCountsSerializer",
-    (serializers.Serializer,),
-    {
-        "__doc__": "How many recommendations have each status.",
-        **{status: serializers.IntegerField() for status in Status.values},
-    },
-)
-
-
-class StatusLabelSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Status.choices)
-    label = serializers.CharField()
-
-
-class AreaStatsSerializer(serializers.Serializer):
-    area = serializers.CharField(allow_null=True, help_text="Area code; null for not yet classified.")
-    area_name = serializers.SerializerMethodField()
-    total = serializers.IntegerField()
-    by_status = StatusCountsSerializer()
-
-    def get_area_name(self, row) -> str:
-        return area_name(row["area"]) if row["area"] else _("Not classified")
-
-
-class YearStatsSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    total = serializers.IntegerField(help_text="Recommendations suggested in this year (ranges count in each year).")
-    by_status = StatusCountsSerializer()
-
-
-class SourceStatsSerializer(serializers.Serializer):
-    source = serializers.SlugField()
-    title = serializers.CharField()
-    report_year = serializers.IntegerField()
-    kind = serializers.CharField()
-    total = serializers.IntegerField()
-    by_status = StatusCountsSerializer()
-
-
-class StatsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    statuses = serializers.SerializerMethodField()
-    by_status = StatusCountsSerializer()
-    # Present when asked for with `breakdown` (all three when it is absent).
-    by_area = AreaStatsSerializer(many=True, required=False)
-    by_year = YearStatsSerializer(many=True, required=False)
-    by_source = SourceStatsSerializer(many=True, required=False)
-
-    @extend_schema_field(StatusLabelSerializer(many=True))
-    def get_statuses(self, stats) -> list[dict[str, str]]:
-        """The statuses in order from least to most done, labelled in the request's language."""
-        return status_label_list()

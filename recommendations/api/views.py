@@ -35,14 +35,16 @@ from .parsers import StrictJSONParser
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .serializers import (
     AreaSerializer,
-    EvidenceCreateSerializer,
     EvidenceSerializer,
     ProgressUpdateSerializer,
-    RecommendationAdminUpdateSerializer,
     RecommendationDetailSerializer,
     RecommendationSerializer,
-    RecommendationStatusUpdateSerializer,
     SourceSerializer,
+)
+from .write_serializers import (
+    EvidenceCreateSerializer,
+    RecommendationAdminUpdateSerializer,
+    RecommendationStatusUpdateSerializer,
     TokenSerializer,
 )
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommendations.api.filters import GENERAL_PARAMETERS, StrictFilterBackend
-from recommendations.api.serializers import StrictFieldsMixin
+from recommendations.api.write_serializers import StrictFieldsMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
     YEAR_MAX,

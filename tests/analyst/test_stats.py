@@ -140,7 +140,7 @@ def test_stats_response_is_what_the_documented_serializer_says(reports, api_clie
     from django.utils import translation
 
     from recommendations.analytics import stats
-    from recommendations.api.serializers import StatsSerializer
+    from recommendations.api.stats_serializers import StatsSerializer
     from recommendations.listing import selectors
 
     response = api_client.get("/api/v1/stats/", HTTP_ACCEPT_LANGUAGE=language)

@@ -1,0 +1,118 @@
+"""Shapes of request bodies: what a client may send, validated by name. Services do the writing."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from recommendations.choices import EvidenceKind, Status
+from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
+
+
+class YearRangeMixin:
+    """year_start <= year_end, checked against the stored value of whichever is not sent."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = getattr(self, "instance", None)
+        start = attrs.get("year_start", getattr(instance, "year_start", None))
+        end = attrs.get("year_end", getattr(instance, "year_end", None))
+        if start is not None and end is not None and start > end:
+            raise serializers.ValidationError({"year_end": [_("Must not be before year_start.")]})
+        return attrs
+
+
+def refuse_unknown_fields(serializer: serializers.Serializer, data, message: str) -> None:
+    """A misspelt or read-only field is an error, not silently dropped: the client believes
+    it changed something."""
+    if isinstance(data, dict):
+        writable = {name for name, field in serializer.fields.items() if not field.read_only}
+        extra = sorted(set(data) - writable)
+        if extra:
+            raise serializers.ValidationError({name: [message] for name in extra})
+
+
+class StrictFieldsMixin(serializers.Serializer):
+    """Request bodies with a field the serializer does not take are refused by name; the
+    schema says so too (`additionalProperties: false`, see api/schema.py)."""
+
+    unknown_field_message = gettext_lazy("This field does not exist or cannot be set.")
+
+    def to_internal_value(self, data):
+        refuse_unknown_fields(self, data, str(self.unknown_field_message))
+        return super().to_internal_value(data)
+
+
+class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, serializers.ModelSerializer):
+    """What an admin may PATCH. A `status` goes through the progress log like any other."""
+
+    year_start = serializers.IntegerField(validators=YEAR_VALIDATORS)
+    year_end = serializers.IntegerField(validators=YEAR_VALIDATORS)
+    # The column is 32-bit on PostgreSQL; a larger number must be a 400, not a database error.
+    position = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    responsible_bodies = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ResponsibleBody.objects.all(), required=False
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [*Recommendation.editable_fields, "status", "note"]
+
+    unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "note" in attrs and len(attrs) == 1:
+            raise serializers.ValidationError(
+                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
+            )
+        return attrs
+
+
+class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What NGO staff may PATCH: the status, with an optional note."""
+
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+    unknown_field_message = gettext_lazy("NGO staff may change only the status and add a note.")
+
+    def validate(self, attrs):
+        # PATCH makes every field optional; without a status the note would go nowhere.
+        if "status" not in attrs:
+            raise serializers.ValidationError({"status": [_("This field is required.")]})
+        return super().validate(attrs)
+
+
+class SafeURLField(serializers.URLField):
+    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError(_("Only http and https links are accepted."))
+        return value
+
+
+class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    title = serializers.CharField(max_length=300)
+    file = serializers.FileField(required=False, allow_empty_file=False, max_length=255)
+    url = SafeURLField(required=False, max_length=2000)
+    excerpt = serializers.CharField(required=False, max_length=100000)
+    evidence_date = serializers.DateField(required=False, allow_null=True)
+    progress_update = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+    # What every text field refuses (NUL, lone surrogates) stated as patterns, and, since
+    # surrounding white space is dropped from a name (as the sign-in form does), a name needs
+    # one other character: so the schema tells clients every input the endpoint refuses.
+    username = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*[^\s\x00\ud800-\udfff][^\x00\ud800-\udfff]*$", write_only=True
+    )
+    password = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*$", write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
