@@ -8,10 +8,11 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
+from recommendations.append_only import AppendOnlyError
 from recommendations.catalog import services as catalog_services
 from recommendations.choices import EvidenceKind, Status
 from recommendations.evidence import services as evidence_services
-from recommendations.models import AppendOnlyError, ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import services as progress_services
 from recommendations.users import services as users_services
 

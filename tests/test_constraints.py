@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from recommendations.append_only import AppendOnlyError
 from recommendations.choices import EvidenceKind, Status
 from recommendations.history.selectors import recommendation_history
-from recommendations.models import AppendOnlyError, ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import services as progress_services
 
 from .factories import RecommendationFactory, SourceFactory
