@@ -112,7 +112,7 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
     search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək).")
     ordering = ["source", "position"]
     list_select_related = ["source"]
-    autocomplete_fields = ["responsible_bodies", "repeats"]
+    autocomplete_fields = ["responsible_bodies", "repeats", "indicators"]
     readonly_fields = ["status_changed_at", "version", "created_at", "updated_at"]
     inlines = [ProgressUpdateInline, EvidenceInline]
 

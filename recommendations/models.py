@@ -133,6 +133,7 @@ class Recommendation(TrackedModel):
         "responsible_bodies",
         "repeats",
         "due_on",
+        "indicators",
     )
     tracked_fields = (
         "source",
@@ -168,6 +169,11 @@ class Recommendation(TrackedModel):
     position = models.PositiveIntegerField(_("position in the source"))
     responsible_bodies = models.ManyToManyField(
         ResponsibleBody, blank=True, related_name="recommendations", verbose_name=_("responsible bodies")
+    )
+    # The figures that show whether it is carried out ("investigate and prosecute…" ↔ cases
+    # investigated, prosecutions, convictions): named by a person, never guessed.
+    indicators = models.ManyToManyField(
+        "recommendations.Indicator", blank=True, related_name="recommendations", verbose_name=_("measured by")
     )
     status = NFCCharField(_("status"), max_length=30, choices=Status.choices, default=Status.NOT_ASSESSED)
     # Set when the current status was set (import time for `not_assessed`), so it always sorts.

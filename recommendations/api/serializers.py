@@ -97,6 +97,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
     source_title = serializers.CharField(source="source.title", read_only=True)
     source_year = serializers.IntegerField(source="source.report_year", read_only=True)
     also_suggested_in = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
 
     class Meta(RecommendationSerializer.Meta):
         fields = [
@@ -105,8 +106,35 @@ class RecommendationDetailSerializer(RecommendationSerializer):
             "source_year",
             "etag",
             "also_suggested_in",
+            "indicators",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "description": (
+                "The indicators named as measuring it, with the address of their values in its country "
+                "(/api/v1/indicator-values/)."
+            ),
+            "items": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "values": {"type": "string"}},
+            },
+        }
+    )
+    def get_indicators(self, recommendation: Recommendation) -> list[dict]:
+        request = self.context.get("request")
+        values = reverse("indicator-value-list")
+        return [
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "values": (request.build_absolute_uri(values) if request else values)
+                + f"?country={recommendation.country.code}&indicator={indicator.code}",
+            }
+            for indicator in recommendation.indicators.all()
+        ]
 
     def get_etag(self, recommendation: Recommendation) -> str:
         return recommendation_etag(recommendation)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from recommendations.choices import EvidenceKind, Status
+from recommendations.indicators.models import Indicator
 from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
 
 
@@ -51,6 +52,13 @@ class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, ser
     position = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     responsible_bodies = serializers.PrimaryKeyRelatedField(
         many=True, queryset=ResponsibleBody.objects.all(), required=False
+    )
+    indicators = serializers.SlugRelatedField(
+        many=True,
+        slug_field="code",
+        queryset=Indicator.objects.all(),
+        required=False,
+        help_text="Codes of the indicators that measure it (see /api/v1/indicators/).",
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from recommendations.choices import AREA_CODES, EvidenceKind, Role, SourceKind, Status, area_name
+from recommendations.indicators.models import Indicator
 from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source
 
 
@@ -63,16 +64,19 @@ class _Names:
 
     def __init__(self, records: Iterable[ChangeRecord]) -> None:
         bodies: set[int] = set()
+        indicators: set[int] = set()
         sources: set[int] = set()
         recommendations: set[int] = set()
         for record in records:
             for values in (record.before or {}, record.after or {}):
                 bodies.update(values.get("responsible_bodies") or [])
+                indicators.update(values.get("indicators") or [])
                 if isinstance(values.get("source"), int):
                     sources.add(values["source"])
                 if isinstance(values.get("repeats"), int):
                     recommendations.add(values["repeats"])
         self.bodies = {body.pk: str(body) for body in ResponsibleBody.objects.filter(pk__in=bodies)}
+        self.indicators = {indicator.pk: indicator.name for indicator in Indicator.objects.filter(pk__in=indicators)}
         self.sources = {source.pk: str(source) for source in Source.objects.filter(pk__in=sources)}
         self.recommendations = set(Recommendation.objects.filter(pk__in=recommendations).values_list("pk", flat=True))
 
@@ -101,6 +105,8 @@ def _value(field: str, value, names: _Names) -> str:
         return _evidence(value)
     if field == "responsible_bodies":
         return "; ".join(names.bodies.get(pk, f"#{pk}") for pk in value)
+    if field == "indicators":
+        return "; ".join(names.indicators.get(pk, f"#{pk}") for pk in value)
     if field == "source":
         return names.sources.get(value, f"#{value}")
     if field == "repeats":

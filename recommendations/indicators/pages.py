@@ -2,7 +2,6 @@
 with its numbers in a table, every value linked to the report and the place it was read."""
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -37,28 +36,32 @@ def _series(values: list[IndicatorValue]) -> dict:
     return {"chart": trend_chart(years), "rows": rows}
 
 
+def indicator_trends(country: str, indicator_ids: list[int] | None = None) -> list[dict]:
+    """Each indicator's values in `country` (all of them, or those of `indicator_ids`) as a
+    trend chart and the rows of its numbers table, in the vocabulary's order. One query."""
+    values = IndicatorValue.objects.filter(country=country)
+    if indicator_ids is not None:
+        values = values.filter(indicator_id__in=indicator_ids)
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in values.select_related("indicator", "source").order_by(
+        "indicator__kind", "indicator__position", "year", "source__report_year"
+    ):
+        by_indicator[value.indicator_id].append(value)
+    trends = []
+    for rows in by_indicator.values():
+        series = _series(rows)
+        drawn = any(value.state == ValueState.NUMBER for value in rows)
+        trends.append({"indicator": rows[0].indicator, "chart": series["chart"] if drawn else None, **series})
+    return trends
+
+
 def indicators_country_page(request: HttpRequest, country: str) -> HttpResponse:
     code = country.upper()
     if code not in dict(countries):
         raise Http404
-    values = list(
-        IndicatorValue.objects.filter(country=code)
-        .select_related("indicator", "source")
-        .order_by("indicator__kind", "indicator__position", "year", "source__report_year")
-    )
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in values:
-        by_indicator[value.indicator_id].append(value)
-    indicators = []
-    for rows in by_indicator.values():
-        indicator = rows[0].indicator
-        series = _series(rows)
-        drawn = any(value.state == ValueState.NUMBER for value in rows)
-        indicators.append({"indicator": indicator, "chart": series["chart"] if drawn else None, **series})
     context = {
         "country_code": code,
         "country_name": dict(countries)[code],
-        "indicators": indicators,
-        "zero": Decimal(0),
+        "indicators": indicator_trends(code),
     }
     return render(request, "recommendations/indicators/country.html", context)

@@ -26,6 +26,7 @@ from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
 from recommendations.idempotency.services import FORM_TOKEN_FIELD, form_token_claim, form_token_new
+from recommendations.indicators.pages import indicator_trends
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.services import (
@@ -109,6 +110,17 @@ def _changes_since(recommendation: Recommendation, opened_at) -> list:
     return readable_history(sorted(records, key=lambda record: (record.changed_at, record.pk)))
 
 
+def _measured_by(recommendation: Recommendation) -> dict:
+    """The trends of the indicators named as measuring it, in its country; those named but
+    with no value read yet are listed by name."""
+    named = list(recommendation.indicators.all())
+    if not named:
+        return {"measured_by": [], "measured_unread": []}
+    trends = indicator_trends(recommendation.country.code, [indicator.pk for indicator in named])
+    drawn = {trend["indicator"].pk for trend in trends}
+    return {"measured_by": trends, "measured_unread": [indicator for indicator in named if indicator.pk not in drawn]}
+
+
 def recommendation_page(
     request: HttpRequest,
     pk: int,
@@ -120,7 +132,7 @@ def recommendation_page(
     status: int = 200,
 ) -> HttpResponse:
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies"), pk=pk
+        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "indicators"), pk=pk
     )
     can_see_notes = has_role(request.user, Role.ANALYST)
     can_record = has_role(request.user, Role.NGO_STAFF)
@@ -144,6 +156,7 @@ def recommendation_page(
         "timeline": timeline,
         "loose_evidence": loose_evidence,
         "other_years": repeat_lineage(recommendation),
+        **_measured_by(recommendation),
         "progress_form": progress_form,
         "formset": formset,
         "conflict": conflict,
