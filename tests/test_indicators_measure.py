@@ -58,7 +58,7 @@ def test_the_change_is_kept_in_history_with_the_indicators_names(client_for, use
 
     record = ChangeRecord.objects.filter(object_id=tip.pk, object_type__model="recommendation").latest("id")
     assert record.before == {"indicators": []}
-    assert len(record.after["indicators"]) == 2
+    assert record.after is not None and len(record.after["indicators"]) == 2
     browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     browser.force_login(users["analyst"])
     html = browser.get(f"/recommendations/{tip.pk}/history/").content.decode()

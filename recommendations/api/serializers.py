@@ -131,7 +131,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
                 "code": indicator.code,
                 "name": indicator.name,
                 "values": (request.build_absolute_uri(values) if request else values)
-                + f"?country={recommendation.country.code}&indicator={indicator.code}",
+                + f"?country={recommendation.country}&indicator={indicator.code}",
             }
             for indicator in recommendation.indicators.all()
         ]

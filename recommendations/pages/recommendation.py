@@ -116,7 +116,7 @@ def _measured_by(recommendation: Recommendation) -> dict:
     named = list(recommendation.indicators.all())
     if not named:
         return {"measured_by": [], "measured_unread": []}
-    trends = indicator_trends(recommendation.country.code, [indicator.pk for indicator in named])
+    trends = indicator_trends(str(recommendation.country), [indicator.pk for indicator in named])
     drawn = {trend["indicator"].pk for trend in trends}
     return {"measured_by": trends, "measured_unread": [indicator for indicator in named if indicator.pk not in drawn]}
 
