@@ -240,6 +240,7 @@ DELIBERATELY_UNFILTERED = {
     "created_at": "bookkeeping; an ordering key",
     "updated_at": "bookkeeping",
     "provenance": "where the importer read the row (pages, lines); shown on the recommendation page",
+    "indicators": "named by admins on a few recommendations, shown on its page and detail; no list filter yet",
 }
 # Filters that cover a field under another name.
 FILTER_FOR_FIELD = {
