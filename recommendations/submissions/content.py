@@ -23,6 +23,7 @@ from django_countries import countries
 from recommendations.analytics.as_of import status_at_annotation
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import AREAS, EvidenceKind, Status, area_name
+from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
 
 from .parameters import SubmissionRequest
@@ -63,6 +64,15 @@ class EvidenceEntry:
 
 
 @dataclass(frozen=True)
+class IndicatorLine:
+    """An indicator named as measuring the recommendation, with the values the reports state
+    for its country up to the submission's year ("2020: 18; 2021: 15")."""
+
+    name: str
+    values: str
+
+
+@dataclass(frozen=True)
 class Item:
     pk: int
     number: int  # its position in its report
@@ -76,6 +86,7 @@ class Item:
     open_years: int | None  # repeated and not implemented: years since its first report
     notes: list[Note] = field(default_factory=list)
     evidence: list[EvidenceEntry] = field(default_factory=list)
+    indicators: list[IndicatorLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,43 @@ def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[
     return found
 
 
+def _indicators(rows: list[Recommendation], as_of: datetime.date) -> dict[int, list[IndicatorLine]]:
+    """Two queries for every item: the links, then the values of the linked indicators in the
+    items' countries. A year stated by several reports shows the latest report's value, as
+    the indicator charts do; published figures, so in every submission."""
+    links = Recommendation.indicators.through.objects.filter(recommendation_id__in=[row.pk for row in rows])
+    named: dict[int, list[int]] = defaultdict(list)
+    for recommendation_id, indicator_id in links.values_list("recommendation_id", "indicator_id"):
+        named[recommendation_id].append(indicator_id)
+    if not named:
+        return {}
+    countries_of = {row.pk: str(row.country) for row in rows}
+    values = (
+        IndicatorValue.objects.filter(
+            indicator_id__in={pk for ids in named.values() for pk in ids},
+            country__in={countries_of[pk] for pk in named},
+            year__lte=as_of.year,
+        )
+        .select_related("indicator", "source")
+        .order_by("indicator__kind", "indicator__position", "year", "source__report_year")
+    )
+    series: dict[tuple[str, int], dict[int, IndicatorValue]] = defaultdict(dict)
+    indicators: dict[int, Indicator] = {}
+    for value in values:
+        series[(str(value.country), value.indicator_id)][value.year] = value  # the latest report last
+        indicators[value.indicator_id] = value.indicator
+    found: dict[int, list[IndicatorLine]] = {}
+    for pk, indicator_ids in named.items():
+        lines = []
+        for indicator_id, indicator in indicators.items():  # in the vocabulary's order
+            by_year = series.get((countries_of[pk], indicator_id))
+            if indicator_id in indicator_ids and by_year:
+                text = "; ".join(f"{year}: {value.display}" for year, value in sorted(by_year.items()))
+                lines.append(IndicatorLine(indicator.name, text))
+        found[pk] = lines
+    return found
+
+
 def _selected(request: SubmissionRequest):
     recommendations = Recommendation.objects.filter(source__in=request.reports)
     if not request.single_report:
@@ -198,6 +246,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
     earlier = earlier_report_years(ids)
     notes = _notes(ids, as_of, labels) if private_included else {}
     evidence = _evidence(ids, as_of, absolute) if private_included else {}
+    indicators = _indicators(rows, as_of)
     sections: dict[str | None, list[Item]] = defaultdict(list)
     counts = dict.fromkeys(labels, 0)
     for row in rows:
@@ -218,6 +267,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
                 open_years=(as_of.year - years[0]) if still_open else None,
                 notes=notes.get(row.pk, []),
                 evidence=evidence.get(row.pk, []),
+                indicators=indicators.get(row.pk, []),
             )
         )
     areas = [

@@ -256,6 +256,11 @@ def _item(document, submission: Submission, item: Item) -> None:
     _labelled(document, texts.status_as_of(submission), item.status_label, style=STATUS_STYLE)
     if item.earlier_years:
         _paragraph(document, MARK_STYLE, texts.repeated(item))
+    if item.indicators:
+        heading = _paragraph(document, STATUS_STYLE)
+        _run(heading, texts.indicators_label(), LABEL_STYLE)
+    for line in item.indicators:
+        _labelled(document, f"{line.name}:", line.values, style=NOTE_STYLE)
     if submission.private_included:
         heading = _paragraph(document, STATUS_STYLE)
         _run(heading, texts.latest_progress(), LABEL_STYLE)

@@ -121,6 +121,10 @@ def open_in_tracker() -> str:
     return _("Its page in the tracker")
 
 
+def indicators_label() -> str:
+    return _("Indicators that measure it")
+
+
 def no_notes() -> str:
     return _("No progress recorded by this day.")
 
@@ -137,6 +141,7 @@ def labels() -> dict[str, str]:
         "latest_progress": latest_progress(),
         "no_notes": no_notes(),
         "evidence": evidence_label(),
+        "indicators": indicators_label(),
         "sign_in_needed": sign_in_needed(),
         "open_in_tracker": open_in_tracker(),
     }

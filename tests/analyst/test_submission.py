@@ -16,9 +16,10 @@ from django.core.management import call_command
 from docx import Document
 from rest_framework.test import APIClient
 
-from recommendations.catalog.services import recommendation_create, source_create
+from recommendations.catalog.services import recommendation_create, recommendation_update, source_create
 from recommendations.choices import EvidenceKind, SourceKind, Status
 from recommendations.evidence.services import evidence_add
+from recommendations.indicators.models import Indicator
 from recommendations.models import Recommendation
 from recommendations.progress.services import progress_record
 from tests.factories import PASSWORD, UserFactory
@@ -339,5 +340,28 @@ def test_the_queries_do_not_grow_with_the_recommendations(world, django_assert_m
     sign-in, the reports, the rows with their status that day, the lineage (one per report
     year back), the notes, the evidence."""
     client = token_client(world["analyst"])
-    with django_assert_max_num_queries(9):  # 8 for these two report years
+    with django_assert_max_num_queries(9):  # 9 for these two report years (the indicators' links one)
         assert client.get("/api/v1/countries/AZ/submission.docx").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "line"),
+    [
+        ("en", "Indicators that measure it", "Cases investigated: 2020: 18; 2021: 15"),
+        ("az", "Onu ölçən göstəricilər", "Araşdırılan işlər: 2020: 18; 2021: 15"),
+    ],
+)
+def test_the_indicators_that_measure_a_recommendation_are_given_with_their_values(world, language, label, line):
+    """Published figures: in every submission, the anonymous one too, in both formats."""
+    recommendation_update(
+        recommendation_id=world["tip"][1],
+        data={"indicators": list(Indicator.objects.filter(code="tip_cases_investigated"))},
+        user=None,
+    )
+    document = open_docx(APIClient().get(f"/api/v1/sources/{SOURCE}/submission.docx?language={language}"))
+    text = all_text(document)
+    assert label in text and line in text
+    assert text.count(label) == 1  # only the recommendation that names it
+
+    printed = APIClient().get(f"/sources/{SOURCE}/submission/?language={language}").content.decode()
+    assert f"<strong>{line.split(': ', 1)[0]}:</strong> {line.split(': ', 1)[1]}" in printed
