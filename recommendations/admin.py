@@ -23,6 +23,7 @@ from .listing.columns import LIST_FIELDS
 from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from .progress import timeline
 from .search import search_terms
+from .templatetags.shortened import shortened
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
 
 admin.site.site_header = _("Recommendation tracker: administration")
@@ -130,7 +131,7 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
     def short_action(self, obj: Recommendation) -> str:
         if len(obj.action) <= 120:
             return obj.action
-        return format_html('<span title="{}">{}</span>', obj.action, _shortened(obj.action, 120))
+        return format_html('<span title="{}">{}</span>', obj.action, shortened(obj.action, 120))
 
     def get_readonly_fields(self, request, obj=None):
         # The source of an existing recommendation is part of its identity.
@@ -178,15 +179,6 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
         # message reads (new/changed/deleted objects); skipping it made every save a 500.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-
-def _shortened(text: str, limit: int) -> str:
-    """At most `limit` characters, cut after a whole word (not mid-word), with "…"."""
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def _row_shape(area: str | None, year_start: int, year_end: int) -> str:
@@ -360,7 +352,7 @@ class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelA
     @admin.display(description=_("changes"))
     def changes_summary(self, obj: ChangeRecord) -> str:
         summary = "; ".join(f"{change.label}: {change.before} → {change.after}" for change in field_changes(obj))
-        return summary if len(summary) <= 160 else _shortened(summary, 160)
+        return shortened(summary, 160)
 
     @admin.display(description=_("changes"))
     def changes(self, obj: ChangeRecord) -> str:

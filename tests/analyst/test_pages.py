@@ -389,3 +389,18 @@ def test_the_addressed_to_filter_appears_once_there_is_a_body_to_choose(db, clie
     assert 'name="responsible_body"' in html and "Daxili İşlər Nazirliyi" in html
     # Asked for by a hand-written address all the same, it still filters.
     assert client.get(f"/?responsible_body={body.pk}").status_code == 200
+
+
+def test_long_actions_on_the_dashboard_are_cut_after_a_whole_word(db, client):
+    """Cut mid-word ("Müfəttişliyinin səlahiyyətlər…") reads as a typo; the cut falls between words."""
+    words = "Dövlət Əmək Müfəttişliyinin səlahiyyətlərini genişləndirin və uşaq əməyinin aşkarlanması üçün "
+    action = (words * 4).strip()
+    recommendation = RecommendationFactory(action=action)
+
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
+
+    shown = re.search(rf'<a href="/recommendations/{recommendation.pk}/">([^<]*)</a>', html)
+    assert shown, html[:500]
+    visible = shown.group(1)
+    assert visible.endswith("…") and len(visible) <= 180
+    assert action.startswith(visible[:-1]) and action[len(visible) - 1] == " "
