@@ -1,4 +1,5 @@
-"""Streaming CSV export: seconds to the last byte and how much the server's memory grows.
+"""Streamed exports (CSV, XLSX): seconds to the first and the last byte, and how much the
+server's memory grows. Rows are counted as CSV lines; for XLSX the count is meaningless (a zip).
 
 Used by run.py against the running tracker; also runnable alone:
     bench/.venv/bin/python bench/export.py URL SERVER_PID
@@ -50,7 +51,7 @@ def measure_export(url: str, master_pid: int, timeout: float = 120) -> str:
     size = lines = 0
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
-            while chunk := response.read(64 * 1024):
+            while chunk := response.read1(64 * 1024):  # as it arrives: the first byte is timed
                 first_byte = first_byte or time.monotonic() - started
                 size += len(chunk)
                 lines += chunk.count(b"\n")

@@ -8,24 +8,20 @@ Column names are the API's field names and are not translated: scripts read them
 import csv
 import datetime
 import io
-import tempfile
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import CharField, Count, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
 from recommendations.models import Evidence, ProgressUpdate
 
+from . import xlsx
 from .as_of import status_at_annotation
 
 # The export's columns, in order: declared once in `listing/columns.py`.
@@ -121,72 +117,57 @@ def csv_chunks(queryset: QuerySet, *, as_of: datetime.date | None = None, page_u
     yield buffer.getvalue()
 
 
-def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
-    if isinstance(value, datetime.datetime):
-        value = value.replace(tzinfo=None)  # Excel has no time zones; the value is local time
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters copied from PDFs are not XML
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"  # text as published, never a formula
-    if isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
 URL_COLUMN = EXPORT_COLUMNS.index("url")
 FILTER_SHEET = "filters"
+XLSX_WIDTHS = {
+    "action": 80,
+    "responsible_bodies": 40,
+    "area_name": 24,
+    "status_label": 22,
+    "status_as_of_label": 22,
+    "status_changed_at": 20,
+    "url": 40,
+}
+# Rows an XLSX export holds: Excel's limit less the header. Past it, the export is refused
+# (a 400 that says to use CSV or narrow the filters), before anything is sent.
+XLSX_MAX_ROWS = xlsx.MAX_ROWS - 1
 
 
-def xlsx_file(
+def xlsx_too_many_rows(queryset: QuerySet) -> bool:
+    return queryset.order_by().values("pk")[XLSX_MAX_ROWS : XLSX_MAX_ROWS + 1].exists()
+
+
+def xlsx_chunks(
     queryset: QuerySet,
     *,
     as_of: datetime.date | None = None,
     page_url: str = "",
     filters: Sequence[tuple[str, str]] = (),
-) -> IO[bytes]:
-    """The workbook in a temporary file, rewound. Write-only mode streams rows to disk.
+) -> Iterator[bytes]:
+    """The workbook in pieces, streamed while the rows are read (`xlsx.py`).
 
     The first sheet holds the rows (an autofilter on the header, each row's page as a link);
     the second says what was exported: the filters (`filters`, as (parameter, value)),
-    `as_of`, and when.
+    `as_of`, when, and how many rows.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("recommendations")
-    widths = {
-        "action": 80,
-        "responsible_bodies": 40,
-        "area_name": 24,
-        "status_label": 22,
-        "status_as_of_label": 22,
-        "status_changed_at": 20,
-        "url": 40,
-    }
-    for index, column in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(column, 14)
-    sheet.freeze_panes = "A2"
-    sheet.append(list(EXPORT_COLUMNS))
-    count = 0
-    for values in _rows(queryset, as_of, page_url):
-        cells = [_xlsx_cell(sheet, value) for value in values]
-        if values[URL_COLUMN]:
-            cells[URL_COLUMN].hyperlink = values[URL_COLUMN]  # type: ignore[attr-defined]  # not in the stubs
-        sheet.append(cells)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{count + 1}"
+    rows = xlsx.Sheet(
+        name="recommendations",
+        header=EXPORT_COLUMNS,
+        rows=_rows(queryset, as_of, page_url),
+        widths=XLSX_WIDTHS,
+        freeze_header=True,
+        autofilter=True,
+        link_column="url",
+    )
+    exported_at = timezone.localtime().replace(microsecond=0).isoformat()
 
-    about = workbook.create_sheet(FILTER_SHEET)
-    about.column_dimensions["A"].width = 20
-    about.column_dimensions["B"].width = 60
-    about.append(["parameter", "value"])
-    for name, value in filters:
-        about.append([_xlsx_cell(about, name), _xlsx_cell(about, value)])
-    about.append(["as_of", _xlsx_cell(about, as_of.isoformat() if as_of else "")])
-    about.append(["exported_at", _xlsx_cell(about, timezone.localtime().replace(microsecond=0).isoformat())])
-    about.append(["rows", count])
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - the response streams and then closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    def about() -> Iterator[list[Any]]:
+        yield from ([name, value] for name, value in filters)
+        yield ["as_of", as_of.isoformat() if as_of else ""]
+        yield ["exported_at", exported_at]
+        yield ["rows", rows.rows_written]  # known once the first sheet is written
+
+    stated = xlsx.Sheet(
+        name=FILTER_SHEET, header=["parameter", "value"], rows=about(), widths={"parameter": 20, "value": 60}
+    )
+    return xlsx.workbook_chunks([rows, stated])

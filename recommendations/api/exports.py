@@ -2,12 +2,14 @@
 renderers, the format negotiation and the views; the files themselves are written by
 analytics/exports.py."""
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
@@ -86,7 +88,10 @@ def export_schema(*formats: str):
         parameters=[ORDERING_PARAMETER],
         responses={
             **dict(EXPORT_RESPONSES[name] for name in formats),
-            400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
+            400: OpenApiResponse(
+                description="A bad or unknown parameter; the body names it. XLSX: more rows than an Excel sheet "
+                f"holds ({exports.XLSX_MAX_ROWS:,}), under `format`."
+            ),
             **(negotiated if len(formats) > 1 else {}),
         },
     )
@@ -113,12 +118,24 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
             stated = [
                 (name, ",".join(values)) for name, values in request.query_params.lists() if name not in ("format",)
             ]
-            return FileResponse(
-                exports.xlsx_file(queryset, as_of=as_of, page_url=page_url, filters=stated),
-                as_attachment=True,
-                filename=f"recommendations-{stamp}.xlsx",
+            if exports.xlsx_too_many_rows(queryset):
+                raise ValidationError(
+                    {
+                        "format": [
+                            _(
+                                "These filters select more than %(limit)s recommendations, more than an Excel "
+                                "sheet holds: export them as CSV (format=csv) or narrow the filters."
+                            )
+                            % {"limit": f"{exports.XLSX_MAX_ROWS:,}"}
+                        ]
+                    }
+                )
+            response = StreamingHttpResponse(
+                exports.xlsx_chunks(queryset, as_of=as_of, page_url=page_url, filters=stated),
                 content_type=exports.XLSX_CONTENT_TYPE,
             )
+            response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.xlsx"'
+            return response
         response = StreamingHttpResponse(
             exports.csv_chunks(queryset, as_of=as_of, page_url=page_url), content_type="text/csv; charset=utf-8"
         )
