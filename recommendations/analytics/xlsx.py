@@ -19,9 +19,9 @@ import decimal
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 # Excel's limits: rows of a sheet (the header counts), characters of a sheet's name.
@@ -73,7 +73,7 @@ class Sheet:
     header: Sequence[str]
     rows: Iterable[Sequence[Any]]
     # Column widths in characters, by header name; others get `default_width`.
-    widths: dict[str, float] = field(default_factory=dict)
+    widths: Mapping[str, float] = field(default_factory=dict)
     default_width: float = 14
     # The header row stays in view, and gets an autofilter over every row.
     freeze_header: bool = False
@@ -259,7 +259,7 @@ def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
     if len({sheet.name.casefold() for sheet in sheets}) != len(sheets):
         raise ValueError("two sheets with one name")
     pipe = _Pipe()
-    archive = zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)  # type: ignore[arg-type]
+    archive = zipfile.ZipFile(cast(IO[bytes], pipe), "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     def part(name: str, text: str) -> Iterator[bytes]:
         archive.writestr(name, text.encode())

@@ -89,7 +89,8 @@ def test_more_rows_than_a_sheet_holds_stop_the_writer(monkeypatch):
 
 
 def test_an_xlsx_export_larger_than_a_sheet_is_a_400_naming_format(db, api_client, monkeypatch):
-    RecommendationFactory.create_batch(4)
+    for _number in range(4):
+        RecommendationFactory()
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
     response = api_client.get("/api/v1/recommendations/export.xlsx")
     assert response.status_code == 400
