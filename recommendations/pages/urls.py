@@ -13,6 +13,7 @@ from .feeds import StatusChangesFeed
 app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
     path("recommendations/<int:pk>/follow/", work_pages.follow_page, name="follow"),
     path("work/", work_pages.work_page, name="work"),
