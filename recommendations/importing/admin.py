@@ -102,6 +102,22 @@ def _what_it_writes(form: forms.Form, report) -> list[tuple[str, str]]:
     ]
 
 
+REPEAT_CHOICE = re.compile(r"^repeats_([0-9]{1,9})$")
+
+
+def _repeat_choices(data) -> dict[int, int]:
+    """The matches a person chose in the preview for rows without a clear one (`repeats_<row>`:
+    a recommendation id, or empty for none); the service checks each is a listed candidate."""
+    choices = {}
+    for name, value in data.items():
+        match = REPEAT_CHOICE.match(name)
+        if match and value:
+            if not value.isdigit():
+                raise ValidationError({"repeats": gettext("Row %(row)s: not a recommendation.") % {"row": match[1]}})
+            choices[int(match[1])] = int(value)
+    return choices
+
+
 def import_report_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
@@ -123,6 +139,7 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                 data=data,
                 user=request.user,
                 replace_corrections=form.cleaned_data["replace_corrections"],
+                repeat_choices=_repeat_choices(request.POST),
                 **_metadata(form),
             )
         except ValidationError as exc:

@@ -11,15 +11,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from recommendations.catalog.repeats import RepeatMatch, best_repeat, repeat_ancestry, repeat_candidates
+from recommendations.catalog import matching
+from recommendations.catalog.repeats import RepeatMatch, repeat_ancestry
 from recommendations.choices import AREA_CODES, area_name
 from recommendations.models import ChangeRecord, Recommendation, Source
 
-from .parsers import DocumentRejected, ParsedRecommendation, Problem
+from .parsers import ParsedRecommendation, Problem
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Fields of a recommendation that come from the document; status, responsible bodies and
@@ -119,6 +121,14 @@ class ImportItem:
     # replaced only when the admin says so, else kept and listed.
     corrections: dict[str, tuple[Any, Any, Correction]] = field(default_factory=dict)
     corrections_replaced: bool = False
+    # How `repeats` was decided (catalog.matching): the earlier rows the link was ahead of, or,
+    # with no clear match, the candidates a person may choose from; `repeat_chosen` when a
+    # person did.
+    repeat_beaten: list[matching.Scored] = field(default_factory=list)
+    repeat_candidates: list[matching.Scored] = field(default_factory=list)
+    repeat_reason: str = ""
+    repeat_chosen: bool = False
+    repeats_language: str = ""  # the language the texts were compared in
 
     def area_label(self) -> str:
         return (area_name(self.record.area) if self.record.area in AREA_CODES else self.record.area) or "—"
@@ -185,6 +195,12 @@ class ImportReport:
         return sum(1 for item in self.items if item.repeats is not None)
 
     @property
+    def unclear(self) -> list[ImportItem]:
+        """Rows whose years or text say they repeat an earlier one, with no clear match: their
+        candidates are listed for a person to choose."""
+        return [item for item in self.items if item.repeats is None and item.repeat_candidates]
+
+    @property
     def changes_anything(self) -> bool:
         return self.source_operation != UNCHANGED or any(item.operation != UNCHANGED for item in self.items)
 
@@ -236,9 +252,19 @@ class ImportReport:
                 match = item.repeats
                 line += (
                     f"; {'would link' if self.dry_run else 'linked'} to recommendation {match.recommendation_id}"
-                    f" ({match.source_slug}, {match.report_year}), similarity {match.similarity:.2f}"
+                    f" ({match.source_slug}, {match.report_year}), "
+                    + ("chosen by hand" if item.repeat_chosen else f"similarity {match.similarity:.2f}")
+                    + (f" in {item.repeats_language}" if item.repeats_language else "")
                 )
+                if item.repeat_beaten:
+                    line += ", ahead of " + _scored_list(item.repeat_beaten)
                 line += "; same recommendation in " + ", ".join(f"{year} #{pk}" for year, pk in item.lineage)
+            elif item.repeat_candidates:
+                line += (
+                    f"; repeats an earlier recommendation ({item.repeat_reason}), not linked: candidates "
+                    + _scored_list(item.repeat_candidates)
+                    + " (choose one in the admin's preview or on the recommendation's page)"
+                )
             lines.append(line)
         lines.append(
             f"would create {self.created}, update {self.updated}, link {self.linked}, unchanged {self.unchanged}"
@@ -248,6 +274,14 @@ class ImportReport:
         if self.indicators is not None:
             lines.extend(self.indicators.summary_lines())
         return lines
+
+
+def _scored_list(scored: list[matching.Scored]) -> str:
+    return ", ".join(
+        f"recommendation {item.row.recommendation_id} (row {item.row.position}, {item.score:.2f}"
+        + (f" in {item.language})" if item.language else ", no language in common)")
+        for item in scored
+    )
 
 
 def _short(value: Any) -> str:
@@ -287,6 +321,7 @@ def plan_import(
     report_year: int,
     dry_run: bool,
     language: str = "az",
+    repeat_choices: dict[int, int] | None = None,
 ) -> tuple[ImportReport, Source | None]:
     """Compare parsed records with what is stored under the slug; find earlier repeats."""
     problems = list(problems)
@@ -333,95 +368,80 @@ def plan_import(
             )
 
     # Link only where nobody has decided yet: a `repeats` set before (by an import or an
-    # admin) is never replaced.
+    # admin) is never replaced, and the earlier row it names is no one else's.
     to_link = [
         item for item in report.items if item.operation == CREATE or stored[item.record.position].repeats_id is None
     ]
     if to_link:
-        candidates = repeat_candidates(
+        _link_repeats(
+            to_link,
+            taken=[rec.repeats_id for rec in stored.values() if rec.repeats_id],
+            stored=stored,
             country=country,
             kind=kind,
-            areas=(item.record.area for item in to_link),
-            before_year=report_year,
+            report_year=report_year,
             language=language,
+            choices=repeat_choices or {},
         )
-        for item in to_link:
-            item.repeats = best_repeat(item.record.action, candidates.get(item.record.area, ()))
-            if item.repeats:
-                item.lineage = [
-                    (earlier.source.report_year, earlier.pk)
-                    for earlier in repeat_ancestry(item.repeats.recommendation_id)
-                ]
-                if item.operation == UNCHANGED:
-                    item.operation = UPDATE
     return report, source
+
+
+def _link_repeats(
+    items: list[ImportItem],
+    *,
+    taken: list[int],
+    stored: dict[int, Recommendation],
+    country: str,
+    kind: str,
+    report_year: int,
+    language: str,
+    choices: dict[int, int],
+) -> None:
+    """Each item's earlier repeat (catalog.matching), or the candidates when none is clear;
+    `choices` (position → recommendation id) are a person's picks among those candidates."""
+    earlier_year, earlier = matching.earlier_rows(country=country, kind=kind, report_year=report_year)
+    rows = []
+    for item in items:
+        texts = {language: item.record.action}
+        existing = stored.get(item.record.position)
+        if existing is not None:
+            texts = {**existing.action_translations, **texts}
+        rows.append(matching.NewRow(item.record.position, item.record.area, item.record.year_start, texts))
+    verdicts = matching.match_rows(
+        rows, earlier, earlier_year=earlier_year, with_years=kind in matching.KINDS_WITH_YEARS, taken=taken
+    )
+    by_position = {item.record.position: item for item in items}
+    unknown = sorted(set(choices) - set(by_position))
+    if unknown:
+        raise ValidationError({"repeats": _("No row to link at positions %(positions)s.") % {"positions": unknown}})
+    for item in items:
+        verdict = verdicts[item.record.position]
+        item.repeat_reason = verdict.reason
+        chosen = choices.get(item.record.position)
+        if chosen is not None:
+            offered = {scored.row.recommendation_id: scored for scored in verdict.candidates}
+            if verdict.link is not None or chosen not in offered:
+                raise ValidationError(
+                    {
+                        "repeats": _(
+                            "Row %(position)d: recommendation %(id)d is not among the candidates listed for it."
+                        )
+                        % {"position": item.record.position, "id": chosen}
+                    }
+                )
+            verdict.link, item.repeat_chosen = offered[chosen], True
+        if verdict.link is None:
+            item.repeat_candidates = verdict.candidates
+            continue
+        row = verdict.link.row
+        item.repeats = RepeatMatch(row.recommendation_id, row.source_slug, row.report_year, verdict.link.score)
+        item.repeat_beaten = verdict.beaten
+        item.repeats_language = verdict.link.language
+        item.lineage = [(earlier.source.report_year, earlier.pk) for earlier in repeat_ancestry(row.recommendation_id)]
+        if item.operation == UNCHANGED:
+            item.operation = UPDATE
 
 
 def with_areas(records: list[ParsedRecommendation], areas: list[str | None]) -> list[ParsedRecommendation]:
     """Records with the areas someone assigned (the TIP report does not tag its items)."""
     return [dataclasses.replace(record, area=area) for record, area in zip(records, areas, strict=True)]
-
-
-def plan_translation(
-    *,
-    records: list[ParsedRecommendation],
-    problems: list[Problem],
-    sha256: str,
-    original: Source,
-    language: str,
-    dry_run: bool,
-) -> ImportReport:
-    """The same report in another language: pair its rows with the original's, row by row.
-
-    Refused (DocumentRejected) unless the table has the same shape — as many rows, and the
-    same area and years in each — so a translation can never land on the wrong row.
-    """
-    report = ImportReport(
-        source_slug=original.slug,
-        source_operation=UPDATE,
-        source_id=original.pk,
-        tier="",
-        sha256=sha256,
-        dry_run=dry_run,
-        problems=list(problems),
-        language=language,
-        translates=original.language,
-    )
-    stored = list(original.recommendations.order_by("position"))
-    differences = []
-    if len(stored) != len(records):
-        differences.append(
-            f"the {original.language} source {original.slug} has {len(stored)} recommendations, "
-            f"this document {len(records)}"
-        )
-    for existing, record in zip(stored, records, strict=False):
-        ours = (existing.area, existing.year_start, existing.year_end)
-        theirs = (record.area, record.year_start, record.year_end)
-        if ours != theirs:
-            differences.append(
-                f"row {record.position}: {original.slug} has {ours[0] or '-'} {ours[1]}–{ours[2]}, "
-                f"this document {theirs[0] or '-'} {theirs[1]}–{theirs[2]}"
-            )
-    if differences:
-        raise DocumentRejected(
-            [
-                f"This document is the {language} text of {original.slug} ({original.language}), but its table "
-                "does not have the same shape, so its rows cannot be paired:",
-                *differences[:20],
-            ]
-        )
-    known = original.translations.get(language, {})
-    if known.get("sha256") == sha256:
-        report.source_operation = UNCHANGED
-        report.items = [
-            ImportItem(record, UNCHANGED, existing.pk) for existing, record in zip(stored, records, strict=True)
-        ]
-        return report
-    for existing, record in zip(stored, records, strict=True):
-        changes: dict[str, tuple[Any, Any]] = {}
-        if existing.action_translations.get(language) != record.action:
-            changes["action_translations"] = (existing.action_translations.get(language), record.action)
-        if existing.provenance.get(language) != provenance_of(record):
-            changes["provenance"] = (existing.provenance.get(language), provenance_of(record))
-        report.items.append(ImportItem(record, UPDATE if changes else UNCHANGED, existing.pk, changes))
-    return report

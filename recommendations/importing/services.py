@@ -3,7 +3,7 @@ transaction through the catalogue's services, so an import leaves the same histo
 an edit."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -38,12 +38,12 @@ from .plan import (
     default_slug,
     import_message,
     plan_import,
-    plan_translation,
     provenance_of,
     set_aside_corrections,
     translation_message,
     with_areas,
 )
+from .translation_plan import plan_translation
 
 IMPORT_PROGRESS_EVERY = 1000
 
@@ -74,6 +74,7 @@ def report_import(
     areas: Sequence[str | None] | None = None,
     dry_run: bool = False,
     replace_corrections: bool = False,
+    repeat_choices: Mapping[int, int] | None = None,
     max_bytes: int | None = None,
     user: Actor = None,
     progress: ProgressCallback | None = None,
@@ -90,6 +91,10 @@ def report_import(
 
     A stored value someone corrected by hand since the last import is kept (and listed in the
     report) unless `replace_corrections`.
+
+    Each row is linked to the earlier row it repeats when that is clear (catalog.matching);
+    when not, the report lists the candidates, and `repeat_choices` (position → recommendation
+    id, one of that row's candidates) links what a person chose.
     """
     report_format = FORMATS.get(kind)
     if report_format is None:
@@ -165,6 +170,7 @@ def report_import(
         report_year=report_year,
         dry_run=dry_run,
         language=language,
+        repeat_choices=dict(repeat_choices or {}),
     )
     if source is not None and (source.kind, str(source.country), source.report_year) != (kind, country, report_year):
         raise ValidationError(

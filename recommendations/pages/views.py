@@ -17,8 +17,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
-from django.views.decorators.http import require_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from recommendations.analytics import as_of as status_as_of
