@@ -352,10 +352,12 @@ class Evidence(TrackedModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
+                # A file, a link or both (a downloaded report and its address: its kind names
+                # the one it stands for); an excerpt alone.
                 condition=(
-                    (models.Q(kind=EvidenceKind.FILE) & ~models.Q(file=""))
-                    | (models.Q(kind=EvidenceKind.LINK) & ~models.Q(url=""))
-                    | (models.Q(kind=EvidenceKind.EXCERPT) & ~models.Q(excerpt=""))
+                    (models.Q(kind=EvidenceKind.FILE) & ~models.Q(file="") & models.Q(excerpt=""))
+                    | (models.Q(kind=EvidenceKind.LINK) & ~models.Q(url="") & models.Q(excerpt=""))
+                    | (models.Q(kind=EvidenceKind.EXCERPT) & ~models.Q(excerpt="") & models.Q(file="", url=""))
                 ),
                 name="evidence_has_content_for_kind",
             ),

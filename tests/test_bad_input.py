@@ -422,10 +422,11 @@ WRITE_CASES = [
         settings={"EVIDENCE_MAX_BYTES": 2048},
     ),
     Case(
-        id="evidence-file:file and URL at once",
+        # A file and its URL are one item (test_evidence.py); an excerpt takes neither.
+        id="evidence-excerpt:excerpt and URL at once",
         method="post",
         path=EVIDENCE,
-        multipart={"kind": "file", "title": "x", "url": "https://a.az", "file": Upload("a.pdf", PDF)},
+        multipart={"kind": "excerpt", "title": "x", "excerpt": "Mətn", "url": "https://a.az"},
         status=400,
         field="url",
     ),

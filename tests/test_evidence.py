@@ -288,12 +288,68 @@ def test_failed_history_write_leaves_no_evidence_row_and_no_file(client_for, rec
     assert stored_files() == files_before
 
 
-def test_file_sent_with_link_evidence_is_a_400_naming_file(client_for, recommendation):
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_one_item_holds_a_file_and_the_link_it_came_from(client_for, users, recommendation, kind):
+    """A downloaded report keeps its address: one item, whichever of the two its kind names."""
+    origin = "https://example.gov.az/hesabatlar/2024.pdf"
     response = client_for("ngo_staff").post(
         evidence_url(recommendation),
-        {"kind": "link", "title": "Keçid", "url": "https://example.org", "file": SimpleUploadedFile("a.txt", b"a")},
+        {
+            "kind": kind,
+            "title": "Nazirliyin hesabatı",
+            "url": origin,
+            "file": SimpleUploadedFile("hesabat.pdf", make_pdf()),
+        },
         format="multipart",
     )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["url"] == origin
+    assert body["download_url"].endswith(f"/api/v1/evidence/{body['id']}/file/")
+    assert body["file_name"] == "hesabat.pdf"
+    listed = client_for("analyst").get(evidence_url(recommendation)).json()
+    (item,) = listed["results"] if isinstance(listed, dict) else listed
+    assert (item["url"], item["download_url"]) == (body["url"], body["download_url"])
+    assert client_for("analyst").get(body["download_url"]).status_code == 200
+    # The page shows both: the download and where it came from.
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(users["analyst"])
+    page = browser.get(f"/recommendations/{recommendation.pk}/").content.decode()
+    assert f'class="evidence-file" href="/api/v1/evidence/{body["id"]}/file/"' in page
+    assert f'class="evidence-link" href="{origin}"' in page
+    assert Evidence.objects.get().kind == kind
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "excerpt", "title": "Çıxarış", "excerpt": "Mətn", "url": "https://example.org"}, "url"),
+        ({"kind": "file", "title": "Fayl", "excerpt": "Mətn"}, "excerpt"),
+        ({"kind": "link", "title": "Keçid", "url": "https://example.org", "excerpt": "artıq"}, "excerpt"),
+    ],
+)
+def test_an_excerpt_still_stands_alone(client_for, recommendation, body, field):
+    data = dict(body)
+    if data["kind"] == "file":
+        data["file"] = SimpleUploadedFile("hesabat.pdf", make_pdf())
+    response = client_for("ngo_staff").post(evidence_url(recommendation), data, format="multipart")
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert field in response.json()
     assert not Evidence.objects.exists()
+
+
+def test_the_database_refuses_an_excerpt_with_a_link(recommendation, users):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Evidence.objects.create(
+            recommendation=recommendation,
+            kind="excerpt",
+            title="x",
+            excerpt="Mətn",
+            url="https://example.org",
+            added_by_username="x",
+        )

@@ -40,6 +40,10 @@ def _evidence_shape(kind: str) -> type[serializers.Serializer]:
     )
     fields = {"kind": kind_field(), "title": _copy(declared["title"])}
     fields[CONTENT_FIELD[kind]] = _copy(declared[CONTENT_FIELD[kind]], required=True)
+    if kind == EvidenceKind.FILE.value:
+        # The address the file came from, kept with it (a link sent with a file, as multipart, is
+        # the same item the other way round).
+        fields["url"] = _copy(declared["url"], help_text="Where the file came from (optional).")
     fields.update({name: _copy(declared[name]) for name in COMMON_FIELDS if name not in fields})
     name = f"Evidence{kind.title()}"
     return type(name, (StrictFieldsMixin, serializers.Serializer), {**fields, "__doc__": f"Evidence of kind {kind}."})

@@ -16,10 +16,15 @@ from recommendations.models import ChangeRecord, Evidence, Recommendation
 from .files import check_evidence_file
 
 REQUIRED_CONTENT = {EvidenceKind.FILE: "file", EvidenceKind.LINK: "url", EvidenceKind.EXCERPT: "excerpt"}
+# What each kind may hold beside its own content: a file and the address it came from are one
+# item (a downloaded report keeps its origin), whichever of the two the kind names. An excerpt
+# stands alone.
+ALSO_ACCEPTED = {EvidenceKind.FILE: {"url"}, EvidenceKind.LINK: {"file"}, EvidenceKind.EXCERPT: set()}
 
 
 def evidence_content_errors(*, kind: str, file: UploadedFile | None, url: str, excerpt: str) -> dict[str, str]:
-    """Exactly the content its kind takes: the file, the link or the excerpt — each error on its field."""
+    """The content its kind takes — the file, the link (either may come with the other) or the
+    excerpt alone — each error on its field."""
     supplied = {"file": file is not None, "url": bool(url), "excerpt": bool(excerpt)}
     required = REQUIRED_CONTENT.get(kind)
     if required is None:
@@ -27,8 +32,16 @@ def evidence_content_errors(*, kind: str, file: UploadedFile | None, url: str, e
     errors = {}
     if not supplied[required]:
         errors[required] = _("This field is required for evidence of kind “%(kind)s”.") % {"kind": kind}
+    also = ALSO_ACCEPTED[EvidenceKind(kind)]
     for field, present in supplied.items():
-        if present and field != required:
+        if not present or field == required or field in also:
+            continue
+        if also:
+            errors[field] = _("Evidence of kind “%(kind)s” holds a file, a link or both; not an %(field)s.") % {
+                "kind": kind,
+                "field": field,
+            }
+        else:
             errors[field] = _("Only the %(required)s is accepted for evidence of kind “%(kind)s”.") % {
                 "required": required,
                 "kind": kind,

@@ -121,8 +121,9 @@ class EvidenceRowForm(forms.Form):
     def clean(self):
         data = super().clean() or {}
         filled = [name for name in ("file", "url", "excerpt") if data.get(name)]
-        if len(filled) > 1:
-            raise ValidationError(_("One piece of evidence per row: a file, a link or an excerpt, not several."))
+        if "excerpt" in filled and len(filled) > 1:
+            # A file and the link it came from are one piece of evidence; an excerpt stands alone.
+            raise ValidationError(_("One piece of evidence per row: a file, a link (or both) or an excerpt."))
         if not filled and data.get("title"):
             self.add_error("file", _("Choose a file, or give a link or an excerpt."))
         return data
@@ -132,7 +133,10 @@ class EvidenceRowForm(forms.Form):
         data = self.cleaned_data
         if data.get("file"):
             return EvidenceItem(
-                kind=EvidenceKind.FILE, title=data["title"] or data["file"].name[:300], file=data["file"]
+                kind=EvidenceKind.FILE,
+                title=data["title"] or data["file"].name[:300],
+                file=data["file"],
+                url=data.get("url") or "",  # where the file came from
             )
         if data.get("url"):
             return EvidenceItem(

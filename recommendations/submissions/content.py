@@ -163,14 +163,15 @@ def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[
         if evidence.kind == EvidenceKind.LINK:
             url = evidence.url
         elif evidence.kind == EvidenceKind.FILE:
-            url = absolute("evidence-file", evidence.pk)
+            # Where the file came from, public, when known; else the tracker's own copy.
+            url = evidence.url or absolute("evidence-file", evidence.pk)
         found[evidence.recommendation_id].append(
             EvidenceEntry(
                 title=evidence.title,
                 kind=evidence.kind,
                 url=url,
                 excerpt=evidence.excerpt,
-                sign_in_needed=evidence.kind == EvidenceKind.FILE,
+                sign_in_needed=evidence.kind == EvidenceKind.FILE and not evidence.url,
             )
         )
     return found
