@@ -1,8 +1,10 @@
 """/api/v1/indicators/ and /api/v1/indicator-values/ as an analyst's script calls them."""
 
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from recommendations.importing.services import report_import
 from recommendations.indicators.models import IndicatorValue
@@ -234,3 +236,38 @@ def test_staff_file_an_unread_figure_and_a_second_value_of_a_year_is_refused(cli
         format="json",
     )
     assert odd_currency.status_code == 400 and "currency" in odd_currency.json()
+
+
+def _workbook(response):
+    assert response.status_code == 200, response.content[:300] if hasattr(response, "content") else response
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+
+
+def test_the_xlsx_export_has_a_sheet_of_the_countrys_indicator_values(api_client, reports):
+    workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", {"country": "AZ"}))
+
+    assert workbook.sheetnames == ["recommendations", "indicators", "filters"]
+    rows = list(workbook["indicators"].iter_rows(values_only=True))
+    header, values = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert len(values) == reports["values"]  # every value of the country, one row per source
+    inspections = next(
+        row
+        for row in values
+        if (row["indicator"], row["year"], row["source"]) == ("dol_labor_inspections", 2014, "dol-2015-az")
+    )
+    assert (inspections["number"], inspections["table"], inspections["table_row"], inspections["page"]) == (
+        "11345",
+        "Table 6",
+        "Number of Labor Inspections",
+        3,
+    )
+    unknown = next(row for row in values if row["indicator"] == "dol_criminal_investigations" and row["year"] == 2014)
+    assert (unknown["state"], unknown["number"]) == ("unknown", None)  # unknown, not zero
+    cases = next(row for row in values if row["indicator"] == "tip_cases_investigated" and row["year"] == 2020)
+    assert cases["lines"] == "121–125" and cases["sentence"].startswith("Hüquq mühafizə orqanları 2020-ci ildə")
+    assert "sources_disagree" in header
+
+
+def test_an_export_of_a_country_without_values_has_the_sheet_with_its_header_only(api_client, reports):
+    workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", {"country": "AM"}))
+    assert list(workbook["indicators"].iter_rows(values_only=True))[1:] == []

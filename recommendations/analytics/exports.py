@@ -143,11 +143,12 @@ def xlsx_chunks(
     as_of: datetime.date | None = None,
     page_url: str = "",
     filters: Sequence[tuple[str, str]] = (),
+    more_sheets: Sequence[xlsx.Sheet] = (),
 ) -> Iterator[bytes]:
     """The workbook in pieces, streamed while the rows are read (`xlsx.py`).
 
     The first sheet holds the rows (an autofilter on the header, each row's page as a link);
-    the second says what was exported: the filters (`filters`, as (parameter, value)),
+    then `more_sheets`; the last says what was exported: the filters (`filters`, as (parameter, value)),
     `as_of`, when, and how many rows.
     """
     rows = xlsx.Sheet(
@@ -170,4 +171,4 @@ def xlsx_chunks(
     stated = xlsx.Sheet(
         name=FILTER_SHEET, header=["parameter", "value"], rows=about(), widths={"parameter": 20, "value": 60}
     )
-    return xlsx.workbook_chunks([rows, stated])
+    return xlsx.workbook_chunks([rows, *more_sheets, stated])

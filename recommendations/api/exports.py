@@ -14,6 +14,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from recommendations.analytics import exports
+from recommendations.indicators.exports import indicator_values_sheet
 from recommendations.listing import selectors
 
 from .negotiation import FirstRendererNegotiation
@@ -131,7 +132,14 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
                     }
                 )
             response = StreamingHttpResponse(
-                exports.xlsx_chunks(queryset, as_of=as_of, page_url=page_url, filters=stated),
+                exports.xlsx_chunks(
+                    queryset,
+                    as_of=as_of,
+                    page_url=page_url,
+                    filters=stated,
+                    # The figures of the exported recommendations' countries (published: for anyone).
+                    more_sheets=[indicator_values_sheet(queryset)],
+                ),
                 content_type=exports.XLSX_CONTENT_TYPE,
             )
             response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.xlsx"'

@@ -4,7 +4,6 @@ like the recommendation list: several values repeated or comma-separated, an unk
 parameter or value is a 400 naming it."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,6 +32,7 @@ from recommendations.listing.filters import (
 from recommendations.models import Source
 
 from .models import Indicator, IndicatorValue, Unit, ValueState
+from .selectors import values_with_disagreement
 from .services import indicator_value_add, indicator_value_correct
 from .vocabulary import INDICATORS
 
@@ -216,18 +216,6 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     class Meta:
         model = IndicatorValue
         fields: list[str] = []
-
-
-def values_with_disagreement():
-    """Values with `disagrees`: another source gives this country, indicator and year
-    another value (one subquery in the same statement, no query per row)."""
-    other = IndicatorValue.objects.filter(
-        country=OuterRef("country"), indicator=OuterRef("indicator"), year=OuterRef("year")
-    ).exclude(source=OuterRef("source"))
-    differs = other.filter(
-        ~Q(state=OuterRef("state")) | ~Q(number=OuterRef("number")) | ~Q(currency=OuterRef("currency"))
-    )
-    return IndicatorValue.objects.select_related("indicator", "source").annotate(disagrees=Exists(differs))
 
 
 @extend_schema_view(

@@ -218,7 +218,7 @@ def test_xlsx_has_an_autofilter_a_filter_sheet_and_links_to_each_page(reports, a
     response = api_client.get(f"/api/v1/recommendations/export.xlsx?{query}")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["recommendations", "filters"]
+    assert workbook.sheetnames == ["recommendations", "indicators", "filters"]
     sheet = workbook["recommendations"]
     header = [cell.value for cell in sheet[1]]
     assert tuple(header) == EXPORT_COLUMNS
