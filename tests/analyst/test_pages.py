@@ -399,7 +399,7 @@ def test_long_actions_on_the_dashboard_are_cut_after_a_whole_word(db, client):
 
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
 
-    shown = re.search(rf'<a href="/recommendations/{recommendation.pk}/">([^<]*)</a>', html)
+    shown = re.search(rf'<a href="/recommendations/{recommendation.pk}/"><span lang="az">([^<]*)</span></a>', html)
     assert shown, html[:500]
     visible = shown.group(1)
     assert visible.endswith("…") and len(visible) <= 180
