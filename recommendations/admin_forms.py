@@ -35,7 +35,10 @@ def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
+    route = getattr(form, "route_service_error", None)  # a field the form shows another way
     for name, messages in error.message_dict.items():
+        if route is not None and route(name, messages):
+            continue
         if name in form.fields or name == NON_FIELD_ERRORS:
             form.add_error(name, messages)
         else:
@@ -108,23 +111,64 @@ class RecommendationAdminForm(ServiceForm):
     )
     # The version the page showed; a newer stored one is refused by the service, under its lock.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # `action_translations`, one text box per language instead of raw JSON; the service
+    # validates the texts as it does for the API (validation.recommendation_errors).
+    translation_az = forms.CharField(
+        label=gettext_lazy("action in Azerbaijani"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "az"}),
+        help_text=gettext_lazy("Only when the report is in another language; empty: no Azerbaijani text."),
+    )
+    translation_en = forms.CharField(
+        label=gettext_lazy("action in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        help_text=gettext_lazy("Only when the report is in another language; empty: no English text."),
+    )
+    TRANSLATION_FIELDS = {"az": "translation_az", "en": "translation_en"}
 
     class Meta:
         model = Recommendation
-        fields = ["source", *Recommendation.editable_fields, "status"]
+        fields = [
+            "source",
+            *(name for name in Recommendation.editable_fields if name != "action_translations"),
+            "status",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["opened_version"].initial = self.instance.version
+            for language, name in self.TRANSLATION_FIELDS.items():
+                self.fields[name].initial = (self.instance.action_translations or {}).get(language, "")
+
+    def translations(self) -> dict[str, str]:
+        """The texts given, as `action_translations` holds them: {language: text}."""
+        return {
+            language: text
+            for language, name in self.TRANSLATION_FIELDS.items()
+            if (text := (self.cleaned_data.get(name) or "").strip())
+        }
+
+    def route_service_error(self, name: str, messages: list[str]) -> bool:
+        """The service names `action_translations`: each message goes beside its language's box."""
+        if name != "action_translations":
+            return False
+        for message in messages:
+            language = next((code for code in self.TRANSLATION_FIELDS if f"“{code}”" in message), None)
+            self.add_error(self.TRANSLATION_FIELDS[language] if language else None, message)
+        return True
 
     def write(self) -> Recommendation:
         data = self.cleaned_data
         note = data.get("change_note", "")
         if self.instance.pk is not None:
+            changes = self.changed({*Recommendation.editable_fields, "status"})
+            if set(self.TRANSLATION_FIELDS.values()) & set(self.changed_data):
+                changes["action_translations"] = self.translations()
             return recommendation_update(
                 recommendation_id=self.instance.pk,
-                data=self.changed({*Recommendation.editable_fields, "status"}),
+                data=changes,
                 note=note,
                 user=self.request.user,
                 expected_version=data.get("opened_version"),
@@ -133,7 +177,7 @@ class RecommendationAdminForm(ServiceForm):
             source=data["source"],
             area=data.get("area") or None,
             action=data["action"],
-            action_translations=data.get("action_translations") or {},
+            action_translations=self.translations(),
             year_start=data["year_start"],
             year_end=data["year_end"],
             position=data["position"],

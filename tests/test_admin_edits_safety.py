@@ -80,9 +80,8 @@ def test_a_source_saved_from_an_older_copy_is_refused(db):
     [
         ("year_end", "2025", "A 2018 report cannot suggest an action for 2025."),
         ("due_on", "2010-06-30", "The due date cannot be before 2016"),
-        ("action_translations", '{"fr": "Texte"}', "“fr” is not a language of the site"),
-        ("action_translations", '{"EN": "Text"}', "“EN” is not a language of the site"),
-        ("action_translations", '{"en": " "}', "The “en” text is empty."),
+        # One box per language (no raw JSON): the report's own language has no translation.
+        ("translation_az", "Əmək müfəttişlərinin treninqini təmin edin.", "“az” is the report's own language"),
     ],
 )
 def test_the_recommendation_form_refuses_what_the_services_refuse(admin, recommendation, field, value, message):
@@ -113,10 +112,25 @@ def test_the_english_text_of_a_translated_report_cannot_be_deleted(admin, django
     recommendation = Recommendation.objects.get(position=1)
     url = change_url(recommendation)
 
-    response = submit(admin, url, {**open_form(admin, url), "action_translations": "{}"})
+    form = open_form(admin, url)
+    assert form["translation_en"].startswith("Ensure that all children are protected by law")
+    response = submit(admin, url, {**form, "translation_en": ""})
 
-    refused(response, "action_translations", "The report's “en” text cannot be removed; correct it instead.")
+    refused(response, "translation_en", "The report's “en” text cannot be removed; correct it instead.")
     assert Recommendation.objects.get(position=1).action_translations["en"]
+
+
+def test_the_recommendation_form_edits_each_language_in_its_own_box(admin, recommendation):
+    url = change_url(recommendation)
+    form = open_form(admin, url)
+    assert "action_translations" not in form and form["translation_en"] == ""
+
+    response = submit(admin, url, {**form, "translation_en": "  Ensure that labor inspectors are trained. "})
+
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.action_translations == {"en": "Ensure that labor inspectors are trained."}
+    assert recommendation.action_in("en") == "Ensure that labor inspectors are trained."
 
 
 @pytest.mark.parametrize(
