@@ -31,12 +31,13 @@ prepare: install
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py load_seeds
 
-# The production server (scripts/serve: granian, WSGI); WEB_WORKERS and WEB_THREADS size it.
+# The production server (scripts/serve: granian, WSGI; WEB_WORKERS and WEB_THREADS size it) and
+# beside it the background job worker (manage.py run_worker), both under scripts/run.py.
 run: prepare
 	DEBUG=$${DEBUG:-false} $(BIN)/python manage.py collectstatic --no-input -v0
 	SECRET_KEY="$${SECRET_KEY:-$$(cat $(VAR_DIR)/secret_key)}" \
 		DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) DEBUG=$${DEBUG:-false} PYTHON=$(abspath $(BIN))/python \
-		HOST=$(HOST) PORT=$(PORT) scripts/serve
+		HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
 
 dev: prepare
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

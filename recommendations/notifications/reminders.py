@@ -29,7 +29,7 @@ from .models import ReminderSent
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-from .services import site_url
+from .mail import site_url
 
 Reason = ReminderSent.Reason
 

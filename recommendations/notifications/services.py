@@ -1,76 +1,11 @@
-"""Mail to followers of a recommendation when its status changes.
+"""Announcing a change to the people who follow it."""
 
-Sent after the change has committed (a rolled-back change announces nothing), one message
-per follower, never to the person who made the change. Notes and evidence titles may
-describe victims, and mail leaves our hands (forwarded, stored by others): they are never in
-a message. Followers whose role may read them (analysts and above) learn who recorded the
-change, that a note came with it and how much evidence, and follow the link to the page."""
+from recommendations.models import ProgressUpdate
 
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext as _
-
-from recommendations.choices import Role
-from recommendations.follows.models import Follow
-from recommendations.follows.selectors import followers_of
-from recommendations.models import Evidence, ProgressUpdate
-from recommendations.roles import has_role
-
-logger = logging.getLogger(__name__)
+from .tasks import status_change_mail
 
 
 def status_change_announce(*, update: ProgressUpdate) -> None:
-    """Mail the followers once the surrounding transaction commits."""
-    update_id = update.pk
-    transaction.on_commit(lambda: status_change_send(update_id=update_id))
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def status_change_send(*, update_id: int) -> int:
-    """Send the mails of one status change now; returns how many were sent. A mail server
-    that fails is logged, never an error for the person who recorded the progress."""
-    update = ProgressUpdate.objects.select_related("recommendation__source").get(pk=update_id)
-    recommendation = update.recommendation
-    recipients = [
-        user
-        for user in followers_of(recommendation).exclude(pk=update.author_id).prefetch_related("groups")
-        if user.email
-    ]
-    if not recipients:
-        return 0
-    evidence_count = Evidence.objects.filter(progress_update=update).count()
-    followed_directly = set(
-        Follow.objects.filter(recommendation=recommendation, user__in=recipients).values_list("user_id", flat=True)
-    )
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for user in recipients:
-            context = {
-                "recommendation": recommendation,
-                "update": update,
-                "may_read_notes": has_role(user, Role.ANALYST),
-                "evidence_count": evidence_count,
-                "url": site_url(f"/recommendations/{recommendation.pk}/#entry-{update.pk}"),
-                "work_url": site_url("/work/"),
-                "through_source": user.pk not in followed_directly,
-            }
-            subject = _("Recommendation %(id)d: %(before)s → %(after)s") % {
-                "id": recommendation.pk,
-                "before": update.get_status_before_display(),
-                "after": update.get_status_after_display(),
-            }
-            body = render_to_string("recommendations/email/status_change.txt", context)
-            messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
-    try:
-        return get_connection().send_messages(messages) or 0
-    except Exception:
-        logger.exception("Could not mail the followers of recommendation %s", recommendation.pk)
-        return 0
+    """Queue the followers' mail in the change's own transaction: it is sent (by the worker)
+    only if the change commits, and a change that commits always has its mail queued."""
+    status_change_mail.enqueue(update.pk)

@@ -108,7 +108,7 @@ def progress_record(
                 message=_("Progress update #%(id)d") % {"id": update.pk},
             )
         if update.status_before != update.status_after:
-            # Followers hear of it once the change has committed.
+            # Followers hear of it once the change has committed (a job queued with it).
             status_change_announce(update=update)
         return update
 

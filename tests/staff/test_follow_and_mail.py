@@ -17,7 +17,9 @@ from recommendations.evidence.services import evidence_add
 from recommendations.follows.services import follow_set
 from recommendations.progress.services import EvidenceItem, progress_record, progress_record_with_evidence
 from tests.factories import PASSWORD, RecommendationFactory, SourceFactory, UserFactory
+from tests.jobs import JOBS_DB, queued_tasks, run_jobs
 
+MAIL_TASK = "recommendations.notifications.tasks.status_change_mail"
 NOTE = "Qurbanın ünvanı: Şəki, gizli sığınacaq."
 
 
@@ -60,9 +62,8 @@ def people(db):
     }
 
 
-def test_a_status_change_mails_every_follower_once_and_notes_only_to_readers(
-    mail_dir, people, django_capture_on_commit_callbacks
-):
+@JOBS_DB
+def test_a_status_change_mails_every_follower_once_and_notes_only_to_readers(mail_dir, people):
     source = SourceFactory()
     recommendation = RecommendationFactory(source=source)
     RecommendationFactory(source=source)  # another of the same source
@@ -73,15 +74,17 @@ def test_a_status_change_mails_every_follower_once_and_notes_only_to_readers(
     follow_set(user=people["no_mail"], recommendation_id=recommendation.pk, following=True)
     follow_set(user=people["recorder"], recommendation_id=recommendation.pk, following=True)  # makes the change
 
-    with django_capture_on_commit_callbacks(execute=True):
-        progress_record_with_evidence(
-            recommendation_id=recommendation.pk,
-            status="in_progress",
-            note=NOTE,
-            occurred_on=datetime.date(2026, 10, 1),
-            evidence=[EvidenceItem(kind="link", title="Qərarın mətni", url="https://e-qanun.az/1")],
-            user=people["recorder"],
-        )
+    progress_record_with_evidence(
+        recommendation_id=recommendation.pk,
+        status="in_progress",
+        note=NOTE,
+        occurred_on=datetime.date(2026, 10, 1),
+        evidence=[EvidenceItem(kind="link", title="Qərarın mətni", url="https://e-qanun.az/1")],
+        user=people["recorder"],
+    )
+    # Queued with the change, sent by the worker: nothing was mailed while recording it.
+    assert len(queued_tasks(MAIL_TASK)) == 1 and mails(mail_dir) == []
+    run_jobs()
 
     sent = {message["To"]: message for message in mails(mail_dir)}
     assert sorted(sent) == ["aysel@ngo.az", "elvin@ngo.az", "partner@example.org"]
@@ -100,26 +103,28 @@ def test_a_status_change_mails_every_follower_once_and_notes_only_to_readers(
     assert "qeyd" not in partner
 
     # A progress entry without a status change, or another recommendation, mails nobody.
-    with django_capture_on_commit_callbacks(execute=True):
-        progress_record(recommendation_id=recommendation.pk, status="in_progress", note="Əlavə", user=people["staff"])
-        evidence_add(
-            recommendation_id=recommendation.pk, kind="link", title="X", url="https://a.az/", user=people["staff"]
-        )
+    progress_record(recommendation_id=recommendation.pk, status="in_progress", note="Əlavə", user=people["staff"])
+    evidence_add(recommendation_id=recommendation.pk, kind="link", title="X", url="https://a.az/", user=people["staff"])
+    assert queued_tasks(MAIL_TASK) == []
+    run_jobs()
     assert len(mails(mail_dir)) == 3
 
 
-def test_a_rolled_back_change_mails_nobody(mail_dir, people, django_capture_on_commit_callbacks):
+@JOBS_DB
+def test_a_rolled_back_change_mails_nobody(mail_dir, people):
     from recommendations.progress.services import EvidenceItemInvalid
 
     recommendation = RecommendationFactory()
     follow_set(user=people["analyst"], recommendation_id=recommendation.pk, following=True)
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(EvidenceItemInvalid):
+    with pytest.raises(EvidenceItemInvalid):
         progress_record_with_evidence(
             recommendation_id=recommendation.pk,
             status="implemented",
             evidence=[EvidenceItem(kind="link", title="Boş", url="")],
             user=people["staff"],
         )
+    assert queued_tasks(MAIL_TASK) == []
+    run_jobs()
     assert mails(mail_dir) == []
 
 

@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "synthetic",
+    # Background jobs (report imports, mail to followers): Django's tasks API and its database
+    # backend, run by `manage.py run_worker` (recommendations/jobs/, README "Background jobs").
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -353,6 +357,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Background jobs: queued as rows of the default database (SQLite or PostgreSQL alike), run by
+# `manage.py run_worker` (started by `make run`; the `worker` service in docker-compose.yml).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job's worker writes a heartbeat this often; a job whose heartbeat is older than
+# JOBS_STALE_SECONDS lost its worker (killed, machine restarted): it is queued again, up to
+# JOBS_MAX_ATTEMPTS runs in all, then failed with that reason.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 5)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
 
 # Report imports (manage.py import_report, the admin's import page): the largest text accepted.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
