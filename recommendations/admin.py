@@ -16,7 +16,7 @@ from .admin_input import HostileQueryAdminMixin, _AdminBase
 from .choices import Status
 from .evidence.services import evidence_delete
 from .history.readable import field_changes
-from .importing.admin import import_report_view
+from .importing.admin import import_job_view, import_report_view
 from .importing.identity import countries_called
 from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
 from .listing.columns import LIST_FIELDS
@@ -228,12 +228,16 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmi
         def import_view(request):
             return import_report_view(request, {**self.admin_site.each_context(request), "opts": self.model._meta})
 
-        import_url = path(
-            "import/",
-            self.admin_site.admin_view(import_view),
-            name=f"{self.model._meta.app_label}_{self.model._meta.model_name}_import",
-        )
-        return [import_url, *super().get_urls()]
+        def job_view(request, job_id):
+            context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+            return import_job_view(request, context, job_id)
+
+        name = f"{self.model._meta.app_label}_{self.model._meta.model_name}_import"
+        import_urls = [
+            path("import/", self.admin_site.admin_view(import_view), name=name),
+            path("import/jobs/<int:job_id>/", self.admin_site.admin_view(job_view), name=f"{name}_job"),
+        ]
+        return [*import_urls, *super().get_urls()]
 
     def has_delete_permission(self, request, obj=None):
         return False

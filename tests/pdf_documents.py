@@ -132,3 +132,38 @@ def flate_bomb_pdf(megabytes: int) -> bytes:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
     ]
     return _pdf_file(objects)
+
+
+VOLUME_FILLER = (
+    "The government maintained efforts to prevent trafficking, funded a hotline operated by a "
+    "civil society organisation and trained officials on the identification of victims in the "
+    "capital and in the regions, though it did not report how many officials were trained."
+)
+VOLUME_ITEMS = [
+    "Vigorously investigate and prosecute trafficking crimes under Articles 144-1 and 144-2.",
+    "Increase efforts to identify victims among children begging on the streets.",
+    "Fund NGO-run shelters adequately and consistently, as the national action plan requires.",
+]
+
+
+def tip_volume(pages: int) -> bytes:
+    """A TIP report volume: country chapters in two columns a page, with a running header and
+    page numbers, Azerbaijan's chapter among them, about `pages` pages long."""
+    from django_countries import countries
+
+    names = [name.upper() for code, name in countries if code not in ("AZ",) and name.isascii() and ":" not in name]
+    blocks: list[str] = []
+    for index, name in enumerate(names):
+        if index == 10:
+            blocks += ["AZERBAIJAN: Tier 2", VOLUME_FILLER, "PRIORITIZED RECOMMENDATIONS:"]
+            blocks += [*(f"• {item}" for item in VOLUME_ITEMS), "PROSECUTION", VOLUME_FILLER]
+        blocks += [f"{name}: Tier 2", VOLUME_FILLER, "PROSECUTION", *[VOLUME_FILLER] * 12]
+    laid = flow_pages(
+        blocks,
+        columns=(50, 320),
+        width=52,
+        top=70,
+        bottom=720,
+        furniture=lambda number: [Text(220, 40, "2023 TRAFFICKING IN PERSONS REPORT"), Text(300, 760, str(number))],
+    )
+    return build_pdf(laid[:pages])

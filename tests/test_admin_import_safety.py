@@ -4,17 +4,18 @@ corrections unseen, or name a report after the admin's interface language."""
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from recommendations.importing.services import report_import
 from recommendations.models import Recommendation, Source
 
-from .admin_forms import admin_client, csrf_token, open_form, submit
+from . import admin_imports
+from .admin_forms import admin_client, open_form, submit
+from .admin_imports import confirm
 from .factories import SourceFactory
+from .jobs import JOBS_DB
 
 ROOT = Path(__file__).resolve().parent.parent
-URL = "/admin/recommendations/source/import/"
 AZ_SEED = (ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.az.txt").read_bytes()
 EN_2015 = (ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.en.pdf").read_bytes()
 ARMENIA_2019 = (ROOT / "tests" / "fixtures" / "dol-2019-armenia.en.pdf").read_bytes()
@@ -29,15 +30,10 @@ AZ_SEED_REVISED = (
 
 
 def preview(client, data: bytes, name: str, **metadata):
-    token = csrf_token(client, URL)
-    fields = {**DOL_2015_AZ, **metadata, "preview": "1", "csrfmiddlewaretoken": token}
-    return client.post(URL, {**fields, "document": SimpleUploadedFile(name, data)})
+    return admin_imports.preview(client, data, name, {**DOL_2015_AZ, **metadata})
 
 
-def confirm(client, response, **extra):
-    fields = {field.name: field.value() for field in response.context["confirm_form"] if field.value() is not None}
-    fields.pop("replace_corrections", None)
-    return client.post(URL, {**fields, **extra, "confirm": "1", "csrfmiddlewaretoken": response.context["csrf_token"]})
+pytestmark = JOBS_DB
 
 
 @pytest.fixture
@@ -61,8 +57,8 @@ def test_an_english_pdf_given_the_default_language_is_refused_and_the_azerbaijan
 
     response = preview(client, EN_2015, "dol-2015-azerbaijan.en.pdf")
 
-    assert response.status_code == 200 and "report" not in response.context
-    assert response.context["form"].errors["language"] == [message]
+    assert response.context["job"].state == "failed" and 'id="import-preview"' not in response.text
+    assert response.context["job"].errors["language"] == [message] and message in response.text
     seeded.refresh_from_db()
     assert dict(seeded.recommendations.values_list("pk", "action")) == texts
     assert seeded.translations == {} and seeded.language == "az"
@@ -73,7 +69,7 @@ def test_a_document_about_another_country_is_refused_by_the_admin_and_the_comman
 
     response = preview(client, ARMENIA_2019, "dol-2019-armenia.en.pdf", report_year="2019", language="en")
 
-    assert response.context["form"].errors["country"] == [
+    assert response.context["job"].errors["country"] == [
         "The document is about Armenia, not Azerbaijan: choose Armenia as the country."
     ]
     path = tmp_path / "dol-2019-armenia.en.pdf"
@@ -88,7 +84,7 @@ def test_the_preview_shows_each_update_before_and_after(seeded, users):
 
     response = preview(client, AZ_SEED_REVISED, "dol.txt")
 
-    assert response.context["report"].updated == 2
+    assert response.context["job"].result["updated"] == 2
     page = response.text
     assert "<del>Əmək müfəttişlərinin uşaq əməyi ilə əlaqədar qanunların tətbiq edilməsiylə bağlı yetərli" in page
     assert "<ins>Əmək müfəttişlərinin uşaq əməyi ilə əlaqədar qanunların tətbiq edilməsiylə bağlı kifayət" in page
@@ -107,11 +103,12 @@ def test_a_hand_correction_is_listed_and_kept_unless_the_admin_ticks_to_replace_
     response = preview(client, AZ_SEED_REVISED, "dol.txt")
 
     assert 'id="import-corrections"' in response.text
-    (item,) = [item for item in response.context["report"].items if item.corrections]
-    assert item.recommendation_id == corrected.pk and set(item.corrections) == {"action"}
+    assert response.context["job"].result["corrected"] == 1
+    assert response.text.count("was corrected by hand") == 1 and "action was corrected by hand" in response.text
     assert fixed_text in response.text and users["admin"].username in response.text
     done = confirm(client, response, **({"replace_corrections": "on"} if replace else {}))
-    assert done.status_code == 302
+    assert done.context["job"].state == "done"
+    assert ("Hand corrections of 1 recommendations were kept" in done.text) is not replace
     corrected.refresh_from_db()
     assert ("kifayət qədər treninq" in corrected.action) is replace
     assert (corrected.action == fixed_text) is not replace
@@ -122,7 +119,7 @@ def test_a_report_imported_from_the_azerbaijani_interface_keeps_its_own_title(db
     client = admin_client(users["admin"], "az")
 
     response = preview(client, ARMENIA_2019, "dol-2019-armenia.en.pdf", country="AM", report_year="2019", language="en")
-    assert confirm(client, response).status_code == 302
+    assert confirm(client, response).context["job"].state == "done"
 
     source = Source.objects.get()
     assert source.title == "2019 Findings on the Worst Forms of Child Labor: Armenia"
@@ -147,10 +144,14 @@ def test_the_preview_says_what_it_writes_in_words_not_codes(seeded, users):
 
     response = preview(client, AZ_SEED_REVISED, "dol.txt")
 
-    writes = dict(response.context["writes"])
-    assert writes["source"] == "dol-2015-az (already imported as dol-2015-az)"
-    assert writes["title"] == "2015 Findings on the Worst Forms of Child Labor: Azerbaijan"
-    assert (writes["country"], writes["language of the text"]) == ("Azerbaijan", "Azərbaycanca")
+    writes = response.text[
+        response.text.index('id="import-writes"') : response.text.index(
+            "</dl>", response.text.index('id="import-writes"')
+        )
+    ]
+    assert "<dt>Source</dt><dd>dol-2015-az (already imported as dol-2015-az)</dd>" in writes
+    assert "<dd>2015 Findings on the Worst Forms of Child Labor: Azerbaijan</dd>" in writes
+    assert "<dt>Country</dt><dd>Azerbaijan</dd>" in writes and "<dd>Azərbaycanca</dd>" in writes
     table = response.text[response.text.index('id="import-preview"') :]
     assert "legal_framework" not in table and "Legal Framework" in table
     assert ">unchanged<" not in table and "updated" in table

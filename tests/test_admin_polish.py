@@ -11,6 +11,7 @@ from recommendations.history.services import change_record_create
 from recommendations.models import ChangeRecord, Source
 
 from .factories import RecommendationFactory, SourceFactory
+from .jobs import run_jobs
 
 
 @pytest.fixture
@@ -112,11 +113,13 @@ PNG_NAMED_PDF = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x0
 )
 def test_an_image_renamed_pdf_is_refused_as_not_a_pdf_in_the_interface_language(admin_site, language, message):
     metadata = {"kind": "dol", "country": "AZ", "report_year": "2015", "language": "az", "title": "", "slug": ""}
-    response = admin_site.post(
+    uploaded = admin_site.post(
         "/admin/recommendations/source/import/",
         {**metadata, "preview": "1", "document": SimpleUploadedFile("dol-2015.pdf", PNG_NAMED_PDF)},
         HTTP_ACCEPT_LANGUAGE=language,
     )
-    assert response.status_code == 200
+    run_jobs()
+    response = admin_site.get(uploaded.url, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200 and response.context["job"].state == "failed"
     assert message in response.content.decode()
     assert Source.objects.count() == 0

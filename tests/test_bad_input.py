@@ -20,12 +20,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
+from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
+from recommendations.jobs.models import ImportJob
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
 
 from .conftest import make_users
 from .factories import RecommendationFactory
+from .jobs import run_jobs
 from .shared_data import shared_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -786,8 +789,9 @@ def test_bad_command_input_is_refused_by_name(command, args, files, argument, wo
     ids=[case[0] for case in IMPORT_UPLOAD_CASES],
 )
 def test_bad_report_upload_is_refused_by_name(content, form_changes, form_field, message, world, users, tmp_path):
-    """Like every admin form, the import page answers a bad upload with the form again, the
-    error under the offending field; nothing is imported and nothing is staged."""
+    """Like every admin form, the import page answers a bad field with the form again, the
+    error under it; a bad document is read by the worker, whose job fails naming the field.
+    Nothing is imported and nothing stays staged."""
     document = write_document(tmp_path / "report.txt", content)
     browser = Client(raise_request_exception=False)
     browser.force_login(users["admin"])
@@ -798,9 +802,17 @@ def test_bad_report_upload_is_refused_by_name(content, form_changes, form_field,
             {**GOOD_IMPORT_FORM, **form_changes, "preview": "1", "document": upload},
             headers={"Accept-Language": "en"},
         )
-    assert response.status_code == 200, response.content[:500]
-    assert "report" not in response.context and "confirm_form" not in response.context
-    errors = response.context["form"].errors
+    if response.status_code == 302:  # accepted for reading: the worker refuses it
+        run_jobs()
+        job = ImportJob.objects.get()
+        page = browser.get(response["Location"], headers={"Accept-Language": "en"})
+        assert job.state == "failed" and 'name="confirm"' not in page.text
+        errors = job.errors
+        ImportJob.objects.all().delete()
+        DBTaskResult.objects.filter(task_path="recommendations.jobs.tasks.import_job").delete()
+    else:
+        assert response.status_code == 200, response.content[:500]
+        errors = response.context["form"].errors
     assert form_field in errors, f"error does not name {form_field!r}: {errors}"
     assert message.lower() in " ".join(errors[form_field]).lower(), errors
     assert table_snapshot() == before

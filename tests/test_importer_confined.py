@@ -8,16 +8,16 @@ import resource
 import time
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from recommendations.importing.confine import read_confined
 from recommendations.importing.parsers import DocumentRejected
 
-from .admin_forms import admin_client, csrf_token
+from . import admin_imports
+from .admin_forms import admin_client
+from .jobs import JOBS_DB
 from .pdf_documents import Text, build_pdf, flate_bomb_pdf
 
-URL = "/admin/recommendations/source/import/"
 DOL_2015_AZ_EN = {"kind": "dol", "country": "AZ", "report_year": "2015", "language": "en", "title": "", "slug": ""}
 TABLE = [
     Text(40, 100, "Area"),
@@ -56,10 +56,7 @@ def dry_run(tmp_path, name: str, data: bytes) -> tuple[str, str]:
 
 
 def preview(users, data: bytes, name: str):
-    client = admin_client(users["admin"])
-    token = csrf_token(client, URL)
-    fields = {**DOL_2015_AZ_EN, "preview": "1", "csrfmiddlewaretoken": token}
-    return client.post(URL, {**fields, "document": SimpleUploadedFile(name, data)})
+    return admin_imports.preview(admin_client(users["admin"]), data, name, DOL_2015_AZ_EN)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +76,7 @@ def test_a_flate_bomb_is_refused_by_the_dry_run_without_the_command_holding_what
     assert peak_memory_mb() - before < 200
 
 
+@JOBS_DB
 def test_a_flate_bomb_is_refused_by_the_admin_preview_and_nothing_is_staged(users, flate_bomb, settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.MEDIA_ROOT = tmp_path
@@ -86,10 +84,10 @@ def test_a_flate_bomb_is_refused_by_the_admin_preview_and_nothing_is_staged(user
 
     response = preview(users, flate_bomb, "bomb.pdf")
 
-    assert response.status_code == 200
-    assert any(re.search(INFLATE_REFUSAL, error) for error in response.context["form"].errors["document"])
-    assert "confirm_form" not in response.context
-    assert not (tmp_path / "imports").exists()
+    assert response.context["job"].state == "failed"
+    assert any(re.search(INFLATE_REFUSAL, error) for error in response.context["job"].errors["document"])
+    assert 'name="confirm"' not in response.text
+    assert not list((tmp_path / "imports").rglob("*.upload"))  # the refused document is not kept
     assert peak_memory_mb() - before < 200
 
 
@@ -139,13 +137,15 @@ def test_a_page_of_2000_overlapping_text_runs_and_a_long_line_of_years_are_read_
     assert "would create 1" in out
 
 
+@JOBS_DB
 def test_a_page_of_2000_overlapping_text_runs_is_previewed_in_the_admin(users):
     first = [Text(40, 60, "Azerbaijan"), *(Text(100, 300, "Overlapping text run") for _ in range(2000))]
 
     response = preview(users, build_pdf([first, TABLE]), "overlapping.pdf")
 
-    assert response.status_code == 200, response.context["form"].errors
-    assert [item.record.action for item in response.context["report"].items] == ["Train labor inspectors."]
+    assert response.context["job"].state == "done", response.context["job"].errors
+    assert response.context["job"].result["created"] == 1
+    assert '<td data-label="action">Train labor inspectors.</td>' in response.text
 
 
 def many_rows(count: int) -> bytes:

@@ -1,8 +1,13 @@
-"""The admin's report import page: upload a PDF or a text, preview the dry-run, confirm.
+"""The admin's report import page: upload a PDF or a text; the worker previews its dry run as
+a background job, the admin confirms, and the worker imports it as another.
 
-It calls the same `importing.services.report_import` as `manage.py import_report`. Between preview
-and confirm the upload waits in private storage under its sha256, so the confirmed import
-is byte for byte the previewed document.
+Reading a several-hundred-page PDF takes longer than a request may, and its size in bytes says
+nothing of how long (a small hostile PDF can take the reading's whole time limit), so every
+preview and every import runs in the worker (recommendations/jobs/): the upload returns at once
+with its job's page, which refreshes itself until the job is done. Both call the same
+`importing.services.report_import` as `manage.py import_report`. Between preview and confirm
+the upload waits in private storage under its sha256, so the confirmed import is byte for byte
+the previewed document; the confirm takes the metadata from the preview, not from the form.
 """
 
 import hashlib
@@ -15,22 +20,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from recommendations.choices import Role
-from recommendations.models import Source
+from recommendations.jobs.models import ImportJob
+from recommendations.jobs.services import import_job_start, jobs_recover_stale
 from recommendations.roles import has_role
 
-from . import services
-from .formats import FORMATS, format_choices
+from .formats import format_choices
 from .staging import STAGING, staged_sweep
 
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
+RECENT_JOBS = 20
+# How often a job's page reloads itself while the job is queued or running.
+REFRESH_SECONDS = 2
 
 
 class ReportMetadataForm(forms.Form):
@@ -49,57 +55,10 @@ class ReportUploadForm(ReportMetadataForm):
     document = forms.FileField(label=_("report PDF or text (UTF-8 .txt)"))
 
 
-class ReportConfirmForm(ReportMetadataForm):
-    sha256 = forms.RegexField(regex=SHA256, widget=forms.HiddenInput)
+class ReportConfirmForm(forms.Form):
     replace_corrections = forms.BooleanField(
         label=_("Replace the hand corrections listed above with the document's text"), required=False
     )
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's errors beside the fields they name (language, country…), the rest on the document."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {"document": error.messages}
-    for name, messages_ in by_field.items():
-        form.add_error(name if name in form.fields else "document", messages_)
-
-
-def _metadata(form: forms.Form) -> dict:
-    data = form.cleaned_data
-    return {
-        "kind": data["kind"],
-        "country": data["country"],
-        "report_year": data["report_year"],
-        "language": data["language"],
-        "title": data["title"],
-        "slug": data["slug"],
-    }
-
-
-def _what_it_writes(form: forms.Form, report) -> list[tuple[str, str]]:
-    """The source the import writes or adds to, as labels and names rather than codes."""
-    data = form.cleaned_data
-    source = Source.objects.filter(pk=report.source_id).first() if report.source_id else None
-    title = (
-        source.title
-        if source
-        else services.planned_title(
-            kind=data["kind"], report_year=data["report_year"], country=data["country"], title=data["title"]
-        )
-    )
-    if source is None:
-        fate = gettext("a new source")
-    elif report.translates:
-        fate = gettext("its text in another language, added to %(slug)s") % {"slug": source.slug}
-    else:
-        fate = gettext("already imported as %(slug)s") % {"slug": source.slug}
-    return [
-        (gettext("source"), f"{report.source_slug} ({fate})"),
-        (gettext("title"), title),
-        (gettext("kind"), FORMATS[data["kind"]].label),
-        (gettext("country"), str(countries.name(data["country"]))),
-        (gettext("report year"), str(data["report_year"])),
-        (gettext("language of the text"), dict(settings.LANGUAGES).get(data["language"], data["language"])),
-    ]
 
 
 REPEAT_CHOICE = re.compile(r"^repeats_([0-9]{1,9})$")
@@ -118,56 +77,24 @@ def _repeat_choices(data) -> dict[int, int]:
     return choices
 
 
-def import_report_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
+def _metadata(form: forms.Form) -> dict:
+    data = form.cleaned_data
+    return {name: data[name] for name in ("kind", "country", "report_year", "language", "title", "slug")}
+
+
+def _admin_only(request: HttpRequest) -> None:
     if not has_role(request.user, Role.ADMIN):
         raise PermissionDenied
-    context = {**admin_context, "title": _("Import a report")}
+
+
+def import_report_view(request: HttpRequest, admin_context: dict) -> HttpResponse:
+    _admin_only(request)
+    context = {
+        **admin_context,
+        "title": _("Import a report"),
+        "jobs": ImportJob.objects.all()[:RECENT_JOBS],
+    }
     template = "admin/recommendations/source/import_report.html"
-
-    if request.method == "POST" and "confirm" in request.POST:
-        form = ReportConfirmForm(request.POST)
-        if not form.is_valid():
-            return TemplateResponse(request, template, {**context, "form": ReportUploadForm(), "errors": form.errors})
-        staged = STAGING.format(sha256=form.cleaned_data["sha256"])
-        if not default_storage.exists(staged):
-            messages.error(request, _("The previewed document is no longer available; upload it again."))
-            return redirect(request.path)
-        with default_storage.open(staged, "rb") as stream:
-            data = stream.read()
-        try:
-            report = services.report_import(
-                data=data,
-                user=request.user,
-                replace_corrections=form.cleaned_data["replace_corrections"],
-                repeat_choices=_repeat_choices(request.POST),
-                **_metadata(form),
-            )
-        except ValidationError as exc:
-            messages.error(request, "; ".join(exc.messages))
-            return redirect(request.path)
-        default_storage.delete(staged)
-        messages.success(
-            request,
-            _(
-                "Imported %(slug)s: %(created)d created, %(updated)d updated, "
-                "%(linked)d linked, %(unchanged)d unchanged."
-            )
-            % {
-                "slug": report.source_slug,
-                "created": report.created,
-                "updated": report.updated,
-                "linked": report.linked,
-                "unchanged": report.unchanged,
-            },
-        )
-        if report.corrected and not form.cleaned_data["replace_corrections"]:
-            messages.warning(
-                request,
-                _("Hand corrections of %(count)d recommendations were kept; the document's text was not written there.")
-                % {"count": report.corrected},
-            )
-        return redirect(reverse("admin:recommendations_source_change", args=[report.source_id]))
-
     if request.method == "POST":
         form = ReportUploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -178,30 +105,79 @@ def import_report_view(request: HttpRequest, admin_context: dict) -> HttpRespons
                 )
             else:
                 data = upload.read()
-                try:
-                    report = services.report_import(data=data, dry_run=True, user=request.user, **_metadata(form))
-                except ValidationError as exc:
-                    _show_errors(form, exc)
-                else:
-                    sha256 = hashlib.sha256(data).hexdigest()
-                    staged = STAGING.format(sha256=sha256)
-                    staged_sweep()
-                    if not default_storage.exists(staged):
-                        default_storage.save(staged, ContentFile(data))
-                    confirm = ReportConfirmForm(
-                        initial={**_metadata(form), "sha256": sha256, "replace_corrections": False}
-                    )
-                    return TemplateResponse(
-                        request,
-                        template,
-                        {
-                            **context,
-                            "report": report,
-                            "writes": _what_it_writes(form, report),
-                            "confirm_form": confirm,
-                            "form": None,
-                        },
-                    )
+                sha256 = hashlib.sha256(data).hexdigest()
+                staged = STAGING.format(sha256=sha256)
+                staged_sweep()
+                if not default_storage.exists(staged):
+                    default_storage.save(staged, ContentFile(data))
+                job = import_job_start(
+                    operation=ImportJob.Operation.PREVIEW,
+                    user=request.user,
+                    language=get_language(),
+                    file_name=upload.name,
+                    file_size=len(data),
+                    sha256=sha256,
+                    metadata=_metadata(form),
+                )
+                return redirect("admin:recommendations_source_import_job", job.pk)
     else:
         form = ReportUploadForm(initial={"country": "AZ", "language": "az"})
     return TemplateResponse(request, template, {**context, "form": form})
+
+
+def import_job_view(request: HttpRequest, admin_context: dict, job_id: int) -> HttpResponse:
+    """A job's progress and outcome; for a finished preview, the confirm that starts the import."""
+    _admin_only(request)
+    jobs_recover_stale()
+    job = get_object_or_404(ImportJob, pk=job_id)
+    confirmed = ImportJob.objects.filter(preview=job).first()
+    form = ReportConfirmForm()
+    if request.method == "POST" and "confirm" in request.POST:
+        if job.operation != ImportJob.Operation.PREVIEW or job.state != ImportJob.State.DONE:
+            messages.error(request, _("Only a finished preview can be imported."))
+            return redirect("admin:recommendations_source_import_job", job.pk)
+        if confirmed is not None:
+            return redirect("admin:recommendations_source_import_job", confirmed.pk)
+        if not default_storage.exists(STAGING.format(sha256=job.sha256)):
+            messages.error(request, _("The previewed document is no longer available; upload it again."))
+            return redirect("admin:recommendations_source_import")
+        form = ReportConfirmForm(request.POST)
+        try:
+            repeat_choices = _repeat_choices(request.POST)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+            return redirect("admin:recommendations_source_import_job", job.pk)
+        if form.is_valid():
+            started = import_job_start(
+                operation=ImportJob.Operation.IMPORT,
+                user=request.user,
+                language=get_language(),
+                file_name=job.file_name,
+                file_size=job.file_size,
+                sha256=job.sha256,
+                metadata={
+                    **job.metadata,
+                    "replace_corrections": form.cleaned_data["replace_corrections"],
+                    # JSON keys are text: the row's position, as the form named it.
+                    "repeat_choices": {str(row): chosen for row, chosen in repeat_choices.items()},
+                },
+                preview=job,
+            )
+            return redirect("admin:recommendations_source_import_job", started.pk)
+    errors = sorted(
+        ((str(ReportUploadForm.base_fields[field].label) if field in ReportUploadForm.base_fields else "", texts))
+        for field, texts in job.errors.items()
+    )
+    return TemplateResponse(
+        request,
+        "admin/recommendations/source/import_job.html",
+        {
+            **admin_context,
+            "title": _("Import job %(id)d") % {"id": job.pk},
+            "job": job,
+            "errors": errors,
+            "confirm_form": form,
+            "confirmed": confirmed,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
