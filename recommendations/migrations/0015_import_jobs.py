@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0013_idempotent_requests'),
+        ('recommendations', '0014_recommendation_indicators'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
