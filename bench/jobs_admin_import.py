@@ -93,13 +93,25 @@ def admin_upload(pages: int) -> None:
     client.force_login(admin)
     pdf = tip_volume(pages)
     fields = {"kind": "tip", "country": "AZ", "report_year": "2023", "language": "en", "title": "", "slug": ""}
-    started = time.perf_counter()
-    response = client.post(URL, {**fields, "preview": "1", "document": SimpleUploadedFile("tip-2023.pdf", pdf)})
-    upload_ms = (time.perf_counter() - started) * 1000
-    assert response.status_code == 302, response.status_code
+    assert client.get(URL).status_code == 200  # the page the admin has open
+    # Five uploads, timed; the worker reads the first, the others' jobs are withdrawn at once
+    # (it is busy with the first for minutes).
+    timings = []
+    for attempt in range(5):
+        started = time.perf_counter()
+        document = SimpleUploadedFile("tip-2023.pdf", pdf)
+        response = client.post(URL, {**fields, "preview": "1", "document": document})
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+        if attempt:
+            withdrawn = ImportJob.objects.latest("pk")
+            DBTaskResult.objects.filter(id=withdrawn.task_id).delete()
+            withdrawn.delete()
+    upload_ms = statistics.median(timings)
     job = wait_for(ImportJob.objects.latest("pk"))
     print(
-        f"admin upload of a {pages}-page two-column PDF ({len(pdf) / 1e6:.1f} MB): the request returned in {upload_ms:.0f} ms"
+        f"admin upload of a {pages}-page two-column PDF ({len(pdf) / 1e6:.1f} MB): the request returned in "
+        f"{upload_ms:.0f} ms (median of 5: {', '.join(f'{t:.0f}' for t in timings)} ms)"
     )
     print(
         f"  preview job: {job.state}, queued {(job.started_at - job.created_at).total_seconds():.1f} s, "

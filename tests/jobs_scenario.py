@@ -16,10 +16,10 @@ import django
 if __name__ in ("__main__", "__mp_main__"):
     django.setup()
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.utils import setup_test_environment
 
 from recommendations.choices import Role
 from recommendations.users.services import user_create
@@ -31,10 +31,10 @@ USERNAME, PASSWORD = "jobs-admin", "Jobs-restart-2026"
 
 
 def signed_in() -> Client:
-    settings.ALLOWED_HOSTS.append("testserver")
-    user = User.objects.filter(username=USERNAME).first()
-    if user is None:
-        user = user_create(username=USERNAME, password=PASSWORD, role=Role.ADMIN)
+    setup_test_environment()  # the client sees each page's context (its CSRF token), as in tests
+    if not User.objects.filter(username=USERNAME).exists():
+        user_create(username=USERNAME, password=PASSWORD, role=Role.ADMIN)
+    user = User.objects.get(username=USERNAME)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     return client

@@ -157,7 +157,7 @@ def tip_volume(pages: int) -> bytes:
         if index == 10:
             blocks += ["AZERBAIJAN: Tier 2", VOLUME_FILLER, "PRIORITIZED RECOMMENDATIONS:"]
             blocks += [*(f"• {item}" for item in VOLUME_ITEMS), "PROSECUTION", VOLUME_FILLER]
-        blocks += [f"{name}: Tier 2", VOLUME_FILLER, "PROSECUTION", *[VOLUME_FILLER] * 12]
+        blocks += [f"{name}: Tier 2", VOLUME_FILLER, "PROSECUTION", *[VOLUME_FILLER] * 24]
     laid = flow_pages(
         blocks,
         columns=(50, 320),

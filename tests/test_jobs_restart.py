@@ -154,10 +154,13 @@ def test_the_real_worker_killed_mid_import_and_started_again_ends_with_the_impor
         preview_id = int(deployment.run("-m", "tests.jobs_scenario", "upload", "40"))
         previewed = deployment.wait(preview_id, {"done", "failed"})
         assert previewed["state"] == "done", previewed["errors"]
+        # A new worker, which has not kept the pages it read for the preview: the import reads them again.
+        worker.terminate()
+        worker.wait(60)
+        worker = deployment.worker()
         import_id = int(deployment.run("-m", "tests.jobs_scenario", "confirm", str(preview_id)))
-        deployment.wait(import_id, {"running"})
-        time.sleep(1.5)  # well into reading the 40 pages again
-        assert deployment.job(import_id)["state"] == "running"
+        assert deployment.wait(import_id, {"running", "done", "failed"})["state"] == "running"
+        time.sleep(1)  # into reading the 40 pages
         worker.send_signal(signal.SIGKILL)
         worker.wait(30)
         # The dead worker's job is "running", and nothing of it is written.
@@ -171,6 +174,7 @@ def test_the_real_worker_killed_mid_import_and_started_again_ends_with_the_impor
         worker.wait(30)
 
     assert finished["state"] == "done", finished["errors"]
-    assert finished["attempts"] == 2 and "The worker stopped during run 1" in finished["note"]
+    # Said in the admin's language (the default, Azerbaijani): "the worker stopped during run № 1".
+    assert finished["attempts"] == 2 and "İşçi proses bu işin icrası zamanı dayandı (icra № 1;" in finished["note"]
     assert deployment.count("recommendations_source") == 1
     assert deployment.count("recommendations_recommendation") == 3  # the chapter's items, once

@@ -11,15 +11,34 @@ them in. Two inputs give positions:
 Both give the same `Page`/`Word` shapes, so one table reader serves both.
 """
 
+import contextvars
 import functools
 import io
 import re
 import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .parsers.base import DocumentRejected, normalize_text
+from .parsers.base import DocumentRejected, ProgressCallback, normalize_text
+
+# Who hears of each page as it is read (an admin import job shows "pages read"), whichever
+# parser asked for the pages: set around the import by `pages_reported_to`.
+_page_listener: contextvars.ContextVar[ProgressCallback | None] = contextvars.ContextVar("page_listener", default=None)
+
+
+@contextmanager
+def pages_reported_to(progress: ProgressCallback) -> Iterator[None]:
+    """Within it, every PDF read page by page calls progress(pages_read, 0) (the total is
+    not known until the end)."""
+    token = _page_listener.set(progress)
+    try:
+        yield
+    finally:
+        _page_listener.reset(token)
+
 
 PDF_MAGIC = b"%PDF-"
 # A line of `pdftotext -layout` text: words and the gaps between them kept as spaces.
@@ -132,10 +151,13 @@ def _pdf_pages_confined(data: bytes, max_pages: int, max_characters: int, first_
     # here: pdfminer runs in a child under CPU, memory and time limits, never in this process.
     from .confine import read_confined
 
-    return read_confined(_pdf_pages, data, max_pages, max_characters, first_only)
+    listener = None if first_only else _page_listener.get()
+    return read_confined(_pdf_pages, data, max_pages, max_characters, first_only, progress=listener)
 
 
-def _pdf_pages(data: bytes, max_pages: int, max_characters: int, first_only: bool) -> list[Page]:
+def _pdf_pages(
+    data: bytes, max_pages: int, max_characters: int, first_only: bool, progress: ProgressCallback | None = None
+) -> list[Page]:
     from pdfminer.layout import LTChar
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -166,6 +188,8 @@ def _pdf_pages(data: bytes, max_pages: int, max_characters: int, first_only: boo
             pages.append(_page_words(number, layout.height, chars))
             if first_only:
                 break
+            if progress is not None:
+                progress(number, 0)
     except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
         raise DocumentRejected(f"The PDF could not be read ({exc.__class__.__name__}: {exc}).") from None
     except Exception as exc:  # pdfminer raises many kinds of errors on a damaged file

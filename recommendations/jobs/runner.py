@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from recommendations.importing import services as importing
-from recommendations.importing.extract import is_pdf
+from recommendations.importing.extract import is_pdf, pages_reported_to
 from recommendations.importing.preview import preview_render, report_summary
 from recommendations.importing.staging import STAGING
 
@@ -114,25 +114,35 @@ def _run(job: ImportJob) -> dict:
     with default_storage.open(staged, "rb") as stream:
         data = stream.read()
     unit = "pages" if is_pdf(data) else "lines"
-    last = [0.0]
+    last, pages_read = [0.0], [0]
 
     def progress(done: int, total: int) -> None:
+        """Written at most once a second, and at the end (done == total)."""
         now = time.monotonic()
-        if done >= total or now - last[0] >= PROGRESS_EVERY_SECONDS:
+        if (total and done >= total) or now - last[0] >= PROGRESS_EVERY_SECONDS:
             last[0] = now
             _this_run(job.pk, job.attempts).update(read_unit=unit, read_done=done, read_total=total)
 
+    def page_read(done: int, _total: int) -> None:
+        # Pages as the reader reads them (how many there are is known at the end only); a
+        # parser's own progress on a PDF counts its text's lines, so it is not shown as pages.
+        pages_read[0] = done
+        progress(done, 0)
+
     metadata = {name: job.metadata[name] for name in METADATA}
     preview = job.operation == ImportJob.Operation.PREVIEW
-    report = importing.report_import(
-        data=data,
-        dry_run=preview,
-        replace_corrections=bool(job.metadata.get("replace_corrections")),
-        user=job.created_by,
-        progress=progress,
-        **metadata,
-    )
+    with pages_reported_to(page_read):
+        report = importing.report_import(
+            data=data,
+            dry_run=preview,
+            replace_corrections=bool(job.metadata.get("replace_corrections")),
+            user=job.created_by,
+            progress=progress if unit == "lines" else None,
+            **metadata,
+        )
     fields = {"state": ImportJob.State.DONE, "documents_done": 1, "result": report_summary(report)}
+    if pages_read[0]:  # 0 when the worker still held the pages its preview read
+        fields.update(read_unit=unit, read_done=pages_read[0], read_total=pages_read[0])
     if preview:
         fields["preview_html"] = preview_render(metadata, report)
     else:
