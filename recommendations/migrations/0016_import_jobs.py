@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0014_recommendation_indicators'),
+        ('recommendations', '0015_evidence_file_and_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
