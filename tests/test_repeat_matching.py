@@ -9,6 +9,10 @@ from recommendations.catalog import matching
 from recommendations.importing.services import report_import
 from recommendations.models import Recommendation
 
+from . import admin_imports
+from .admin_forms import admin_client
+from .jobs import JOBS_DB
+
 HEADER = "Sahə Məsləhət Bilinən Tədbir Məsləhət Bilinən İl(lər)\nTətbiqat "
 
 # The 2014 chapter: three enforcement rows.
@@ -137,32 +141,29 @@ def test_text_only_matching_needs_a_close_text():
     assert verdicts[2].link is None and verdicts[2].candidates == []
 
 
-@pytest.mark.django_db
-def test_the_admin_preview_shows_links_with_scores_and_lets_a_person_choose(client, users):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+@JOBS_DB
+def test_the_admin_preview_shows_links_with_scores_and_lets_a_person_choose(users):
     import_2014()
     unclear = "Uşaq əməyi qanunlarının tətbiqi üzrə treninqi təmin edin."
     document = chapter(
         ("Əmək müfəttişliyinin maliyyəsi barədə məlumatları dərc edin.", "2014 – 2015"), (unclear, "2014 – 2015")
     )
     metadata = {"kind": "dol", "country": "AZ", "report_year": "2015", "language": "az", "title": "", "slug": ""}
-    url = "/admin/recommendations/source/import/"
-    client.force_login(users["admin"])
+    client = admin_client(users["admin"])
 
-    preview = client.post(url, {**metadata, "preview": "1", "document": SimpleUploadedFile("dol.txt", document)})
+    preview = admin_imports.preview(client, document, "dol.txt", metadata)
 
-    assert preview.status_code == 200
+    assert preview.context["job"].state == "done"
     html = preview.text
     assert f"#{earlier(1)} (dol-2014-az" in html  # the link, with its score
     assert f"#{earlier(2)} (" in html  # a row it was ahead of
     assert 'id="import-unclear"' in html
     assert 'name="repeats_2" form="import-confirm"' in html
     assert f'<option value="{earlier(3)}">' in html
-    confirm = {field.name: field.value() for field in preview.context["confirm_form"]}
+    assert '<form method="post" id="import-confirm">' in html  # the choices are sent with the confirm
 
-    done = client.post(url, {**confirm, "confirm": "1", "repeats_2": str(earlier(3))})
+    done = admin_imports.confirm(client, preview, repeats_2=str(earlier(3)))
 
-    assert done.status_code == 302
+    assert done.context["job"].state == "done"
     links = dict(Recommendation.objects.filter(source__slug="dol-2015-az").values_list("position", "repeats"))
     assert links == {1: earlier(1), 2: earlier(3)}

@@ -136,6 +136,7 @@ def _run(job: ImportJob) -> dict:
             data=data,
             dry_run=preview,
             replace_corrections=bool(job.metadata.get("replace_corrections")),
+            repeat_choices={int(row): chosen for row, chosen in job.metadata.get("repeat_choices", {}).items()},
             user=job.created_by,
             progress=progress if unit == "lines" else None,
             **metadata,
