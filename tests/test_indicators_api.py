@@ -271,3 +271,12 @@ def test_the_xlsx_export_has_a_sheet_of_the_countrys_indicator_values(api_client
 def test_an_export_of_a_country_without_values_has_the_sheet_with_its_header_only(api_client, reports):
     workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", {"country": "AM"}))
     assert list(workbook["indicators"].iter_rows(values_only=True))[1:] == []
+
+
+@pytest.mark.parametrize(
+    "query", [{"q": "inspectorate"}, {"area": "none"}, {"status": "not_assessed,in_progress", "as_of": "2020-01-01"}]
+)
+def test_the_sheet_follows_any_filter_of_the_list(api_client, reports, query):
+    """Filters written as SQL (search, the status as of a day) select the countries too."""
+    workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", query))
+    assert workbook.sheetnames == ["recommendations", "indicators", "filters"]

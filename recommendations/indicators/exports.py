@@ -42,9 +42,12 @@ CHUNK = 2000
 
 
 def _values(recommendations: QuerySet) -> QuerySet:
+    # The countries first, as values: the list's filters may be SQL naming the recommendation
+    # table, which a subquery would rename (U0).
+    countries = sorted({str(code) for code in recommendations.order_by().values_list("country", flat=True).distinct()})
     return (
         values_with_disagreement()
-        .filter(country__in=recommendations.order_by().values("country"))
+        .filter(country__in=countries)
         .order_by("country", "indicator__kind", "indicator__position", "year", "source__report_year", "pk")
     )
 
