@@ -65,3 +65,24 @@ def test_text_only_in_azerbaijani_is_marked_on_english_pages(both_and_one, users
     azerbaijani = page(users, path, "az")
     assert ONLY_AZ in azerbaijani
     assert "orijinal)" not in azerbaijani  # in its own language: nothing to mark
+
+
+def test_exports_say_which_language_each_action_is_in(both_and_one, api_client):
+    import csv
+    import io
+
+    translated, only_az = both_and_one
+    response = api_client.get("/api/v1/recommendations/export.csv", HTTP_ACCEPT_LANGUAGE="en")
+    rows = {
+        int(row["id"]): row
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    }
+
+    assert (rows[translated.pk]["action"], rows[translated.pk]["action_language"]) == (EN, "en")
+    assert (rows[only_az.pk]["action"], rows[only_az.pk]["action_language"]) == (ONLY_AZ, "az")
+    response = api_client.get("/api/v1/recommendations/export.csv", HTTP_ACCEPT_LANGUAGE="az")
+    rows = {
+        int(row["id"]): row
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    }
+    assert (rows[translated.pk]["action"], rows[translated.pk]["action_language"]) == (AZ, "az")

@@ -72,6 +72,14 @@ def action_in(row: Row, language: str) -> str:
     return row["original_action"]
 
 
+def action_language(row: Row, language: str) -> str:
+    """The language of the text `action_in` shows: `language` where the report is there in
+    it, else the original's (a reader of an export sees which texts are not in theirs)."""
+    if language != row["source_language"] and _translations(row).get(language):
+        return language
+    return row["source_language"]
+
+
 def action_translations(row: Row, language: str) -> dict[str, str]:
     """The action's other languages than the one `action_in` shows, {language: text}."""
     shown = language if language != row["source_language"] and language in _translations(row) else None
@@ -96,6 +104,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("source_language", sql="s.language", orm="source__language", shown=False),
     Column("translations", sql="r.action_translations", orm="action_translations", shown=False),
     Column("action", derive=lambda row, p: action_in(row, p.language)),
+    Column("action_language", derive=lambda row, p: action_language(row, p.language), in_list=False),
     Column(
         "action_translations",
         derive=lambda row, p: action_translations(row, p.language),
