@@ -12,10 +12,13 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.tags.vocabularies import UPR_THEMES
+
 
 class SourceKind(models.TextChoices):
     DOL = "dol", _("US DOL findings on the worst forms of child labor")
     TIP = "tip", _("US State Department Trafficking in Persons report")
+    UPR = "upr", _("UN Universal Periodic Review")
     OTHER = "other", _("Other report")
 
 
@@ -62,6 +65,11 @@ AREAS: tuple[AreaDefinition, ...] = (
     AreaDefinition("prosecution", SourceKind.TIP, "Məhkəmə təqibi", "Prosecution", 6),
     AreaDefinition("protection", SourceKind.TIP, "Müdafiə", "Protection", 7),
     AreaDefinition("prevention", SourceKind.TIP, "Qarşısının alınması", "Prevention", 8),
+    # The UPR's areas are the theme headings of OHCHR's thematic lists (tags/vocabularies.py).
+    *(
+        AreaDefinition(code, SourceKind.UPR, name_az, name_en, 9 + index)
+        for index, (code, name_en, name_az, _aliases) in enumerate(UPR_THEMES)
+    ),
 )
 AREA_CODES = tuple(area.code for area in AREAS)
 AREA_BY_CODE = {area.code: area for area in AREAS}

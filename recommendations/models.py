@@ -130,6 +130,7 @@ class Recommendation(TrackedModel):
         "year_end",
         "priority",
         "position",
+        "number",
         "responsible_bodies",
         "repeats",
         "due_on",
@@ -167,6 +168,8 @@ class Recommendation(TrackedModel):
     year_end = models.PositiveSmallIntegerField(_("last year suggested"), validators=YEAR_VALIDATORS)
     priority = models.BooleanField(_("prioritized"), default=False)
     position = models.PositiveIntegerField(_("position in the source"))
+    # The paragraph number the report prints for it ("121.1" in a UPR list); empty if none.
+    number = NFCCharField(_("number in the report"), max_length=20, blank=True, default="", db_default="")
     responsible_bodies = models.ManyToManyField(
         ResponsibleBody, blank=True, related_name="recommendations", verbose_name=_("responsible bodies")
     )
@@ -422,3 +425,4 @@ from .idempotency.models import IdempotentRequest  # noqa: E402, F401
 from .indicators.models import Indicator, IndicatorValue  # noqa: E402, F401
 from .jobs.models import ImportJob  # noqa: E402, F401
 from .notifications.models import ReminderSent  # noqa: E402, F401
+from .tags.models import Tag  # noqa: E402, F401

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from recommendations.choices import AREAS, SourceKind
 
-from .parsers import ParseResult, dol, tip
+from .parsers import ParseResult, dol, tip, upr
 
 Parser = Callable[..., ParseResult]
 
@@ -26,6 +26,8 @@ class ReportFormat:
     # The same, from the report's PDF (bytes in, records with their pages out).
     pdf_parser: Parser
     default_language: str = "az"
+    # The same, from a Word document (bytes in); None where the report is not published so.
+    docx_parser: Parser | None = None
 
     @property
     def label(self) -> str:
@@ -55,6 +57,16 @@ FORMATS: dict[str, ReportFormat] = {
         publisher="U.S. Department of State, Office to Monitor and Combat Trafficking in Persons",
         title="{year} Trafficking in Persons Report: {country}",
         reads_areas=False,
+    ),
+    SourceKind.UPR: ReportFormat(
+        kind=SourceKind.UPR,
+        parser=upr.parse_text,
+        pdf_parser=upr.parse_pdf,
+        docx_parser=upr.parse_docx,
+        publisher="United Nations, Office of the High Commissioner for Human Rights",
+        title="Universal Periodic Review of {country} ({year}): thematic list of recommendations",
+        reads_areas=True,
+        default_language="en",
     ),
 }
 

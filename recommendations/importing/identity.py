@@ -23,6 +23,7 @@ from recommendations.search import fold_letters
 from .columns import reading_order
 from .extract import is_pdf, pdf_pages
 from .parsers import DocumentRejected
+from .parsers.upr import is_docx
 
 # Enough of the opening for a DOL chapter's heading and first sentence, or a TIP chapter's
 # heading line; further on a chapter names its neighbours (Armenia's names Azerbaijan 83 times).
@@ -94,6 +95,9 @@ def country_named_in(opening: str) -> str:
 def opening_of(data: bytes) -> str:
     """The first characters of the document's text: a PDF's first page, or the text itself
     (undecodable bytes replaced: the parser has already refused a document that is not text)."""
+    if is_docx(data):
+        # A Word document's bytes are a zip: its parser reads the country from its header.
+        return ""
     if is_pdf(data):
         # Read as the parsers read it (pdfminer's extract_text would run its layout analysis,
         # minutes on a page of overlapping text runs), column by column.

@@ -20,13 +20,15 @@ from recommendations.catalog import matching
 from recommendations.catalog.repeats import RepeatMatch, repeat_ancestry
 from recommendations.choices import AREA_CODES, area_name
 from recommendations.models import ChangeRecord, Recommendation, Source
+from recommendations.tags.selectors import tag_codes_by_recommendation
+from recommendations.tags.services import tag_codes
 
 from .parsers import ParsedRecommendation, Problem
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Fields of a recommendation that come from the document; status, responsible bodies and
 # anything staff record are never touched by an import.
-IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority")
+IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority", "number")
 
 
 def default_slug(*, kind: str, report_year: int, country: str) -> str:
@@ -98,6 +100,10 @@ def provenance_of(record: ParsedRecommendation) -> dict[str, Any]:
         where["pages"] = [min(record.pages), max(record.pages)]
     if record.line:
         where["lines"] = [record.line, max(record.line, record.line_end)]
+    if record.row:
+        where["row"] = record.row
+    if record.position_source:
+        where["position_source"] = record.position_source
     return where
 
 
@@ -223,7 +229,11 @@ class ImportReport:
             record = item.record
             years = f"{record.year_start}–{record.year_end}" if record.year_end != record.year_start else ""
             line = f"#{record.position} [{record.area or '-'}] {years or record.year_start}"
+            if record.number:
+                line += f" ¶{record.number}"
             where = provenance_of(record)
+            if where.get("row"):
+                line += f" (row {where['row']})"
             if where.get("pages"):
                 first, last = where["pages"]
                 line += f" (page {first})" if first == last else f" (pages {first}–{last})"
@@ -346,6 +356,7 @@ def plan_import(
             return report, source
         report.source_operation = UPDATE
         stored = {rec.position: rec for rec in source.recommendations.all()}
+    stored_tags = tag_codes_by_recommendation(rec.pk for rec in stored.values()) if stored else {}
 
     for record in records:
         existing = stored.get(record.position)
@@ -359,6 +370,8 @@ def plan_import(
         }
         if existing.provenance.get(language) != provenance_of(record):
             changes["provenance"] = (existing.provenance.get(language), provenance_of(record))
+        if stored_tags.get(existing.pk, {}) != tag_codes(record.tags):
+            changes["tags"] = (stored_tags.get(existing.pk, {}), tag_codes(record.tags))
         report.items.append(ImportItem(record, UPDATE if changes else UNCHANGED, existing.pk, changes))
     parsed_positions = {record.position for record in records}
     for position, existing in sorted(stored.items()):

@@ -25,12 +25,14 @@ from recommendations.catalog.services import (
 from recommendations.history.services import Actor
 from recommendations.indicators.importing import indicators_plan, indicators_store
 from recommendations.models import Recommendation, Source
+from recommendations.tags.services import tags_replace
 
 from .confine import read_confined
 from .extract import is_pdf
 from .formats import FORMATS
 from .identity import country_named_in, language_of, opening_of
 from .parsers import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, decode_document
+from .parsers.upr import is_docx
 from .plan import (
     CREATE,
     UPDATE,
@@ -222,6 +224,7 @@ def report_import(
                     "position": item.record.position,
                     "area": item.record.area,
                     "priority": item.record.priority,
+                    "number": item.record.number,
                     "repeats": repeated[item.repeats.recommendation_id] if item.repeats else None,
                     "provenance": {language: provenance_of(item.record)},
                 }
@@ -230,11 +233,16 @@ def report_import(
             created = recommendations_create_many(source=source, rows=rows, user=user, message=message)
             for item, recommendation in zip(batch, created, strict=True):
                 item.recommendation_id = recommendation.pk
+            tags_replace(
+                terms_by_recommendation={item.recommendation_id: item.record.tags for item in batch if item.record.tags}
+            )
             if progress and len(to_create) > IMPORT_PROGRESS_EVERY:
                 progress(start + len(batch), len(to_create))
         for item in report.items:
             if item.operation == UPDATE:
-                changes = {name: new for name, (_stored, new) in item.changes.items() if name != "provenance"}
+                changes = {
+                    name: new for name, (_stored, new) in item.changes.items() if name not in ("provenance", "tags")
+                }
                 if item.repeats is not None:
                     changes["repeats"] = repeated[item.repeats.recommendation_id]
                 recommendation_id = item.recommendation_id
@@ -247,6 +255,8 @@ def report_import(
                     user=user,
                     note=message,
                 )
+                if "tags" in item.changes:
+                    tags_replace(terms_by_recommendation={recommendation_id: item.record.tags})
         indicators_store(plan=report.indicators, source=source, user=user)
         transaction.on_commit(lambda: _store_source_document(document_name, data))
     return report
@@ -325,14 +335,22 @@ def _store_source_document(name: str, data: bytes) -> None:
 def _parse(
     report_format, data: bytes, *, report_year: int, country: str, max_bytes: int, progress
 ) -> tuple[ParseResult, str]:
-    """The parse of a PDF or of a text, and the extension its document is stored under."""
-    if is_pdf(data):
+    """The parse of a PDF, a Word document or a text, and the extension its document is stored under."""
+    if is_pdf(data) or is_docx(data):
         if len(data) > max_bytes:
             raise DocumentRejected(
                 f"The document is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
                 "(raise it with --max-bytes or IMPORT_MAX_BYTES)."
             )
-        return report_format.pdf_parser(data, year=report_year, country=country, progress=progress), "pdf"
+        if is_pdf(data):
+            return report_format.pdf_parser(data, year=report_year, country=country, progress=progress), "pdf"
+        if report_format.docx_parser is None:
+            raise DocumentRejected(
+                _("A Word document is imported only as a UPR thematic list; import this report's PDF or text.")
+            )
+        # A DOCX is a zip: inflated in a child under limits, as a PDF is read.
+        parsed = read_confined(report_format.docx_parser, data, year=report_year, country=country, progress=progress)
+        return parsed, "docx"
     text = decode_document(data, max_bytes=max_bytes)
     # In a child under limits, as a PDF's pages are read (extract.pdf_pages): never in a request.
     parsed = read_confined(report_format.parser, text, year=report_year, country=country, progress=progress)

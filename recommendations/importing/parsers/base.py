@@ -47,6 +47,13 @@ class ParsedRecommendation:
     line_end: int = 0
     pages: tuple[int, ...] = ()
     table: str = ""
+    # A Word table's row (1 = its header row), the paragraph number the report prints
+    # ("121.1"), where the position was given ("A/HRC/43/15 - Para 121"), and the tags read
+    # with the record, by vocabulary (tags.vocabularies.Vocabulary): UPR thematic lists.
+    row: int = 0
+    number: str = ""
+    position_source: str = ""
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -59,9 +66,19 @@ class Problem:
     # A structural error: the document cannot be read with certainty, so it is refused.
     fatal: bool = False
     page: int = 0
+    # A Word table's row (1 = its header row).
+    row: int = 0
 
     def __str__(self) -> str:
-        where = f"page {self.page}" if self.page else f"line {self.line}" if self.line else "document"
+        where = (
+            f"row {self.row}"
+            if self.row
+            else f"page {self.page}"
+            if self.page
+            else f"line {self.line}"
+            if self.line
+            else "document"
+        )
         return f"{where}: {self.message}"
 
 

@@ -1,0 +1,63 @@
+"""Reading recommendations' tags: one query for any number of recommendations."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .models import Tag
+from .vocabularies import Vocabulary
+
+# API fields of each vocabulary, declared once (serializers, list, exports read it).
+FIELD_OF_VOCABULARY = {
+    Vocabulary.THEME: "themes",
+    Vocabulary.GROUP: "groups",
+    Vocabulary.SDG: "sdgs",
+    Vocabulary.STATE: "recommending_states",
+    Vocabulary.POSITION: "upr_position",
+}
+
+
+def tags_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, list[Tag]]:
+    """Each recommendation's tags, in vocabulary order, SDGs by goal number, others by name."""
+    link = Tag.recommendations.through
+    tagged: dict[int, list[Tag]] = defaultdict(list)
+    rows = link.objects.filter(recommendation_id__in=list(recommendation_ids)).select_related("tag")
+    for row in rows:
+        tagged[row.recommendation_id].append(row.tag)
+    order = {vocabulary: index for index, vocabulary in enumerate(FIELD_OF_VOCABULARY)}
+    for tags in tagged.values():
+        tags.sort(
+            key=lambda tag: (
+                order.get(tag.vocabulary, 99),
+                int(tag.code) if tag.vocabulary == Vocabulary.SDG else 0,
+                tag.name_en.casefold(),
+            )
+        )
+    return tagged
+
+
+def tag_codes_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+    """{recommendation: {vocabulary: sorted codes}}, as `services.tag_codes` gives a parse's."""
+    codes: dict[int, dict[str, list[str]]] = {}
+    for recommendation_id, tags in tags_by_recommendation(recommendation_ids).items():
+        mine = codes[recommendation_id] = {}
+        for tag in tags:
+            mine.setdefault(tag.vocabulary, []).append(tag.code)
+        for values in mine.values():
+            values.sort()
+    return codes
+
+
+def tag_fields(tags: list[Tag], language: str) -> dict:
+    """A recommendation's tags as its API fields: SDGs by goal number, the position by code,
+    States by country code, themes and groups by code with their names."""
+    fields: dict = {name: [] for name in FIELD_OF_VOCABULARY.values()}
+    fields["upr_position"] = None
+    for tag in tags:
+        name = FIELD_OF_VOCABULARY[Vocabulary(tag.vocabulary)]
+        if tag.vocabulary == Vocabulary.SDG:
+            fields[name].append(int(tag.code))
+        elif tag.vocabulary == Vocabulary.POSITION:
+            fields[name] = tag.code
+        else:
+            fields[name].append({"code": tag.code, "name": tag.name(language)})
+    return fields
