@@ -162,7 +162,7 @@ def test_load_seeds_rejects_a_manifest_entry_with_unknown_keys(tmp_path):
 def test_an_unknown_kind_is_refused_naming_the_kinds_there_are():
     """Issue 30 §4: the message said "choose from SourceKind.DOL, SourceKind.TIP"."""
     with pytest.raises(CommandError) as refused:
-        run("import_report", str(DOL_SEED), "--kind", "upr", "--country", "AZ", "--year", "2015")
+        run("import_report", str(DOL_SEED), "--kind", "ilo", "--country", "AZ", "--year", "2015")
     message = str(refused.value)
-    assert "'upr'" in message and "'dol'" in message and "'tip'" in message
+    assert "'ilo'" in message and "'upr'" in message and "'dol'" in message and "'tip'" in message
     assert "SourceKind" not in message
