@@ -33,8 +33,8 @@ def test_list_serializer_export_and_statement_read_the_one_column_declaration():
     stored = [column.name for column in columns.LIST_COLUMNS if column.sql]
     assert [name for name, _sql in SELECTED][: len(stored)] == stored
     for column in columns.COLUMNS:
-        # Every column says where its value comes from (responsible bodies: a query per page).
-        assert column.sql or column.orm or column.derive or column.name == "responsible_bodies", column.name
+        # Every column says where its value comes from (responsible bodies, tags: a query per page).
+        assert column.sql or column.orm or column.derive or column.filled_by, column.name
 
 
 @shared_data

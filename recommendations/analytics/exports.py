@@ -20,6 +20,7 @@ from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DEC
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
 from recommendations.models import Evidence, ProgressUpdate
+from recommendations.tags.selectors import tag_fields_fill
 
 from . import xlsx
 from .as_of import status_at_annotation
@@ -80,7 +81,7 @@ STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS_DECLARED if column
 def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Iterator[list[Any]]:
     """Rows in the order of EXPORT_COLUMNS as Python values, labels in the active language.
 
-    The rows come chunk by chunk; each chunk costs one more query for its responsible bodies.
+    The rows come chunk by chunk; each chunk costs two more queries: its responsible bodies, its tags.
     """
     presentation = Presentation.active(page_url=page_url)  # once, not per row
     values = recommendation_export_values(queryset, as_of=as_of).iterator(chunk_size=CHUNK_SIZE)
@@ -89,6 +90,7 @@ def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Ite
         bodies = responsible_body_names(row["id"] for row in rows)
         for row in rows:
             row["responsible_bodies"] = BODY_SEPARATOR.join(bodies.get(row["id"], ()))
+        tag_fields_fill(rows, presentation.language)
         yield from export_rows(rows, presentation)
 
 

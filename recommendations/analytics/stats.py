@@ -20,6 +20,7 @@ from recommendations import overdue as overdue_rule
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
 from recommendations.models import ProgressUpdate, Source
+from recommendations.tags.stats import TAG_BREAKDOWNS, tag_stats
 
 from . import as_of as status_as_of
 
@@ -42,22 +43,25 @@ def _grouped(queryset: QuerySet, *fields: str) -> QuerySet:
 
 
 STATS_BREAKDOWNS = ("area", "year", "source")
+# By tag (tags/stats.py): only when asked for.
+ALL_BREAKDOWNS = (*STATS_BREAKDOWNS, *TAG_BREAKDOWNS)
 
 
 def stats_breakdowns(values: Iterable[str]) -> tuple[str, ...]:
-    """The breakdowns a stats request asks for (`?breakdown=area,year`); all when none."""
+    """The breakdowns a stats request asks for (`?breakdown=area,sdg`); area, year and source
+    when none."""
     asked = [part.strip() for value in values for part in value.split(",") if part.strip()]
-    unknown = [name for name in asked if name not in STATS_BREAKDOWNS]
+    unknown = [name for name in asked if name not in ALL_BREAKDOWNS]
     if unknown:
         raise ValidationError(
             {
                 "breakdown": [
                     _("“%(value)s” is not a breakdown; use one of: %(allowed)s.")
-                    % {"value": unknown[0], "allowed": ", ".join(STATS_BREAKDOWNS)}
+                    % {"value": unknown[0], "allowed": ", ".join(ALL_BREAKDOWNS)}
                 ]
             }
         )
-    return tuple(name for name in STATS_BREAKDOWNS if name in asked) or STATS_BREAKDOWNS
+    return tuple(name for name in ALL_BREAKDOWNS if name in asked) or STATS_BREAKDOWNS
 
 
 def filtered_stats(
@@ -150,6 +154,16 @@ def recommendation_stats(
     once per part, two at most.
     """
     breakdowns = set(breakdowns)
+    by_tag = [name for name in TAG_BREAKDOWNS if name in breakdowns]
+    if by_tag and (as_of is not None or overdue is not None):
+        # Tags are counted by stored status; the status on a past day is not counted by tag yet.
+        raise ValidationError(
+            {
+                "breakdown": [
+                    _("The breakdowns by tag (%(names)s) cannot be combined with as_of.") % {"names": ", ".join(by_tag)}
+                ]
+            }
+        )
     # Every query of one response on one database: replicas picked per query could lag
     # differently, and the breakdowns would stop adding up to the total.
     database = queryset.db
@@ -164,7 +178,7 @@ def recommendation_stats(
         for total, groups in ((by_area, part_area), (by_year, part_year), (by_source, part_source)):
             for key, counts in groups.items():
                 _add(total[key], counts)
-    return _stats(database, breakdowns, by_status, by_area, by_year, by_source)
+    return {**_stats(database, breakdowns, by_status, by_area, by_year, by_source), **tag_stats(queryset, by_tag)}
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
@@ -299,4 +313,5 @@ def stats_data(stats: dict) -> dict:
             for row in stats["by_area"]
         ]
     data.update({key: stats[key] for key in ("by_year", "by_source") if key in stats})
+    data.update({f"by_{name}": stats[f"by_{name}"] for name in TAG_BREAKDOWNS if f"by_{name}" in stats})
     return data

@@ -37,9 +37,10 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
                 OpenApiTypes.STR,
                 description=(
                     "Which of by_area, by_year, by_source to compute: `area`, `year`, `source`, "
-                    "comma-separated or repeated. Default: all three."
+                    "comma-separated or repeated. Default: all three. By tag, only when asked for (not with "
+                    "`as_of`): `theme`, `group`, `sdg`, `recommending_state`, `position` (by_theme, …)."
                 ),
-                enum=list(stats.STATS_BREAKDOWNS),
+                enum=list(stats.ALL_BREAKDOWNS),
             )
         ],
         responses={

@@ -16,9 +16,21 @@ from recommendations.models import (
     ResponsibleBody,
     Source,
 )
+from recommendations.tags.selectors import tag_fields
+from recommendations.tags.vocabularies import POSITIONS
 
 from .conditional import recommendation_etag
 from .write_serializers import StrictFieldsMixin
+
+# A tag as the API shows it: its stable code (filters take it) and its name in the request's language.
+TERMS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+        "required": ["code", "name"],
+    },
+}
 
 
 class ResponsibleBodySerializer(serializers.ModelSerializer):
@@ -37,6 +49,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
     action_translations = serializers.SerializerMethodField()
     status_as_of = serializers.SerializerMethodField()
     status_as_of_label = serializers.SerializerMethodField()
+    upr_position = serializers.SerializerMethodField()
+    recommending_states = serializers.SerializerMethodField()
+    themes = serializers.SerializerMethodField()
+    groups = serializers.SerializerMethodField()
+    sdgs = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
@@ -85,6 +102,47 @@ class RecommendationSerializer(serializers.ModelSerializer):
     )
     def get_status_as_of(self, recommendation: Recommendation) -> str | None:
         return getattr(recommendation, "status_as_of", None)
+
+    def _tag_fields(self, recommendation: Recommendation) -> dict:
+        # From the prefetched tags (the views prefetch "tags"): no query per recommendation.
+        fields = getattr(recommendation, "_tag_fields", None)
+        if fields is None:
+            language = (get_language() or "az").split("-")[0]
+            fields = recommendation._tag_fields = tag_fields(list(recommendation.tags.all()), language)
+        return fields
+
+    @extend_schema_field(
+        {
+            "type": "string",
+            "enum": [code for code, _english, _azerbaijani in POSITIONS] + [None],
+            "nullable": True,
+            "description": "The position the State under review took (UPR): supported or noted; else null.",
+        }
+    )
+    def get_upr_position(self, recommendation: Recommendation) -> str | None:
+        return self._tag_fields(recommendation)["upr_position"]
+
+    @extend_schema_field({**TERMS_SCHEMA, "description": "The States that made it (UPR), by ISO 3166-1 code."})
+    def get_recommending_states(self, recommendation: Recommendation) -> list[dict]:
+        return self._tag_fields(recommendation)["recommending_states"]
+
+    @extend_schema_field({**TERMS_SCHEMA, "description": "Its human-rights themes."})
+    def get_themes(self, recommendation: Recommendation) -> list[dict]:
+        return self._tag_fields(recommendation)["themes"]
+
+    @extend_schema_field({**TERMS_SCHEMA, "description": "The groups of persons it affects."})
+    def get_groups(self, recommendation: Recommendation) -> list[dict]:
+        return self._tag_fields(recommendation)["groups"]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 17},
+            "description": "The Sustainable Development Goals it serves, by goal number.",
+        }
+    )
+    def get_sdgs(self, recommendation: Recommendation) -> list[int]:
+        return self._tag_fields(recommendation)["sdgs"]
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_status_as_of_label(self, recommendation: Recommendation) -> str | None:

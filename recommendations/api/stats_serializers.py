@@ -47,6 +47,13 @@ class SourceStatsSerializer(serializers.Serializer):
     by_status = StatusCountsSerializer()
 
 
+class TagStatsSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The tag's code: an SDG's goal number, a State's country code, …")
+    name = serializers.CharField()
+    total = serializers.IntegerField(help_text="Recommendations with this tag.")
+    by_status = StatusCountsSerializer()
+
+
 class StatsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     statuses = serializers.SerializerMethodField()
@@ -55,6 +62,12 @@ class StatsSerializer(serializers.Serializer):
     by_area = AreaStatsSerializer(many=True, required=False)
     by_year = YearStatsSerializer(many=True, required=False)
     by_source = SourceStatsSerializer(many=True, required=False)
+    # By tag: present only when asked for (`breakdown=sdg,theme,group,recommending_state,position`).
+    by_theme = TagStatsSerializer(many=True, required=False)
+    by_group = TagStatsSerializer(many=True, required=False)
+    by_sdg = TagStatsSerializer(many=True, required=False)
+    by_recommending_state = TagStatsSerializer(many=True, required=False)
+    by_position = TagStatsSerializer(many=True, required=False)
 
     @extend_schema_field(StatusLabelSerializer(many=True))
     def get_statuses(self, stats) -> list[dict[str, str]]:

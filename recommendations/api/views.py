@@ -93,7 +93,7 @@ AS_OF_DETAIL = OpenApiParameter(
 class RecommendationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    queryset = Recommendation.objects.select_related("source").prefetch_related("responsible_bodies")
+    queryset = Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "tags")
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
     ordering_fields = selectors.RECOMMENDATION_ORDERING_FIELDS

@@ -57,6 +57,8 @@ class Column:
     in_export: bool = True
     # False for a value read only for other columns to derive from (selected, not output).
     shown: bool = True
+    # Set by a second query per page or export chunk (the responsible bodies, the tags): what fills it.
+    filled_by: str = ""
 
 
 def _translations(row: Row) -> dict[str, str]:
@@ -88,6 +90,10 @@ def action_translations(row: Row, language: str) -> dict[str, str]:
     return others
 
 
+def _joined(terms: list[dict]) -> str:
+    return "; ".join(term["name"] for term in terms)
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("id", sql="r.id", orm="pk"),
     Column("source", sql="s.slug", orm="source__slug"),
@@ -114,6 +120,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("year_end", sql="r.year_end", orm="year_end"),
     Column("priority", sql="r.priority", orm="priority"),
     Column("position", sql="r.position", orm="position", in_export=False),
+    # The paragraph number the report prints ("121.1"), empty where it prints none.
+    Column("number", sql="r.number", orm="number"),
+    # The tags (tags/selectors.py, FIELD_OF_VOCABULARY): filled from one query per page
+    # (list) or chunk (export), as the responsible bodies are; in an export, names joined.
+    Column("upr_position", filled_by="tags", export_format=lambda value, p: value or ""),
+    Column("recommending_states", filled_by="tags", export_format=lambda value, p: _joined(value)),
+    Column("themes", filled_by="tags", export_format=lambda value, p: _joined(value)),
+    Column("groups", filled_by="tags", export_format=lambda value, p: _joined(value)),
+    Column("sdgs", filled_by="tags", export_format=lambda value, p: "; ".join(map(str, value))),
     Column("status", sql="r.status", orm="status"),
     Column("status_label", derive=lambda row, p: p.status_labels[row["status"]]),
     Column(
@@ -139,7 +154,7 @@ COLUMNS: tuple[Column, ...] = (
         export_format=lambda value, p: value or "",
     ),
     # Filled from one query per page (list) or chunk (export); see `query.py` and `exports.py`.
-    Column("responsible_bodies"),
+    Column("responsible_bodies", filled_by="responsible bodies"),
     Column("evidence_count", orm="evidence_count", in_list=False),
     Column("last_progress_on", orm="last_progress_on", in_list=False),
     # The recommendation's page, so a spreadsheet row leads back to its timeline and evidence.

@@ -24,6 +24,8 @@ from psycopg.pq import Format
 from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.models import Recommendation
+from recommendations.tags.models import Tag
+from recommendations.tags.selectors import tag_fields_fill
 
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
 from .filters import RESPONSIBLE_BODY_LINK, Condition, RecommendationFilterSet, is_set
@@ -32,12 +34,14 @@ from .selectors import RECOMMENDATION_ORDERING_FIELDS
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
 RecommendationBodies = Recommendation.responsible_bodies.through
+TAG_LINK = Tag.recommendations.through._meta.db_table
 
 # (name in the row, SQL) in SELECT order: the declared list columns, and whether a second
 # query for the page's responsible bodies is needed at all.
 COLUMNS: tuple[tuple[str, str], ...] = (
     *LIST_SQL,
     ("has_responsible_bodies", f"EXISTS (SELECT 1 FROM {RESPONSIBLE_BODY_LINK} b WHERE b.recommendation_id = r.id)"),
+    ("has_tags", f"EXISTS (SELECT 1 FROM {TAG_LINK} t WHERE t.recommendation_id = r.id)"),
 )
 # Columns a page may be ordered by: the one whitelist the view, the exports and KeysetPagination use.
 SORT_COLUMNS = {name: f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS}
@@ -148,12 +152,13 @@ def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) 
         if isinstance(row.get("due_on"), str):
             row["due_on"] = date.fromisoformat(row["due_on"])
         row["has_responsible_bodies"] = bool(row["has_responsible_bodies"])
+        row["has_tags"] = bool(row["has_tags"])
         row["priority"] = bool(row["priority"])
 
 
 def recommendation_page_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """List items for rows of `recommendation_page_rows()`; one query for the responsible
-    bodies of the whole page, if any row has some."""
+    bodies of the whole page, if any row has some, and one for its tags, likewise."""
     bodies: dict[int, list[dict]] = {row["id"]: [] for row in rows}
     with_bodies = [row["id"] for row in rows if row["has_responsible_bodies"]]
     if with_bodies:
@@ -168,4 +173,6 @@ def recommendation_page_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]
             bodies[recommendation_id].append({"id": body_id, "name": name, "abbreviation": abbreviation})
     for row in rows:
         row["responsible_bodies"] = bodies[row["id"]]
-    return list_items(rows, Presentation.active())
+    presentation = Presentation.active()
+    tag_fields_fill(rows, presentation.language, tagged=[row["id"] for row in rows if row["has_tags"]])
+    return list_items(rows, presentation)

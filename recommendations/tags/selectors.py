@@ -17,22 +17,28 @@ FIELD_OF_VOCABULARY = {
 
 
 def tags_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, list[Tag]]:
-    """Each recommendation's tags, in vocabulary order, SDGs by goal number, others by name."""
+    """Each recommendation's tags (in no order: `tag_fields` orders them)."""
     link = Tag.recommendations.through
     tagged: dict[int, list[Tag]] = defaultdict(list)
     rows = link.objects.filter(recommendation_id__in=list(recommendation_ids)).select_related("tag")
     for row in rows:
         tagged[row.recommendation_id].append(row.tag)
-    order = {vocabulary: index for index, vocabulary in enumerate(FIELD_OF_VOCABULARY)}
-    for tags in tagged.values():
-        tags.sort(
-            key=lambda tag: (
-                order.get(tag.vocabulary, 99),
-                int(tag.code) if tag.vocabulary == Vocabulary.SDG else 0,
-                tag.name_en.casefold(),
-            )
-        )
     return tagged
+
+
+_ORDER: dict[str, int] = {str(vocabulary): index for index, vocabulary in enumerate(FIELD_OF_VOCABULARY)}
+
+
+def _in_order(tags: list[Tag]) -> list[Tag]:
+    """Vocabulary by vocabulary; SDGs by goal number, the others by English name."""
+    return sorted(
+        tags,
+        key=lambda tag: (
+            _ORDER.get(tag.vocabulary, len(_ORDER)),
+            int(tag.code) if tag.vocabulary == Vocabulary.SDG else 0,
+            tag.name_en.casefold(),
+        ),
+    )
 
 
 def tag_codes_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
@@ -52,7 +58,7 @@ def tag_fields(tags: list[Tag], language: str) -> dict:
     States by country code, themes and groups by code with their names."""
     fields: dict = {name: [] for name in FIELD_OF_VOCABULARY.values()}
     fields["upr_position"] = None
-    for tag in tags:
+    for tag in _in_order(tags):
         name = FIELD_OF_VOCABULARY[Vocabulary(tag.vocabulary)]
         if tag.vocabulary == Vocabulary.SDG:
             fields[name].append(int(tag.code))
@@ -61,3 +67,12 @@ def tag_fields(tags: list[Tag], language: str) -> dict:
         else:
             fields[name].append({"code": tag.code, "name": tag.name(language)})
     return fields
+
+
+def tag_fields_fill(rows: list[dict], language: str, *, tagged: Iterable[int] | None = None) -> None:
+    """Set each row's tag fields (rows keyed by column name, with "id") from one query;
+    `tagged`: the ids known to have tags (none: no query at all), else every row's."""
+    ids = [row["id"] for row in rows] if tagged is None else list(tagged)
+    tags = tags_by_recommendation(ids) if ids else {}
+    for row in rows:
+        row.update(tag_fields(tags.get(row["id"], []), language))

@@ -21,7 +21,7 @@ from .base import join_whitespace
 
 NUMBER = re.compile(r"^\s*(\d{1,4}(?:\.\d{1,4})+)\.?\s+")
 SOURCE_OF_POSITION = re.compile(r"source\s+of\s+position\s*:", re.IGNORECASE)
-POSITIONS = {("supported",): "supported", ("noted",): "noted"}
+POSITIONS: dict[tuple[str, ...], str] = {("supported",): "supported", ("noted",): "noted"}
 SDG_HEADING = re.compile(r"^(?:SDGs?|Sustainable\s+Development\s+Goals?)\s*:\s*(.*)$", re.IGNORECASE)
 GROUP_HEADING = re.compile(
     r"^(?:Affected\s+persons|Groups?\s+of\s+persons|Affected\s+groups?)\s*:\s*(.*)$", re.IGNORECASE
