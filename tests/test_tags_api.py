@@ -5,6 +5,8 @@ in a fixed number of queries, however many rows or tags."""
 import csv
 import io
 
+import pytest
+
 from recommendations.importing.services import report_import
 from recommendations.models import Recommendation
 
@@ -120,3 +122,82 @@ def test_stats_by_tag_as_of_a_day_is_a_400_naming_the_breakdown(api_client, upr)
     response = api_client.get(STATS, {"breakdown": "sdg", "as_of": "2024-01-01"})
     assert response.status_code == 400 and "breakdown" in response.json()
     assert api_client.get(STATS, {"breakdown": "sdgs"}).status_code == 400
+
+
+def ids(response) -> set[int]:
+    return {row["id"] for row in results(response)}
+
+
+def numbers(response) -> set[str]:
+    return {row["number"] for row in results(response)}
+
+
+def test_filters_by_each_tag_keep_the_rows_tagged_so(api_client, upr):
+    assert numbers(api_client.get(LIST, {"sdg": "16"})) == {"121.1", "121.3", "121.5", "121.7"}
+    assert numbers(api_client.get(LIST, {"position": "noted"})) == {"121.4", "121.8"}
+    assert numbers(api_client.get(LIST, {"position": "NOTED"})) == {"121.4", "121.8"}
+    assert numbers(api_client.get(LIST, {"recommending_state": "fr"})) == {"121.3", "121.6"}
+    assert numbers(api_client.get(LIST, {"recommending_state": "FR,CL"})) == {
+        "121.1",
+        "121.3",
+        "121.4",
+        "121.6",
+        "121.7",
+    }
+    assert numbers(api_client.get(LIST, {"theme": "right-to-health"})) == {"121.2", "121.4", "121.6", "121.8"}
+    # A theme by its name is the same theme.
+    assert numbers(api_client.get(LIST, {"theme": "Right to health"})) == {"121.2", "121.4", "121.6", "121.8"}
+    assert numbers(api_client.get(LIST, {"group": "women", "position": "supported"})) == {
+        "121.1",
+        "121.3",
+        "121.5",
+        "121.7",
+    }
+
+
+def test_a_state_with_no_recommendation_is_an_empty_list_not_an_error(api_client, upr):
+    assert results(api_client.get(LIST, {"recommending_state": "AZ"})) == []
+
+
+def test_tag_filters_apply_to_stats_and_exports_alike(api_client, upr):
+    assert api_client.get(STATS, {"sdg": "5"}).json()["total"] == 4
+    response = api_client.get("/api/v1/recommendations/export.csv", {"position": "noted"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row["number"] for row in rows) == ["121.4", "121.8"]
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"sdg": "18"}, "sdg"),
+        ({"sdg": "peace"}, "sdg"),
+        ({"position": "accepted"}, "position"),
+        ({"recommending_state": "XX"}, "recommending_state"),
+        ({"theme": "right-to-wonder"}, "theme"),
+        ({"group": "martians"}, "group"),
+    ],
+)
+def test_an_unknown_tag_is_a_400_naming_the_filter_and_its_values(api_client, upr, params, name):
+    response = api_client.get(LIST, params)
+    assert response.status_code == 400
+    assert name in response.json()
+    if name == "theme":
+        assert "right-to-health" in response.json()[name][0]
+
+
+def test_the_page_shows_each_tag_as_a_link_to_the_list_filtered_by_it(upr):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    html = client.get(f"/recommendations/{upr['first']}/").content.decode()
+
+    assert "Paragraph in the report" in html and "121.1" in html
+    assert '<a href="/?sdg=16">16. Peace, justice and strong institutions</a>' in html
+    assert '<a href="/?recommending_state=CL">Chile</a>' in html
+    assert '<a href="/?position=supported">Supported</a>' in html
+    assert '<a href="/?theme=enforced-disappearances">Enforced disappearances</a>' in html
+    assert '<a href="/?group=women">Women</a>' in html
+    dashboard = client.get("/", {"sdg": "16"})
+    assert dashboard.status_code == 200 and dashboard.context["stats"]["total"] == 4
+    azerbaijani = Client(HTTP_ACCEPT_LANGUAGE="az").get(f"/recommendations/{upr['first']}/").content.decode()
+    assert "16. Sülh, ədalət və güclü institutlar" in azerbaijani and "Dəstəklənib" in azerbaijani

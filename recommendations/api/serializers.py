@@ -105,11 +105,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     def _tag_fields(self, recommendation: Recommendation) -> dict:
         # From the prefetched tags (the views prefetch "tags"): no query per recommendation.
-        fields = getattr(recommendation, "_tag_fields", None)
-        if fields is None:
+        cache: dict[int, dict] = self.__dict__.setdefault("_tag_fields", {})
+        if recommendation.pk not in cache:
             language = (get_language() or "az").split("-")[0]
-            fields = recommendation._tag_fields = tag_fields(list(recommendation.tags.all()), language)
-        return fields
+            cache[recommendation.pk] = tag_fields(list(recommendation.tags.all()), language)
+        return cache[recommendation.pk]
 
     @extend_schema_field(
         {

@@ -234,7 +234,11 @@ def report_import(
             for item, recommendation in zip(batch, created, strict=True):
                 item.recommendation_id = recommendation.pk
             tags_replace(
-                terms_by_recommendation={item.recommendation_id: item.record.tags for item in batch if item.record.tags}
+                terms_by_recommendation={
+                    recommendation.pk: item.record.tags
+                    for item, recommendation in zip(batch, created, strict=True)
+                    if item.record.tags
+                }
             )
             if progress and len(to_create) > IMPORT_PROGRESS_EVERY:
                 progress(start + len(batch), len(to_create))

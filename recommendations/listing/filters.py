@@ -32,6 +32,8 @@ from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Recommendation, ResponsibleBody, Source
 from recommendations.search import search_terms
+from recommendations.tags import filtering as tags
+from recommendations.tags.vocabularies import Vocabulary
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
@@ -460,6 +462,63 @@ class RecommendationFilterSet(django_filters.FilterSet):
         help_text=_("Due before the day (`as_of`, else today) and not implemented as of that day."),
         sql=_overdue_sql,
     )
+    # Tags (tags/filtering.py): a theme or group by its code (or its name), an SDG by its goal
+    # number, a State by its country code, a position by supported/noted.
+    theme = _documented(
+        MultipleValueFilter(
+            choices=tags.term_choices(Vocabulary.THEME),
+            normalize=tags.normalize_term,
+            known_values=tags.existing_codes(Vocabulary.THEME),
+            allowed=tags.codes_listed(Vocabulary.THEME),
+            method="filter_tag",
+            label=_("Theme"),
+            sql=tags.tag_sql(Vocabulary.THEME),
+        ),
+        {"type": "string", "maxLength": 100},
+    )
+    group = _documented(
+        MultipleValueFilter(
+            choices=tags.term_choices(Vocabulary.GROUP),
+            normalize=tags.normalize_term,
+            known_values=tags.existing_codes(Vocabulary.GROUP),
+            allowed=tags.codes_listed(Vocabulary.GROUP),
+            method="filter_tag",
+            label=_("Affected group"),
+            sql=tags.tag_sql(Vocabulary.GROUP),
+        ),
+        {"type": "string", "maxLength": 100},
+    )
+    sdg = _documented(
+        MultipleValueFilter(
+            choices=[(code, code) for code in tags.SDG_CODES],
+            method="filter_tag",
+            label=_("Sustainable Development Goal"),
+            sql=tags.tag_sql(Vocabulary.SDG),
+        ),
+        _vocabulary(tags.SDG_CODES),
+    )
+    recommending_state = _documented(
+        MultipleValueFilter(
+            choices=lambda: list(countries),
+            known_values=_existing_country_codes,
+            normalize=str.upper,
+            allowed=_country_codes_described,
+            method="filter_tag",
+            label=_("Recommending State"),
+            sql=tags.tag_sql(Vocabulary.STATE),
+        ),
+        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+    )
+    position = _documented(
+        MultipleValueFilter(
+            choices=[(code, code) for code in tags.POSITION_CODES],
+            normalize=str.lower,
+            method="filter_tag",
+            label=_("Position (UPR)"),
+            sql=tags.tag_sql(Vocabulary.POSITION),
+        ),
+        _vocabulary(tags.POSITION_CODES),
+    )
 
     class Meta:
         model = Recommendation
@@ -481,6 +540,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "due_before",
             "due_after",
             "overdue",
+            *tags.TAG_FILTERS,
         ]
 
     @classmethod
@@ -569,6 +629,9 @@ class RecommendationFilterSet(django_filters.FilterSet):
             queryset = queryset.alias(status_that_day=status_as_of.status_at_annotation(as_of, queryset))
             condition = overdue_rule.overdue_q(overdue_rule.overdue_day(as_of), status_field="status_that_day")
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_tag(self, queryset: QuerySet, name: str, values: list[str]) -> QuerySet:
+        return tags.tag_filter_queryset(queryset, name, values)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in search_terms(value):

@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from recommendations.catalog.repeats import repeat_lineage
@@ -37,6 +37,7 @@ from recommendations.progress.services import (
 )
 from recommendations.progress.timeline import EVENT_ORDER
 from recommendations.roles import has_role
+from recommendations.tags.selectors import tag_links
 
 from .progress_forms import EVIDENCE_ROWS, EVIDENCE_ROWS_MAX, EvidenceRowForm, ProgressForm, evidence_formset
 from .views import LANGUAGE_NAMES, _ui_language, provenance_lines
@@ -132,7 +133,8 @@ def recommendation_page(
     status: int = 200,
 ) -> HttpResponse:
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "indicators"), pk=pk
+        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "indicators", "tags"),
+        pk=pk,
     )
     can_see_notes = has_role(request.user, Role.ANALYST)
     can_record = has_role(request.user, Role.NGO_STAFF)
@@ -151,6 +153,7 @@ def recommendation_page(
     context = {
         "recommendation": recommendation,
         "area_label": _area_label(recommendation.area),
+        "tag_links": tag_links(list(recommendation.tags.all()), (get_language() or "az").split("-")[0]),
         "can_see_notes": can_see_notes,
         "can_record": can_record,
         "timeline": timeline,

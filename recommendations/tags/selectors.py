@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from .models import Tag
 from .vocabularies import Vocabulary
@@ -76,3 +77,15 @@ def tag_fields_fill(rows: list[dict], language: str, *, tagged: Iterable[int] | 
     tags = tags_by_recommendation(ids) if ids else {}
     for row in rows:
         row.update(tag_fields(tags.get(row["id"], []), language))
+
+
+def tag_links(tags: list[Tag], language: str) -> list[dict]:
+    """A recommendation's tags as the page shows them: by vocabulary, each term with the
+    query of the list filtered by it (the filter's name is the vocabulary's code)."""
+    groups: dict[str, dict] = {}
+    for tag in _in_order(tags):
+        vocabulary = Vocabulary(tag.vocabulary)
+        group = groups.setdefault(vocabulary, {"label": vocabulary.label, "terms": []})
+        name = f"{tag.code}. {tag.name(language)}" if vocabulary == Vocabulary.SDG else tag.name(language)
+        group["terms"].append({"name": name, "query": urlencode({vocabulary.value: tag.code})})
+    return list(groups.values())

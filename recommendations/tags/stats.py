@@ -35,7 +35,7 @@ def tag_stats(queryset: QuerySet, breakdowns: Iterable[str]) -> dict[str, list[d
         for tag_id, status, count in grouped:
             counts[tag_id][status] += count
         tags = Tag.objects.using(queryset.db).in_bulk(list(counts))
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "code": tag.code,
                 "name": tag.name(language),
