@@ -4,7 +4,8 @@ it cannot be read with certainty.
 - the recommendation cell: "121.1 Ratify … (France) (Lithuania);" then "Source of position:
   A/HRC/43/15 - Para 121"; the recommending States are the bracketed names at the end of the
   text (and before a ";" where one row holds two States' wordings), each a State's whole
-  name: "(No. 29) (United Kingdom …)" gives the United Kingdom only;
+  name: "(No. 29) (United Kingdom …)" gives the United Kingdom only. The text is kept without
+  the States at its end (they are the tags `recommending_state`);
 - the position cell: "Supported" or "Noted";
 - the themes cell: theme lines ("A12 Acceptance of international norms" in cycle 2, "- Acceptance
   of …" in cycle 3), then "SDGs:" and "Affected persons:" (or "Groups of persons:") lists; newer
@@ -75,26 +76,30 @@ def _top_level_names(inside: str) -> list[str]:
     return [join_whitespace(name) for name in names]
 
 
-def _states_before(text: str, end: int) -> tuple[list[str], str]:
-    """The States named in the run of bracketed groups ending at `end`, first to last, and
-    the last group not read as States ("" if none): each group must be States only."""
+def _states_before(text: str, end: int) -> tuple[list[str], str, int]:
+    """The States named in the run of bracketed groups ending at `end`, first to last; the
+    last group not read as States ("" if none); and where the run starts (`end` if no State).
+    Each group must be States only."""
     groups: list[list[str]] = []
-    cursor = end
+    cursor, start = end, end
+
+    def found() -> list[str]:
+        return [code for group in reversed(groups) for code in group]
+
     while True:
         while cursor > 0 and text[cursor - 1] in " \t\n;.,":
             cursor -= 1
         if cursor == 0 or text[cursor - 1] != ")":
-            return [code for group in reversed(groups) for code in group], ""
+            return found(), "", start
         opening = _matching_open(text, cursor - 1)
         if opening < 0:
-            return [code for group in reversed(groups) for code in group], text[:cursor][-60:]
+            return found(), text[:cursor][-60:], start
         names = _top_level_names(text[opening + 1 : cursor - 1])
         codes = [state_code(name) for name in names]
         if not all(codes):
-            rest = [code for group in reversed(groups) for code in group]
-            return rest, text[opening:cursor]
+            return found(), text[opening:cursor], start
         groups.append(codes)
-        cursor = opening
+        cursor = start = opening
 
 
 def read_recommendation(cell: str) -> Recommendation:
@@ -110,14 +115,16 @@ def read_recommendation(cell: str) -> Recommendation:
     states: list[str] = []
     # Where one row holds two States' wordings, each ends with its States and a ";".
     for match in re.finditer(r";", text):
-        found, _unread = _states_before(text, match.start())
+        found, _unread, _start = _states_before(text, match.start())
         states += found
-    found, unread = _states_before(text, len(text))
+    found, unread, start = _states_before(text, len(text))
     if not found:
         what = f"“{unread}” is not a State's name" if unread else "no State in brackets at its end"
         raise Unreadable(f"no recommending State could be read: {what}.")
     states += found
-    return Recommendation(number[1], text, tuple(dict.fromkeys(states)), position_source)
+    # The text without the States at its end: they are the recommendation's States, not its
+    # words (the same recommendation by other States, in a later cycle, reads the same).
+    return Recommendation(number[1], text[:start].rstrip(" ;,"), tuple(dict.fromkeys(states)), position_source)
 
 
 def read_position(cell: str) -> str:
