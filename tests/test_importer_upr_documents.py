@@ -158,3 +158,34 @@ def test_the_admin_previews_then_confirms_a_thematic_list(client, users):
     source = Source.objects.get(slug="upr-2014-si")
     assert source.recommendations.count() == 163 and source.document.name.endswith(".docx")
     assert Tag.objects.get(vocabulary="position", code="noted").recommendations.count() == 21
+
+
+@pytest.mark.django_db
+def test_cycle_3_over_cycle_2_links_the_four_clear_repeats_and_lists_the_five_unclear():
+    """By text alone (UPR has no years), within the theme heading (the repeat rule's area),
+    one to one and only when clear (catalog/matching.py). The five unclear ones each repeat a
+    recommendation several States made in cycle 2 in as many rows (115.14–115.16 enforced
+    disappearance, 115.6/115.11/115.12 migrant workers): a person chooses."""
+    from recommendations.importing.services import report_import
+
+    report_import(data=CYCLE_2.read_bytes(), kind="upr", country="SI", report_year=2014, language="en")
+    plan = report_import(
+        data=CYCLE_3.read_bytes(), kind="upr", country="SI", report_year=2019, language="en", dry_run=True
+    )
+
+    number_of = dict(Recommendation.objects.filter(source__slug="upr-2014-si").values_list("pk", "number"))
+    linked = {item.record.number: number_of[item.repeats.recommendation_id] for item in plan.items if item.repeats}
+    assert linked == {"122.1": "115.4", "122.32": "115.85", "121.15": "115.106", "122.10": "115.133"}
+    unclear = {
+        item.record.number: sorted(number_of[scored.row.recommendation_id] for scored in item.repeat_candidates[:2])
+        for item in plan.items
+        if item.repeat_candidates
+    }
+    assert unclear == {
+        "121.1": ["115.14", "115.16"],
+        "121.2": ["115.14", "115.16"],
+        "122.2": ["115.11", "115.6"],
+        "122.3": ["115.11", "115.6"],
+        "122.4": ["115.11", "115.6"],
+    }
+    assert plan.linked == 4
