@@ -186,6 +186,18 @@ BASE_ENDPOINTS = (
             "/api/v1/indicators/{indicator}/",
         )
     ),
+    # Tag suggestions (tags/suggest.py): analysts and above ask; it answers POST only.
+    Endpoint(
+        "/api/v1/tags/suggest/",
+        {
+            "get": by_role(401, 405, 405, 405),
+            "post": by_role(401, 200, 200, 200),
+            "patch": by_role(401, 405, 405, 405),
+            "put": by_role(401, 405, 405, 405),
+            "delete": by_role(401, 405, 405, 405),
+        },
+        bodies={"post": {"text": "Ratify the convention against torture", "language": "en"}},
+    ),
     # Indicator values: anyone reads; NGO staff and admins correct one, or file one of a source.
     Endpoint(
         "/api/v1/indicator-values/",

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from recommendations.indicators import api as indicators
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
-from . import analytics, exports, views
+from . import analytics, exports, tags, views
 
 router = DefaultRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("recommendations/export/", exports.RecommendationExportView.as_view(), name="recommendation-export"),
     path("stats/", analytics.StatsView.as_view(), name="stats"),
+    path("tags/suggest/", tags.TagSuggestView.as_view(), name="tags-suggest"),
     path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
     path("sources/<slug:slug>/submission.docx", ReportSubmissionDOCXView.as_view(), name="source-submission-docx"),
