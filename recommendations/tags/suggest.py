@@ -81,13 +81,13 @@ class Model:
             key=lambda pair: (-pair[0], pair[1]),
         )[:K]
         total = sum(similarity for similarity, _index in similar)
-        votes: Counter = Counter()
         if total <= 0:
             return {}
+        votes: dict[tuple[str, str], float] = {}
         for similarity, index in similar:
             for tag in self.tags[index]:
-                votes[tag] += similarity / total
-        return dict(votes)
+                votes[tag] = votes.get(tag, 0.0) + similarity / total
+        return votes
 
     def suggest(self, text: str) -> dict[str, list[tuple[str, float]]]:
         """{vocabulary: [(code, score), …]} above THRESHOLD, best first (ties by code)."""
