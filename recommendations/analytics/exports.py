@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from django.db.models import CharField, Count, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DEC
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
 from recommendations.models import Evidence, ProgressUpdate
+from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
 from . import xlsx
@@ -69,6 +70,7 @@ def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | N
         .values("last")
     )
     return queryset.annotate(
+        has_tags=Exists(Tag.recommendations.through.objects.filter(recommendation=OuterRef("pk"))),
         evidence_count=Coalesce(Subquery(evidence_count), Value(0)),
         last_progress_on=Subquery(last_progress),
         status_as_of=status_at_annotation(as_of, queryset) if as_of else Value(None, output_field=CharField()),
@@ -81,7 +83,8 @@ STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS_DECLARED if column
 def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Iterator[list[Any]]:
     """Rows in the order of EXPORT_COLUMNS as Python values, labels in the active language.
 
-    The rows come chunk by chunk; each chunk costs two more queries: its responsible bodies, its tags.
+    The rows come chunk by chunk; each chunk costs one more query for its responsible bodies, and
+    one for its tags if any row has some.
     """
     presentation = Presentation.active(page_url=page_url)  # once, not per row
     values = recommendation_export_values(queryset, as_of=as_of).iterator(chunk_size=CHUNK_SIZE)
@@ -90,7 +93,7 @@ def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Ite
         bodies = responsible_body_names(row["id"] for row in rows)
         for row in rows:
             row["responsible_bodies"] = BODY_SEPARATOR.join(bodies.get(row["id"], ()))
-        tag_fields_fill(rows, presentation.language)
+        tag_fields_fill(rows, presentation.language, tagged=[row["id"] for row in rows if row["has_tags"]])
         yield from export_rows(rows, presentation)
 
 

@@ -105,7 +105,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
     def _tag_fields(self, recommendation: Recommendation) -> dict:
         # From the prefetched tags (the views prefetch "tags"): no query per recommendation.
-        cache: dict[int, dict] = self.__dict__.setdefault("_tag_fields", {})
+        cache: dict[int, dict] = self.__dict__.setdefault("_tag_cache", {})
         if recommendation.pk not in cache:
             language = (get_language() or "az").split("-")[0]
             cache[recommendation.pk] = tag_fields(list(recommendation.tags.all()), language)

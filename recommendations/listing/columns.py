@@ -129,6 +129,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("themes", filled_by="tags", export_format=lambda value, p: _joined(value)),
     Column("groups", filled_by="tags", export_format=lambda value, p: _joined(value)),
     Column("sdgs", filled_by="tags", export_format=lambda value, p: "; ".join(map(str, value))),
+    # Whether the row has tags at all: an export chunk without any asks for none.
+    Column("has_tags", orm="has_tags", in_list=False, shown=False),
     Column("status", sql="r.status", orm="status"),
     Column("status_label", derive=lambda row, p: p.status_labels[row["status"]]),
     Column(

@@ -4,6 +4,8 @@ does not take is a 400 naming it and what it takes — never a 404 "not found" n
 import pytest
 from rest_framework.test import APIClient
 
+from recommendations.tags.vocabularies import UPR_THEMES
+
 
 @pytest.fixture
 def client() -> APIClient:
@@ -71,10 +73,11 @@ def test_a_detail_as_of_a_day_gives_its_status_that_day(reports, client):
 def test_areas_take_a_kind_and_nothing_else(reports, client):
     tip = client.get("/api/v1/areas/?kind=tip").json()
     assert {area["kind"] for area in tip} == {"tip"} and len(tip) == 3
-    assert len(client.get("/api/v1/areas/").json()) == 8
+    # DOL's 5, TIP's 3 and the UPR's theme headings.
+    assert len(client.get("/api/v1/areas/").json()) == 8 + len(UPR_THEMES)
     assert _accepted(client.get("/api/v1/areas/?araa=1").json()["araa"][0]) == ["format", "kind"]
     assert client.get("/api/v1/areas/?kind=ilo").json()["kind"] == [
-        "“ilo” is not a kind of report; use one of: dol, tip, other."
+        "“ilo” is not a kind of report; use one of: dol, tip, upr, other."
     ]
 
 
@@ -100,7 +103,7 @@ def test_codes_are_read_in_either_case(reports, client):
             "area=enforcment",
             "area",
             "legal_framework, enforcement, coordination, government_policies, social_programs, prosecution, "
-            "protection, prevention, none",
+            "protection, prevention, " + "".join(f"{code}, " for code, *_names in UPR_THEMES) + "none",
         ),
         (
             "status=done",
