@@ -138,29 +138,6 @@ def test_dry_run_json_lists_the_records_with_their_tags_and_writes_nothing():
 
 
 @pytest.mark.django_db
-def test_the_admin_previews_then_confirms_a_thematic_list(client, users):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    url = "/admin/recommendations/source/import/"
-    metadata = {"kind": "upr", "country": "SI", "report_year": "2014", "language": "en", "title": "", "slug": ""}
-    client.force_login(users["admin"])
-    document = SimpleUploadedFile("upr20.docx", CYCLE_2.read_bytes())
-    preview = client.post(url, {**metadata, "preview": "1", "document": document}, HTTP_ACCEPT_LANGUAGE="en")
-
-    assert preview.status_code == 200
-    assert (preview.context["report"].dry_run, preview.context["report"].created) == (True, 163)
-    assert "Ratify the Optional Protocol to the Rights of the Child on a communications procedure" in preview.text
-    assert Recommendation.objects.count() == 0
-    confirm_fields = {field.name: field.value() for field in preview.context["confirm_form"]}
-    done = client.post(url, {**confirm_fields, "confirm": "1"})
-
-    assert done.status_code == 302
-    source = Source.objects.get(slug="upr-2014-si")
-    assert source.recommendations.count() == 163 and (source.document.name or "").endswith(".docx")
-    assert Tag.objects.get(vocabulary="position", code="noted").recommendations.count() == 21
-
-
-@pytest.mark.django_db
 def test_cycle_3_over_cycle_2_links_the_four_clear_repeats_and_lists_the_five_unclear():
     """By text alone (UPR has no years), within the theme heading (the repeat rule's area),
     one to one and only when clear (catalog/matching.py). The five unclear ones each repeat a
