@@ -29,14 +29,15 @@ from .models import ChangeRecord, Evidence, Recommendation, Source
 from .progress.services import StaleVersion
 
 
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's errors beside the form's fields; one about a field the form does not show
-    goes above the form, naming the field."""
+def show_service_errors(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """A service's errors beside the form's fields (`renamed`: the service's name of a field
+    → the form's); one about a field the form does not show goes above the form, naming it."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
     route = getattr(form, "route_service_error", None)  # a field the form shows another way
-    for name, messages in error.message_dict.items():
+    for service_name, messages in error.message_dict.items():
+        name = (renamed or {}).get(service_name, service_name)
         if route is not None and route(name, messages):
             continue
         if name in form.fields or name == NON_FIELD_ERRORS:
@@ -59,6 +60,8 @@ class ServiceForm(forms.ModelForm):
     """A ModelForm whose save is `write()`, a service call. `request` is set by the admin."""
 
     request: Any = None
+    # The service's name of a field → this form's, where they differ.
+    service_field_names: dict[str, str] = {}
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -95,7 +98,7 @@ class ServiceForm(forms.ModelForm):
                 % {"changes": changes_since(self.instance, self.cleaned_data.get("opened_at")) or _("a change")},
             )
         except ValidationError as error:
-            show_service_errors(self, error)
+            show_service_errors(self, error, self.service_field_names)
 
     def changed(self, names) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in names}
@@ -109,6 +112,7 @@ class RecommendationAdminForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Recorded with a status change in the progress log."),
     )
+    service_field_names = {"note": "change_note"}
     # The version the page showed; a newer stored one is refused by the service, under its lock.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # `action_translations`, one text box per language instead of raw JSON; the service
@@ -226,6 +230,8 @@ class EvidenceAdminForm(ServiceForm):
             url=cleaned.get("url", ""),
             excerpt=cleaned.get("excerpt", ""),
         )
+        # A field refused already (a link that is not http) is not also "required".
+        errors = {name: error for name, error in errors.items() if name not in self.errors}
         if errors:
             raise ValidationError(errors)
         return cleaned

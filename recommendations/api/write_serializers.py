@@ -1,5 +1,6 @@
 """Shapes of request bodies: what a client may send, validated by name. Services do the writing."""
 
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -7,6 +8,7 @@ from rest_framework import serializers
 from recommendations.choices import EvidenceKind, Status
 from recommendations.indicators.models import Indicator
 from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
+from recommendations.validation import web_link
 
 
 class YearRangeMixin:
@@ -69,13 +71,8 @@ class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, ser
 
     unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if "note" in attrs and len(attrs) == 1:
-            raise serializers.ValidationError(
-                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
-            )
-        return attrs
+    # "A note needs a change" is the service's rule (catalog/services.recommendation_update),
+    # shared with the admin.
 
 
 class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -94,13 +91,12 @@ class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serial
 
 
 class SafeURLField(serializers.URLField):
-    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
+    """Only http and https (validation.web_link, the model's rule)."""
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError(_("Only http and https links are accepted."))
-        return value
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # DRF's own URLValidator replaced by the one rule (which is a URLValidator too).
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [web_link]
 
 
 class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):

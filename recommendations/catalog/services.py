@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -129,13 +130,22 @@ def recommendation_update(
     with transaction.atomic():
         recommendation = recommendation_lock(recommendation_id, expected_version)
         fields = {key: value for key, value in data.items() if key != "status"}
+        changed = False
         if fields:
 
             def before_save(obj: Recommendation) -> None:
                 _refresh_search_text(obj)
                 obj.version += 1
 
-            history.tracked_update(obj=recommendation, data=fields, user=user, message=note, before_save=before_save)
+            changed = history.tracked_update(
+                obj=recommendation, data=fields, user=user, message=note, before_save=before_save
+            )
+        if note.strip() and not changed and "status" not in data:
+            # The note is kept on the history row of a change or on a progress entry; with
+            # neither it would be dropped without a word (the admin's lone note was).
+            raise ValidationError(
+                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
+            )
         if "status" in data and (data["status"] != recommendation.status or note):
             progress_record(recommendation_id=recommendation.pk, status=data["status"], note=note, user=user)
         recommendation.refresh_from_db()
