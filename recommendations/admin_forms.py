@@ -22,11 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
-from .choices import Status
+from .choices import EvidenceKind, Status
 from .evidence.services import evidence_add, evidence_content_errors
+from .fields import WebLinkFormField
 from .history.readable import field_changes
 from .models import ChangeRecord, Evidence, Recommendation, Source
-from .progress.services import StaleVersion
+from .progress.services import EvidenceItem, StaleVersion
 
 
 def show_service_errors(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
@@ -112,7 +113,20 @@ class RecommendationAdminForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Recorded with a status change in the progress log."),
     )
-    service_field_names = {"note": "change_note"}
+    status_on = forms.DateField(
+        label=gettext_lazy("status changed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The day the status changed, when not today; recorded with it in the progress log."),
+    )
+    status_evidence_file = forms.FileField(label=gettext_lazy("evidence file for the status"), required=False)
+    status_evidence_link = WebLinkFormField(label=gettext_lazy("evidence link for the status"), required=False)
+    service_field_names = {
+        "note": "change_note",
+        "occurred_on": "status_on",
+        "file": "status_evidence_file",
+        "url": "status_evidence_link",
+    }
     # The version the page showed; a newer stored one is refused by the service, under its lock.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # `action_translations`, one text box per language instead of raw JSON; the service
@@ -167,13 +181,20 @@ class RecommendationAdminForm(ServiceForm):
         data = self.cleaned_data
         note = data.get("change_note", "")
         if self.instance.pk is not None:
-            changes = self.changed({*Recommendation.editable_fields, "status"})
+            changed = self.changed({*Recommendation.editable_fields, "status"})
             if set(self.TRANSLATION_FIELDS.values()) & set(self.changed_data):
-                changes["action_translations"] = self.translations()
+                changed["action_translations"] = self.translations()
+            evidence = self.status_evidence()
+            if (evidence or data.get("status_on")) and "status" not in changed:
+                # A day or evidence goes with a status: recorded as a progress entry of the
+                # status it has (refused by the service when that says nothing new).
+                changed["status"] = data["status"]
             return recommendation_update(
                 recommendation_id=self.instance.pk,
-                data=changes,
+                data=changed,
                 note=note,
+                occurred_on=data.get("status_on"),
+                evidence=evidence,
                 user=self.request.user,
                 expected_version=data.get("opened_version"),
             )
@@ -193,6 +214,16 @@ class RecommendationAdminForm(ServiceForm):
             note=note,
             user=self.request.user,
         )
+
+    def status_evidence(self) -> list[EvidenceItem]:
+        items = []
+        upload = self.cleaned_data.get("status_evidence_file")
+        if upload:
+            items.append(EvidenceItem(kind=EvidenceKind.FILE, title=upload.name, file=upload))
+        link = self.cleaned_data.get("status_evidence_link")
+        if link:
+            items.append(EvidenceItem(kind=EvidenceKind.LINK, title=link[:300], url=link))
+        return items
 
 
 class SourceAdminForm(ServiceForm):

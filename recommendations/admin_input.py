@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .search import folded_search, search_terms
 
 
 def _unstorable(text: str) -> bool:
@@ -57,3 +60,16 @@ class HostileQueryAdminMixin(_AdminBase):
                 continue
             kept[name] = value
         return kept
+
+
+class FoldedSearchAdminMixin(_AdminBase):
+    """The search box finds words with or without Azerbaijani letters and doubled letters
+    ("emek" finds "əmək"), in `search_fields`, as the recommendation list does."""
+
+    search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək).")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = unicodedata.normalize("NFC", search_term)
+        if not search_terms(term):
+            return queryset, False
+        return queryset.filter(folded_search(self.get_search_fields(request), term)), False

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source, TrackedModel
-from recommendations.progress.services import progress_record, recommendation_lock
+from recommendations.progress.services import (
+    EvidenceItem,
+    progress_record,
+    progress_record_with_evidence,
+    recommendation_lock,
+)
 from recommendations.search import fold
 
 BULK_BATCH_SIZE = 500
@@ -123,9 +128,12 @@ def recommendation_update(
     user: Actor,
     expected_version: int | None = None,
     note: str = "",
+    occurred_on: datetime.date | None = None,
+    evidence: Sequence[EvidenceItem] = (),
 ) -> Recommendation:
-    """Edit a recommendation's fields. A status in `data` is recorded as a progress update,
-    so a status changed in the admin shows in the timeline like one reported through the API."""
+    """Edit a recommendation's fields. A status in `data` is recorded as a progress update
+    (on `occurred_on`, today when not given, with its `evidence`), so a status changed in the
+    admin shows in the timeline like one reported through the API or the page."""
     history.refuse_unknown_fields(Recommendation, data, allowed={"status"})
     with transaction.atomic():
         recommendation = recommendation_lock(recommendation_id, expected_version)
@@ -146,8 +154,15 @@ def recommendation_update(
             raise ValidationError(
                 {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
             )
-        if "status" in data and (data["status"] != recommendation.status or note):
-            progress_record(recommendation_id=recommendation.pk, status=data["status"], note=note, user=user)
+        if "status" in data and (data["status"] != recommendation.status or note or evidence):
+            progress_record_with_evidence(
+                recommendation_id=recommendation.pk,
+                status=data["status"],
+                note=note,
+                occurred_on=occurred_on,
+                evidence=tuple(evidence),
+                user=user,
+            )
         recommendation.refresh_from_db()
         return recommendation
 

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordChangeForm
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken import admin as token_admin
@@ -20,7 +22,7 @@ from ..admin_input import HostileQueryAdminMixin
 from ..choices import Role
 from .forms import AdminLoginForm
 from .passwords import user_password_set
-from .role_groups import role_label, role_of, user_role_recorded
+from .role_groups import role_label, role_of, user_active_set, user_role_recorded, user_role_set
 
 # Mixed into Django's password forms; type-checked as a form.
 if TYPE_CHECKING:
@@ -73,9 +75,72 @@ class RoleGroupChoiceField(forms.ModelMultipleChoiceField):
         return role_label(obj.name) if obj.name in Role.values else obj.name
 
 
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [*Role.choices, ("none", _("No role"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.exclude(groups__name__in=Role.values).filter(is_superuser=False)
+        if value in Role.values:
+            if value == Role.ADMIN:
+                return queryset.filter(Q(groups__name=value) | Q(is_superuser=True)).distinct()
+            return queryset.filter(groups__name=value).distinct()
+        return queryset
+
+
+class UserActionForm(ActionForm):
+    role = forms.ChoiceField(
+        label=_("role"), required=False, choices=[("", "—"), *Role.choices, ("none", _("No role"))]
+    )
+
+
 @admin.register(User)
 class UserAdmin(HostileQueryAdminMixin, auth_admin.UserAdmin):
     change_password_form = UserPasswordForm
+    list_display = ["username", "email", "role", "is_active", "last_login", "date_joined"]
+    list_filter = [RoleFilter, "is_active", "last_login"]
+    ordering = ["username"]
+    action_form = UserActionForm
+    actions = ["set_role", "deactivate", "activate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("role"))
+    def role(self, user) -> str:
+        if user.is_superuser:
+            return role_label(Role.ADMIN)
+        names = {group.name for group in user.groups.all()}
+        ranked = [role for role in reversed(Role.values) if role in names]
+        return role_label(ranked[0] if ranked else None)
+
+    @admin.action(description=_("Give the selected users the chosen role"))
+    def set_role(self, request, queryset):
+        role = request.POST.get("role", "")
+        if role not in [*Role.values, "none"]:
+            self.message_user(request, _("Choose the role to give, beside the action."), messages.ERROR)
+            return
+        for user in queryset:
+            user_role_set(user=user, role=None if role == "none" else role, by=request.user)
+        self.message_user(request, _("Role set for %(count)d users.") % {"count": queryset.count()})
+
+    @admin.action(description=_("Deactivate the selected users (they can no longer sign in)"))
+    def deactivate(self, request, queryset):
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, _("You cannot deactivate yourself."), messages.ERROR)
+            return
+        changed = sum(user_active_set(user=user, active=False, by=request.user) for user in queryset)
+        self.message_user(request, _("%(count)d users deactivated.") % {"count": changed})
+
+    @admin.action(description=_("Activate the selected users"))
+    def activate(self, request, queryset):
+        changed = sum(user_active_set(user=user, active=True, by=request.user) for user in queryset)
+        self.message_user(request, _("%(count)d users activated.") % {"count": changed})
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

@@ -61,3 +61,34 @@ def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
                 after={"role": str(after) if after else None},
                 message=_("Role changed"),
             )
+
+
+def user_role_set(*, user: User, role: str | None, by: Actor) -> None:
+    """Give `user` exactly `role` (None: no role), as the user page's groups would: the other
+    role groups are taken away, staff status follows, and the change is a history row."""
+    with transaction.atomic():
+        before = role_of(user)
+        user.groups.remove(*Group.objects.filter(name__in=Role.values))
+        if role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        user_role_recorded(user=user, before=before, by=by)
+
+
+def user_active_set(*, user: User, active: bool, by: Actor) -> bool:
+    """Let a user sign in or not (a deactivated user's sessions and tokens stop working:
+    Django and the API refuse inactive users); a history row. Returns whether it changed."""
+    with transaction.atomic():
+        fresh = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if fresh.is_active == active:
+            return False
+        fresh.is_active = active
+        fresh.save(update_fields=["is_active"])
+        history.change_record_create(
+            obj=fresh,
+            action=ChangeRecord.Action.UPDATE,
+            user=by,
+            before={"is_active": not active},
+            after={"is_active": active},
+            message=_("Account activated") if active else _("Account deactivated"),
+        )
+        return True

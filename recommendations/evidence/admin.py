@@ -1,0 +1,107 @@
+"""Evidence in the admin: added through the evidence service (checked file, history row),
+removed through it too; found by recommendation, by report and by words (Azerbaijani
+folding). An existing one is shown read-only, its file as the permission-checked download."""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.admin_base import ReadOnlyAdminMixin, ServiceFormAdminMixin
+from recommendations.admin_forms import EvidenceAdminForm
+from recommendations.admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin
+from recommendations.models import Evidence
+
+from .services import evidence_delete
+
+SHOWN = [
+    "recommendation",
+    "progress_update",
+    "title",
+    "kind",
+    "file_download",
+    "size",
+    "content_type",
+    "file_sha256",
+    "url",
+    "excerpt",
+    "evidence_date",
+    "added_by_username",
+    "created_at",
+]
+
+
+class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Evidence
+    fields = ["title", "kind", "file_name", "url", "evidence_date", "added_by_username"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+class OfRecommendationFilter(admin.SimpleListFilter):
+    """`?recommendation=ID`: one recommendation's evidence, typed in by its number."""
+
+    title = _("recommendation")
+    parameter_name = "recommendation"
+    template = "admin/recommendations/changerecord/recommendation_filter.html"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, f"#{value}")] if value else [("", "")]
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
+        return queryset.filter(recommendation_id=int(value))
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+    form = EvidenceAdminForm
+    list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
+    list_filter = [OfRecommendationFilter, ("recommendation__source", admin.RelatedOnlyFieldListFilter), "kind"]
+    list_select_related = ["recommendation"]
+    search_fields = ["title", "file_name", "url", "excerpt"]
+    autocomplete_fields = ["recommendation"]
+    raw_id_fields = ["progress_update"]
+    readonly_fields = ["file_name", "file_size", "file_sha256", "content_type", "added_by_username", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An existing evidence: what it is, once each (the adder by the copied name only),
+        # the file as a link to the permission-checked download, never a public media URL.
+        return self.readonly_fields if obj is None else SHOWN
+
+    def get_fields(self, request, obj=None):
+        # An existing evidence is shown read-only: exactly those fields, so the stored file is
+        # never rendered by the form's file widget (which would ask for a public URL).
+        return SHOWN if obj is not None else super().get_fields(request, obj)
+
+    @admin.display(description=_("file"))
+    def file_download(self, obj: Evidence) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[obj.pk]), obj.file_name or _("file"))
+
+    @admin.display(description=_("file size"))
+    def size(self, obj: Evidence) -> str:
+        return filesizeformat(obj.file_size) if obj.file_size is not None else "—"
+
+    def has_change_permission(self, request, obj=None):
+        # Evidence is never edited in place: remove it and add the corrected one.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        evidence_delete(evidence_id=obj.pk, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for evidence_id in queryset.values_list("pk", flat=True):
+            evidence_delete(evidence_id=evidence_id, user=request.user)
