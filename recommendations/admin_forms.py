@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +69,10 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_at"].initial = timezone.now()
+        for field in self.fields.values():
+            # Declared fields' labels as the model's are shown: capitalised ("Status", not "status").
+            if field.label:
+                field.label = capfirst(field.label)
         self.written: models.Model | None = None
 
     def write(self) -> models.Model:
