@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
 from .choices import EvidenceKind, Status
-from .evidence.services import evidence_add, evidence_content_errors
+from .evidence.services import EDITABLE as EVIDENCE_EDITABLE
+from .evidence.services import evidence_add, evidence_content_errors, evidence_update
 from .fields import WebLinkFormField
 from .history.readable import field_changes
 from .models import ChangeRecord, Evidence, Recommendation, Source
@@ -254,10 +255,14 @@ class EvidenceAdminForm(ServiceForm):
     class Meta:
         model = Evidence
         fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+        # A plain file input: the stored file has no public URL to show (evidence-file serves it).
+        widgets = {"file": forms.FileInput}
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        if self.instance.pk is not None:
+            return cleaned  # a correction: evidence_update checks the content its kind takes
         # The service's rule, before the model's constraint: it names the field that is
         # missing; the constraint, then skipped, would only name itself.
         errors = evidence_content_errors(
@@ -274,6 +279,14 @@ class EvidenceAdminForm(ServiceForm):
 
     def write(self) -> Evidence:
         data = self.cleaned_data
+        if self.instance.pk is not None:
+            return evidence_update(
+                evidence_id=self.instance.pk,
+                data=self.changed(EVIDENCE_EDITABLE),
+                # A new upload only: unchanged, the field holds the stored file.
+                file=data["file"] if "file" in self.changed_data and data.get("file") else None,
+                user=self.request.user,
+            )
         return evidence_add(
             recommendation_id=data["recommendation"].pk,
             progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,

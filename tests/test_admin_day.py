@@ -299,3 +299,47 @@ def test_the_site_links_to_the_admin_for_admins_only_and_the_admin_switches_lang
     )
     assert switched.status_code == 302
     assert "İstifadəçilər" in client.get("/admin/").content.decode()
+
+
+def test_an_evidence_is_corrected_and_its_file_replaced_through_the_service(
+    admin_user, db, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .admin_forms import open_form, submit
+
+    recommendation = RecommendationFactory()
+    evidence = evidence_add(
+        recommendation_id=recommendation.pk,
+        kind="file",
+        title="Protokol",
+        file=SimpleUploadedFile("protokol.pdf", b"%PDF-1.4\nfirst\n%%EOF\n"),
+        user=admin_user,
+    )
+    old_name = str(evidence.file.name)
+    client = admin_client(admin_user, "en")
+    url = f"/admin/recommendations/evidence/{evidence.pk}/change/"
+    data = {**open_form(client, url), "title": "Protokol (düzəldilmiş)"}
+    data["file"] = SimpleUploadedFile("protokol-2.pdf", b"%PDF-1.4\nsecond\n%%EOF\n")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    evidence.refresh_from_db()
+    assert (evidence.title, evidence.file_name) == ("Protokol (düzəldilmiş)", "protokol-2.pdf")
+    assert evidence.file.name != old_name
+    assert not (Path(settings.MEDIA_ROOT) / old_name).exists()
+    record = ChangeRecord.objects.filter(object_id=evidence.pk, action="update").get()
+    assert {"title", "file_sha256"} <= set(record.after or {}) and record.related_object_id == recommendation.pk
+
+    # A link that is not http is refused beside it, nothing saved.
+    link = evidence_add(
+        recommendation_id=recommendation.pk, kind="link", title="Xəbər", url="https://gov.az/a", user=admin_user
+    )
+    link_url = f"/admin/recommendations/evidence/{link.pk}/change/"
+    refused = submit(client, link_url, {**open_form(client, link_url), "url": "ftp://gov.az/a"})
+    assert refused.status_code == 200
+    assert "Only http and https" in str(refused.context["adminform"].form.errors["url"])

@@ -1,6 +1,7 @@
-"""Evidence in the admin: added through the evidence service (checked file, history row),
-removed through it too; found by recommendation, by report and by words (Azerbaijani
-folding). An existing one is shown read-only, its file as the permission-checked download."""
+"""Evidence in the admin: added, corrected (title, date, link or excerpt, a replaced file) and
+removed through the evidence service (checked file, history row); found by recommendation,
+by report and by words (Azerbaijani folding). The stored file is shown as the
+permission-checked download, never a public media URL."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -77,13 +78,22 @@ class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormA
 
     def get_readonly_fields(self, request, obj=None):
         # An existing evidence: what it is, once each (the adder by the copied name only),
-        # the file as a link to the permission-checked download, never a public media URL.
-        return self.readonly_fields if obj is None else SHOWN
+        # the stored file as a link to the permission-checked download, never a public media
+        # URL; its title, date and content (by its kind) can be corrected.
+        if obj is None:
+            return self.readonly_fields
+        return [name for name in SHOWN if name not in self._correctable(obj)]
 
     def get_fields(self, request, obj=None):
-        # An existing evidence is shown read-only: exactly those fields, so the stored file is
-        # never rendered by the form's file widget (which would ask for a public URL).
-        return SHOWN if obj is not None else super().get_fields(request, obj)
+        if obj is None:
+            return super().get_fields(request, obj)
+        correctable = self._correctable(obj)
+        return [*SHOWN[:2], *correctable, *(name for name in SHOWN[2:] if name not in correctable)]
+
+    @staticmethod
+    def _correctable(obj: Evidence) -> list[str]:
+        content = {"file": "file", "link": "url", "excerpt": "excerpt"}.get(obj.kind)
+        return ["title", "evidence_date", *([content] if content else [])]
 
     @admin.display(description=_("file"))
     def file_download(self, obj: Evidence) -> str:
@@ -94,10 +104,6 @@ class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormA
     @admin.display(description=_("file size"))
     def size(self, obj: Evidence) -> str:
         return filesizeformat(obj.file_size) if obj.file_size is not None else "—"
-
-    def has_change_permission(self, request, obj=None):
-        # Evidence is never edited in place: remove it and add the corrected one.
-        return obj is None and super().has_change_permission(request, obj)
 
     def delete_model(self, request, obj):
         evidence_delete(evidence_id=obj.pk, user=request.user)
