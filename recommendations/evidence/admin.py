@@ -92,8 +92,9 @@ class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormA
 
     @staticmethod
     def _correctable(obj: Evidence) -> list[str]:
-        content = {"file": "file", "link": "url", "excerpt": "excerpt"}.get(obj.kind)
-        return ["title", "evidence_date", *([content] if content else [])]
+        # A file and the address it came from are one item, whichever the kind names.
+        content = {"file": ["file", "url"], "link": ["url", "file"], "excerpt": ["excerpt"]}.get(obj.kind, [])
+        return ["title", "evidence_date", *content]
 
     @admin.display(description=_("file"))
     def file_download(self, obj: Evidence) -> str:
