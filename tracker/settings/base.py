@@ -230,6 +230,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "az")
 LANGUAGES = [("az", "Azərbaycanca"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "recommendations" / "locale"]
+# Kosovo has no ISO 3166-1 code; XK is the user-assigned one the EU, the World Bank and DOL's
+# findings use (importing/parsers/dol_xml.py).
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baku")
 USE_I18N = True
 USE_TZ = True

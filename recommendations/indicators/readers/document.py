@@ -3,6 +3,7 @@
 from recommendations.choices import SourceKind
 from recommendations.importing.extract import is_pdf, layout_pages, lines_of, pdf_pages
 from recommendations.importing.parsers.base import normalize_text
+from recommendations.importing.parsers.dol_xml import is_country_element
 
 from ..vocabulary import of_kind, reporting_year
 from . import Reading
@@ -14,7 +15,7 @@ def read_document(*, data: bytes, kind: str, language: str, report_year: int) ->
     """The indicator values a report states, and its unread figures. The document has been
     accepted by the recommendation parser already (size, encoding), so it is read as is."""
     definitions = of_kind(kind)
-    if not definitions:
+    if not definitions or is_country_element(data):
         return Reading()
     pdf = is_pdf(data)
     text = "" if pdf else normalize_text(data.decode("utf-8-sig", errors="replace"))

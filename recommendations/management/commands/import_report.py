@@ -1,10 +1,12 @@
 import json
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from recommendations.importing.collection import data_file_import
 from recommendations.importing.formats import FORMATS
 from recommendations.importing.services import report_import
 
@@ -34,9 +36,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The report's PDF, or its UTF-8 text as extracted from the PDF.")
         parser.add_argument("--kind", required=True, choices=[str(kind) for kind in FORMATS])
-        parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. AZ.")
-        parser.add_argument("--year", required=True, type=int, help="The report's year.")
-        parser.add_argument("--language", default="az", choices=["az", "en"], help="The document's language.")
+        parser.add_argument(
+            "--country",
+            default="",
+            help="ISO 3166-1 alpha-2 code, e.g. AZ. For a data file of every country (dol-xml), the countries to "
+            "import, comma-separated (default: all).",
+        )
+        parser.add_argument("--year", type=int, default=None, help="The report's year (a data file states its own).")
+        parser.add_argument(
+            "--language", default=None, choices=["az", "en"], help="The document's language (default: the format's)."
+        )
         parser.add_argument("--title", default="", help="Defaults to the report series' title for the year.")
         parser.add_argument("--publisher", default="")
         parser.add_argument("--slug", default="", help="Defaults to KIND-YEAR-COUNTRY, e.g. dol-2015-az.")
@@ -62,6 +71,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, kind, country, year, language, title, publisher, slug, url, **options):
         max_bytes = options["max_bytes"] or settings.IMPORT_MAX_BYTES
+        report_format = FORMATS[kind]
+        language = language or report_format.default_language
         document = Path(path)
         try:
             size = document.stat().st_size
@@ -71,6 +82,12 @@ class Command(BaseCommand):
             data = document.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
+
+        if report_format.data_file is not None:
+            self._import_data_file(path, data, report_format, country=country, year=year, **options)
+            return
+        if not country or year is None:
+            raise CommandError(f"{path}: --country and --year are required for a {kind} report.")
 
         long_document = data.count(b"\n") >= PROGRESS_FROM_LINES
 
@@ -115,3 +132,47 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
         if options["indicators_json"]:
             self.stdout.write(json.dumps(report.indicators.as_json(), ensure_ascii=False, indent=2))
+
+    def _import_data_file(self, path, data, report_format, *, country, year, **options):
+        """Every country of a data file (or those of --country), each in its own transaction."""
+        wanted = {code.strip().upper() for code in country.split(",") if code.strip()} or None
+
+        def progress(done: int, total: int, code: str) -> None:
+            if done % 25 == 0 or done == total:
+                self.stderr.write(f"… {done}/{total} countries ({code})")
+
+        started = time.monotonic()
+        try:
+            report = data_file_import(
+                report_format=report_format,
+                data=data,
+                report_year=year,
+                countries=wanted,
+                dry_run=options["dry_run"],
+                replace_corrections=options["replace_corrections"],
+                max_bytes=options["max_bytes"] or settings.IMPORT_MAX_BYTES,
+                progress=progress,
+            )
+        except ValidationError as exc:
+            raise CommandError(f"{path}: " + "; ".join(exc.messages)) from exc
+        for outcome in report.outcomes:
+            for problem in outcome.report.problems if outcome.report else ():
+                self.stderr.write(f"{path}: {outcome.country}: {problem}")
+        summary = self.stderr if options["json"] else self.stdout
+        for line in report.summary_lines():
+            summary.write(line)
+        self.stderr.write(
+            f"{path}: read and {'planned' if options['dry_run'] else 'imported'} in {time.monotonic() - started:.1f} s"
+        )
+        if options["json"]:
+            records = {
+                outcome.country: [item.record.as_json() for item in outcome.report.items]
+                for outcome in report.outcomes
+                if outcome.report is not None
+            }
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+        if report.refused:
+            raise CommandError(
+                f"{path}: {len(report.refused)} of {len(report.outcomes)} countries refused: "
+                + ", ".join(outcome.country for outcome in report.refused)
+            )

@@ -1,0 +1,158 @@
+"""DOL's data file, a few countries at a time: the dry run, repeats linked across years with the
+chapters imported from PDF (in either order), the level on the source page, one country through
+the service, and files the reader refuses (the whole file: test_importer_dol_xml.py)."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from recommendations.importing import services as importing_services
+from recommendations.models import ChangeRecord, Recommendation, Source
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DATA_FILE = FIXTURES / "dol-2014-countries-for-app.xml"
+DOL_2015_PDF = ROOT / "seeds" / "dol-2015-azerbaijan-child-labor-findings.en.pdf"
+DOL_2018_PDF = FIXTURES / "dol-2018-azerbaijan.en.pdf"
+# The file's own codes that ISO 3166-1 does not have, and the country each names.
+FILE_CODES = {"BU": "MM", "KS": "XK", "KV": "KG", "WB": "PS"}
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_dry_run_summarises_each_country_and_writes_nothing(db):
+    out, _err = run("import_report", str(DATA_FILE), "--kind", "dol-xml", "--dry-run", "--country", "AZ,AM")
+    assert (
+        "AZ Azerbaijan (/Countries/Country[8]): source dol-2014-az would create; level: Moderate Advancement; "
+        "9 actions: would create 9" in out
+    )
+    assert "AM Armenia (/Countries/Country[7])" in out
+    assert Source.objects.count() == 0 and ChangeRecord.objects.count() == 0
+
+
+def import_pdf(path: Path, year: int) -> None:
+    run("import_report", str(path), "--kind", "dol", "--country", "AZ", "--year", str(year), "--language", "en")
+
+
+def links_into_2014() -> list[tuple[int, int]]:
+    return sorted(
+        Recommendation.objects.filter(source__slug="dol-2015-az", repeats__source__slug="dol-2014-az").values_list(
+            "position", "repeats__position"
+        )
+    )
+
+
+# The 2015 chapter's rows that repeat the file's 2014 actions: the same text (ratio ≥ 0.8) in
+# the same area, and years that go on from the 2014 cell (2014 → 2014–2015, 2013–2014 → 2013–2015).
+AZERBAIJAN_REPEATS = [(2, 2), (6, 5), (8, 7), (9, 9)]
+
+
+@pytest.mark.django_db
+def test_the_file_links_the_later_chapters_already_imported_from_pdf_as_repeats():
+    import_pdf(DOL_2015_PDF, 2015)
+    import_pdf(DOL_2018_PDF, 2018)
+    linked_2018 = dict(Recommendation.objects.filter(source__slug="dol-2018-az").values_list("pk", "repeats"))
+
+    out, _err = run("import_report", str(DATA_FILE), "--kind", "dol-xml", "--country", "AZ")
+
+    assert links_into_2014() == AZERBAIJAN_REPEATS
+    assert "linked 0 to earlier reports, 4 of later reports" in out
+    for later, _earlier in AZERBAIJAN_REPEATS:
+        pair = Recommendation.objects.get(source__slug="dol-2015-az", position=later)
+        assert pair.repeats.area == pair.area and pair.repeats.year_start == pair.year_start
+    # The 2018 chapter's links (to 2015, the nearer year) are left as they were.
+    assert dict(Recommendation.objects.filter(source__slug="dol-2018-az").values_list("pk", "repeats")) == linked_2018
+    history = ChangeRecord.objects.count()
+    out, _err = run("import_report", str(DATA_FILE), "--kind", "dol-xml", "--country", "AZ")
+    assert ChangeRecord.objects.count() == history and "0 of later reports" in out
+
+
+@pytest.mark.django_db
+def test_a_chapter_imported_after_the_file_links_to_it_the_same_way():
+    run("import_report", str(DATA_FILE), "--kind", "dol-xml", "--country", "AZ")
+    import_pdf(DOL_2015_PDF, 2015)
+    assert links_into_2014() == AZERBAIJAN_REPEATS
+
+
+@pytest.mark.django_db
+def test_the_level_is_shown_in_the_source_pages_history(client):
+    run("import_report", str(DATA_FILE), "--kind", "dol-xml", "--country", "AZ")
+    import_pdf(DOL_2015_PDF, 2015)
+    html = client.get("/sources/dol-2014-az/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Advancement level over the years" in html and 'id="tier-history"' in html
+    assert '<dd class="tier">Moderate Advancement</dd>' in html
+    assert "TIP tier" not in html
+
+
+@pytest.mark.django_db
+def test_the_service_imports_one_country_of_the_file_as_one_report(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importing_services.report_import(
+            data=DATA_FILE.read_bytes(), kind="dol-xml", country="AM", report_year=2014, language="en"
+        )
+    source = Source.objects.get(slug="dol-2014-am")
+    assert report.created == source.recommendations.count() == 11
+    assert source.document.name == f"sources/{source.document_sha256}.xml"
+    with source.document.open("rb") as stored:
+        assert stored.read().startswith(b"<Country>\n\t\t<Name>Armenia</Name>")
+
+
+def write(tmp_path, body: str, name: str = "file.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def country(code: str, alpha3: str, name: str, actions: str) -> str:
+    return (
+        f"<Country><Name>{name}</Name><ISO2>{code}</ISO2><ISO3>{alpha3}</ISO3>"
+        f"<Advancement_Level>Minimal Advancement</Advancement_Level>"
+        f"<Description>In 2014, {name} made a minimal advancement.</Description>"
+        f"<Suggested_Actions>{actions}</Suggested_Actions></Country>"
+    )
+
+
+ACTION = "<Action><Name>Publish information on the number of inspections.</Name><Years>2013 – 2014</Years></Action>"
+
+
+@pytest.mark.django_db
+def test_a_country_that_cannot_be_read_is_refused_and_the_others_are_imported(tmp_path):
+    path = write(
+        tmp_path,
+        "<Countries>"
+        + country("AZ", "AZE", "Azerbaijan", f"<Enforcement>{ACTION}</Enforcement>")
+        + country("AM", "ARM", "Armenia", f"<Budget>{ACTION}</Budget>")
+        + country("GE", "AZE", "Georgia", f"<Enforcement>{ACTION}</Enforcement>")
+        + "</Countries>",
+    )
+    with pytest.raises(CommandError) as refused:
+        run("import_report", str(path), "--kind", "dol-xml")
+    assert "2 of 3 countries refused: AM, GE" in str(refused.value)
+    assert list(Source.objects.values_list("slug", flat=True)) == ["dol-2014-az"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            '<?xml version="1.0"?><!DOCTYPE Countries [<!ENTITY a "aaaaaaaaaa">]><Countries>&a;</Countries>',
+            "declares a DTD or entities",
+        ),
+        ("<Countries><Country>", "not well formed"),
+        ("<Chapters></Chapters>", "Not DOL's data file"),
+        ("<Countries>" + "<x/>" * 200_001 + "</Countries>", "more than 200,000 elements"),
+    ],
+)
+def test_a_hostile_or_foreign_xml_is_refused_with_its_reason(tmp_path, body, reason):
+    with pytest.raises(CommandError) as refused:
+        run("import_report", str(write(tmp_path, body)), "--kind", "dol-xml", "--year", "2014")
+    assert reason in str(refused.value)
+    assert Source.objects.count() == 0
