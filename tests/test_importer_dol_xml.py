@@ -4,13 +4,20 @@ read exactly from the elements, repeats linked to the same country's chapters of
 the advancement level kept per country and year, idempotent."""
 
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
+from recommendations.indicators.models import IndicatorValue
 from recommendations.models import ChangeRecord, Recommendation, Source
 from tests.shared_data import shared_data
+
+# The whole file: 149 sources, 1,593 recommendations and their history take about 25 s here
+# (the everyday run reads a few countries of it: test_importer_dol_xml_countries.py).
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -91,4 +98,71 @@ def test_importing_the_file_again_changes_nothing(whole_file):
     out, _err = run("import_report", str(DATA_FILE), "--kind", "dol-xml")
     assert (Source.objects.count(), Recommendation.objects.count(), ChangeRecord.objects.count()) == before
     assert "created 0, linked 0 to earlier and 0 of later reports" in out
-    assert whole_file["history"] == 149 + 1593  # one history row per source and recommendation, once
+    # One history row per source, recommendation and indicator value, once.
+    assert whole_file["history"] == 149 + 1593 + IndicatorValue.objects.filter(source__report_year=2014).count()
+
+
+STATISTICS = {
+    "Children_Work_Statistics/Total_Percentage_of_Working_Children": "dol_working_children",
+    "Children_Work_Statistics/Total_Working_Population": "dol_working_children_number",
+    "Children_Work_Statistics/Agriculture": "dol_working_agriculture",
+    "Children_Work_Statistics/Services": "dol_working_services",
+    "Children_Work_Statistics/Industry": "dol_working_industry",
+    "Education_Statistics_Attendance_Statistics/Percentage": "dol_school_attendance",
+    "Children_Working_and_Studying_7-14_yrs_old/Total": "dol_working_and_studying",
+    "UNESCO_Primary_Completion_Rate/Rate": "dol_primary_completion",
+}
+
+
+def test_azerbaijans_statistics_are_values_with_their_year_age_range_and_element(whole_file):
+    values = {
+        row.indicator.code: row
+        for row in IndicatorValue.objects.filter(source__slug="dol-2014-az").select_related("indicator")
+    }
+    shown = {code: (row.year, str(row.number), row.location.get("age_range")) for code, row in values.items()}
+    assert shown == {
+        "dol_working_children": (2005, "4.50", "5-14"),
+        "dol_working_children_number": (2005, "70033.50", "5-14"),
+        "dol_working_agriculture": (2005, "91.90", "5-14"),
+        "dol_working_services": (2005, "7.20", "5-14"),
+        "dol_working_industry": (2005, "0.80", "5-14"),
+        "dol_school_attendance": (2005, "94.30", "6-14"),
+        "dol_working_and_studying": (2005, "4.85", "7-14"),
+        "dol_primary_completion": (2012, "92.00", None),
+    }
+    attendance = values["dol_school_attendance"]
+    assert attendance.location["element"] == (
+        "/Countries/Country[ISO2='AZ']/Country_Statistics/Education_Statistics_Attendance_Statistics/Percentage"
+    )
+    assert attendance.printed == "94.3" and attendance.language == "en" and attendance.indicator.unit == "percent"
+    # The working children's figures have no year of their own: the survey's, which both others name.
+    assert values["dol_working_children"].location["year_element"] == (
+        "/Countries/Country[ISO2='AZ']/Country_Statistics/Education_Statistics_Attendance_Statistics/Year = "
+        "/Countries/Country[ISO2='AZ']/Country_Statistics/Children_Working_and_Studying_7-14_yrs_old/Year"
+    )
+
+
+def test_every_statistic_with_one_year_is_a_value_and_the_others_are_unread(whole_file):
+    """Counted from the file with the standard library: a figure is stored when its year is one
+    year ("2005.0"); a survey spanning two ("2010-11") leaves it unread."""
+    expected = {}
+    for element in ET.parse(DATA_FILE).getroot().iter("Country"):  # noqa: S314
+        code = FILE_CODES.get(element.findtext("ISO2"), element.findtext("ISO2"))
+        statistics = element.find("Country_Statistics")
+        for path, indicator in STATISTICS.items() if statistics is not None else ():
+            printed = (statistics.findtext(path) or "").strip()
+            group = path.split("/")[0]
+            year = statistics.findtext(
+                "Education_Statistics_Attendance_Statistics/Year"
+                if group == "Children_Work_Statistics"
+                else f"{group}/Year"
+            )
+            if printed and year and year.endswith(".0"):
+                expected[(code, indicator)] = (int(year[:4]), Decimal(printed).quantize(Decimal("0.01")), printed)
+    stored = {
+        (str(row.country), row.indicator.code): (row.year, row.number, row.printed)
+        for row in IndicatorValue.objects.filter(source__report_year=2014).select_related("indicator")
+    }
+    assert stored == expected
+    assert len(stored) > 500
+    assert "AF: unread figure “41.8”" in whole_file["err"] and "the year “2010-11” is not one year" in whole_file["err"]

@@ -156,3 +156,67 @@ def test_a_hostile_or_foreign_xml_is_refused_with_its_reason(tmp_path, body, rea
         run("import_report", str(write(tmp_path, body)), "--kind", "dol-xml", "--year", "2014")
     assert reason in str(refused.value)
     assert Source.objects.count() == 0
+
+
+def statistics_of(groups: str) -> bytes:
+    return (
+        "<Country><Name>Azerbaijan</Name><ISO2>AZ</ISO2><ISO3>AZE</ISO3>"
+        f"<Country_Statistics>{groups}</Country_Statistics></Country>"
+    ).encode()
+
+
+def attendance(year: str, percentage: str) -> str:
+    return (
+        f"<Education_Statistics_Attendance_Statistics><Year>{year}</Year><Age_Range>6-14</Age_Range>"
+        f"<Percentage>{percentage}</Percentage></Education_Statistics_Attendance_Statistics>"
+    )
+
+
+def working(total: str) -> str:
+    return (
+        "<Children_Work_Statistics><Age_Range>5-14</Age_Range>"
+        f"<Total_Percentage_of_Working_Children>{total}</Total_Percentage_of_Working_Children>"
+        "</Children_Work_Statistics>"
+    )
+
+
+def studying(year: str) -> str:
+    return (
+        f"<Children_Working_and_Studying_7-14_yrs_old><Year>{year}</Year><Age_Range>7-14</Age_Range><Total></Total>"
+        "</Children_Working_and_Studying_7-14_yrs_old>"
+    )
+
+
+def read(document: bytes):
+    from recommendations.indicators.readers.document import read_document
+
+    return read_document(data=document, kind="dol", language="en", report_year=2014)
+
+
+@pytest.mark.parametrize(
+    ("groups", "reason"),
+    [
+        (working("4.5") + attendance("2005.0", "") + studying("2006.0"), "the survey years the file gives disagree"),
+        (working("4.5"), "the file gives no year for this figure"),
+        (attendance("2010-11", "41.8"), "the year “2010-11” is not one year"),
+        (attendance("2005.0", "about 40"), "“about 40” is not a number"),
+        (attendance("2005.0", "140.0"), "140.0 is more than 100"),
+        (attendance("2019.0", "90.0"), "the year 2019 is outside 1990–2014"),
+    ],
+)
+def test_a_statistic_the_reader_cannot_be_sure_of_is_an_unread_figure(groups, reason):
+    reading = read(statistics_of(groups))
+    assert reading.values == []
+    assert [figure.reason[: len(reason)] for figure in reading.unread] == [reason]
+
+
+def test_an_empty_statistic_states_nothing_and_a_long_decimal_keeps_its_print():
+    reading = read(statistics_of(working("8.71937262083") + attendance("2005.0", "") + studying("2005.0")))
+    assert reading.unread == []
+    (value,) = reading.values
+    assert (value.code, value.year, str(value.number), value.printed) == (
+        "dol_working_children",
+        2005,
+        "8.72",
+        "8.71937262083",
+    )

@@ -94,8 +94,7 @@ def is_country_element(data: bytes) -> bool:
     return data[:16].lstrip().startswith(b"<Country>")
 
 
-def parse_tree(data: bytes) -> etree._Element:
-    """The root element, or DocumentRejected naming why the XML is not safe or not well formed."""
+def _safe_parse(data: bytes) -> etree._Element:
     if re.search(rb"<!DOCTYPE|<!ENTITY", data[:65536], re.IGNORECASE):
         raise DocumentRejected("The XML declares a DTD or entities; such a document is not read.")
     parser = etree.XMLParser(
@@ -119,9 +118,24 @@ def parse_tree(data: bytes) -> etree._Element:
             raise DocumentRejected("The XML holds an entity reference; such a document is not read.")
         if count > MAX_ELEMENTS:
             raise DocumentRejected(f"The XML holds more than {MAX_ELEMENTS:,} elements; it is not DOL's data file.")
+    return root
+
+
+def parse_tree(data: bytes) -> etree._Element:
+    """The root element, or DocumentRejected naming why the XML is not safe, not well formed
+    or not the file."""
+    root = _safe_parse(data)
     if root.tag != ROOT:
         raise DocumentRejected(f"Not DOL's data file: the XML's root element is <{root.tag}>, not <{ROOT}>.")
     return root
+
+
+def parse_element(data: bytes) -> etree._Element:
+    """One country's element, as its source keeps it (`CountryChapter.document`)."""
+    element = _safe_parse(data)
+    if element.tag != COUNTRY:
+        raise DocumentRejected(f"Not a country of DOL's data file: <{element.tag}>.")
+    return element
 
 
 def text_of(element: etree._Element | None) -> str:

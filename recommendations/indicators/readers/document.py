@@ -8,6 +8,7 @@ from recommendations.importing.parsers.dol_xml import is_country_element
 from ..vocabulary import of_kind, reporting_year
 from . import Reading
 from .dol import read_dol_tables
+from .dol_statistics import read_statistics
 from .tip import read_tip
 
 
@@ -15,8 +16,11 @@ def read_document(*, data: bytes, kind: str, language: str, report_year: int) ->
     """The indicator values a report states, and its unread figures. The document has been
     accepted by the recommendation parser already (size, encoding), so it is read as is."""
     definitions = of_kind(kind)
-    if not definitions or is_country_element(data):
+    if not definitions:
         return Reading()
+    if is_country_element(data):
+        return read_statistics(data, definitions=definitions, report_year=report_year)
+    definitions = tuple(definition for definition in definitions if not definition.element)
     pdf = is_pdf(data)
     text = "" if pdf else normalize_text(data.decode("utf-8-sig", errors="replace"))
     if kind == SourceKind.DOL:

@@ -158,7 +158,12 @@ class Command(BaseCommand):
         for outcome in report.outcomes:
             for problem in outcome.report.problems if outcome.report else ():
                 self.stderr.write(f"{path}: {outcome.country}: {problem}")
-        summary = self.stderr if options["json"] else self.stdout
+            for figure in outcome.report.indicators.reading.unread if outcome.report else ():
+                where = figure.location.get("element", "")
+                self.stderr.write(
+                    f"{path}: {outcome.country}: unread figure “{figure.printed}” ({where}): {figure.reason}"
+                )
+        summary = self.stderr if options["json"] or options["indicators_json"] else self.stdout
         for line in report.summary_lines():
             summary.write(line)
         self.stderr.write(
@@ -171,6 +176,13 @@ class Command(BaseCommand):
                 if outcome.report is not None
             }
             self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+        if options["indicators_json"]:
+            indicators = {
+                outcome.country: outcome.report.indicators.as_json()
+                for outcome in report.outcomes
+                if outcome.report is not None
+            }
+            self.stdout.write(json.dumps(indicators, ensure_ascii=False, indent=2))
         if report.refused:
             raise CommandError(
                 f"{path}: {len(report.refused)} of {len(report.outcomes)} countries refused: "
