@@ -66,6 +66,7 @@ def test_the_file_links_the_later_chapters_already_imported_from_pdf_as_repeats(
     assert "linked 0 to earlier reports, 4 of later reports" in out
     for later, _earlier in AZERBAIJAN_REPEATS:
         pair = Recommendation.objects.get(source__slug="dol-2015-az", position=later)
+        assert pair.repeats is not None
         assert pair.repeats.area == pair.area and pair.repeats.year_start == pair.year_start
     # The 2018 chapter's links (to 2015, the nearer year) are left as they were.
     assert dict(Recommendation.objects.filter(source__slug="dol-2018-az").values_list("pk", "repeats")) == linked_2018

@@ -19,6 +19,7 @@ def link_later_repeats(report: ImportReport, *, user: Actor, message: str) -> No
     for item in report.items:
         if not item.repeated_by:
             continue
+        assert item.recommendation_id is not None  # created or stored before the links
         repeated = Recommendation.objects.get(pk=item.recommendation_id)
         for later in item.repeated_by:
             stored = Recommendation.objects.only("provenance").get(pk=later.recommendation_id).provenance

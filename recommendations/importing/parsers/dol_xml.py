@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django_countries import countries
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from recommendations.choices import SourceKind
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from recommendations.importing.parsers.dol_xml import parse_element, text_of
 
