@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from recommendations.importing.batch import batch_import, batch_plan, documents_collect
 from recommendations.importing.collection import data_file_import
 from recommendations.importing.formats import FORMATS
 from recommendations.importing.services import report_import
+
+from ._batch_output import Progress, refused_names, summary_lines
 
 # Below this many lines a document imports in a blink and progress would only be noise.
 PROGRESS_FROM_LINES = 5_000
@@ -34,8 +37,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The report's PDF, or its UTF-8 text as extracted from the PDF.")
-        parser.add_argument("--kind", required=True, choices=[str(kind) for kind in FORMATS])
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="path",
+            help="The report's PDF, or its UTF-8 text as extracted from the PDF; several, or a folder of them "
+            "(with an optional manifest.toml, as in seeds/), import each in its own transaction after one summary.",
+        )
+        parser.add_argument(
+            "--kind",
+            default="",
+            choices=[str(kind) for kind in FORMATS],
+            help="Of several documents: for those that do not say it (as --country, --year, --language).",
+        )
         parser.add_argument(
             "--country",
             default="",
@@ -69,8 +83,18 @@ class Command(BaseCommand):
             help=f"Largest document accepted (default {settings.IMPORT_MAX_BYTES}).",
         )
 
-    def handle(self, *args, path, kind, country, year, language, title, publisher, slug, url, **options):
+    def handle(self, *args, paths, kind, country, year, language, title, publisher, slug, url, **options):
         max_bytes = options["max_bytes"] or settings.IMPORT_MAX_BYTES
+        one_report = (
+            len(paths) == 1
+            and not Path(paths[0]).is_dir()
+            and kind
+            and (FORMATS[kind].data_file is not None or (country and year is not None))
+        )
+        if not one_report:
+            self._import_batch(paths, kind=kind, country=country, year=year, language=language, **options)
+            return
+        path = paths[0]
         report_format = FORMATS[kind]
         language = language or report_format.default_language
         document = Path(path)
@@ -86,8 +110,6 @@ class Command(BaseCommand):
         if report_format.data_file is not None:
             self._import_data_file(path, data, report_format, country=country, year=year, **options)
             return
-        if not country or year is None:
-            raise CommandError(f"{path}: --country and --year are required for a {kind} report.")
 
         long_document = data.count(b"\n") >= PROGRESS_FROM_LINES
 
@@ -188,3 +210,31 @@ class Command(BaseCommand):
                 f"{path}: {len(report.refused)} of {len(report.outcomes)} countries refused: "
                 + ", ".join(outcome.country for outcome in report.refused)
             )
+
+    def _import_batch(self, paths, *, kind, country, year, language, **options):
+        """Several documents (or a folder, or one that says what it is): one summary, then each
+        document in its own transaction; refusals named, and the exit status non-zero."""
+        max_bytes = options["max_bytes"] or settings.IMPORT_MAX_BYTES
+        started = time.monotonic()
+        try:
+            documents = documents_collect(
+                paths, kind=kind, country=country, year=year, language=language or "", max_bytes=max_bytes
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        flags = {"replace_corrections": options["replace_corrections"], "max_bytes": max_bytes}
+        batch_plan(documents, progress=Progress(self.stderr, "planning"), **flags)
+        for line in summary_lines(documents, planned=True):
+            self.stdout.write(line)
+        if not options["dry_run"] and any(document.report is not None for document in documents):
+            batch_import(documents, progress=Progress(self.stderr, "importing"), **flags)
+            self.stdout.write("Imported:")
+            for line in summary_lines(documents, planned=False):
+                self.stdout.write(line)
+        self.stderr.write(
+            f"{len(documents)} documents read and {'planned' if options['dry_run'] else 'imported'} in "
+            f"{time.monotonic() - started:.1f} s"
+        )
+        refused = refused_names(documents)
+        if refused:
+            raise CommandError(f"{len(refused)} of {len(documents)} documents refused: " + ", ".join(refused))
