@@ -2,9 +2,10 @@
 rows, tier or level, unread parts, the repeats it links across years, or why it is refused),
 and the progress — a bar on a terminal, plain lines otherwise."""
 
-import sys
 from collections import Counter
 from typing import TextIO
+
+from django.core.management.base import OutputWrapper
 
 from recommendations.importing.batch import BatchDocument
 from recommendations.importing.collection import DataFileReport
@@ -16,23 +17,30 @@ BAR_WIDTH = 30
 class Progress:
     """progress(done, total, name): on a terminal one line redrawn in place, else a line each."""
 
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: "TextIO | OutputWrapper", label: str) -> None:
         self.stream = stream
         self.label = label
         self.terminal = _is_terminal(stream)
 
     def __call__(self, done: int, total: int, name: str) -> None:
         if not self.terminal:
-            self.stream.write(f"… {self.label} {done}/{total}: {name}\n")
+            self._write(f"… {self.label} {done}/{total}: {name}\n")
             return
         filled = BAR_WIDTH * done // max(total, 1)
         bar = "█" * filled + "·" * (BAR_WIDTH - filled)
         end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} {name[-40:]:<40}{end}")
+        self._write(f"\r{self.label} [{bar}] {done}/{total} {name[-40:]:<40}{end}")
         self.stream.flush()
 
+    def _write(self, text: str) -> None:
+        if isinstance(self.stream, OutputWrapper):
+            # Unstyled (stderr is red on a terminal), and without the line end it adds to each redraw.
+            self.stream.write(text, style_func=lambda plain: plain, ending="")
+        else:
+            self.stream.write(text)
 
-def _is_terminal(stream: TextIO) -> bool:
+
+def _is_terminal(stream: "TextIO | OutputWrapper") -> bool:
     raw = getattr(stream, "_out", stream)  # Django's OutputWrapper keeps the real stream there
     try:
         return bool(raw.isatty())
@@ -107,7 +115,3 @@ def refused_names(documents: list[BatchDocument]) -> list[str]:
             countries = ", ".join(outcome.country for outcome in document.report.refused)
             names.append(f"{document.name} (countries {countries})")
     return names
-
-
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()
