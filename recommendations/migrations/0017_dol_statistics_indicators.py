@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0015_evidence_file_and_link")]
+    dependencies = [("recommendations", "0016_import_jobs")]
 
     operations = [
         migrations.AlterField(
