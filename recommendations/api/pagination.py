@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from recommendations.listing.filters import parameter_values
+from recommendations.listing.ordering import SORT_VALUE_PREFIX
 
 MAX_PAGE_SIZE = 500
 
@@ -186,8 +187,13 @@ class KeysetPagination(BasePagination):
                 {"cursor": [_("The cursor was issued for other filters; leave it out to start from the first page.")]}
             )
         try:
+            derived = getattr(view, "derived_sorts", {})
             values = [
-                model._meta.get_field("id" if key.field == "pk" else key.field).to_python(value)
+                (
+                    derived[key.field].field
+                    if key.field in derived
+                    else model._meta.get_field("id" if key.field == "pk" else key.field)
+                ).to_python(value)
                 for key, value in zip(self.keys, payload["k"], strict=True)
             ]
         except Exception:
@@ -230,8 +236,8 @@ class KeysetPagination(BasePagination):
         return self._keep_page(rows, backwards)
 
     def _key_of(self, row) -> list[Any]:
-        if isinstance(row, dict):  # a row of the list's SQL (listing/query.py)
-            return [row[key.field] for key in self.keys]
+        if isinstance(row, dict):  # a row of the list's SQL (listing/query.py): a derived sort's value apart
+            return [row.get(f"{SORT_VALUE_PREFIX}{key.field}", row.get(key.field)) for key in self.keys]
         return [getattr(row, "pk" if key.field == "id" else key.field) for key in self.keys]
 
     def _link(self, row, direction: str) -> str:
@@ -263,6 +269,11 @@ class KeysetPagination(BasePagination):
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
                 "results": schema,
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "With `count=true` (the recommendation list): how many rows match, on every page.",
+                },
             },
         }
 

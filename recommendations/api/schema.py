@@ -106,6 +106,16 @@ DESCRIPTIONS = {
     "sources_list": "The reports recommendations come from.",
     "sources_retrieve": "One report.",
     "areas_list": "The areas recommendations are classified in, with their names in both languages.",
+    "responsible_bodies_list": (
+        "The ministries and agencies recommendations are addressed to, by name, with how many recommendations "
+        "each has: the ids the list's `responsible_body` filter takes."
+    ),
+    "responsible_bodies_retrieve": "One responsible body.",
+    "progress_log": (
+        "The progress log across recommendations: the entries of the recommendations the list's filters choose "
+        "(not `as_of`; `from` and `to` keep the entries that happened between), in the timeline's order. "
+        "Anyone reads the status changes; the note, author and evidence count are for analysts and above."
+    ),
     "auth_token_create": (
         "Exchange a username and password for an API token (send it as `Authorization: Token …`). Each call "
         "issues a new token and revokes the previous one; a token expires after API_TOKEN_DAYS days (30)."
@@ -115,12 +125,14 @@ DESCRIPTIONS = {
         "Counts of the recommendations matching the filters: in total, by status, and by area, "
         "year and source split by status. A recommendation counts in every year of its range. "
         "With `as_of`, each counts under its status at the end of that day, from the progress log, "
-        "and only reports of that year or earlier count."
+        "and only reports of that year or earlier count. `by` adds a cross table of two of area, year, "
+        "source and status. `format=csv|xlsx` gives the same numbers as a spreadsheet."
     ),
     "stats_timeline": (
         "Progress over time: for the end of each month, quarter or year from `from` to `to`, the "
         "recommendations matching the filters counted by their status that day, from the progress "
-        "log (the date progress happened). A recommendation counts from the year of its report."
+        "log (the date progress happened). A recommendation counts from the year of its report. "
+        "`format=csv|xlsx` gives the periods as a spreadsheet."
     ),
     "stats_changes": (
         "What changed between two days (default: the last quarter): how many recommendations moved "
@@ -134,6 +146,8 @@ TAGS = [
     {"name": "evidence", "description": "Evidence file downloads."},
     {"name": "sources", "description": "The reports recommendations come from."},
     {"name": "areas", "description": "Areas recommendations are classified in."},
+    {"name": "responsible-bodies", "description": "The ministries and agencies recommendations are addressed to."},
+    {"name": "progress", "description": "The progress log across recommendations; notes for analysts and above."},
     {"name": "stats", "description": "Counts for charts and dashboards."},
     {"name": "submissions", "description": "The submission document of a report, or of a country's reports."},
     {"name": "auth", "description": "API tokens."},

@@ -20,6 +20,7 @@ from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
 from recommendations.listing.filters import RecommendationFilterSet, validate_query_parameters
+from recommendations.listing.ordering import DERIVED_SORTS
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
@@ -84,7 +85,29 @@ AS_OF_DETAIL = OpenApiParameter(
 )
 
 
+COUNT_PARAMETER = "count"
+COUNT = OpenApiParameter(
+    COUNT_PARAMETER,
+    OpenApiTypes.BOOL,
+    description=(
+        "`true`: the answer adds `count`, how many recommendations match the filters in all (every page; one "
+        'more query, BENCHMARKS.md "Counting a filtered list"). Default `false`.'
+    ),
+)
+
+
+def count_asked(params) -> bool:
+    """`count=true|false`; a 400 naming `count` for anything else."""
+    raw = params.get(COUNT_PARAMETER)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ValidationError({COUNT_PARAMETER: [_("Enter true or false.")]})
+
+
 @extend_schema_view(
+    list=extend_schema(parameters=[COUNT]),
     retrieve=extend_schema(parameters=[AS_OF_DETAIL]),
     partial_update=extend_schema(
         parameters=[IF_MATCH], request=RECOMMENDATION_UPDATE_REQUEST, responses=RecommendationDetailSerializer
@@ -97,12 +120,14 @@ class RecommendationViewSet(
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
     ordering_fields = selectors.RECOMMENDATION_ORDERING_FIELDS
+    derived_sorts = DERIVED_SORTS  # sorted by expressions, read back from cursors by their fields
     ordering = "id"
     read_role = None
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "patch", "head", "options"]
     etag_actions = ("retrieve", "partial_update")
     detail_parameters = ("as_of",)
+    list_parameters = (COUNT_PARAMETER,)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -118,11 +143,15 @@ class RecommendationViewSet(
         # one SQL statement rather than django-filter, the ORM and the ModelSerializer, which
         # cost several times the query itself (see list_query.py).
         filters = selectors.recommendation_filter_values(
-            params=request.query_params, extra_parameters=GENERAL_PARAMETERS
+            params=request.query_params, extra_parameters=[*GENERAL_PARAMETERS, *self.list_parameters]
         )
+        counted = count_asked(request.query_params)
         fetch = partial(query.recommendation_page_rows, filters=filters)
         page = self.paginator.paginate_rows(fetch, Recommendation, request, self)
-        return self.get_paginated_response(query.recommendation_page_items(page))
+        response = self.get_paginated_response(query.recommendation_page_items(page))
+        if counted:
+            response.data["count"] = query.recommendation_count(filters=filters)
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
