@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.core import signing
 from django.db.models import F, Q, QuerySet
@@ -258,8 +259,24 @@ class KeysetPagination(BasePagination):
             return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
         return self._link(self.rows[0], "p")
 
+    def _cursor_of(self, link: str | None) -> str | None:
+        """The `cursor` value of a link, for a client that passes parameters rather than follows URLs."""
+        if link is None:
+            return None
+        values = parse_qs(urlsplit(link).query).get(self.cursor_query_param)
+        return values[0] if values else ""
+
     def get_paginated_response(self, data) -> Response:
-        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        return Response(
+            {
+                "next": next_link,
+                "previous": previous_link,
+                "next_cursor": self._cursor_of(next_link),
+                "previous_cursor": self._cursor_of(previous_link),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {
@@ -268,6 +285,16 @@ class KeysetPagination(BasePagination):
             "properties": {
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "next_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "The `cursor` parameter of `next`: pass it back with the same other parameters.",
+                },
+                "previous_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": ("The `cursor` parameter of `previous` (empty: the first page, send no cursor)."),
+                },
                 "results": schema,
                 "count": {
                     "type": "integer",

@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from ..choices import Role
 from ..idempotency.requests import KEY_PATTERN, KEYED_METHODS, MAX_KEY_LENGTH, takes_key
+from .filter_docs import describe_filters
 from .permissions import RolePermission
 from .write_serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
@@ -327,6 +328,7 @@ def postprocess(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             _comma_lists(operation, path)
+            describe_filters(operation)
     _recommendation_update_alternatives(result)
     _drop_untyped_nullable(result)
     result["tags"] = TAGS
