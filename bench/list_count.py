@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings.local")
 os.environ.setdefault("THROTTLE_ANON", "off")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -6,7 +6,7 @@ Column names are the API's field names and are not translated: scripts read them
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -20,7 +20,7 @@ from recommendations.models import Evidence, ProgressUpdate
 
 from . import xlsx
 from .as_of import status_at_annotation
-from .spreadsheets import csv_lines, filters_rows, filters_sheet, xlsx_rows
+from .spreadsheets import csv_lines, filters_rows, filters_sheet
 
 # The export's columns, in order: declared once in `listing/columns.py`.
 EXPORT_COLUMNS = EXPORT_FIELDS

@@ -78,7 +78,10 @@ class ProgressLogView(generics.ListAPIView):
             _day("from", "Entries that happened on or after this day (YYYY-MM-DD)."),
             _day("to", "Entries that happened on or before this day (YYYY-MM-DD)."),
         ],
-        responses={400: OpenApiResponse(description="A bad or unknown parameter; the body names it.")},
+        responses={
+            200: ProgressLogEntrySerializer(many=True),
+            400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
