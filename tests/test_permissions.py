@@ -167,6 +167,27 @@ BASE_ENDPOINTS = (
         },
         bodies={"post": LOGIN_BODY},
     ),
+    Endpoint(
+        "/api/v1/auth/tokens/",
+        {
+            "get": by_role(401, 200, 200, 200),
+            "post": by_role(401, 405, 405, 405),
+            "patch": by_role(401, 405, 405, 405),
+            "put": by_role(401, 405, 405, 405),
+            "delete": by_role(401, 405, 405, 405),
+        },
+    ),
+    # The world's token is the analyst's: anyone else's attempt finds nothing to revoke.
+    Endpoint(
+        "/api/v1/auth/tokens/{token}/",
+        {
+            "get": by_role(401, 405, 405, 405),
+            "post": by_role(401, 405, 405, 405),
+            "patch": by_role(401, 405, 405, 405),
+            "put": by_role(401, 405, 405, 405),
+            "delete": by_role(401, 204, 404, 404),
+        },
+    ),
     *(
         Endpoint(
             path, {"get": OK, "post": NOT_ALLOWED, "patch": NOT_ALLOWED, "put": NOT_ALLOWED, "delete": NOT_ALLOWED}
@@ -340,9 +361,12 @@ def sensitive_world(users):
     )
     body = ResponsibleBodyFactory()
     recommendation.responsible_bodies.add(body)
+    from recommendations.users.tokens import token_create
+
     return {
         "recommendation": recommendation.pk,
         "responsible_body": body.pk,
+        "token": token_create(user=users["analyst"], name="matrix")[0].pk,
         "evidence": file_evidence.pk,
         "source": recommendation.source.slug,
         "country": str(recommendation.country),

@@ -118,10 +118,14 @@ DESCRIPTIONS = {
         "Anyone reads the status changes; the note, author and evidence count are for analysts and above."
     ),
     "auth_token_create": (
-        "Exchange a username and password for an API token (send it as `Authorization: Token …`). Each call "
-        "issues a new token and revokes the previous one; a token expires after API_TOKEN_DAYS days (30)."
+        "Exchange a username and password for a new API token (send it as `Authorization: Token …`), "
+        "optionally named and with fewer days than API_TOKEN_DAYS (30) until it expires. Each call issues "
+        "another token; a user keeps at most 20 (a 21st revokes the least recently used). A token is refused "
+        "once the user's password changes or the account is deactivated."
     ),
-    "auth_token_destroy": "Revoke the caller's token.",
+    "auth_token_destroy": "Revoke the token this request is made with (with a session cookie: all your tokens).",
+    "auth_tokens_list": "Your API tokens: names, when made, when they expire, when last used (never the keys).",
+    "auth_tokens_destroy": "Revoke one of your API tokens.",
     "stats": (
         "Counts of the recommendations matching the filters: in total, by status, and by area, "
         "year and source split by status. A recommendation counts in every year of its range. "

@@ -80,4 +80,6 @@ urlpatterns = [
         name="source-indicator-values",
     ),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", views.OwnTokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:pk>/", views.OwnTokenDetailView.as_view(), name="auth-token-detail"),
 ]

@@ -1,13 +1,12 @@
 from functools import partial
 
 from django.db.models import Count
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -25,7 +24,8 @@ from recommendations.models import Evidence, ProgressUpdate, Recommendation, Sou
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
-from recommendations.users.tokens import token_issue
+from recommendations.users.models import ApiToken
+from recommendations.users.tokens import token_create, token_revoke, tokens_revoke_all
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
@@ -35,6 +35,7 @@ from .multipart import StrictMultiPartParser
 from .parsers import StrictJSONParser
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .serializers import (
+    ApiTokenSerializer,
     AreaSerializer,
     EvidenceSerializer,
     ProgressUpdateSerializer,
@@ -342,7 +343,8 @@ class AreaListView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token, or revoke the caller's token."""
+    """Exchange a username and password for a new API token, or revoke the token the request
+    is made with (with a session, all the user's tokens) (users/tokens.py)."""
 
     read_role = None
     write_role = None
@@ -370,9 +372,51 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             # 401, not 400: the request was well formed, the credentials are wrong.
             raise InvalidCredentials()
-        return Response({"token": token_issue(user=user)})
+        token, key = token_create(
+            user=user,
+            name=serializer.validated_data.get("name", ""),
+            days=serializer.validated_data.get("days"),
+            request=request,
+        )
+        return Response(
+            {
+                "token": key,
+                "id": token.pk,
+                "name": token.name,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+            }
+        )
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            token_revoke(user=request.user, token_id=request.auth.pk, request=request)
+        else:  # signed in with a session: every token of the user, as when they had one
+            tokens_revoke_all(user=request.user, reason="revoked by the user", request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OwnTokenListView(generics.ListAPIView):
+    """The signed-in user's own API tokens (never their keys)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+    pagination_class = None  # at most API_TOKENS_PER_USER
+
+    queryset = ApiToken.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        return ApiToken.objects.filter(user=self.request.user)
+
+
+class OwnTokenDetailView(APIView):
+    """Revoke one of the signed-in user's own tokens; another user's is a 404, as if absent."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    def delete(self, request, pk: int):
+        if not token_revoke(user=request.user, token_id=pk, request=request):
+            raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -110,7 +110,10 @@ class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="The key: shown this once, never stored.")
+    id = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
     # What every text field refuses (NUL, lone surrogates) stated as patterns, and, since
     # surrounding white space is dropped from a name (as the sign-in form does), a name needs
     # one other character: so the schema tells clients every input the endpoint refuses.
@@ -119,4 +122,17 @@ class TokenSerializer(serializers.Serializer):
     )
     password = serializers.RegexField(
         r"^[^\x00\ud800-\udfff]*$", write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
+    name = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*$",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="What the token is for, to tell your tokens apart (default: “API”).",
+    )
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Days until it expires: at most, and by default, API_TOKEN_DAYS (30).",
     )

@@ -13,6 +13,8 @@ from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord
 
+from . import events
+
 # What the admin site edits: the tracker, users and groups, API tokens.
 ADMIN_SITE_APPS = ("recommendations", "auth", "authtoken")
 
@@ -41,7 +43,7 @@ def role_label(role: str | None) -> str:
     return str(Role(role).label) if role in Role.values else "—"
 
 
-def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
+def user_role_recorded(*, user: User, before: str | None, by: Actor, request=None) -> None:
     """After a user's groups were set (the admin's user page): staff status follows the admin
     role — the admin site is the admin role's — and a changed role is a history row."""
     with transaction.atomic():
@@ -60,6 +62,16 @@ def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
                 before={"role": before or None},
                 after={"role": str(after) if after else None},
                 message=_("Role changed"),
+            )
+            transaction.on_commit(
+                lambda: events.security_event(
+                    "role.changed",
+                    request=request,
+                    user=fresh,
+                    role_before=before or None,
+                    role_after=str(after) if after else None,
+                    changed_by=getattr(by, "username", None),
+                )
             )
 
 

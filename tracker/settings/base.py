@@ -216,7 +216,7 @@ for _network in TRUSTED_PROXIES:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_network!r} is not an address or network") from exc
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
-# An API token is refused this many days after it was issued (recommendations/users/tokens.py).
+# An API token is refused this many days after it was issued, at the latest (recommendations/users/tokens.py).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,6 +225,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: logs every password change, whatever path saved it (users/passwords.py).
+    {"NAME": "recommendations.users.passwords.PasswordChangeLogger"},
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "az")
@@ -354,12 +356,28 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 180)
 REMINDER_DUE_SOON_DAYS = 30
 
+# Security events (recommendations/users/events.py) are JSON lines on the `tracker.security`
+# logger: to standard error with the rest by default, also appended to SECURITY_LOG_FILE if set.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_console": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "tracker.security": {"handlers": ["security_console"], "level": "INFO", "propagate": False},
+    },
 }
+if os.environ.get("SECURITY_LOG_FILE"):
+    LOGGING["handlers"]["security_file"] = {  # type: ignore[index]
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["SECURITY_LOG_FILE"],
+        "formatter": "bare",
+    }
+    LOGGING["loggers"]["tracker.security"]["handlers"].append("security_file")  # type: ignore[index]
 
 # Background jobs: queued as rows of the default database (SQLite or PostgreSQL alike), run by
 # `manage.py run_worker` (started by `make run`; the `worker` service in docker-compose.yml).
