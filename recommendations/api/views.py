@@ -1,5 +1,6 @@
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -407,7 +408,9 @@ class OwnTokenListView(generics.ListAPIView):
     queryset = ApiToken.objects.none()  # the model, for the schema
 
     def get_queryset(self):
-        return ApiToken.objects.filter(user=self.request.user)
+        user = self.request.user
+        assert isinstance(user, User)  # IsAuthenticated let only a signed-in user through
+        return ApiToken.objects.filter(user=user)
 
 
 class OwnTokenDetailView(APIView):

@@ -219,7 +219,7 @@ class ApiTokenAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "user", "created_at", "expires_at", "last_used_at"]
     list_filter = ["expires_at"]
     search_fields = ["name", "user__username"]
-    fields = ["name", "user", "created_at", "expires_at", "last_used_at"]
+    fields = ("name", "user", "created_at", "expires_at", "last_used_at")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -24,7 +24,7 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Coalesce
@@ -48,14 +48,14 @@ def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode("ascii")).hexdigest()[:40]
 
 
-def password_digest(user: AbstractBaseUser) -> str:
+def password_digest(user: User) -> str:
     """What a token remembers of the password it was issued under: a digest of the stored hash
     (never the hash itself, which a copy of the token table would otherwise also leak)."""
     return hashlib.sha256(f"api-token\x00{user.password}".encode()).hexdigest()
 
 
 def token_create(
-    *, user: AbstractBaseUser, name: str = "", days: int | None = None, request=None
+    *, user: User, name: str = "", days: int | None = None, request=None
 ) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` days (at most, and by default, API_TOKEN_DAYS);
     returns the stored token and its key, which is never stored and cannot be shown again."""
@@ -96,12 +96,12 @@ def token_create(
     return token, key
 
 
-def token_issue(*, user: AbstractBaseUser, name: str = "") -> str:
+def token_issue(*, user: User, name: str = "") -> str:
     """A new token's key (scripts and tests that need one for a user)."""
     return token_create(user=user, name=name)[1]
 
 
-def token_revoke(*, user: AbstractBaseUser, token_id: int, request=None) -> bool:
+def token_revoke(*, user: User, token_id: int, request=None) -> bool:
     """Delete one of `user`'s tokens; False if they have none with that id."""
     deleted, _rows = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if deleted:
@@ -109,14 +109,14 @@ def token_revoke(*, user: AbstractBaseUser, token_id: int, request=None) -> bool
     return bool(deleted)
 
 
-def tokens_revoke_all(*, user: AbstractBaseUser, reason: str, request=None) -> int:
+def tokens_revoke_all(*, user: User, reason: str, request=None) -> int:
     deleted, _rows = ApiToken.objects.filter(user=user).delete()
     if deleted:
         events.security_event("token.revoked", request=request, user=user, count=deleted, reason=reason)
     return deleted
 
 
-def token_authenticate(key: str) -> tuple[AbstractBaseUser, ApiToken]:
+def token_authenticate(key: str) -> tuple[User, ApiToken]:
     """The user and token a key (of the form we issue) stands for, or TokenRefused."""
     try:
         token = ApiToken.objects.select_related("user").get(digest=token_digest(key))

@@ -260,6 +260,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # period, at least this many bytes a second on average, or a 408.
 REQUEST_BODY_GRACE_SECONDS = env_int("REQUEST_BODY_GRACE_SECONDS", 10)
 REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 1024)
+# A body declared over its limit but no larger than this is received and thrown away before the
+# 413, so a client that sends it all before reading gets the answer, not a broken pipe.
+REQUEST_BODY_DISCARD_BYTES = env_int("REQUEST_BODY_DISCARD_BYTES", 32 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
