@@ -54,9 +54,7 @@ def password_digest(user: User) -> str:
     return hashlib.sha256(f"api-token\x00{user.password}".encode()).hexdigest()
 
 
-def token_create(
-    *, user: User, name: str = "", days: int | None = None, request=None
-) -> tuple[ApiToken, str]:
+def token_create(*, user: User, name: str = "", days: int | None = None, request=None) -> tuple[ApiToken, str]:
     """A new token for `user`, valid `days` days (at most, and by default, API_TOKEN_DAYS);
     returns the stored token and its key, which is never stored and cannot be shown again."""
     name = (name or DEFAULT_NAME).strip() or DEFAULT_NAME
