@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "synthetic",
     # Background jobs (report imports, mail to followers): Django's tasks API and its database
     # backend, run by `manage.py run_worker` (recommendations/jobs/, README "Background jobs").
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its headers go on every answer to another origin, an error or a preflight too.
+    "corsheaders.middleware.CorsMiddleware",
     # An unsafe request is redirected with 308 (keeps the method and body), never 301.
     "recommendations.api.middleware.KeepMethodOnRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware: its messages are in the request's language.
     "recommendations.api.middleware.ApiErrorMiddleware",
+    # RateLimit-Policy and RateLimit on every response an API throttle counted.
+    "recommendations.api.throttling.RateLimitHeadersMiddleware",
     "recommendations.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +122,28 @@ MIDDLEWARE = [
     # transaction of the work it answers (recommendations/idempotency/middleware.py).
     "recommendations.idempotency.middleware.IdempotencyKeyMiddleware",
 ]
+
+# CORS (django-cors-headers), for browser clients on other origins: off unless
+# CORS_ALLOWED_ORIGINS lists them ("https://a.example,https://b.example"), only for /api/. "*"
+# allows every origin, and then never with credentials (cookies): Django refuses to start.
+# Clients on other origins send `Authorization: Token …`, which needs no credentials mode.
+CORS_ALLOWED_ORIGINS = [origin for origin in env_list("CORS_ALLOWED_ORIGINS") if origin != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_CREDENTIALS = env_bool("CORS_ALLOW_CREDENTIALS", False)
+if CORS_ALLOW_ALL_ORIGINS and CORS_ALLOW_CREDENTIALS:
+    raise ImproperlyConfigured('CORS_ALLOW_CREDENTIALS cannot be true while CORS_ALLOWED_ORIGINS allows "*"')
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "RateLimit", "RateLimit-Policy", "Content-Disposition", "Location"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # Sent on every response (tracker/headers.py). Everything is loaded from this site; no inline
 # script or style anywhere (tests/analyst/test_csp.py opens each kind of page in Chromium).
