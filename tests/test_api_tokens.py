@@ -179,7 +179,7 @@ def test_tokens_issued_before_this_keep_working_after_the_migrations(db):
     old_key = "0123456789abcdef0123456789abcdef01234567"
     Token.objects.create(user=user, key=old_key)  # as the server stored them at first
     importlib.import_module("recommendations.migrations.0010_api_token_digests").store_digests(apps, None)
-    importlib.import_module("recommendations.migrations.0017_api_tokens").move_tokens(apps, None)
+    importlib.import_module("recommendations.migrations.0018_api_tokens").move_tokens(apps, None)
     assert not Token.objects.exists()
     moved = ApiToken.objects.get(user=user)
     assert moved.name == "API" and moved.digest != old_key

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # Imported to register DRF's token admin before it is taken away (its table is empty: tokens are
-# ApiToken, migration 0017).
+# ApiToken, migration 0018).
 from rest_framework.authtoken import admin as _drf_token_admin  # noqa: F401
 from rest_framework.authtoken.models import TokenProxy
 

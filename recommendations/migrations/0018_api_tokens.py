@@ -34,7 +34,7 @@ def move_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0016_import_jobs'),
+        ('recommendations', '0017_dol_statistics_indicators'),
         ("authtoken", "0004_alter_tokenproxy_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
