@@ -200,7 +200,8 @@ JSON_AND_SPREADSHEETS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSX
 
 
 def spreadsheet_responses(schema, description: str) -> dict:
-    """A JSON answer's schema beside its CSV and XLSX forms (`format=csv|xlsx`)."""
+    """A JSON answer's schema beside its CSV and XLSX forms (`format=csv|xlsx`) and the
+    browsable page (`format=api`)."""
     return {
         (200, "application/json"): schema,
         (200, "text/csv"): OpenApiResponse(
@@ -208,6 +209,9 @@ def spreadsheet_responses(schema, description: str) -> dict:
         ),
         (200, spreadsheets.XLSX_CONTENT_TYPE): OpenApiResponse(
             OpenApiTypes.BINARY, description=f"Excel workbook: {description}; a `filters` sheet says what was asked"
+        ),
+        (200, "text/html"): OpenApiResponse(
+            OpenApiTypes.STR, description="`format=api`: the JSON answer in a browsable HTML page"
         ),
     }
 

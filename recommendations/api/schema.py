@@ -183,7 +183,10 @@ class RoleAwareAutoSchema(AutoSchema):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
             # An empty filter value means "no filter": it is what a form's "any" option sends.
-            parameter["allowEmptyValue"] = True
+            # Not for `as_of`: an empty day is a 400 naming it (a status "as of nothing" would
+            # silently be today's).
+            if parameter["name"] != "as_of":
+                parameter["allowEmptyValue"] = True
         return parameters
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
