@@ -44,8 +44,9 @@ curl() { command curl --show-error -w '%{stderr}STATUS %{http_code} %{method} %{
 
 @pytest.mark.slow
 # A fresh install holds what the migrations wrote (roles, the indicator vocabulary): after an
-# earlier live-server test's flush, the serialized rollback puts it back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# earlier live-server test's flush, the serialized rollback puts it back; and its rows are
+# numbered from 1, as the examples' `recommendations/1/` expect.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, reset_sequences=True)
 def test_every_example_runs_on_a_fresh_install(api_server, tmp_path):
     call_command("load_seeds", verbosity=0)
     UserFactory(username="aysel", role="ngo_staff")  # the factory's password
