@@ -73,3 +73,30 @@ class FoldedSearchAdminMixin(_AdminBase):
         if not search_terms(term):
             return queryset, False
         return queryset.filter(folded_search(self.get_search_fields(request), term)), False
+
+
+class RecommendationNumberFilter(admin.SimpleListFilter):
+    """`?recommendation=ID`, typed in by its number rather than picked from a list of
+    thousands; subclasses say which rows belong to that recommendation."""
+
+    title = _("recommendation")
+    parameter_name = "recommendation"
+    template = "admin/recommendations/changerecord/recommendation_filter.html"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, f"#{value}")] if value else [("", "")]
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
+        return self.of_recommendation(queryset, int(value))
+
+    def of_recommendation(self, queryset, pk: int):
+        raise NotImplementedError

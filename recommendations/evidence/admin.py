@@ -4,7 +4,6 @@ by report and by words (Azerbaijani folding). The stored file is shown as the
 permission-checked download, never a public media URL."""
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.admin_base import ReadOnlyAdminMixin, ServiceFormAdminMixin
 from recommendations.admin_forms import EvidenceAdminForm
-from recommendations.admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin
+from recommendations.admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin, RecommendationNumberFilter
 from recommendations.models import Evidence
 
 from .services import evidence_delete
@@ -42,27 +41,11 @@ class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
-class OfRecommendationFilter(admin.SimpleListFilter):
+class OfRecommendationFilter(RecommendationNumberFilter):
     """`?recommendation=ID`: one recommendation's evidence, typed in by its number."""
 
-    title = _("recommendation")
-    parameter_name = "recommendation"
-    template = "admin/recommendations/changerecord/recommendation_filter.html"
-
-    def lookups(self, request, model_admin):
-        value = self.value()
-        return [(value, f"#{value}")] if value else [("", "")]
-
-    def has_output(self):
-        return True
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
-        return queryset.filter(recommendation_id=int(value))
+    def of_recommendation(self, queryset, pk: int):
+        return queryset.filter(recommendation_id=pk)
 
 
 @admin.register(Evidence)

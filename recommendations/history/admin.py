@@ -2,43 +2,26 @@
 made the change and when, and by words of its message (Azerbaijani folding)."""
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.admin_base import ReadOnlyAdminMixin
-from recommendations.admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin
+from recommendations.admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin, RecommendationNumberFilter
 from recommendations.models import ChangeRecord
 from recommendations.templatetags.shortened import shortened
 
 from .readable import field_changes
 
 
-class ChangedRecommendationFilter(admin.SimpleListFilter):
+class ChangedRecommendationFilter(RecommendationNumberFilter):
     """`?recommendation=ID`: the changes of one recommendation (its fields, status and
     evidence), typed in rather than picked from a list of thousands."""
 
-    title = _("recommendation")
-    parameter_name = "recommendation"
-    template = "admin/recommendations/changerecord/recommendation_filter.html"
-
-    def lookups(self, request, model_admin):
-        value = self.value()
-        return [(value, f"#{value}")] if value else [("", "")]
-
-    def has_output(self):
-        return True
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
+    def of_recommendation(self, queryset, pk: int):
         return queryset.filter(
-            object_type__app_label="recommendations", object_type__model="recommendation", object_id=int(value)
+            object_type__app_label="recommendations", object_type__model="recommendation", object_id=pk
         )
 
 
