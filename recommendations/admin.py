@@ -1,27 +1,30 @@
-"""The admin site edits through the same services as the API, so its edits leave history."""
+"""The admin site edits through the same services as the API, so its edits leave history.
+The evidence, progress and history pages are in their packages' admin modules."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Count, Max, Min
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_countries.fields import Country
 from django_countries.filters import CountryFilter
 
-from .admin_forms import EvidenceAdminForm, RecommendationAdminForm, SourceAdminForm
-from .admin_input import HostileQueryAdminMixin, _AdminBase
-from .choices import Status
-from .evidence.services import evidence_delete
-from .history.readable import field_changes
+from .admin_base import ReadOnlyAdminMixin, ServiceFormAdminMixin
+from .admin_forms import RecommendationAdminForm, SourceAdminForm
+from .admin_input import FoldedSearchAdminMixin, HostileQueryAdminMixin
+from .catalog.admin_actions import ACTIONS, RecommendationActionForm
+from .evidence.admin import EvidenceInline
+from .history import admin as history_admin  # noqa: F401 - the change records
 from .importing.admin import import_job_view, import_report_view
 from .importing.identity import countries_called
 from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
 from .listing.columns import LIST_FIELDS
-from .models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
-from .progress import timeline
+from .models import Recommendation, ResponsibleBody, Source
+from .overdue import overdue_q
+from .progress.admin import ProgressUpdateInline
 from .search import search_terms
 from .templatetags.shortened import shortened
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
@@ -29,32 +32,10 @@ from .users import admin as users_admin  # noqa: F401 - the user, group and toke
 admin.site.site_header = _("Recommendation tracker: administration")
 admin.site.site_title = _("Recommendation tracker")
 admin.site.index_title = _("Administration")
-
-
-class ReadOnlyAdminMixin:
-    """For append-only rows: visible, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceFormAdminMixin(_AdminBase):
-    """For admins whose form writes through a service while it is validated (admin_forms.py):
-    the form is given the request, and saving only picks up what the service wrote."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"request": request})
-
-    def save_model(self, request, obj, form, change):
-        obj.pk = form.written.pk
-        obj.refresh_from_db()
+# No side menu of every model: at 1366 px it took a fifth of the width the lists need (the
+# recommendation list hid its status and due date behind a sideways scroll); the index page
+# and the breadcrumbs lead to every list.
+admin.site.enable_nav_sidebar = False
 
 
 class YearSuggestedFilter(admin.SimpleListFilter):
@@ -74,48 +55,94 @@ class YearSuggestedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ProgressUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ProgressUpdate
-    fields = ["created_at", "occurred_on", "status_before_in_timeline", "status_after", "note", "author_username"]
-    readonly_fields = fields
-    extra = 0
+class DueFilter(admin.SimpleListFilter):
+    """Overdue by the one rule (overdue.py), due later, or with no due date."""
 
-    @admin.display(description=_("status before"))
-    def status_before_in_timeline(self, update: ProgressUpdate) -> str:
-        """The status before the entry as the site's timeline tells it (progress/timeline.py):
-        an entry recorded later about an earlier day changes the "before" of the entry after it.
-        The stored `status_before` is what its recorder saw."""
-        entries = timeline.entries_of(update.recommendation_id)
-        return str(Status(timeline.befores(entries).get(update.pk, update.status_before)).label)
+    title = _("due date")
+    parameter_name = "due"
 
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due", _("Due, not overdue")), ("none", _("No due date"))]
 
-class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Evidence
-    fields = ["title", "kind", "file_name", "url", "evidence_date", "added_by_username"]
-    readonly_fields = fields
-    extra = 0
-    show_change_link = True
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(overdue_q(today))
+        if value == "due":
+            return queryset.filter(due_on__isnull=False).exclude(overdue_q(today))
+        if value == "none":
+            return queryset.filter(due_on__isnull=True)
+        return queryset
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
     # The list's columns (listing/columns.py), short enough that at 1366 px the whole row,
-    # the action text included, is on screen: the source by slug, the years in one column.
+    # the action text included, is on screen: the source by slug, the years in one column,
+    # the country by its code; priority is a filter, not a column.
     list_display = [
         {"action": "short_action", "source": "source_slug", "year_start": "years"}.get(name, name)
         for name in LIST_FIELDS
-        if name in {"id", "source", "area", "action", "year_start", "priority", "status", "due_on"}
+        if name in {"id", "source", "area", "action", "year_start", "status", "due_on"}
     ]
     list_display_links = ["id", "short_action"]
-    list_filter = ["source", "area", "status", "priority", YearSuggestedFilter]
+    list_filter = [
+        "source",
+        ("country", CountryFilter),
+        "area",
+        "status",
+        DueFilter,
+        ("responsible_bodies", admin.RelatedOnlyFieldListFilter),
+        "priority",
+        YearSuggestedFilter,
+    ]
     search_fields = ["action"]
-    search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək).")
+    search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək), or a number (#12).")
     ordering = ["source", "position"]
     list_select_related = ["source"]
     autocomplete_fields = ["responsible_bodies", "repeats", "indicators"]
-    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at"]
+    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at", "evidence_add"]
     inlines = [ProgressUpdateInline, EvidenceInline]
+    action_form = RecommendationActionForm
+    actions = ACTIONS
+
+    def get_list_display(self, request):
+        # The country and the responsible bodies after the action: they say whose it is.
+        shown = list(self.list_display)
+        after = shown.index("short_action") + 1
+        return [*shown[:after], "country_code", "bodies", *shown[after:]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("responsible_bodies")
+
+    def view_on_site(self, obj: Recommendation) -> str:
+        return reverse("recommendations:detail", args=[obj.pk])
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_code(self, obj: Recommendation) -> str:
+        # The code, named in full on hover: the action keeps the row's width.
+        country = Country(str(obj.country))
+        return format_html('<abbr title="{}">{}</abbr>', country.name, country.code)
+
+    @admin.display(description=_("responsible bodies"))
+    def bodies(self, obj: Recommendation) -> str:
+        return ", ".join(body.abbreviation or body.name for body in obj.responsible_bodies.all()) or "—"
+
+    @admin.display(description=_("evidence"))
+    def evidence_add(self, obj: Recommendation) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a class="addlink" href="{}?recommendation={}">{}</a> · <a href="{}?recommendation={}">{}</a>',
+            reverse("admin:recommendations_evidence_add"),
+            obj.pk,
+            _("Add evidence"),
+            reverse("admin:recommendations_evidence_changelist"),
+            obj.pk,
+            _("All its evidence"),
+        )
 
     @admin.display(description=_("source"), ordering="source__slug")
     def source_slug(self, obj: Recommendation) -> str:
@@ -129,18 +156,23 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
 
     @admin.display(description=_("action"))
     def short_action(self, obj: Recommendation) -> str:
-        if len(obj.action) <= 120:
-            return obj.action
-        return format_html('<span title="{}">{}</span>', obj.action, shortened(obj.action, 120))
+        # In the admin's language where the report is there in it (English admin: English).
+        text = obj.action_in((get_language() or "az").split("-")[0])
+        if len(text) <= 120:
+            return text
+        return format_html('<span title="{}">{}</span>', text, shortened(text, 120))
 
     def get_readonly_fields(self, request, obj=None):
         # The source of an existing recommendation is part of its identity.
         return [*self.readonly_fields, "source"] if obj else self.readonly_fields
 
     def get_search_results(self, request, queryset, search_term):
+        # "12" or "#12" also finds recommendation 12 (the evidence form's picker asks so).
+        number = search_term.strip().lstrip("#")
+        by_number = queryset.filter(pk=int(number)) if number.isdigit() and len(number) < 10 else None
         for term in search_terms(search_term):
             queryset = queryset.filter(action_search__contains=term)
-        return queryset, False
+        return (queryset | by_number if by_number is not None else queryset), False
 
     def has_delete_permission(self, request, obj=None):
         # Recommendations are kept: their progress log and history refer to them.
@@ -187,29 +219,56 @@ def _row_shape(area: str | None, year_start: int, year_end: int) -> str:
 
 
 class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    # Each row's text once: the inline prints the recommendation itself, with its change link.
     model = Recommendation
-    fields = ["link", "position", "area", "year_start", "year_end", "status"]
+    fields = ["position", "area", "year_start", "year_end", "status"]
     readonly_fields = fields
     ordering = ["position"]
     extra = 0
-
-    @admin.display(description=_("recommendation"))
-    def link(self, obj: Recommendation) -> str:
-        return format_html('<a href="../../../recommendation/{}/change/">{}</a>', obj.pk, str(obj)[:100])
+    show_change_link = True
 
 
 @admin.register(Source)
-class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class SourceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = SourceAdminForm
-    list_display = ["slug", "kind", "country", "report_year", "tip_tier", "title"]
+    list_display = [
+        "slug",
+        "kind",
+        "country",
+        "report_year",
+        "tip_tier",
+        "title",
+        "recommendation_count",
+        "document_link",
+    ]
     # Only the countries that have reports, not all ~250 (CountryFilter).
     list_filter = ["kind", ("country", CountryFilter), "report_year"]
     search_fields = ["slug", "title", "publisher"]
-    # The document is set by the importer, never edited here; shown as its stored name, not
-    # as a link: source documents and evidence files have no public URL (MEDIA_URL is None).
+    # The document is set by the importer, never edited here; linked to the site's public
+    # download of the report (source documents have no media URL: MEDIA_URL is None).
     exclude = ["document"]
     readonly_fields = ["stored_document", "document_sha256", "created_at", "updated_at"]
     inlines = [RecommendationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(recommendation_total=Count("recommendations"))
+
+    def view_on_site(self, obj: Source) -> str:
+        return reverse("recommendations:source", args=[obj.slug])
+
+    @admin.display(description=_("recommendations"), ordering="recommendation_total")
+    def recommendation_count(self, obj: Source) -> str:
+        url = reverse("admin:recommendations_recommendation_changelist")
+        total = getattr(obj, "recommendation_total", "—")  # annotated by get_queryset
+        return format_html('<a href="{}?source__id__exact={}">{}</a>', url, obj.pk, total)
+
+    @admin.display(description=_("source document"))
+    def document_link(self, obj: Source) -> str:
+        if not obj.document:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("recommendations:source-document", args=[obj.slug]), obj.language.upper()
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # A source is also found by its country's name in either language, whatever its
@@ -222,7 +281,10 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmi
 
     @admin.display(description=_("source document"))
     def stored_document(self, obj: Source) -> str:
-        return obj.document.name or "—"
+        if not obj.document:
+            return "—"
+        url = reverse("recommendations:source-document", args=[obj.slug])
+        return format_html('<a href="{}">{}</a>', url, obj.document.name)
 
     def get_urls(self):
         def import_view(request):
@@ -244,131 +306,6 @@ class SourceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmi
 
 
 @admin.register(ResponsibleBody)
-class ResponsibleBodyAdmin(HostileQueryAdminMixin, admin.ModelAdmin):
+class ResponsibleBodyAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "country"]
     search_fields = ["name", "abbreviation"]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
-    form = EvidenceAdminForm
-    list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["title", "file_name", "url"]
-    autocomplete_fields = ["recommendation"]
-    raw_id_fields = ["progress_update"]
-    readonly_fields = ["file_name", "file_size", "file_sha256", "content_type", "added_by_username", "created_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return self.readonly_fields
-        # The file as a link to the permission-checked download, never a public media URL.
-        return [("file_download" if field.name == "file" else field.name) for field in Evidence._meta.fields]
-
-    def get_fields(self, request, obj=None):
-        # An existing evidence is shown read-only: exactly those fields, so the stored file is
-        # never rendered by the form's file widget (which would ask for a public URL).
-        return self.get_readonly_fields(request, obj) if obj is not None else super().get_fields(request, obj)
-
-    @admin.display(description=_("file"))
-    def file_download(self, obj: Evidence) -> str:
-        if not obj.file:
-            return "—"
-        return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[obj.pk]), obj.file_name or _("file"))
-
-    def has_change_permission(self, request, obj=None):
-        # Evidence is never edited in place: remove it and add the corrected one.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def delete_model(self, request, obj):
-        evidence_delete(evidence_id=obj.pk, user=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for evidence_id in queryset.values_list("pk", flat=True):
-            evidence_delete(evidence_id=evidence_id, user=request.user)
-
-
-@admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "recommendation",
-        "recorded_from",
-        "status_after",
-        "occurred_on",
-        "author_username",
-    ]
-    list_filter = ["status_after"]
-    list_select_related = ["recommendation"]
-
-    @admin.display(description=_("status when recorded"))
-    def recorded_from(self, update: ProgressUpdate) -> str:
-        # What the recorder saw. The site's timeline (and the recommendation's page here) tell
-        # the "before" by date, which a later entry about an earlier day can change.
-        return str(update.get_status_before_display())
-
-
-class ChangedRecommendationFilter(admin.SimpleListFilter):
-    """`?recommendation=ID`: the changes of one recommendation (its fields, status and
-    evidence), typed in rather than picked from a list of thousands."""
-
-    title = _("recommendation")
-    parameter_name = "recommendation"
-    template = "admin/recommendations/changerecord/recommendation_filter.html"
-
-    def lookups(self, request, model_admin):
-        value = self.value()
-        return [(value, f"#{value}")] if value else [("", "")]
-
-    def has_output(self):
-        return True
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
-        return queryset.filter(
-            object_type__app_label="recommendations", object_type__model="recommendation", object_id=int(value)
-        )
-
-
-class RecordedKindFilter(admin.RelatedFieldListFilter):
-    """The kinds of object that have history rows, not every content type Django knows
-    (sessions, permissions, the token's proxy): one index probe per kind."""
-
-    def field_choices(self, field, request, model_admin):
-        recorded = ContentType.objects.filter(Exists(ChangeRecord.objects.filter(object_type=OuterRef("pk"))))
-        return sorted(((kind.pk, str(kind.name)) for kind in recorded), key=lambda choice: choice[1])
-
-
-@admin.register(ChangeRecord)
-class ChangeRecordAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message", "changes_summary"]
-    list_filter = [ChangedRecommendationFilter, ("object_type", RecordedKindFilter), "action"]
-    search_fields = ["object_repr", "username"]
-    ordering = ["-changed_at", "-id"]
-    list_select_related = ["object_type"]
-    fields = ("changed_at", "object_type", "object_id", "object_repr", "action", "username", "message", "changes")
-    readonly_fields = fields
-
-    @admin.display(description=_("changes"))
-    def changes_summary(self, obj: ChangeRecord) -> str:
-        summary = "; ".join(f"{change.label}: {change.before} → {change.after}" for change in field_changes(obj))
-        return shortened(summary, 160)
-
-    @admin.display(description=_("changes"))
-    def changes(self, obj: ChangeRecord) -> str:
-        rows = format_html_join(
-            "",
-            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
-            ((change.label, change.before, change.after) for change in field_changes(obj)),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Field"),
-            _("Before"),
-            _("After"),
-            rows,
-        )

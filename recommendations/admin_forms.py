@@ -18,25 +18,29 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .catalog.services import recommendation_create, recommendation_update, source_create, source_update
-from .choices import Status
-from .evidence.services import evidence_add, evidence_content_errors
+from .choices import EvidenceKind, Status
+from .evidence.services import EDITABLE as EVIDENCE_EDITABLE
+from .evidence.services import evidence_add, evidence_content_errors, evidence_update
+from .fields import WebLinkFormField
 from .history.readable import field_changes
 from .models import ChangeRecord, Evidence, Recommendation, Source
-from .progress.services import StaleVersion
+from .progress.services import EvidenceItem, StaleVersion
 
 
-def show_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's errors beside the form's fields; one about a field the form does not show
-    goes above the form, naming the field."""
+def show_service_errors(form: forms.BaseForm, error: ValidationError, renamed: dict[str, str] | None = None) -> None:
+    """A service's errors beside the form's fields (`renamed`: the service's name of a field
+    → the form's); one about a field the form does not show goes above the form, naming it."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
     route = getattr(form, "route_service_error", None)  # a field the form shows another way
-    for name, messages in error.message_dict.items():
+    for service_name, messages in error.message_dict.items():
+        name = (renamed or {}).get(service_name, service_name)
         if route is not None and route(name, messages):
             continue
         if name in form.fields or name == NON_FIELD_ERRORS:
@@ -59,11 +63,17 @@ class ServiceForm(forms.ModelForm):
     """A ModelForm whose save is `write()`, a service call. `request` is set by the admin."""
 
     request: Any = None
+    # The service's name of a field → this form's, where they differ.
+    service_field_names: dict[str, str] = {}
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_at"].initial = timezone.now()
+        for field in self.fields.values():
+            # Declared fields' labels as the model's are shown: capitalised ("Status", not "status").
+            if field.label:
+                field.label = capfirst(field.label)
         self.written: models.Model | None = None
 
     def write(self) -> models.Model:
@@ -95,7 +105,7 @@ class ServiceForm(forms.ModelForm):
                 % {"changes": changes_since(self.instance, self.cleaned_data.get("opened_at")) or _("a change")},
             )
         except ValidationError as error:
-            show_service_errors(self, error)
+            show_service_errors(self, error, self.service_field_names)
 
     def changed(self, names) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in names}
@@ -109,6 +119,20 @@ class RecommendationAdminForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Recorded with a status change in the progress log."),
     )
+    status_on = forms.DateField(
+        label=gettext_lazy("status changed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The day the status changed, when not today; recorded with it in the progress log."),
+    )
+    status_evidence_file = forms.FileField(label=gettext_lazy("evidence file for the status"), required=False)
+    status_evidence_link = WebLinkFormField(label=gettext_lazy("evidence link for the status"), required=False)
+    service_field_names = {
+        "note": "change_note",
+        "occurred_on": "status_on",
+        "file": "status_evidence_file",
+        "url": "status_evidence_link",
+    }
     # The version the page showed; a newer stored one is refused by the service, under its lock.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # `action_translations`, one text box per language instead of raw JSON; the service
@@ -163,13 +187,20 @@ class RecommendationAdminForm(ServiceForm):
         data = self.cleaned_data
         note = data.get("change_note", "")
         if self.instance.pk is not None:
-            changes = self.changed({*Recommendation.editable_fields, "status"})
+            changed = self.changed({*Recommendation.editable_fields, "status"})
             if set(self.TRANSLATION_FIELDS.values()) & set(self.changed_data):
-                changes["action_translations"] = self.translations()
+                changed["action_translations"] = self.translations()
+            evidence = self.status_evidence()
+            if (evidence or data.get("status_on")) and "status" not in changed:
+                # A day or evidence goes with a status: recorded as a progress entry of the
+                # status it has (refused by the service when that says nothing new).
+                changed["status"] = data["status"]
             return recommendation_update(
                 recommendation_id=self.instance.pk,
-                data=changes,
+                data=changed,
                 note=note,
+                occurred_on=data.get("status_on"),
+                evidence=evidence,
                 user=self.request.user,
                 expected_version=data.get("opened_version"),
             )
@@ -189,6 +220,16 @@ class RecommendationAdminForm(ServiceForm):
             note=note,
             user=self.request.user,
         )
+
+    def status_evidence(self) -> list[EvidenceItem]:
+        items = []
+        upload = self.cleaned_data.get("status_evidence_file")
+        if upload:
+            items.append(EvidenceItem(kind=EvidenceKind.FILE, title=upload.name, file=upload))
+        link = self.cleaned_data.get("status_evidence_link")
+        if link:
+            items.append(EvidenceItem(kind=EvidenceKind.LINK, title=link[:300], url=link))
+        return items
 
 
 class SourceAdminForm(ServiceForm):
@@ -214,10 +255,14 @@ class EvidenceAdminForm(ServiceForm):
     class Meta:
         model = Evidence
         fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+        # A plain file input: the stored file has no public URL to show (evidence-file serves it).
+        widgets = {"file": forms.FileInput}
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        if self.instance.pk is not None:
+            return cleaned  # a correction: evidence_update checks the content its kind takes
         # The service's rule, before the model's constraint: it names the field that is
         # missing; the constraint, then skipped, would only name itself.
         errors = evidence_content_errors(
@@ -226,12 +271,22 @@ class EvidenceAdminForm(ServiceForm):
             url=cleaned.get("url", ""),
             excerpt=cleaned.get("excerpt", ""),
         )
+        # A field refused already (a link that is not http) is not also "required".
+        errors = {name: error for name, error in errors.items() if name not in self.errors}
         if errors:
             raise ValidationError(errors)
         return cleaned
 
     def write(self) -> Evidence:
         data = self.cleaned_data
+        if self.instance.pk is not None:
+            return evidence_update(
+                evidence_id=self.instance.pk,
+                data=self.changed(EVIDENCE_EDITABLE),
+                # A new upload only: unchanged, the field holds the stored file.
+                file=data["file"] if "file" in self.changed_data and data.get("file") else None,
+                user=self.request.user,
+            )
         return evidence_add(
             recommendation_id=data["recommendation"].pk,
             progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .search import folded_search, search_terms
 
 
 def _unstorable(text: str) -> bool:
@@ -57,3 +60,43 @@ class HostileQueryAdminMixin(_AdminBase):
                 continue
             kept[name] = value
         return kept
+
+
+class FoldedSearchAdminMixin(_AdminBase):
+    """The search box finds words with or without Azerbaijani letters and doubled letters
+    ("emek" finds "əmək"), in `search_fields`, as the recommendation list does."""
+
+    search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək).")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = unicodedata.normalize("NFC", search_term)
+        if not search_terms(term):
+            return queryset, False
+        return queryset.filter(folded_search(self.get_search_fields(request), term)), False
+
+
+class RecommendationNumberFilter(admin.SimpleListFilter):
+    """`?recommendation=ID`, typed in by its number rather than picked from a list of
+    thousands; subclasses say which rows belong to that recommendation."""
+
+    title = _("recommendation")
+    parameter_name = "recommendation"
+    template = "admin/recommendations/changerecord/recommendation_filter.html"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, f"#{value}")] if value else [("", "")]
+
+    def has_output(self):
+        return True
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(_("A recommendation is chosen by its number."))
+        return self.of_recommendation(queryset, int(value))
+
+    def of_recommendation(self, queryset, pk: int):
+        raise NotImplementedError

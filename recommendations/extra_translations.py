@@ -8,7 +8,8 @@
   Azerbaijani writes in lower case ("29 noyabr 2026"); the "alt. month" forms are those.
 - Django's own Azerbaijani texts that read wrong: "Ən az 150 simvol" (at least) for "150 characters
   or fewer", "Tarix" (a date) for the History button, and "istifadəçilər", which the admin
-  capitalises with Python's `str.upper` to "Istifadəçilər" (Azerbaijani capital i is İ).
+  capitalises with Python's `str.upper` to "Istifadəçilər" (Azerbaijani capital i is İ); page
+  titles that begin with the model's name in lower case ("tövsiyə dəyişmək üçün seç").
 """
 
 from django.utils.translation import gettext_noop, pgettext_lazy
@@ -49,4 +50,9 @@ DJANGO_TEXTS_REWORDED = (
     gettext_noop("users"),
     gettext_noop("History"),
     gettext_noop("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+    # Page titles that began with the model's name in lower case ("tövsiyə dəyişmək üçün seç").
+    gettext_noop("Select %s to change"),
+    gettext_noop("Add %s"),
+    gettext_noop("Change %s"),
+    gettext_noop("View %s"),
 )

@@ -11,7 +11,10 @@ compared in a query. Search folds further (recommendations/search.py).
 import unicodedata
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.db import models
+
+from .validation import web_link
 
 # Mixed into Django's field classes; type-checked as one.
 if TYPE_CHECKING:
@@ -65,6 +68,21 @@ class NFCTextField(NFCTextMixin, models.TextField):
 
 class NFCURLField(NFCTextMixin, models.URLField):
     pass
+
+
+class WebLinkFormField(forms.URLField):
+    """A form's link field: http or https only (validation.web_link)."""
+
+    default_validators = [web_link]
+
+
+class WebLinkField(NFCURLField):
+    """A link shown on pages: http or https only, checked by the model and its forms alike."""
+
+    default_validators = [web_link]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebLinkFormField, **kwargs})
 
 
 class NFCJSONField(NFCTextMixin, models.JSONField):

@@ -12,7 +12,7 @@ from django_countries.fields import Country, CountryField
 from .append_only import AppendOnlyModel
 from .catalog.repeat_rule import repeat_refusal
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
-from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField
+from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField, WebLinkField
 from .overdue import is_overdue, overdue_day
 from .validation import evidence_errors, raise_if_any, recommendation_errors, source_errors
 
@@ -335,7 +335,7 @@ class Evidence(TrackedModel):
     file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
     file_sha256 = NFCCharField(_("file sha256"), max_length=64, blank=True)
     content_type = NFCCharField(_("content type"), max_length=100, blank=True)
-    url = NFCURLField(_("URL"), max_length=2000, blank=True)
+    url = WebLinkField(_("URL"), max_length=2000, blank=True)
     excerpt = NFCTextField(_("excerpt"), blank=True)
     evidence_date = models.DateField(_("date"), null=True, blank=True)
     added_by = models.ForeignKey(
@@ -426,3 +426,4 @@ from .indicators.models import Indicator, IndicatorValue  # noqa: E402, F401
 from .jobs.models import ImportJob  # noqa: E402, F401
 from .notifications.models import ReminderSent  # noqa: E402, F401
 from .tags.models import Tag  # noqa: E402, F401
+from .users.models import ApiToken  # noqa: E402, F401

@@ -7,7 +7,12 @@ Azerbaijani/Turkish casing, diacritics dropped, runs of one letter collapsed.
 """
 
 import re
+import string
 import unicodedata
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 # Letters NFKD does not decompose into base + combining mark. "ǝ" (U+01DD, turned e) is not an
 # Azerbaijani letter but looks like "ə" (U+0259) and is what some keyboards and fonts give.
@@ -67,3 +72,39 @@ def fold_letters(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """The folded words of a query; a row matches when it contains every one."""
     return _WORD.findall(fold(query))
+
+
+# Letters a stored text may hold for each folded letter ("e": e, E, ə, Ə, é…), for searching
+# text that has no folded copy stored: the query's folded word becomes a pattern that matches
+# any spelling of it.
+_SPELLED = string.ascii_letters + "əƏǝıİşŞğĞöÖüÜçÇâÂîÎûÛéÉèÈêÊëËäÄáÁàÀíÍìÌóÓòÒúÚùÙñÑ"
+
+
+def _spellings() -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for char in _SPELLED:
+        found.setdefault(fold_letters(char), set()).add(char)
+    return {folded: "".join(sorted(chars)) for folded, chars in found.items()}
+
+
+_SPELLINGS = _spellings()
+
+
+def term_pattern(term: str) -> str:
+    """A regular expression (the part both PostgreSQL and Python read alike) matching every
+    text that `fold` turns into one containing the folded `term`: each letter in any of its
+    spellings, doubled or not ("mufetis" matches "müfəttiş")."""
+    parts = []
+    for char in term:
+        spellings = _SPELLINGS.get(char)
+        parts.append(f"[{spellings}]+" if spellings else f"{re.escape(char)}+")
+    return "".join(parts)
+
+
+def folded_search(fields: list[str] | tuple[str, ...], query: str) -> Q:
+    """Rows where every word of `query` is in one of `fields`, as `fold` compares them."""
+    condition = Q()
+    for term in search_terms(query):
+        pattern = term_pattern(term)
+        condition &= reduce(or_, (Q(**{f"{field}__iregex": pattern}) for field in fields))
+    return condition

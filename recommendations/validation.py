@@ -7,11 +7,35 @@ Functions of the instance's values only (no import of the models, which call the
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+@deconstructible
+class WebLinkValidator(URLValidator):
+    """A link a page may show: http or https only — never `javascript:`, `data:` or `ftp:`.
+    The one rule for evidence links, on the model (so the admin has it) and used by the API's
+    serializer and the page's form."""
+
+    scheme_message = gettext_lazy("Only http and https links are accepted.")
+
+    def __init__(self, **kwargs):
+        super().__init__(schemes=["http", "https"], **kwargs)
+
+    def __call__(self, value):
+        if isinstance(value, str) and urlsplit(value).scheme.lower() not in self.schemes:
+            raise ValidationError(self.scheme_message, code="invalid_scheme", params={"value": value})
+        super().__call__(value)
+
+
+web_link = WebLinkValidator()
 
 
 def supported_languages() -> tuple[str, ...]:

@@ -63,12 +63,12 @@ def main() -> None:
     token = client.post("/api/v1/auth/token/", {"username": username, "password": password}).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     # The token was written to the primary; the next GET authenticates on the replica.
-    from rest_framework.authtoken.models import Token
-
+    from recommendations.users.models import ApiToken
     from recommendations.users.tokens import token_digest
 
     deadline = time.monotonic() + 30
-    while not Token.objects.using("replica1").filter(key=token_digest(token)).exists() and time.monotonic() < deadline:
+    replica_tokens = ApiToken.objects.using("replica1")
+    while not replica_tokens.filter(digest=token_digest(token)).exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     log = StatementLog()
     with (

@@ -103,9 +103,9 @@ def prepare(env: dict[str, str], recommendations: int = 20) -> dict:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 2) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, threads: int = 2, port: int | None = None) -> None:
         self.env = env
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://{LOOPBACK}:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="tracker-server-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, this interpreter

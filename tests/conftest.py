@@ -81,9 +81,23 @@ def pytest_runtest_setup(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` need row locks and a server that really runs writers in
+    """Every transactional test (live servers, the worker) rolls back by serialization, so the
+    migrations' own rows (content types, roles, the indicator vocabulary) are put back after
+    its flush: a flush that recreated some of them would collide with the next serialized
+    test's restore (Django inhibits that recreation only for serialized tests).
+
+    Tests marked `postgres` need row locks and a server that really runs writers in
     parallel; on SQLite they are skipped with the reason spelled out."""
     from django.db import connection
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
 
     if connection.vendor == "postgresql":
         return

@@ -14,6 +14,8 @@ from recommendations.importing.services import report_import
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.indicators.services import indicator_value_add
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
+from recommendations.users.models import ApiToken
+from recommendations.users.tokens import token_create
 
 from .factories import ResponsibleBodyFactory, UserFactory
 
@@ -53,12 +55,23 @@ def stored(db, django_capture_on_commit_callbacks):
         state="unknown",
         user=admin_user,
     )
+    token_create(user=admin_user, name="Ədliyyə skripti")
     client = Client()
     client.force_login(admin_user)
     return client
 
 
-MODELS = [Source, Recommendation, ResponsibleBody, Evidence, ProgressUpdate, ChangeRecord, Indicator, IndicatorValue]
+MODELS = [
+    Source,
+    Recommendation,
+    ResponsibleBody,
+    Evidence,
+    ProgressUpdate,
+    ChangeRecord,
+    Indicator,
+    IndicatorValue,
+    ApiToken,
+]
 
 
 def test_every_registered_model_is_covered():
@@ -75,8 +88,10 @@ def test_list_and_change_pages_of_every_object_answer_200(stored, model):
     for obj in objects:
         response = stored.get(f"{base}{obj.pk}/change/")
         assert response.status_code == 200, (model, obj.pk)
-    # The add page where adding is allowed; append-only rows and the declared vocabulary refuse it.
-    assert stored.get(f"{base}add/").status_code == (403 if model in (ProgressUpdate, ChangeRecord, Indicator) else 200)
+    # The add page where adding is allowed; append-only rows, the declared vocabulary and tokens
+    # (made by their users only) refuse it.
+    refused = (ProgressUpdate, ChangeRecord, Indicator, ApiToken)
+    assert stored.get(f"{base}add/").status_code == (403 if model in refused else 200)
 
 
 def test_evidence_page_links_the_file_to_the_checked_download(stored):

@@ -32,6 +32,9 @@ pytestmark = pytest.mark.slow
 
 # Rows the writer adds while the backup runs: the archive holds a prefix of them.
 APPENDED = {"recommendations_progressupdate", "recommendations_changerecord", "recommendations_evidence"}
+# The job queue: the writer queues a follower mail with each entry, after the backup too; its
+# ids are random (UUIDs), so what the archive holds is a subset rather than a prefix.
+QUEUED = {"django_tasks_database_dbtaskresult"}
 
 
 @dataclass
@@ -236,7 +239,9 @@ def test_a_backup_taken_while_writers_run_restores_every_row_file_and_guard(site
         assert {key: row for key, row in kept.items() if key not in mutable} == {
             key: rows[key] for key in kept if key not in mutable
         }, table
-        if table in APPENDED:
+        if table in QUEUED:
+            assert set(kept) <= set(rows), table
+        elif table in APPENDED:
             # A prefix: what the archive lacks was written after every row it holds.
             assert min(set(rows) - set(kept), default=max(kept, default=0) + 1) > max(kept, default=0), table
         else:

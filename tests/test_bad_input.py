@@ -937,7 +937,7 @@ PATH_TEMPLATES = [
     "/admin/recommendations/progressupdate/{}/change/",
     "/admin/recommendations/changerecord/{}/history/",
     "/admin/auth/user/{}/password/",
-    "/admin/authtoken/tokenproxy/{}/change/",
+    "/admin/recommendations/apitoken/{}/change/",
 ]
 
 
@@ -972,7 +972,8 @@ ADMIN_QUERIES = [
     ("/admin/auth/user/", "username=%00"),
     ("/admin/auth/user/", "q=%00"),
     ("/admin/auth/group/", "name=%00"),
-    ("/admin/authtoken/tokenproxy/", "user__username=%00"),
+    ("/admin/recommendations/apitoken/", "user__username=%00"),
+    ("/admin/recommendations/apitoken/", "expires_at__gte=%00"),
     ("/admin/recommendations/recommendation/add/", "repeats=%00"),
     ("/admin/recommendations/recommendation/add/", "repeats=abc"),
     ("/admin/recommendations/recommendation/add/", "repeats=99999-12-31"),

@@ -246,7 +246,7 @@ def _workbook(response):
 def test_the_xlsx_export_has_a_sheet_of_the_countrys_indicator_values(api_client, reports):
     workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", {"country": "AZ"}))
 
-    assert workbook.sheetnames == ["recommendations", "indicators", "filters"]
+    assert workbook.sheetnames == ["recommendations", "progress", "indicators", "filters"]
     rows = list(workbook["indicators"].iter_rows(values_only=True))
     header, values = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
     assert len(values) == reports["values"]  # every value of the country, one row per source
@@ -279,4 +279,4 @@ def test_an_export_of_a_country_without_values_has_the_sheet_with_its_header_onl
 def test_the_sheet_follows_any_filter_of_the_list(api_client, reports, query):
     """Filters written as SQL (search, the status as of a day) select the countries too."""
     workbook = _workbook(api_client.get("/api/v1/recommendations/export.xlsx", query))
-    assert workbook.sheetnames == ["recommendations", "indicators", "filters"]
+    assert workbook.sheetnames == ["recommendations", "progress", "indicators", "filters"]

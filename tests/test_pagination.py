@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from recommendations.api.pagination import CURSOR_SALT
 from recommendations.api.views import RecommendationViewSet
+from recommendations.listing import selectors
 from recommendations.models import Recommendation
 
 from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
@@ -48,10 +49,9 @@ def many_recommendations():
 
 
 def expected_ids(ordering: str) -> list[int]:
-    fields = [ordering]
-    if ordering.removeprefix("-") != "id":
-        fields.append("-id" if ordering.startswith("-") else "id")
-    return list(Recommendation.objects.order_by(*fields).values_list("id", flat=True))
+    """The order of the ORM's definition (`selectors.recommendation_order`, also the exports'):
+    the list's SQL must agree with it, derived orderings (area, last_progress_on…) included."""
+    return list(selectors.recommendation_order(Recommendation.objects.all(), ordering).values_list("id", flat=True))
 
 
 def walk(client, url: str, direction: str) -> list[list[int]]:

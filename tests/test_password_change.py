@@ -9,8 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from recommendations.users.models import ApiToken
 
 from .factories import RecommendationFactory, UserFactory
 
@@ -59,7 +60,7 @@ def world(db):
 def assert_old_credentials_revoked(world):
     assert not token_works(world["token"], world["recommendation"])
     assert not session_works(world["session"])
-    assert not Token.objects.filter(user=world["target"]).exists()
+    assert not ApiToken.objects.filter(user=world["target"]).exists()
     # The new password works, and gives a new token.
     new_token = APIClient().post(
         "/api/v1/auth/token/", {"username": world["target"].username, "password": NEW_PASSWORD}

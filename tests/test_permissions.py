@@ -20,7 +20,7 @@ from recommendations.evidence import services as evidence_services
 from recommendations.progress import services as progress_services
 
 from .conftest import ROLES, make_users
-from .factories import RecommendationFactory
+from .factories import RecommendationFactory, ResponsibleBodyFactory
 from .shared_data import shared_data
 
 SECRET_NOTE = "Qurban Ş. Ə. Bakı sığınacağında saxlanılır — gizli-qeyd-7731"
@@ -72,8 +72,6 @@ PUBLIC_READ = {
     "put": ADMIN_WRITE_NONE_ALLOWED,
     "delete": ADMIN_WRITE_NONE_ALLOWED,
 }
-# A view that does not say who may read it is for admins only: DRF's API root, for one.
-ADMIN_READ = {**PUBLIC_READ, "get": by_role(401, 403, 403, 200)}
 
 BASE_ENDPOINTS = (
     Endpoint(
@@ -150,7 +148,13 @@ BASE_ENDPOINTS = (
                 "delete": ADMIN_WRITE_NONE_ALLOWED,
             },
         )
-        for path in ("/api/v1/sources/", "/api/v1/sources/{source}/", "/api/v1/areas/")
+        for path in (
+            "/api/v1/sources/",
+            "/api/v1/sources/{source}/",
+            "/api/v1/areas/",
+            "/api/v1/responsible-bodies/",
+            "/api/v1/responsible-bodies/{responsible_body}/",
+        )
     ),
     Endpoint(
         "/api/v1/auth/token/",
@@ -162,6 +166,27 @@ BASE_ENDPOINTS = (
             "delete": by_role(401, 204, 204, 204),
         },
         bodies={"post": LOGIN_BODY},
+    ),
+    Endpoint(
+        "/api/v1/auth/tokens/",
+        {
+            "get": by_role(401, 200, 200, 200),
+            "post": by_role(401, 405, 405, 405),
+            "patch": by_role(401, 405, 405, 405),
+            "put": by_role(401, 405, 405, 405),
+            "delete": by_role(401, 405, 405, 405),
+        },
+    ),
+    # The world's token is the analyst's: anyone else's attempt finds nothing to revoke.
+    Endpoint(
+        "/api/v1/auth/tokens/{token}/",
+        {
+            "get": by_role(401, 405, 405, 405),
+            "post": by_role(401, 405, 405, 405),
+            "patch": by_role(401, 405, 405, 405),
+            "put": by_role(401, 405, 405, 405),
+            "delete": by_role(401, 204, 404, 404),
+        },
     ),
     *(
         Endpoint(
@@ -175,6 +200,8 @@ BASE_ENDPOINTS = (
             "/api/v1/stats/",
             "/api/v1/stats/timeline/",
             "/api/v1/stats/changes/",
+            # The log across recommendations: notes only for analysts and above (checked below).
+            "/api/v1/progress/",
             "/api/v1/recommendations/export/",
             "/api/v1/recommendations/export.csv",
             "/api/v1/recommendations/export.xlsx",
@@ -231,7 +258,8 @@ BASE_ENDPOINTS = (
         },
         bodies={"patch": {"confirmed": True}},
     ),
-    Endpoint("/api/v1/", ADMIN_READ),
+    # The root lists every endpoint, for anyone: each says itself who may read it.
+    Endpoint("/api/v1/", PUBLIC_READ),
 )
 
 
@@ -249,6 +277,10 @@ ENDPOINTS = (
     format_suffixed("/api/v1/sources/", "/api/v1/sources.{format}/"),
     format_suffixed("/api/v1/sources/{source}/", "/api/v1/sources/{source}.{format}/"),
     format_suffixed("/api/v1/", "/api/v1/{suffix}"),
+    format_suffixed("/api/v1/responsible-bodies/", "/api/v1/responsible-bodies.{format}/"),
+    format_suffixed(
+        "/api/v1/responsible-bodies/{responsible_body}/", "/api/v1/responsible-bodies/{responsible_body}.{format}/"
+    ),
     format_suffixed("/api/v1/indicators/", "/api/v1/indicators.{format}/"),
     format_suffixed("/api/v1/indicators/{indicator}/", "/api/v1/indicators/{indicator}.{format}/"),
     format_suffixed("/api/v1/indicator-values/", "/api/v1/indicator-values.{format}/"),
@@ -339,8 +371,14 @@ def sensitive_world(users):
         number="4506",
         user=users["admin"],
     )
+    body = ResponsibleBodyFactory()
+    recommendation.responsible_bodies.add(body)
+    from recommendations.users.tokens import token_create
+
     return {
         "recommendation": recommendation.pk,
+        "responsible_body": body.pk,
+        "token": token_create(user=users["analyst"], name="matrix")[0].pk,
         "evidence": file_evidence.pk,
         "source": recommendation.source.slug,
         "country": str(recommendation.country),

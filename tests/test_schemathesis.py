@@ -45,7 +45,7 @@ def with_stored_values(case, stored: dict[str, list]):
     """Some rules OpenAPI cannot state: a source or responsible-body filter names a stored
     row, a cursor is only ever one the server handed out, year_from is not after year_to
     (nor `from` after `to` or after today, nor due_after after due_before, nor report_year_from after
-    report_year_to).
+    report_year_to), a CSV separator only for a CSV.
     Valid cases follow them; invalid ones are left as generated."""
     if case.query:
         case.query.pop("cursor", None)
@@ -66,6 +66,9 @@ def with_stored_values(case, stored: dict[str, list]):
         start, end = case.query.get("report_year_from"), case.query.get("report_year_to")
         if isinstance(start, int) and isinstance(end, int) and start > end:
             case.query["report_year_from"], case.query["report_year_to"] = end, start
+        # `delimiter` separates a CSV's cells: a JSON answer or a workbook takes none (a 400 naming it).
+        if "delimiter" in case.query and case.query.get("format") != "csv":
+            del case.query["delimiter"]
         after, before = case.query.get("due_after"), case.query.get("due_before")
         if isinstance(after, str) and isinstance(before, str) and after > before:  # ISO dates sort as text
             case.query["due_after"], case.query["due_before"] = before, after

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.slow
 def server():
     var_dir = tempfile.mkdtemp(prefix="tracker-slow-test-")
     env = serverctl.server_environment(f"sqlite:///{var_dir}/slow.sqlite3", var_dir)
-    serverctl.prepare(env, recommendations=1)
+    prepared = serverctl.prepare(env, recommendations=1)
     with serverctl.Server(env, workers=2, threads=2) as running:
+        running.prepared = prepared  # type: ignore[attr-defined]
         yield running
 
 
@@ -111,3 +112,27 @@ def test_a_body_without_length_is_counted_and_refused_at_the_ceiling(server):
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert b'"code":"request_too_large"' in answer.replace(b" ", b"")
     assert sent < 8 * 1024 * 1024  # stopped near the 2 MB ceiling, not after all 20 MB
+
+
+def test_a_client_that_sends_the_whole_body_first_reads_the_json_413(server):
+    """issue 22 §4: an 11 MB note from a client that sends all of it before reading (as
+    http.client and requests do) was a broken pipe; the server now takes the declared body in and
+    throws it away (up to REQUEST_BODY_DISCARD_BYTES) before answering."""
+    import http.client
+    import json
+
+    token = server.prepared["tokens"]["ngo_staff"]
+    recommendation = server.prepared["recommendations"][0]
+    note = "ə" * (11 * 1024 * 1024 // 2)  # 11 MB in UTF-8
+    body = json.dumps({"status": "in_progress", "note": note}, ensure_ascii=False).encode()
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request(
+        "POST",
+        f"/api/v1/recommendations/{recommendation}/progress/",
+        body=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    response = connection.getresponse()
+    assert response.status == 413
+    assert json.loads(response.read())["code"] == "request_too_large"

@@ -28,7 +28,16 @@ class SecurityHeadersMiddleware:
 # are for analysts and above); the pages' when someone is signed in (anonymous visitors see
 # the public part only, which may be cached).
 PRIVATE_API_ROUTES = frozenset(
-    {"recommendation-progress", "recommendation-evidence", "recommendation-history", "evidence-file"}
+    {
+        "recommendation-progress",
+        "recommendation-evidence",
+        "recommendation-history",
+        "evidence-file",
+        # A new token's key, and the list of one's tokens.
+        "auth-token",
+        "auth-tokens",
+        "auth-token-detail",
+    }
 )
 PRIVATE_PAGE_ROUTES = frozenset(
     {
@@ -40,6 +49,7 @@ PRIVATE_PAGE_ROUTES = frozenset(
         "recommendations:profile",
         "recommendations:password-change",
         "recommendations:email-confirm",
+        "recommendations:tokens",
     }
 )
 

@@ -15,8 +15,13 @@ Receiving is bounded twice:
   never comes near it); a slower client gets a 408 and its connection closed;
 - in size: the limit tracker/request_body.py declares for the request, decided before the
   first byte is read (asking who the user is only for a large upload) and counted as bytes
-  arrive, so a body without Content-Length cannot grow past it either. A body over it is not
-  received at all: the application answers 413 from the headers.
+  arrive, so a body without Content-Length cannot grow past it either. A body declared over it
+  is not stored: the application answers 413 from the headers. A client that sends the whole
+  body before it reads the answer (http.client, requests, most scripts) would then find the
+  connection closed under it (a broken pipe, not the JSON 413): so a declared body of up to
+  `REQUEST_BODY_DISCARD_BYTES` (32 MB) is received and thrown away, at the same minimum rate,
+  before the 413 is sent. Larger ones, bodies without a length, and clients that wait for
+  `100 Continue` are answered at once.
 """
 
 import asyncio
@@ -52,6 +57,10 @@ class RequestBodyGuard:
         if (length is None or length > limit) and scope["method"] == "POST" and upload_route(scope["path"]):
             limit = await asyncio.get_running_loop().run_in_executor(self.limit_executor, limit_for, scope)
         if length is not None and length > limit:
+            if length <= settings.REQUEST_BODY_DISCARD_BYTES and not expects_continue(scope):
+                outcome = await self.receive_body(receive, None, length)
+                if outcome == TOO_SLOW:
+                    return await self.app(refused(scope, TOO_SLOW), nothing_more, send)
             return await self.app(refused(scope, TOO_LARGE), nothing_more, send)
         body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
         try:
@@ -64,7 +73,8 @@ class RequestBodyGuard:
             body.close()
 
     async def receive_body(self, receive, body, limit: int) -> str | None:
-        """Receive the whole body into `body`; None when complete, else why it was refused."""
+        """Receive the whole body into `body` (None: throw it away); None when complete, else
+        why it was refused."""
         loop = asyncio.get_running_loop()
         started, received = loop.time(), 0
         while True:
@@ -79,7 +89,8 @@ class RequestBodyGuard:
             received += len(chunk)
             if received > limit:
                 return TOO_LARGE
-            body.write(chunk)
+            if body is not None:
+                body.write(chunk)
             if not message.get("more_body", False):
                 return None
 
@@ -92,6 +103,10 @@ def declared_length(scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+def expects_continue(scope) -> bool:
+    return any(name.lower() == b"expect" and value.lower() == b"100-continue" for name, value in scope["headers"])
 
 
 def limit_for(scope) -> int:

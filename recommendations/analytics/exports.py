@@ -5,16 +5,13 @@ export never holds the rows in memory at once.
 Column names are the API's field names and are not translated: scripts read them.
 """
 
-import csv
 import datetime
-import io
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.db.models import CharField, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
@@ -25,31 +22,12 @@ from recommendations.tags.selectors import tag_fields_fill
 
 from . import xlsx
 from .as_of import status_at_annotation
+from .spreadsheets import csv_lines, filters_rows, filters_sheet
 
 # The export's columns, in order: declared once in `listing/columns.py`.
 EXPORT_COLUMNS = EXPORT_FIELDS
 CHUNK_SIZE = 2000
 BODY_SEPARATOR = "; "
-CSV_BOM = "\ufeff"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run a cell that starts with one of these as a formula (a tab or a
-# carriage return first is skipped by some, so what follows still counts: OWASP's list).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# In the CSV such a cell gets this in front, so a spreadsheet shows it as text (OWASP's advice).
-# A program reading the CSV strips it back: a cell that starts with "'" followed by one of
-# FORMULA_PREFIXES had the "'" added here (see README, "Exports").
-CSV_FORMULA_GUARD = "'"
-
-
-def csv_text(value: Any) -> Any:
-    """A CSV cell no spreadsheet will run. Text that already starts with the guard before a
-    formula character gets one more, so stripping one guard always gives the text back."""
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_PREFIXES)
-        or (value.startswith(CSV_FORMULA_GUARD) and value[1:].startswith((*FORMULA_PREFIXES, CSV_FORMULA_GUARD)))
-    ):
-        return CSV_FORMULA_GUARD + value
-    return value
 
 
 def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | None = None) -> QuerySet:
@@ -97,33 +75,15 @@ def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Ite
         yield from export_rows(rows, presentation)
 
 
-PRIORITY_COLUMN = EXPORT_COLUMNS.index("priority")
-STATUS_CHANGED_COLUMN = EXPORT_COLUMNS.index("status_changed_at")
-# Rows are sent in pieces of about this many characters: one write per row was most of the
-# time of a large export.
-CSV_CHUNK_CHARS = 64 * 1024
-
-
-def csv_chunks(queryset: QuerySet, *, as_of: datetime.date | None = None, page_url: str = "") -> Iterator[str]:
-    """The CSV in pieces. The csv module writes None as "", numbers and dates (ISO 8601) as
-    they should be; only the flag and the timestamp need converting."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write(CSV_BOM)
-    writer.writerow(EXPORT_COLUMNS)
-    for values in _rows(queryset, as_of, page_url):
-        values[PRIORITY_COLUMN] = "true" if values[PRIORITY_COLUMN] else "false"
-        values[STATUS_CHANGED_COLUMN] = values[STATUS_CHANGED_COLUMN].isoformat()
-        writer.writerow([csv_text(value) for value in values])
-        if buffer.tell() >= CSV_CHUNK_CHARS:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def csv_chunks(
+    queryset: QuerySet, *, as_of: datetime.date | None = None, page_url: str = "", delimiter: str = ","
+) -> Iterator[str]:
+    """The CSV in pieces (`spreadsheets.csv_lines`: one form for every moment)."""
+    return csv_lines(EXPORT_COLUMNS, _rows(queryset, as_of, page_url), delimiter=delimiter)
 
 
 URL_COLUMN = EXPORT_COLUMNS.index("url")
-FILTER_SHEET = "filters"
+PROGRESS_SHEET = "progress"
 XLSX_WIDTHS = {
     "action": 80,
     "responsible_bodies": 40,
@@ -154,7 +114,7 @@ def xlsx_chunks(
 
     The first sheet holds the rows (an autofilter on the header, each row's page as a link);
     then `more_sheets`; the last says what was exported: the filters (`filters`, as (parameter, value)),
-    `as_of`, when, and how many rows.
+    `as_of`, when, in which zone, and how many rows.
     """
     rows = xlsx.Sheet(
         name="recommendations",
@@ -165,15 +125,6 @@ def xlsx_chunks(
         autofilter=True,
         link_column="url",
     )
-    exported_at = timezone.localtime().replace(microsecond=0).isoformat()
-
-    def about() -> Iterator[list[Any]]:
-        yield from ([name, value] for name, value in filters)
-        yield ["as_of", as_of.isoformat() if as_of else ""]
-        yield ["exported_at", exported_at]
-        yield ["rows", rows.rows_written]  # known once the first sheet is written
-
-    stated = xlsx.Sheet(
-        name=FILTER_SHEET, header=["parameter", "value"], rows=about(), widths={"parameter": 20, "value": 60}
-    )
+    # The row count is known once the first sheet is written.
+    stated = filters_sheet(filters_rows(stated=filters, as_of=as_of, rows=lambda: rows.rows_written))
     return xlsx.workbook_chunks([rows, *more_sheets, stated])

@@ -23,6 +23,7 @@ from recommendations.models import ProgressUpdate, Source
 from recommendations.tags.stats import TAG_BREAKDOWNS, tag_stats
 
 from . import as_of as status_as_of
+from . import cross
 
 AREA_POSITION = {area.code: area.position for area in AREAS}
 
@@ -65,14 +66,18 @@ def stats_breakdowns(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def filtered_stats(
-    *, params: QueryDict, breakdowns: Iterable[str] = STATS_BREAKDOWNS, extra_parameters: Iterable[str] = ()
+    *,
+    params: QueryDict,
+    breakdowns: Iterable[str] = STATS_BREAKDOWNS,
+    extra_parameters: Iterable[str] = (),
+    by: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """The stats of the recommendations matching the list filters in `params` (a QueryDict),
     as of the `as_of` day when given. Raises ValidationError naming a bad parameter."""
     queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=extra_parameters)
     as_of = filters.get("as_of")
     if as_of is None:
-        return recommendation_stats(queryset, breakdowns=breakdowns)
+        return recommendation_stats(queryset, breakdowns=breakdowns, by=by)
     # Counted from what the other filters keep, by stored status, so that the indexes answer
     # the counts alone; `recommendation_stats` then takes out the later reports and moves the
     # recommendations whose status that day was another. The status filter keeps the statuses
@@ -91,6 +96,7 @@ def filtered_stats(
         as_of=as_of,
         statuses=filters.get("status") or None,
         overdue=filters.get("overdue"),
+        by=by,
     )
 
 
@@ -137,6 +143,7 @@ def recommendation_stats(
     as_of: datetime.date | None = None,
     statuses: Iterable[str] | None = None,
     overdue: bool | None = None,
+    by: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Counts of the recommendations in `queryset`: in total, by status, and by area, year
     and source (those of them in `breakdowns`), each split by status. A recommendation
@@ -151,7 +158,8 @@ def recommendation_stats(
     was another (progress logged since, or backdated) to it. `statuses` then keeps only
     those statuses, as the status filter does without `as_of`. `overdue` (judged on `as_of`)
     counts the rows due before that day apart from the others (`_parts`): the queries above
-    once per part, two at most.
+    once per part, two at most. `by` adds a cross table of two dimensions (`cross.py`):
+    one more grouped query per part.
     """
     breakdowns = set(breakdowns)
     by_tag = [name for name in TAG_BREAKDOWNS if name in breakdowns]
@@ -172,13 +180,25 @@ def recommendation_stats(
     by_area: dict[str | None, dict[str, int]] = defaultdict(_empty_status_counts)
     by_year: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
     by_source: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
+    cells = cross.new_cells()
     for rows, kept in _parts(queryset, as_of, statuses, overdue):
-        part_status, part_area, part_year, part_source = _count(rows, breakdowns, as_of, kept)
+        part_status, part_area, part_year, part_source, part_cells = _count(rows, breakdowns, as_of, kept, by)
         _add(by_status, part_status)
-        for total, groups in ((by_area, part_area), (by_year, part_year), (by_source, part_source)):
+        for total, groups in (
+            (by_area, part_area),
+            (by_year, part_year),
+            (by_source, part_source),
+            (cells, part_cells),
+        ):
             for key, counts in groups.items():
                 _add(total[key], counts)
-    return {**_stats(database, breakdowns, by_status, by_area, by_year, by_source), **tag_stats(queryset, by_tag)}
+    result = _stats(database, breakdowns, by_status, by_area, by_year, by_source)
+    result.update(tag_stats(queryset, by_tag))
+    if by is not None:
+        counted = {key for pair in cells for dimension, key in zip(by, pair, strict=True) if dimension == "source"}
+        sources = Source.objects.using(database).filter(pk__in=counted).values("pk", "slug", "report_year")
+        result["table"] = cross.table(by, cells, {source["pk"]: dict(source) for source in sources})
+    return result
 
 
 def _add(total: dict[str, int], counts: dict[str, int]) -> None:
@@ -205,8 +225,15 @@ def _parts(
     return parts
 
 
-def _count(queryset: QuerySet, breakdowns: set[str], as_of: datetime.date | None, statuses: set[str] | None) -> tuple:
-    """(by status, by area, by year, by source) of `queryset`, as `recommendation_stats` counts."""
+def _count(
+    queryset: QuerySet,
+    breakdowns: set[str],
+    as_of: datetime.date | None,
+    statuses: set[str] | None,
+    by: tuple[str, str] | None = None,
+) -> tuple:
+    """(by status, by area, by year, by source, cross table cells) of `queryset`, as
+    `recommendation_stats` counts."""
     by_status = _empty_status_counts()
     by_area: dict[str | None, dict[str, int]] = defaultdict(_empty_status_counts)
     by_year: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
@@ -229,9 +256,19 @@ def _count(queryset: QuerySet, breakdowns: set[str], as_of: datetime.date | None
         # joined titles made the database visit every source's rows (200 ms at 1M rows).
         for source_id, status, count in _grouped(queryset, "source"):
             by_source[source_id][status] += count
+    cells = cross.new_cells()
+    if by is not None:
+        columns = cross.grouped_columns(by)
+        for *values, status, count in _grouped(queryset, *columns):
+            cross.add(cells, by, dict(zip(columns, values, strict=True)), status, count)
 
     if as_of is not None:
         for area, year_start, year_end, source_id, stored, status_at, count in _as_of_moves(queryset, as_of):
+            if by is not None:
+                row = {"area": area, "year_start": year_start, "year_end": year_end, "source": source_id}
+                cross.add(cells, by, row, stored, -count)
+                if status_at is not None:
+                    cross.add(cells, by, row, status_at, count)
             moved = [by_status]
             if "area" in breakdowns:
                 moved.append(by_area[area])
@@ -244,11 +281,11 @@ def _count(queryset: QuerySet, breakdowns: set[str], as_of: datetime.date | None
                 if status_at is not None:
                     counts[status_at] += count
     if statuses is not None:
-        for counts in (by_status, *by_area.values(), *by_year.values(), *by_source.values()):
+        for counts in (by_status, *by_area.values(), *by_year.values(), *by_source.values(), *cells.values()):
             for status in counts:
                 if status not in statuses:
                     counts[status] = 0
-    return by_status, by_area, by_year, by_source
+    return by_status, by_area, by_year, by_source, cells
 
 
 def _stats(database: str, breakdowns: set[str], by_status: dict, by_area: dict, by_year: dict, by_source: dict) -> dict:
@@ -312,6 +349,6 @@ def stats_data(stats: dict) -> dict:
             }
             for row in stats["by_area"]
         ]
-    data.update({key: stats[key] for key in ("by_year", "by_source") if key in stats})
+    data.update({key: stats[key] for key in ("by_year", "by_source", "table") if key in stats})
     data.update({f"by_{name}": stats[f"by_{name}"] for name in TAG_BREAKDOWNS if f"by_{name}" in stats})
     return data

@@ -9,11 +9,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from recommendations.analytics import stats, timeline
+from recommendations.analytics import cross, spreadsheets, stats, tables, timeline
 from recommendations.analytics.stats import status_label_list
 from recommendations.choices import Status
 from recommendations.listing import selectors
 
+from .exports import DELIMITER_PARAMETER, SpreadsheetFormatsMixin, spreadsheet_responses
 from .recommendation_filters import RecommendationFiltersMixin, RecommendationFiltersSchema
 from .stats_serializers import StatsSerializer, StatusCountsSerializer, StatusLabelSerializer
 
@@ -21,13 +22,26 @@ from .stats_serializers import StatsSerializer, StatusCountsSerializer, StatusLa
 OWN_FILTERS = ("status", "distinct", "as_of", "overdue")
 
 
-class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "api", "csv", "xlsx"],
+    description=(
+        "`json` (default), `api` (the same as a browsable HTML page), `csv` or `xlsx` (the same numbers as a "
+        "spreadsheet, an attachment; the workbook adds a `filters` sheet)."
+    ),
+)
+
+
+class StatsView(SpreadsheetFormatsMixin, RecommendationFiltersMixin, generics.GenericAPIView):  # type: ignore[misc]
     """Counts of the recommendations matching the filters: in total, by status, and by
-    area, year and source split by status. A recommendation counts in every year of its
-    range. Anyone may read them."""
+    area, year and source split by status; with `by`, a cross table of two of area, year,
+    source and status. A recommendation counts in every year of its range. Anyone may read
+    them, as JSON, CSV or XLSX."""
 
     serializer_class = StatsSerializer
-    extra_parameters = frozenset({"format", "breakdown"})
+    extra_parameters = frozenset({"format", "breakdown", cross.BY_PARAMETER, spreadsheets.DELIMITER_PARAMETER})
+    spreadsheet_name = "stats"
 
     @extend_schema(
         operation_id="stats",
@@ -41,19 +55,40 @@ class StatsView(RecommendationFiltersMixin, generics.GenericAPIView):
                     "`as_of`): `theme`, `group`, `sdg`, `recommending_state`, `position` (by_theme, …)."
                 ),
                 enum=list(stats.ALL_BREAKDOWNS),
-            )
+            ),
+            OpenApiParameter(
+                cross.BY_PARAMETER,
+                OpenApiTypes.STR,
+                description=(
+                    "A cross table (`table`): two different ones of `area`, `year`, `source`, `status`, "
+                    "comma-separated, the rows' then the columns' (`area,year`: a row per area, a column per "
+                    "year). One value; a recommendation counts in every year of its range."
+                ),
+                enum=[
+                    f"{rows},{columns}" for rows in cross.DIMENSIONS for columns in cross.DIMENSIONS if rows != columns
+                ],
+            ),
+            FORMAT_PARAMETER,
+            DELIMITER_PARAMETER,
         ],
         responses={
-            200: StatsSerializer,
+            **spreadsheet_responses(
+                StatsSerializer,
+                "a row per group (`breakdown`, `key`, `label`, `total`, a column per status); with `by`, the "
+                "cross table instead (a row per row key, a column per column key)",
+            ),
             400: OpenApiResponse(description="A bad or unknown filter; the body names it."),
         },
     )
     def get(self, request):
         breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
+        by = cross.parse_by(request.query_params.get(cross.BY_PARAMETER))
         counts = stats.filtered_stats(
-            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters
+            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters, by=by
         )
-        return Response(stats.stats_data(counts))
+        data = stats.stats_data(counts)
+        as_of = selectors.as_of_value(request.query_params)
+        return self.spreadsheet(request, tables.stats_sheets(data), as_of=as_of) or Response(data)
 
 
 class TimelinePeriodSerializer(serializers.Serializer):
@@ -168,13 +203,15 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
         }
 
 
-class TimelineView(LogCountsView):
+class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc]
     """For each period end, the recommendations matching the filters counted by their status
     that day, from the progress log (the status a recommendation had at the end of a day is
-    its latest progress by the date it happened; it counts once its report year has begun)."""
+    its latest progress by the date it happened; it counts once its report year has begun).
+    As JSON, CSV or XLSX."""
 
     serializer_class = TimelineSerializer
-    extra_parameters = frozenset({"interval", "from", "to"})
+    extra_parameters = frozenset({"interval", "from", "to", "format", spreadsheets.DELIMITER_PARAMETER})
+    spreadsheet_name = "timeline"
 
     @extend_schema(
         operation_id="stats_timeline",
@@ -184,8 +221,15 @@ class TimelineView(LogCountsView):
             ),
             _day_parameter("from", "First day (its period is the first). Default: 1 January of the first report."),
             _day_parameter("to", "Last day; the last period ends there. Default: today."),
+            FORMAT_PARAMETER,
+            DELIMITER_PARAMETER,
         ],
-        responses={200: TimelineSerializer, 400: BAD_REQUEST},
+        responses={
+            **spreadsheet_responses(
+                TimelineSerializer, "a row per period (`end`, `partial`, `total`, a column per status)"
+            ),
+            400: BAD_REQUEST,
+        },
     )
     def get(self, request):
         queryset, own = self.selection()  # every parameter checked first
@@ -193,7 +237,8 @@ class TimelineView(LogCountsView):
         start = timeline.parse_day(request.query_params.get("from"), "from")
         end = timeline.parse_day(request.query_params.get("to"), "to")
         data = timeline.recommendation_timeline(queryset, interval=interval, start=start, end=end, **own)
-        return Response(TimelineSerializer(data).data)
+        sheets = tables.timeline_sheets(data)  # days as dates, for the workbook's date cells
+        return self.spreadsheet(request, sheets, states_as_of=False) or Response(TimelineSerializer(data).data)
 
 
 class ChangesView(LogCountsView):

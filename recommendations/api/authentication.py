@@ -10,9 +10,9 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 from rest_framework.authentication import SessionAuthentication
 
-from recommendations.users.tokens import token_digest, token_expired
+from recommendations.users.tokens import TokenRefused, token_authenticate
 
-# rest_framework.authtoken issues 40 lowercase hex digits (20 random bytes).
+# users/tokens.py issues 40 lowercase hex digits (20 random bytes).
 TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
 
@@ -34,8 +34,11 @@ class CookieSessionScheme(SessionScheme):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """A key that cannot be one of ours (NUL, which PostgreSQL refuses even to compare, an
-    unpaired surrogate, kilobytes of text) is refused like a wrong key, without a query."""
+    """Our tokens (users/tokens.py): named, several per user, stored as digests, refused once
+    expired, once the password they were issued under is no longer the user's, or once the
+    account is deactivated. A key that cannot be one of ours (NUL, which PostgreSQL refuses even
+    to compare, an unpaired surrogate, kilobytes of text) is refused like a wrong key, without a
+    query."""
 
     def authenticate(self, request):
         try:
@@ -46,8 +49,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.fullmatch(key):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        # Only the digest is stored (users/tokens.py).
-        user, token = super().authenticate_credentials(token_digest(key))
-        if token_expired(token):
-            raise exceptions.AuthenticationFailed(_("This token has expired; sign in again for a new one."))
-        return user, token
+        try:
+            return token_authenticate(key)
+        except TokenRefused as refused:
+            raise exceptions.AuthenticationFailed(str(refused)) from None

@@ -15,10 +15,17 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from recommendations.users.events import security_event
+
 from .exceptions import is_database_unavailable
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "5"
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def is_api(request) -> bool:
@@ -53,6 +60,9 @@ def bad_request(request, exception, *args, **kwargs):
 
 
 def permission_denied(request, exception, *args, **kwargs):
+    security_event(
+        "permission.denied", request=request, user=_user(request), reason=type(exception).__name__ if exception else ""
+    )
     if is_api(request):
         return api_error(403, _("You do not have permission to perform this action."), "permission_denied")
     return defaults.permission_denied(request, exception, *args, **kwargs)

@@ -22,6 +22,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from recommendations.progress.services import StaleVersion
+from recommendations.users.events import security_event
 
 from .conditional import localized_etag
 
@@ -146,6 +147,10 @@ def exception_handler(exc, context):
         headers["Retry-After"] = "5"
     elif isinstance(exc, exceptions.Throttled) and _is_drf_throttle_message(exc):
         exc = LocalizedThrottled(getattr(exc, "wait", None))
+    if isinstance(exc, exceptions.PermissionDenied) and context.get("request") is not None:
+        request = context["request"]
+        user = request.user if request.user.is_authenticated else None
+        security_event("permission.denied", request=request, user=user, view=type(context.get("view")).__name__)
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = error_body(exc)

@@ -10,12 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from recommendations.analytics import exports
+from recommendations.analytics import exports, spreadsheets
 from recommendations.indicators.exports import indicator_values_sheet
 from recommendations.listing import selectors
+from recommendations.progress import log
 
 from .negotiation import FirstRendererNegotiation
 from .recommendation_filters import RecommendationFiltersMixin
@@ -36,7 +37,7 @@ class CSVRenderer(SpreadsheetRenderer):
 
 
 class XLSXRenderer(SpreadsheetRenderer):
-    media_type = exports.XLSX_CONTENT_TYPE
+    media_type = spreadsheets.XLSX_CONTENT_TYPE
     format = "xlsx"
     charset = None
 
@@ -69,9 +70,19 @@ ORDERING_PARAMETER = OpenApiParameter(
 )
 
 
+DELIMITER_PARAMETER = OpenApiParameter(
+    spreadsheets.DELIMITER_PARAMETER,
+    OpenApiTypes.STR,
+    enum=list(spreadsheets.DELIMITERS),
+    description=(
+        "CSV only: what separates the cells, `,` (default), `;` (Excel where the list separator is `;`, "
+        "as under Azerbaijani regional settings) or `tab`. A workbook takes none (400)."
+    ),
+)
+
 EXPORT_RESPONSES = {
     "csv": ((200, "text/csv"), OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8 with a byte-order mark")),
-    "xlsx": ((200, exports.XLSX_CONTENT_TYPE), OpenApiResponse(OpenApiTypes.BINARY, description="Excel workbook")),
+    "xlsx": ((200, spreadsheets.XLSX_CONTENT_TYPE), OpenApiResponse(OpenApiTypes.BINARY, description="Excel workbook")),
 }
 
 
@@ -86,7 +97,7 @@ def export_schema(*formats: str):
             "request's language; `last_progress_on` is the date of the latest progress update. "
             "Streamed: any number of rows."
         ),
-        parameters=[ORDERING_PARAMETER],
+        parameters=[ORDERING_PARAMETER, *([DELIMITER_PARAMETER] if "csv" in formats else [])],
         responses={
             **dict(EXPORT_RESPONSES[name] for name in formats),
             400: OpenApiResponse(
@@ -101,7 +112,7 @@ def export_schema(*formats: str):
 class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIView):
     renderer_classes = [CSVRenderer, XLSXRenderer]
     content_negotiation_class = FormatNegotiation
-    extra_parameters = frozenset({"format", "ordering"})
+    extra_parameters = frozenset({"format", "ordering", spreadsheets.DELIMITER_PARAMETER})
 
     @export_schema("csv", "xlsx")
     def get(self, request):
@@ -112,13 +123,13 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
             params=request.query_params, extra_parameters=self.extra_parameters
         )
         queryset = selectors.recommendation_order(recommendations, request.query_params.get("ordering"))
+        xlsx = request.accepted_renderer.format == "xlsx"
+        delimiter = spreadsheets.csv_delimiter(request.query_params, csv_format=not xlsx)
         stamp = timezone.localdate().isoformat()
         as_of = filters.get("as_of")
         page_url = request.build_absolute_uri(reverse("recommendations:detail", args=[0])).replace("/0/", "/{id}/")
-        if request.accepted_renderer.format == "xlsx":
-            stated = [
-                (name, ",".join(values)) for name, values in request.query_params.lists() if name not in ("format",)
-            ]
+        if xlsx:
+            stated = [(name, ",".join(values)) for name, values in request.query_params.lists() if name != "format"]
             if exports.xlsx_too_many_rows(queryset):
                 raise ValidationError(
                     {
@@ -137,15 +148,20 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
                     as_of=as_of,
                     page_url=page_url,
                     filters=stated,
-                    # The figures of the exported recommendations' countries (published: for anyone).
-                    more_sheets=[indicator_values_sheet(queryset)],
+                    more_sheets=[
+                        # The log (notes only for those who may read them), then the figures of
+                        # the exported recommendations' countries (published: for anyone).
+                        log.progress_sheet(recommendations, as_of=as_of, with_notes=log.reads_notes(request.user)),
+                        indicator_values_sheet(queryset),
+                    ],
                 ),
-                content_type=exports.XLSX_CONTENT_TYPE,
+                content_type=spreadsheets.XLSX_CONTENT_TYPE,
             )
             response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.xlsx"'
             return response
         response = StreamingHttpResponse(
-            exports.csv_chunks(queryset, as_of=as_of, page_url=page_url), content_type="text/csv; charset=utf-8"
+            exports.csv_chunks(queryset, as_of=as_of, page_url=page_url, delimiter=delimiter),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="recommendations-{stamp}.csv"'
         return response
@@ -178,3 +194,62 @@ class RecommendationXLSXExportView(RecommendationExportView):
     @export_schema("xlsx")
     def get(self, request):
         return self.export(request)
+
+
+JSON_AND_SPREADSHEETS = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+
+
+def spreadsheet_responses(schema, description: str) -> dict:
+    """A JSON answer's schema beside its CSV and XLSX forms (`format=csv|xlsx`) and the
+    browsable page (`format=api`)."""
+    return {
+        (200, "application/json"): schema,
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR, description=f"CSV, UTF-8 with a byte-order mark: {description}"
+        ),
+        (200, spreadsheets.XLSX_CONTENT_TYPE): OpenApiResponse(
+            OpenApiTypes.BINARY, description=f"Excel workbook: {description}; a `filters` sheet says what was asked"
+        ),
+        (200, "text/html"): OpenApiResponse(
+            OpenApiTypes.STR, description="`format=api`: the JSON answer in a browsable HTML page"
+        ),
+    }
+
+
+class SpreadsheetFormatsMixin:
+    """JSON, or with `format=csv|xlsx` (or an Accept header asking for them) the same
+    numbers as a spreadsheet (`analytics/tables.py`); any other `format` is a 400 naming it.
+    Errors stay JSON whatever format was asked for."""
+
+    renderer_classes = JSON_AND_SPREADSHEETS
+    spreadsheet_name = "data"
+
+    def spreadsheet(self, request, sheets, *, as_of=None, states_as_of: bool = True):
+        """The CSV (the first sheet) or workbook of `sheets`; None when the answer is JSON.
+        `delimiter` is checked even then: a JSON answer takes none."""
+        chosen = request.accepted_renderer.format
+        delimiter = spreadsheets.csv_delimiter(request.query_params, csv_format=chosen == "csv")
+        stamp = timezone.localdate().isoformat()
+        filename = f"{self.spreadsheet_name}-{stamp}"
+        if chosen == "csv":
+            _name, header, rows = sheets[0]
+            response = StreamingHttpResponse(
+                spreadsheets.csv_lines(header, rows, delimiter=delimiter), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        if chosen == "xlsx":
+            stated = [(name, ",".join(values)) for name, values in request.query_params.lists() if name != "format"]
+            response = StreamingHttpResponse(
+                spreadsheets.workbook_chunks(sheets, stated=stated, as_of=as_of, states_as_of=states_as_of),
+                content_type=spreadsheets.XLSX_CONTENT_TYPE,
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+            return response
+        return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]

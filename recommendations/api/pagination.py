@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.core import signing
 from django.db.models import F, Q, QuerySet
@@ -26,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from recommendations.listing.filters import parameter_values
+from recommendations.listing.ordering import SORT_VALUE_PREFIX
 
 MAX_PAGE_SIZE = 500
 
@@ -186,8 +188,13 @@ class KeysetPagination(BasePagination):
                 {"cursor": [_("The cursor was issued for other filters; leave it out to start from the first page.")]}
             )
         try:
+            derived = getattr(view, "derived_sorts", {})
             values = [
-                model._meta.get_field("id" if key.field == "pk" else key.field).to_python(value)
+                (
+                    derived[key.field].field
+                    if key.field in derived
+                    else model._meta.get_field("id" if key.field == "pk" else key.field)
+                ).to_python(value)
                 for key, value in zip(self.keys, payload["k"], strict=True)
             ]
         except Exception:
@@ -230,8 +237,8 @@ class KeysetPagination(BasePagination):
         return self._keep_page(rows, backwards)
 
     def _key_of(self, row) -> list[Any]:
-        if isinstance(row, dict):  # a row of the list's SQL (listing/query.py)
-            return [row[key.field] for key in self.keys]
+        if isinstance(row, dict):  # a row of the list's SQL (listing/query.py): a derived sort's value apart
+            return [row.get(f"{SORT_VALUE_PREFIX}{key.field}", row.get(key.field)) for key in self.keys]
         return [getattr(row, "pk" if key.field == "id" else key.field) for key in self.keys]
 
     def _link(self, row, direction: str) -> str:
@@ -252,8 +259,24 @@ class KeysetPagination(BasePagination):
             return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
         return self._link(self.rows[0], "p")
 
+    def _cursor_of(self, link: str | None) -> str | None:
+        """The `cursor` value of a link, for a client that passes parameters rather than follows URLs."""
+        if link is None:
+            return None
+        values = parse_qs(urlsplit(link).query).get(self.cursor_query_param)
+        return values[0] if values else ""
+
     def get_paginated_response(self, data) -> Response:
-        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        return Response(
+            {
+                "next": next_link,
+                "previous": previous_link,
+                "next_cursor": self._cursor_of(next_link),
+                "previous_cursor": self._cursor_of(previous_link),
+                "results": data,
+            }
+        )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {
@@ -262,7 +285,22 @@ class KeysetPagination(BasePagination):
             "properties": {
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "next_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "The `cursor` parameter of `next`: pass it back with the same other parameters.",
+                },
+                "previous_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": ("The `cursor` parameter of `previous` (empty: the first page, send no cursor)."),
+                },
                 "results": schema,
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "With `count=true` (the recommendation list): how many rows match, on every page.",
+                },
             },
         }
 

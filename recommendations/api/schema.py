@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from ..choices import Role
 from ..idempotency.requests import KEY_PATTERN, KEYED_METHODS, MAX_KEY_LENGTH, takes_key
+from .filter_docs import describe_filters
 from .permissions import RolePermission
 from .write_serializers import RecommendationStatusUpdateSerializer, StrictFieldsMixin
 
@@ -106,21 +107,37 @@ DESCRIPTIONS = {
     "sources_list": "The reports recommendations come from.",
     "sources_retrieve": "One report.",
     "areas_list": "The areas recommendations are classified in, with their names in both languages.",
-    "auth_token_create": (
-        "Exchange a username and password for an API token (send it as `Authorization: Token …`). Each call "
-        "issues a new token and revokes the previous one; a token expires after API_TOKEN_DAYS days (30)."
+    "responsible_bodies_list": (
+        "The ministries and agencies recommendations are addressed to, by name, with how many recommendations "
+        "each has: the ids the list's `responsible_body` filter takes."
     ),
-    "auth_token_destroy": "Revoke the caller's token.",
+    "responsible_bodies_retrieve": "One responsible body.",
+    "progress_log": (
+        "The progress log across recommendations: the entries of the recommendations the list's filters choose "
+        "(not `as_of`; `from` and `to` keep the entries that happened between), in the timeline's order. "
+        "Anyone reads the status changes; the note, author and evidence count are for analysts and above."
+    ),
+    "auth_token_create": (
+        "Exchange a username and password for a new API token (send it as `Authorization: Token …`), "
+        "optionally named and with fewer days than API_TOKEN_DAYS (30) until it expires. Each call issues "
+        "another token; a user keeps at most 20 (a 21st revokes the least recently used). A token is refused "
+        "once the user's password changes or the account is deactivated."
+    ),
+    "auth_token_destroy": "Revoke the token this request is made with (with a session cookie: all your tokens).",
+    "auth_tokens_list": "Your API tokens: names, when made, when they expire, when last used (never the keys).",
+    "auth_tokens_destroy": "Revoke one of your API tokens.",
     "stats": (
         "Counts of the recommendations matching the filters: in total, by status, and by area, "
         "year and source split by status. A recommendation counts in every year of its range. "
         "With `as_of`, each counts under its status at the end of that day, from the progress log, "
-        "and only reports of that year or earlier count."
+        "and only reports of that year or earlier count. `by` adds a cross table of two of area, year, "
+        "source and status. `format=csv|xlsx` gives the same numbers as a spreadsheet."
     ),
     "stats_timeline": (
         "Progress over time: for the end of each month, quarter or year from `from` to `to`, the "
         "recommendations matching the filters counted by their status that day, from the progress "
-        "log (the date progress happened). A recommendation counts from the year of its report."
+        "log (the date progress happened). A recommendation counts from the year of its report. "
+        "`format=csv|xlsx` gives the periods as a spreadsheet."
     ),
     "stats_changes": (
         "What changed between two days (default: the last quarter): how many recommendations moved "
@@ -134,6 +151,8 @@ TAGS = [
     {"name": "evidence", "description": "Evidence file downloads."},
     {"name": "sources", "description": "The reports recommendations come from."},
     {"name": "areas", "description": "Areas recommendations are classified in."},
+    {"name": "responsible-bodies", "description": "The ministries and agencies recommendations are addressed to."},
+    {"name": "progress", "description": "The progress log across recommendations; notes for analysts and above."},
     {"name": "stats", "description": "Counts for charts and dashboards."},
     {"name": "submissions", "description": "The submission document of a report, or of a country's reports."},
     {"name": "auth", "description": "API tokens."},
@@ -164,7 +183,10 @@ class RoleAwareAutoSchema(AutoSchema):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
             # An empty filter value means "no filter": it is what a form's "any" option sends.
-            parameter["allowEmptyValue"] = True
+            # Not for `as_of`: an empty day is a 400 naming it (a status "as of nothing" would
+            # silently be today's).
+            if parameter["name"] != "as_of":
+                parameter["allowEmptyValue"] = True
         return parameters
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
@@ -313,6 +335,7 @@ def postprocess(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             _comma_lists(operation, path)
+            describe_filters(operation)
     _recommendation_update_alternatives(result)
     _drop_untyped_nullable(result)
     result["tags"] = TAGS

@@ -10,6 +10,7 @@ from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Status, area_name
 from recommendations.listing.columns import LIST_FIELDS, action_in, action_translations
 from recommendations.models import (
+    ApiToken,
     Evidence,
     ProgressUpdate,
     Recommendation,
@@ -361,3 +362,16 @@ class AreaSerializer(serializers.Serializer):
     name_az = serializers.CharField()
     name_en = serializers.CharField()
     recommendation_count = serializers.IntegerField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="Whether this request was made with this token.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created_at", "expires_at", "last_used_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token: ApiToken) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk

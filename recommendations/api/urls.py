@@ -1,14 +1,43 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from recommendations.indicators import api as indicators
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
-from . import analytics, exports, tags, views
+from . import analytics, exports, progress_log, responsible_bodies, tags, views
 
-router = DefaultRouter()
+
+class APIRoot(APIRootView):
+    """`/api/v1/`: every endpoint's address, for anyone (each endpoint says who may read it)."""
+
+    read_role = None
+
+
+# Endpoints outside the router, listed in the root beside the router's: {name: URL name}.
+ROOT_EXTRAS = {
+    "areas": "area-list",
+    "stats": "stats",
+    "stats/timeline": "stats-timeline",
+    "stats/changes": "stats-changes",
+    "progress": "progress-log",
+    "tags/suggest": "tags-suggest",
+    "recommendations/export": "recommendation-export",
+    "auth/token": "auth-token",
+}
+
+
+class TrackerRouter(DefaultRouter):
+    APIRootView = APIRoot
+
+    def get_api_root_view(self, api_urls=None):
+        listed = {prefix: self.routes[0].name.format(basename=basename) for prefix, _viewset, basename in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**listed, **ROOT_EXTRAS})
+
+
+router = TrackerRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("responsible-bodies", responsible_bodies.ResponsibleBodyViewSet, basename="responsible-body")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("indicator-values", indicators.IndicatorValueViewSet, basename="indicator-value")
 
@@ -24,6 +53,7 @@ urlpatterns = [
     path("tags/suggest/", tags.TagSuggestView.as_view(), name="tags-suggest"),
     path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
+    path("progress/", progress_log.ProgressLogView.as_view(), name="progress-log"),
     path("sources/<slug:slug>/submission.docx", ReportSubmissionDOCXView.as_view(), name="source-submission-docx"),
     path(
         "countries/<str:country>/submission.docx", CountrySubmissionDOCXView.as_view(), name="country-submission-docx"
@@ -52,4 +82,6 @@ urlpatterns = [
         name="source-indicator-values",
     ),
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
+    path("auth/tokens/", views.OwnTokenListView.as_view(), name="auth-tokens"),
+    path("auth/tokens/<int:pk>/", views.OwnTokenDetailView.as_view(), name="auth-token-detail"),
 ]

@@ -1,13 +1,13 @@
 from functools import partial
 
+from django.contrib.auth.models import User
 from django.db.models import Count
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -20,11 +20,13 @@ from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
 from recommendations.listing.filters import RecommendationFilterSet, validate_query_parameters
+from recommendations.listing.ordering import DERIVED_SORTS
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
-from recommendations.users.tokens import token_issue
+from recommendations.users.models import ApiToken
+from recommendations.users.tokens import token_create, token_revoke, tokens_revoke_all
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
@@ -34,6 +36,7 @@ from .multipart import StrictMultiPartParser
 from .parsers import StrictJSONParser
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .serializers import (
+    ApiTokenSerializer,
     AreaSerializer,
     EvidenceSerializer,
     ProgressUpdateSerializer,
@@ -84,7 +87,29 @@ AS_OF_DETAIL = OpenApiParameter(
 )
 
 
+COUNT_PARAMETER = "count"
+COUNT = OpenApiParameter(
+    COUNT_PARAMETER,
+    OpenApiTypes.BOOL,
+    description=(
+        "`true`: the answer adds `count`, how many recommendations match the filters in all (every page; one "
+        'more query, BENCHMARKS.md "Counting a filtered list"). Default `false`.'
+    ),
+)
+
+
+def count_asked(params) -> bool:
+    """`count=true|false`; a 400 naming `count` for anything else."""
+    raw = params.get(COUNT_PARAMETER)
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    raise ValidationError({COUNT_PARAMETER: [_("Enter true or false.")]})
+
+
 @extend_schema_view(
+    list=extend_schema(parameters=[COUNT]),
     retrieve=extend_schema(parameters=[AS_OF_DETAIL]),
     partial_update=extend_schema(
         parameters=[IF_MATCH], request=RECOMMENDATION_UPDATE_REQUEST, responses=RecommendationDetailSerializer
@@ -97,12 +122,14 @@ class RecommendationViewSet(
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
     ordering_fields = selectors.RECOMMENDATION_ORDERING_FIELDS
+    derived_sorts = DERIVED_SORTS  # sorted by expressions, read back from cursors by their fields
     ordering = "id"
     read_role = None
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "patch", "head", "options"]
     etag_actions = ("retrieve", "partial_update")
     detail_parameters = ("as_of",)
+    list_parameters = (COUNT_PARAMETER,)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -118,11 +145,15 @@ class RecommendationViewSet(
         # one SQL statement rather than django-filter, the ORM and the ModelSerializer, which
         # cost several times the query itself (see list_query.py).
         filters = selectors.recommendation_filter_values(
-            params=request.query_params, extra_parameters=GENERAL_PARAMETERS
+            params=request.query_params, extra_parameters=[*GENERAL_PARAMETERS, *self.list_parameters]
         )
+        counted = count_asked(request.query_params)
         fetch = partial(query.recommendation_page_rows, filters=filters)
         page = self.paginator.paginate_rows(fetch, Recommendation, request, self)
-        return self.get_paginated_response(query.recommendation_page_items(page))
+        response = self.get_paginated_response(query.recommendation_page_items(page))
+        if counted:
+            response.data["count"] = query.recommendation_count(filters=filters)
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()
@@ -313,7 +344,8 @@ class AreaListView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token, or revoke the caller's token."""
+    """Exchange a username and password for a new API token, or revoke the token the request
+    is made with (with a session, all the user's tokens) (users/tokens.py)."""
 
     read_role = None
     write_role = None
@@ -341,9 +373,53 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             # 401, not 400: the request was well formed, the credentials are wrong.
             raise InvalidCredentials()
-        return Response({"token": token_issue(user=user)})
+        token, key = token_create(
+            user=user,
+            name=serializer.validated_data.get("name", ""),
+            days=serializer.validated_data.get("days"),
+            request=request,
+        )
+        return Response(
+            {
+                "token": key,
+                "id": token.pk,
+                "name": token.name,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+            }
+        )
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            token_revoke(user=request.user, token_id=request.auth.pk, request=request)
+        else:  # signed in with a session: every token of the user, as when they had one
+            tokens_revoke_all(user=request.user, reason="revoked by the user", request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OwnTokenListView(generics.ListAPIView):
+    """The signed-in user's own API tokens (never their keys)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+    pagination_class = None  # at most API_TOKENS_PER_USER
+
+    queryset = ApiToken.objects.none()  # the model, for the schema
+
+    def get_queryset(self):
+        user = self.request.user
+        assert isinstance(user, User)  # IsAuthenticated let only a signed-in user through
+        return ApiToken.objects.filter(user=user)
+
+
+class OwnTokenDetailView(APIView):
+    """Revoke one of the signed-in user's own tokens; another user's is a 404, as if absent."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked")})
+    def delete(self, request, pk: int):
+        if not token_revoke(user=request.user, token_id=pk, request=request):
+            raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,5 +1,6 @@
 """Shapes of request bodies: what a client may send, validated by name. Services do the writing."""
 
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -7,6 +8,7 @@ from rest_framework import serializers
 from recommendations.choices import EvidenceKind, Status
 from recommendations.indicators.models import Indicator
 from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
+from recommendations.validation import web_link
 
 
 class YearRangeMixin:
@@ -69,13 +71,8 @@ class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, ser
 
     unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if "note" in attrs and len(attrs) == 1:
-            raise serializers.ValidationError(
-                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
-            )
-        return attrs
+    # "A note needs a change" is the service's rule (catalog/services.recommendation_update),
+    # shared with the admin.
 
 
 class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -94,13 +91,12 @@ class RecommendationStatusUpdateSerializer(StrictFieldsMixin, serializers.Serial
 
 
 class SafeURLField(serializers.URLField):
-    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
+    """Only http and https (validation.web_link, the model's rule)."""
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError(_("Only http and https links are accepted."))
-        return value
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # DRF's own URLValidator replaced by the one rule (which is a URLValidator too).
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)] + [web_link]
 
 
 class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -114,7 +110,10 @@ class EvidenceCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="The key: shown this once, never stored.")
+    id = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
     # What every text field refuses (NUL, lone surrogates) stated as patterns, and, since
     # surrounding white space is dropped from a name (as the sign-in form does), a name needs
     # one other character: so the schema tells clients every input the endpoint refuses.
@@ -123,4 +122,17 @@ class TokenSerializer(serializers.Serializer):
     )
     password = serializers.RegexField(
         r"^[^\x00\ud800-\udfff]*$", write_only=True, style={"input_type": "password"}, trim_whitespace=False
+    )
+    name = serializers.RegexField(
+        r"^[^\x00\ud800-\udfff]*$",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="What the token is for, to tell your tokens apart (default: “API”).",
+    )
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Days until it expires: at most, and by default, API_TOKEN_DAYS (30).",
     )

@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from recommendations.models import Recommendation
 from recommendations.search import fold
 
+from .matching import KINDS_WITH_YEARS, EarlierRow, NewRow, match_rows, text_stems
 from .repeat_rule import repeat_refusal
 
 # 0.8: changing 3 words of a 30-word action leaves a ratio of 0.9, so yearly drift passes;
@@ -199,3 +200,51 @@ def bad_repeat_links() -> Iterator[tuple[Recommendation, str]]:
         refusal = repeat_refusal(recommendation, recommendation.repeats)
         if refusal:
             yield recommendation, refusal
+
+
+@dataclass(frozen=True)
+class LaterRepeat:
+    """A recommendation of a later report, not linked to anything yet, that repeats one of the
+    records being imported for an earlier year (imported after it, so linked now)."""
+
+    recommendation_id: int
+    source_slug: str
+    report_year: int
+    similarity: float
+
+
+def later_repeats(
+    *, country: str, kind: str, report_year: int, language: str, records: Iterable[tuple[int, str | None, int, str]]
+) -> dict[int, list[LaterRepeat]]:
+    """For the records (position, area, first year, action) of a report of `report_year`
+    imported after the next year's chapter of the series: that chapter's rows linked to nothing
+    yet that repeat them — decided as that chapter's import would have decided with this one
+    before it (`matching.match_rows`: its years, its words, one to one, only when clear). A
+    link set before is never replaced; chapters further on keep their nearer earlier one."""
+    later = (
+        Recommendation.objects.filter(source__country=country, source__kind=kind, source__report_year__gt=report_year)
+        .order_by("source__report_year")
+        .values_list("source__report_year", flat=True)
+        .first()
+    )
+    if later is None:
+        return {}
+    # Each record as a row of the earlier chapter: its position stands for its id (negative,
+    # so it never meets a stored recommendation's).
+    earlier = [
+        EarlierRow(-position, "", report_year, position, area, year_start, action, {language: text_stems(action)})
+        for position, area, year_start, action in records
+    ]
+    rows, slugs = [], {}
+    for pk, slug, source_language, area, year_start, action, translations in Recommendation.objects.filter(
+        source__country=country, source__kind=kind, source__report_year=later, repeats__isnull=True
+    ).values_list("pk", "source__slug", "source__language", "area", "year_start", "action", "action_translations"):
+        rows.append(NewRow(pk, area, year_start, {**(translations or {}), source_language: action}))
+        slugs[pk] = slug
+    verdicts = match_rows(rows, earlier, earlier_year=report_year, with_years=kind in KINDS_WITH_YEARS)
+    found: dict[int, list[LaterRepeat]] = {}
+    for pk, verdict in verdicts.items():
+        if verdict.link is not None:
+            position = -verdict.link.row.recommendation_id
+            found.setdefault(position, []).append(LaterRepeat(pk, slugs[pk], later, verdict.link.score))
+    return found

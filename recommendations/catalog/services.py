@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -13,7 +14,12 @@ from django.utils.translation import gettext as _
 from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source, TrackedModel
-from recommendations.progress.services import progress_record, recommendation_lock
+from recommendations.progress.services import (
+    EvidenceItem,
+    progress_record,
+    progress_record_with_evidence,
+    recommendation_lock,
+)
 from recommendations.search import fold
 
 BULK_BATCH_SIZE = 500
@@ -122,22 +128,41 @@ def recommendation_update(
     user: Actor,
     expected_version: int | None = None,
     note: str = "",
+    occurred_on: datetime.date | None = None,
+    evidence: Sequence[EvidenceItem] = (),
 ) -> Recommendation:
-    """Edit a recommendation's fields. A status in `data` is recorded as a progress update,
-    so a status changed in the admin shows in the timeline like one reported through the API."""
+    """Edit a recommendation's fields. A status in `data` is recorded as a progress update
+    (on `occurred_on`, today when not given, with its `evidence`), so a status changed in the
+    admin shows in the timeline like one reported through the API or the page."""
     history.refuse_unknown_fields(Recommendation, data, allowed={"status"})
     with transaction.atomic():
         recommendation = recommendation_lock(recommendation_id, expected_version)
         fields = {key: value for key, value in data.items() if key != "status"}
+        changed = False
         if fields:
 
             def before_save(obj: Recommendation) -> None:
                 _refresh_search_text(obj)
                 obj.version += 1
 
-            history.tracked_update(obj=recommendation, data=fields, user=user, message=note, before_save=before_save)
-        if "status" in data and (data["status"] != recommendation.status or note):
-            progress_record(recommendation_id=recommendation.pk, status=data["status"], note=note, user=user)
+            changed = history.tracked_update(
+                obj=recommendation, data=fields, user=user, message=note, before_save=before_save
+            )
+        if note.strip() and not changed and "status" not in data:
+            # The note is kept on the history row of a change or on a progress entry; with
+            # neither it would be dropped without a word (the admin's lone note was).
+            raise ValidationError(
+                {"note": [_("A note is kept with a status change or a field edit; send one with it.")]}
+            )
+        if "status" in data and (data["status"] != recommendation.status or note or evidence):
+            progress_record_with_evidence(
+                recommendation_id=recommendation.pk,
+                status=data["status"],
+                note=note,
+                occurred_on=occurred_on,
+                evidence=tuple(evidence),
+                user=user,
+            )
         recommendation.refresh_from_db()
         return recommendation
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from recommendations.choices import EvidenceKind
@@ -22,7 +23,9 @@ REQUIRED_CONTENT = {EvidenceKind.FILE: "file", EvidenceKind.LINK: "url", Evidenc
 ALSO_ACCEPTED = {EvidenceKind.FILE: {"url"}, EvidenceKind.LINK: {"file"}, EvidenceKind.EXCERPT: set()}
 
 
-def evidence_content_errors(*, kind: str, file: UploadedFile | None, url: str, excerpt: str) -> dict[str, str]:
+def evidence_content_errors(
+    *, kind: str, file: UploadedFile | FieldFile | None, url: str, excerpt: str
+) -> dict[str, str]:
     """The content its kind takes — the file, the link (either may come with the other) or the
     excerpt alone — each error on its field."""
     supplied = {"file": file is not None, "url": bool(url), "excerpt": bool(excerpt)}
@@ -99,6 +102,49 @@ def evidence_add(
             if evidence.file:
                 evidence.file.delete(save=False)
             raise
+        return evidence
+
+
+EDITABLE = ("title", "evidence_date", "url", "excerpt")
+
+
+def evidence_update(*, evidence_id: int, data: dict, user: Actor, file: UploadedFile | None = None) -> Evidence:
+    """Correct an evidence: its title, date, link or excerpt, or replace its file (checked and
+    stored like a new one). Its kind and recommendation stay. One history row, related to the
+    recommendation; a replaced file no other evidence holds is removed once this commits."""
+    unknown = sorted(set(data) - set(EDITABLE))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited.") for name in unknown})
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update().select_related("recommendation").get(pk=evidence_id)
+        errors = evidence_content_errors(
+            kind=evidence.kind,
+            file=file if file is not None else (evidence.file or None),
+            url=data.get("url", evidence.url),
+            excerpt=data.get("excerpt", evidence.excerpt),
+        )
+        if errors:
+            raise ValidationError(errors)
+        replaced = evidence.file.name if file is not None and evidence.file else ""
+
+        def before_save(obj) -> None:
+            if file is not None:
+                checked = check_evidence_file(file, name=file.name or "", max_bytes=settings.EVIDENCE_MAX_BYTES)
+                obj.file_name, obj.file_size = checked.name, checked.size
+                obj.file_sha256, obj.content_type = checked.sha256, checked.content_type
+                obj.file.save(f"upload.{checked.extension}", file, save=False)
+
+        history.tracked_update(
+            obj=evidence, data=data, user=user, related=evidence.recommendation, before_save=before_save
+        )
+        if replaced and replaced != evidence.file.name:
+            storage = evidence.file.storage
+
+            def remove_unreferenced() -> None:
+                if not Evidence.objects.filter(file=replaced).exists():
+                    storage.delete(replaced)
+
+            transaction.on_commit(remove_unreferenced)
         return evidence
 
 

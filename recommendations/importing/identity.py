@@ -15,14 +15,16 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from recommendations.search import fold_letters
 
 from .columns import reading_order
 from .extract import is_pdf, pdf_pages
-from .parsers import DocumentRejected
+from .parsers import DocumentRejected, ParsedRecommendation, Problem
 from .parsers.upr import is_docx
 
 # Enough of the opening for a DOL chapter's heading and first sentence, or a TIP chapter's
@@ -109,3 +111,42 @@ def opening_of(data: bytes) -> str:
     else:
         text = data[: OPENING_CHARACTERS * 4].decode("utf-8", errors="replace")
     return " ".join(text.split())[:OPENING_CHARACTERS]
+
+
+def _language_name(code: str) -> str:
+    # As the language field offers it, each in its own language.
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def refuse_another_document(
+    data: bytes,
+    records: list[ParsedRecommendation],
+    problems: list[Problem],
+    *,
+    language: str,
+    country: str,
+    heading: str = "",
+) -> None:
+    """Refuse a document whose text is in another language than `language`, or whose opening
+    names another country than `country`: written on, it would replace the right rows' texts
+    with the wrong ones (an English chapter over the Azerbaijani texts, Armenia's rows as
+    Azerbaijan's). A document that does not name its country is imported with a warning.
+    `heading` is the country the parser read the chapter's heading for ("BAHAMAS" in pages of
+    the TIP volume, whose opening may be another chapter's): it names the country instead."""
+    opening = opening_of(data)
+    errors = {}
+    found_language = language_of(record.action for record in records) or language_of([opening])
+    if found_language and found_language != language:
+        errors["language"] = _(
+            "The document is written in %(found)s, not %(chosen)s: choose %(found)s as the language of the text."
+        ) % {"found": _language_name(found_language), "chosen": _language_name(language)}
+    found_country = country_named_in(heading or opening)
+    if found_country and found_country != country:
+        errors["country"] = _("The document is about %(found)s, not %(chosen)s: choose %(found)s as the country.") % {
+            "found": countries.name(found_country),
+            "chosen": countries.name(country) or country,
+        }
+    if errors:
+        raise ValidationError(errors)
+    if not found_country:
+        problems.append(Problem(0, f"The document's opening names no country; check that it is about {country}."))

@@ -9,86 +9,25 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from recommendations.catalog import matching
-from recommendations.catalog.repeats import RepeatMatch, repeat_ancestry
+from recommendations.catalog.repeats import LaterRepeat, RepeatMatch, later_repeats, repeat_ancestry
 from recommendations.choices import AREA_CODES, area_name
-from recommendations.models import ChangeRecord, Recommendation, Source
+from recommendations.models import Recommendation, Source
 from recommendations.tags.selectors import tag_codes_by_recommendation
 from recommendations.tags.services import tag_codes
 
+from .corrections import IMPORTED_FIELDS, Correction, hand_corrections
 from .parsers import ParsedRecommendation, Problem
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-# Fields of a recommendation that come from the document; status, responsible bodies and
-# anything staff record are never touched by an import.
-IMPORTED_FIELDS = ("area", "action", "year_start", "year_end", "priority", "number")
 
 
 def default_slug(*, kind: str, report_year: int, country: str) -> str:
     return slugify(f"{kind}-{report_year}-{country}")
-
-
-def import_message(*, slug: str) -> str:
-    return _("Imported from %(slug)s") % {"slug": slug}
-
-
-def translation_message(*, slug: str, language: str) -> str:
-    return _("The %(language)s text imported onto %(slug)s") % {"language": language, "slug": slug}
-
-
-def _import_messages(slug: str) -> set[str]:
-    """Every message an import of `slug` leaves on history rows, in each interface language
-    it may have run in: what tells an import's change from a hand correction."""
-    messages = set()
-    for interface, _label in settings.LANGUAGES:
-        with translation.override(interface):
-            messages.add(import_message(slug=slug))
-            messages.update(translation_message(slug=slug, language=code) for code, _name in settings.LANGUAGES)
-    return messages
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A field someone changed by hand after the last import wrote it (its history row)."""
-
-    username: str
-    changed_at: Any
-
-
-def hand_corrections(recommendation_ids: list[int], *, slug: str, language: str) -> dict[int, dict[str, Correction]]:
-    """Per recommendation, the imported fields whose stored value is a hand correction: changed
-    by a history row that no import of `slug` wrote, and not rewritten by an import since.
-    `action_translations` stands for the text in `language` only."""
-    imports = _import_messages(slug)
-    corrected: dict[int, dict[str, Correction]] = {}
-    records = ChangeRecord.objects.filter(
-        object_type=ContentType.objects.get_for_model(Recommendation),
-        object_id__in=recommendation_ids,
-        action=ChangeRecord.Action.UPDATE,
-    ).order_by("changed_at", "id")
-    for record in records.iterator():
-        before, after = record.before or {}, record.after or {}
-        fields = {name for name in IMPORTED_FIELDS if name in after}
-        if "action_translations" in after and (before.get("action_translations") or {}).get(language) != (
-            after.get("action_translations") or {}
-        ).get(language):
-            fields.add("action_translations")
-        if not fields:
-            continue
-        mine = corrected.setdefault(record.object_id, {})
-        for name in fields:
-            if record.message in imports:
-                mine.pop(name, None)
-            else:
-                mine[name] = Correction(record.username, record.changed_at)
-    return corrected
 
 
 def provenance_of(record: ParsedRecommendation) -> dict[str, Any]:
@@ -123,6 +62,9 @@ class ImportItem:
     # The same recommendation in earlier report years, as (report year, recommendation id),
     # oldest first: the lineage this one joins through `repeats` (catalog.repeats).
     lineage: list[tuple[int, int]] = field(default_factory=list)
+    # Recommendations of later reports, linked to nothing yet, that repeat this one: a report
+    # imported after the next year's links them now (catalog.repeats.later_repeats).
+    repeated_by: list[LaterRepeat] = field(default_factory=list)
     # Hand corrections the document would undo, field → (stored, document's, correction):
     # replaced only when the admin says so, else kept and listed.
     corrections: dict[str, tuple[Any, Any, Correction]] = field(default_factory=dict)
@@ -207,8 +149,16 @@ class ImportReport:
         return [item for item in self.items if item.repeats is None and item.repeat_candidates]
 
     @property
+    def linked_later(self) -> int:
+        return sum(len(item.repeated_by) for item in self.items)
+
+    @property
     def changes_anything(self) -> bool:
-        return self.source_operation != UNCHANGED or any(item.operation != UNCHANGED for item in self.items)
+        return (
+            self.source_operation != UNCHANGED
+            or self.linked_later > 0
+            or any(item.operation != UNCHANGED for item in self.items)
+        )
 
     def describe(self, operation: str) -> str:
         if operation == UNCHANGED:
@@ -275,12 +225,19 @@ class ImportReport:
                     + _scored_list(item.repeat_candidates)
                     + " (choose one in the admin's preview or on the recommendation's page)"
                 )
+            for later in item.repeated_by:
+                line += (
+                    f"; repeated by recommendation {later.recommendation_id} ({later.source_slug}, "
+                    f"{later.report_year}), score {later.similarity:.2f}: {'would link' if self.dry_run else 'linked'}"
+                )
             lines.append(line)
         lines.append(
             f"would create {self.created}, update {self.updated}, link {self.linked}, unchanged {self.unchanged}"
             if self.dry_run
             else f"created {self.created}, updated {self.updated}, linked {self.linked}, unchanged {self.unchanged}"
         )
+        if self.linked_later:
+            lines[-1] += f", {'would link' if self.dry_run else 'linked'} {self.linked_later} of later reports"
         if self.indicators is not None:
             lines.extend(self.indicators.summary_lines())
         return lines
@@ -396,6 +353,18 @@ def plan_import(
             language=language,
             choices=repeat_choices or {},
         )
+    later = later_repeats(
+        country=country,
+        kind=kind,
+        report_year=report_year,
+        language=language,
+        records=[
+            (item.record.position, item.record.area, item.record.year_start, item.record.action)
+            for item in report.items
+        ],
+    )
+    for item in report.items:
+        item.repeated_by = later.get(item.record.position, [])
     return report, source
 
 

@@ -8,12 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from recommendations.catalog.services import (
     recommendation_import_update,
@@ -22,29 +18,31 @@ from recommendations.catalog.services import (
     source_document_replace,
     source_translation_add,
 )
+from recommendations.choices import SourceKind
 from recommendations.history.services import Actor
 from recommendations.indicators.importing import indicators_plan, indicators_store
 from recommendations.models import Recommendation, Source
 from recommendations.tags.services import tags_replace
 
 from .confine import read_confined
+from .corrections import import_message, translation_message
 from .extract import is_pdf
 from .formats import FORMATS
-from .identity import country_named_in, language_of, opening_of
-from .parsers import DocumentRejected, ParsedRecommendation, ParseResult, Problem, ProgressCallback, decode_document
+from .identity import refuse_another_document
+from .parsers import DocumentRejected, ParsedRecommendation, ParseResult, ProgressCallback, decode_document
+from .parsers.dol_xml import CountryChapter, DataFile
 from .parsers.upr import is_docx
 from .plan import (
     CREATE,
     UPDATE,
     ImportReport,
     default_slug,
-    import_message,
     plan_import,
     provenance_of,
     set_aside_corrections,
-    translation_message,
     with_areas,
 )
+from .storing import link_later_repeats, store_indicators_only, store_source_document
 from .translation_plan import plan_translation
 
 IMPORT_PROGRESS_EVERY = 1000
@@ -111,6 +109,18 @@ def report_import(
         language=language,
         **{name: value for name, value in (("slug", slug), ("title", title), ("publisher", publisher)) if value},
     )
+    if report_format.data_file is not None:
+        return _data_file_chapter_import(
+            report_format,
+            data,
+            country=country,
+            report_year=report_year,
+            language=language,
+            max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes,
+            options={"title": title, "publisher": publisher, "slug": slug, "url": url, "dry_run": dry_run},
+            replace_corrections=replace_corrections,
+            user=user,
+        )
     parsed, extension = _parse(
         report_format,
         data,
@@ -121,7 +131,7 @@ def report_import(
     )
     parsed.refuse_if_unsure()
     records = parsed.records
-    _refuse_another_document(
+    refuse_another_document(
         data, records, parsed.problems, language=language, country=country, heading=parsed.country_name
     )
     if areas is not None:
@@ -139,6 +149,52 @@ def report_import(
             raise ValidationError({"areas": _("Not areas of this kind of report: %(codes)s.") % {"codes": unknown}})
         records = with_areas(records, areas)
 
+    return parsed_import(
+        data=data,
+        extension=extension,
+        parsed=parsed,
+        records=records,
+        kind=kind,
+        country=country,
+        report_year=report_year,
+        language=language,
+        title=title,
+        publisher=publisher,
+        slug=slug,
+        url=url,
+        dry_run=dry_run,
+        replace_corrections=replace_corrections,
+        repeat_choices=repeat_choices,
+        user=user,
+        progress=progress,
+    )
+
+
+def parsed_import(
+    *,
+    data: bytes,
+    extension: str,
+    parsed: ParseResult,
+    records: list[ParsedRecommendation],
+    kind: str,
+    country: str,
+    report_year: int,
+    language: str,
+    title: str = "",
+    publisher: str = "",
+    slug: str = "",
+    url: str = "",
+    dry_run: bool = False,
+    replace_corrections: bool = False,
+    repeat_choices: Mapping[int, int] | None = None,
+    user: Actor = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """The part of `report_import` after the document is read and checked: plan what its
+    records change and, unless a dry run, write it in one transaction. `data` is the document
+    the source keeps (stored as `sources/<sha256>.<extension>`); a file of many countries'
+    findings (importing.collection) passes each country's part."""
+    report_format = FORMATS[kind]
     sha256 = hashlib.sha256(data).hexdigest()
     slug = slug or default_slug(kind=kind, report_year=report_year, country=country)
     elsewhere = Source.objects.filter(document_sha256=sha256).exclude(slug=slug, language=language).first()
@@ -186,7 +242,7 @@ def report_import(
         data=data, kind=kind, language=language, report_year=report_year, source_slug=slug, dry_run=dry_run
     )
     if dry_run or not report.changes_anything:
-        return _store_indicators_only(report, source, user)
+        return store_indicators_only(report, source, user)
 
     message = import_message(slug=slug)
     with transaction.atomic():
@@ -196,7 +252,7 @@ def report_import(
                 slug=slug,
                 kind=kind,
                 publisher=publisher or report_format.publisher,
-                title=title or _default_title(report_format, report_year=report_year, country=country),
+                title=title or report_format.default_title(year=report_year, country=country),
                 report_year=report_year,
                 country=country,
                 language=language,
@@ -261,9 +317,50 @@ def report_import(
                 )
                 if "tags" in item.changes:
                     tags_replace(terms_by_recommendation={recommendation_id: item.record.tags})
+        link_later_repeats(report, user=user, message=message)
         indicators_store(plan=report.indicators, source=source, user=user)
-        transaction.on_commit(lambda: _store_source_document(document_name, data))
+        transaction.on_commit(lambda: store_source_document(document_name, data))
     return report
+
+
+def data_file_read(report_format, data: bytes, *, report_year: int | None, max_bytes: int) -> DataFile:
+    """The chapters of a file of many countries' findings, or DocumentRejected saying why not."""
+    if len(data) > max_bytes:
+        raise DocumentRejected(
+            f"The document is {len(data):,} bytes; the limit is {max_bytes:,} bytes "
+            "(raise it with --max-bytes or IMPORT_MAX_BYTES)."
+        )
+    return report_format.data_file(data, year=report_year)
+
+
+def chapter_import(chapter: CountryChapter, *, report_year: int, language: str = "en", **options) -> ImportReport:
+    """One country's chapter of a data file, imported as a chapter's document is: its source
+    keeps the country's element, its level is kept as the TIP tier is."""
+    chapter.result.refuse_if_unsure()
+    if language != "en":
+        raise ValidationError({"language": _("DOL's data file is written in English: choose English.")})
+    return parsed_import(
+        data=chapter.document,
+        extension="xml",
+        parsed=chapter.result,
+        records=chapter.result.records,
+        kind=SourceKind.DOL,
+        country=chapter.country,
+        report_year=report_year,
+        language=language,
+        **options,
+    )
+
+
+def _data_file_chapter_import(
+    report_format, data: bytes, *, country: str, report_year: int, max_bytes: int, **options
+) -> ImportReport:
+    """The chapter of `country` in a data file, as the admin imports one report at a time."""
+    data_file = data_file_read(report_format, data, report_year=report_year, max_bytes=max_bytes)
+    chapter = next((chapter for chapter in data_file.chapters if chapter.country == country), None)
+    if chapter is None:
+        raise ValidationError({"country": _("The file has no findings for %(country)s.") % {"country": country}})
+    return chapter_import(chapter, report_year=data_file.year, **options.pop("options"), **options)
 
 
 def planned_title(*, kind: str, report_year: int, country: str, title: str = "") -> str:
@@ -271,69 +368,7 @@ def planned_title(*, kind: str, report_year: int, country: str, title: str = "")
     report_format = FORMATS.get(kind)
     if title or report_format is None:
         return title
-    return _default_title(report_format, report_year=report_year, country=country.upper())
-
-
-def _default_title(report_format, *, report_year: int, country: str) -> str:
-    # The report's own title, as published (in English), whichever language the admin's
-    # interface is in: a title that followed the interface read "…: Azərbaycan" in one
-    # import and "…: Azerbaijan" in another, and a search for either missed half.
-    with translation.override("en"):
-        return report_format.default_title(year=report_year, country_name=str(countries.name(country) or country))
-
-
-def _language_name(code: str) -> str:
-    # As the language field offers it, each in its own language.
-    return dict(settings.LANGUAGES).get(code, code)
-
-
-def _refuse_another_document(
-    data: bytes,
-    records: list[ParsedRecommendation],
-    problems: list[Problem],
-    *,
-    language: str,
-    country: str,
-    heading: str = "",
-) -> None:
-    """Refuse a document whose text is in another language than `language`, or whose opening
-    names another country than `country`: written on, it would replace the right rows' texts
-    with the wrong ones (an English chapter over the Azerbaijani texts, Armenia's rows as
-    Azerbaijan's). A document that does not name its country is imported with a warning.
-    `heading` is the country the parser read the chapter's heading for ("BAHAMAS" in pages of
-    the TIP volume, whose opening may be another chapter's): it names the country instead."""
-    opening = opening_of(data)
-    errors = {}
-    found_language = language_of(record.action for record in records) or language_of([opening])
-    if found_language and found_language != language:
-        errors["language"] = _(
-            "The document is written in %(found)s, not %(chosen)s: choose %(found)s as the language of the text."
-        ) % {"found": _language_name(found_language), "chosen": _language_name(language)}
-    found_country = country_named_in(heading or opening)
-    if found_country and found_country != country:
-        errors["country"] = _("The document is about %(found)s, not %(chosen)s: choose %(found)s as the country.") % {
-            "found": countries.name(found_country),
-            "chosen": countries.name(country) or country,
-        }
-    if errors:
-        raise ValidationError(errors)
-    if not found_country:
-        problems.append(Problem(0, f"The document's opening names no country; check that it is about {country}."))
-
-
-def _store_indicators_only(report: ImportReport, source: Source | None, user: Actor) -> ImportReport:
-    """The document's recommendations are stored already; its indicator values may not be
-    (a report imported before they were read)."""
-    if not report.dry_run and source is not None and report.indicators.changes_anything:
-        with transaction.atomic():
-            indicators_store(plan=report.indicators, source=source, user=user)
-    return report
-
-
-def _store_source_document(name: str, data: bytes) -> None:
-    # Named by content, so the same text is stored once; written only after the import committed.
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
+    return report_format.default_title(year=report_year, country=country.upper())
 
 
 def _parse(
@@ -405,7 +440,7 @@ def _import_translation(
         dry_run=dry_run,
     )
     if dry_run or not report.changes_anything:
-        return _store_indicators_only(report, original, user)
+        return store_indicators_only(report, original, user)
     message = translation_message(slug=original.slug, language=language)
     with transaction.atomic():
         source_translation_add(
@@ -427,5 +462,5 @@ def _import_translation(
                 note=message,
             )
         indicators_store(plan=report.indicators, source=original, user=user)
-        transaction.on_commit(lambda: _store_source_document(document_name, data))
+        transaction.on_commit(lambda: store_source_document(document_name, data))
     return report

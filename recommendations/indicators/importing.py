@@ -63,6 +63,8 @@ class IndicatorPlan:
 
 def _where(location: dict[str, Any]) -> str:
     parts = []
+    if location.get("element"):
+        parts.append(location["element"] + (f" (ages {location['age_range']})" if location.get("age_range") else ""))
     if location.get("table"):
         parts.append(f"{location['table']}, {location.get('row', '')}, {location.get('column', '')}")
     if location.get("page"):

@@ -23,6 +23,7 @@ class Unit(models.TextChoices):
     COUNT = "count", _("Count")
     MONEY = "money", _("Money")
     YES_NO = "yes_no", _("Yes or no")
+    PERCENT = "percent", _("Percentage")
 
 
 class ValueState(models.TextChoices):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from recommendations.choices import SourceKind
 
-COUNT, MONEY, YES_NO = "count", "money", "yes_no"
-LABOR_TABLE, CRIMINAL_TABLE = "labor", "criminal"
+COUNT, MONEY, YES_NO, PERCENT = "count", "money", "yes_no", "percent"
+LABOR_TABLE, CRIMINAL_TABLE, STATISTICS = "labor", "criminal", "statistics"
 
 # How a DOL enforcement table's title starts, by the group its rows belong to.
 DOL_TABLE_TITLES = {
@@ -48,6 +48,14 @@ class IndicatorDefinition:
     parent: str = ""
     labels: tuple[str, ...] = ()
     phrasings: dict[str, Phrasing] = field(default_factory=dict)
+    # DOL's data file (XML): the element under a country's `Country_Statistics` that states
+    # the figure, and the elements its year is read from — its own group's `Year`, or, for the
+    # working children's figures (the file gives them no year), the years of the two figures
+    # from the same survey, which must agree.
+    element: str = ""
+    year_elements: tuple[str, ...] = ()
+    # The largest value that can be right (a share of a group is at most 100%).
+    maximum: int | None = None
 
 
 def _dol(code, group, name_en, name_az, unit, *labels, parent=""):
@@ -61,6 +69,28 @@ def _dol(code, group, name_en, name_az, unit, *labels, parent=""):
         parent=parent,
         labels=tuple(label.lower() for label in (name_en, *labels)),
     )
+
+
+def _statistic(code, name_en, name_az, unit, element, *year_elements, maximum=100):
+    group = element.split("/")[0]
+    return IndicatorDefinition(
+        code=code,
+        kind=SourceKind.DOL,
+        name_az=name_az,
+        name_en=name_en,
+        unit=unit,
+        group=STATISTICS,
+        element=element,
+        year_elements=year_elements or (f"{group}/Year",),
+        maximum=maximum if unit == PERCENT else None,
+    )
+
+
+# The survey the working children's figures come from is the one the attendance and the
+# "working and studying" figures name the year of (DOL's table: "Source for all other data:
+# … analysis of statistics from <survey>, <year>").
+_SURVEY_YEARS = ("Education_Statistics_Attendance_Statistics/Year", "Children_Working_and_Studying_7-14_yrs_old/Year")
+_WORKING = "Children_Work_Statistics"
 
 
 def _tip(code, name_en, name_az, unit, *, az: Phrasing, en: Phrasing):
@@ -245,6 +275,70 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
         "Cinayət təqibi orqanları ilə sosial xidmətlər arasında qarşılıqlı yönləndirmə mexanizmi mövcuddur",
         YES_NO,
     ),
+    # DOL's data file: "Statistics on Children's Work and Education", per country.
+    _statistic(
+        "dol_working_children",
+        "Working children, % of the age group",
+        "İşləyən uşaqlar, yaş qrupunun %-i",
+        PERCENT,
+        f"{_WORKING}/Total_Percentage_of_Working_Children",
+        *_SURVEY_YEARS,
+    ),
+    _statistic(
+        "dol_working_children_number",
+        "Working children, number",
+        "İşləyən uşaqların sayı",
+        COUNT,
+        f"{_WORKING}/Total_Working_Population",
+        *_SURVEY_YEARS,
+    ),
+    _statistic(
+        "dol_working_agriculture",
+        "Working children in agriculture, % of working children",
+        "Kənd təsərrüfatında işləyən uşaqlar, işləyən uşaqların %-i",
+        PERCENT,
+        f"{_WORKING}/Agriculture",
+        *_SURVEY_YEARS,
+    ),
+    _statistic(
+        "dol_working_services",
+        "Working children in services, % of working children",
+        "Xidmət sahəsində işləyən uşaqlar, işləyən uşaqların %-i",
+        PERCENT,
+        f"{_WORKING}/Services",
+        *_SURVEY_YEARS,
+    ),
+    _statistic(
+        "dol_working_industry",
+        "Working children in industry, % of working children",
+        "Sənayedə işləyən uşaqlar, işləyən uşaqların %-i",
+        PERCENT,
+        f"{_WORKING}/Industry",
+        *_SURVEY_YEARS,
+    ),
+    _statistic(
+        "dol_school_attendance",
+        "Children attending school, % of the age group",
+        "Məktəbə gedən uşaqlar, yaş qrupunun %-i",
+        PERCENT,
+        "Education_Statistics_Attendance_Statistics/Percentage",
+    ),
+    _statistic(
+        "dol_working_and_studying",
+        "Children combining work and school, % of the age group",
+        "İşi və təhsili birləşdirən uşaqlar, yaş qrupunun %-i",
+        PERCENT,
+        "Children_Working_and_Studying_7-14_yrs_old/Total",
+    ),
+    _statistic(
+        "dol_primary_completion",
+        "Primary completion rate, %",
+        "İbtidai təhsili başa vurma dərəcəsi, %",
+        PERCENT,
+        "UNESCO_Primary_Completion_Rate/Rate",
+        # UNESCO's gross ratio: above 100 where pupils older or younger than the age complete.
+        maximum=None,
+    ),
     # TIP: the chapter's narrative (prosecution, protection, prevention).
     _tip(
         "tip_cases_investigated",
@@ -325,6 +419,11 @@ BY_CODE = {definition.code: definition for definition in INDICATORS}
 
 def of_kind(kind: str) -> tuple[IndicatorDefinition, ...]:
     return tuple(definition for definition in INDICATORS if definition.kind == kind)
+
+
+def statistics() -> tuple[IndicatorDefinition, ...]:
+    """The indicators DOL's data file states in its elements."""
+    return tuple(definition for definition in INDICATORS if definition.element)
 
 
 def reporting_year(kind: str, report_year: int) -> int:

@@ -11,6 +11,7 @@ declaration in `filters.py` (`sql=`). tests/test_list_query.py checks that each 
 returns exactly the rows `filterset.qs` returns.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -29,12 +30,14 @@ from recommendations.tags.selectors import tag_fields_fill
 
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
 from .filters import RESPONSIBLE_BODY_LINK, Condition, RecommendationFilterSet, is_set
+from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX
 from .selectors import RECOMMENDATION_ORDERING_FIELDS
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
 RecommendationBodies = Recommendation.responsible_bodies.through
 TAG_LINK = Tag.recommendations.through._meta.db_table
+SOURCE_ALIAS = re.compile(r"\bs\.")
 
 # (name in the row, SQL) in SELECT order: the declared list columns, and whether a second
 # query for the page's responsible bodies is needed at all.
@@ -44,7 +47,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("has_tags", f"EXISTS (SELECT 1 FROM {TAG_LINK} t WHERE t.recommendation_id = r.id)"),
 )
 # Columns a page may be ordered by: the one whitelist the view, the exports and KeysetPagination use.
-SORT_COLUMNS = {name: f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS}
+SORT_COLUMNS = {
+    name: DERIVED_SORTS[name].sql if name in DERIVED_SORTS else f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS
+}
 FILTER_CONDITIONS = {name: filter_.sql for name, filter_ in RecommendationFilterSet.base_filters.items()}
 # psycopg's own (C) loader for timestamptz. Django's replaces the loaded value's tzinfo in
 # Python, one call per value (a tenth of a list request's CPU); the list converts every
@@ -85,7 +90,45 @@ def _after(keys: Sequence, values: Sequence, backwards: bool, connection: BaseDa
 
 def _db_value(field: str, value: Any, connection: BaseDatabaseWrapper) -> Any:
     """A cursor value as the ORM would send it (datetimes differ per backend)."""
+    if field in DERIVED_SORTS:
+        return DERIVED_SORTS[field].field.get_db_prep_value(value, connection)
     return Recommendation._meta.get_field(field).get_db_prep_value(value, connection)
+
+
+def sort_name(field: str) -> str:
+    """The name a sort key's value has in a row: a derived sort's own, a column's its name."""
+    return f"{SORT_VALUE_PREFIX}{field}" if field in DERIVED_SORTS else field
+
+
+def _conditions(filters: dict[str, Any], connection: BaseDatabaseWrapper) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions (joined by AND) of the cleaned `filters`, with their parameters."""
+    as_of = filters.get("as_of")
+    condition_for = {**FILTER_CONDITIONS, **(_as_of_conditions(as_of, connection) if as_of else {})}
+    conditions, params = [], []
+    for name, value in filters.items():
+        if not is_set(value):
+            continue
+        sql, condition_params = condition_for[name](value, connection)
+        if sql:
+            conditions.append(sql)
+            params.extend(condition_params)
+    return conditions, params
+
+
+def recommendation_count(*, filters: dict[str, Any]) -> int:
+    """How many rows match the cleaned `filters`: the list's own conditions, counted (the
+    list's `count=true`; BENCHMARKS.md "Counting a filtered list" says what it costs)."""
+    connection = connections[router.db_for_read(Recommendation)]
+    conditions, params = _conditions(filters, connection)
+    # The source is joined only when a condition reads it (`source`, `as_of`): else the count
+    # is the recommendation table's (or its indexes') alone.
+    join = f"JOIN {SOURCE} s ON s.id = r.source_id " if any(SOURCE_ALIAS.search(sql) for sql in conditions) else ""
+    statement = (
+        f"SELECT COUNT(*) FROM {RECOMMENDATION} r {join}{'WHERE ' + ' AND '.join(conditions) if conditions else ''}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()[0]
 
 
 def recommendation_page_rows(
@@ -100,22 +143,17 @@ def recommendation_page_rows(
     (reversed when `backwards`), strictly after the key values `after` when given."""
     connection = connections[router.db_for_read(Recommendation)]
     as_of = filters.get("as_of")
-    condition_for = {**FILTER_CONDITIONS, **(_as_of_conditions(as_of, connection) if as_of else {})}
-    conditions, params = [], []
-    for name, value in filters.items():
-        if not is_set(value):
-            continue
-        sql, condition_params = condition_for[name](value, connection)
-        if sql:
-            conditions.append(sql)
-            params.extend(condition_params)
+    conditions, params = _conditions(filters, connection)
     if after is not None:
         sql, after_params = _after(keys, after, backwards, connection)
         conditions.append(sql)
         params.extend(after_params)
     order = ", ".join(f"{SORT_COLUMNS[key.field]} {'ASC' if key.descending == backwards else 'DESC'}" for key in keys)
     # A sort key that is not shown is still selected: the cursor is built from the row's values.
-    columns = [*COLUMNS, *((key.field, SORT_COLUMNS[key.field]) for key in keys if key.field not in dict(COLUMNS))]
+    columns = [
+        *COLUMNS,
+        *((sort_name(key.field), SORT_COLUMNS[key.field]) for key in keys if sort_name(key.field) not in dict(COLUMNS)),
+    ]
     select_params: list[Any] = []
     if as_of:
         # The declared `status_as_of` column is NULL; with `as_of` it is the status that day.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from recommendations.models import Recommendation
 
 from .filters import AsOfField, RecommendationFilterSet, validate_query_parameters
+from .ordering import DERIVED_SORTS, ORM_EXPRESSIONS, SORT_VALUE_PREFIX
 
 # Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
 RECOMMENDATION_ORDERING_FIELDS = (
@@ -25,6 +26,8 @@ RECOMMENDATION_ORDERING_FIELDS = (
     "position",
     "status",
     "created_at",
+    # Expressions, not columns (`ordering.py`): never null all the same.
+    *DERIVED_SORTS,
 )
 
 
@@ -107,7 +110,16 @@ def recommendation_order(queryset: QuerySet, ordering: str | None) -> QuerySet:
             )
     if not any(term.removeprefix("-") == "id" for term in terms):
         terms.append("-id" if terms[-1].startswith("-") else "id")
-    return queryset.order_by(*terms)
+    derived = {term.removeprefix("-") for term in terms} & set(DERIVED_SORTS)
+    queryset = queryset.alias(**{f"{SORT_VALUE_PREFIX}{name}": ORM_EXPRESSIONS[name]() for name in derived})
+    return queryset.order_by(
+        *(
+            f"{'-' if term.startswith('-') else ''}{SORT_VALUE_PREFIX}{term.removeprefix('-')}"
+            if term.removeprefix("-") in derived
+            else term
+            for term in terms
+        )
+    )
 
 
 def responsible_body_names(recommendation_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from recommendations.choices import EvidenceKind, Status
 from recommendations.evidence.files import ALLOWED_EXTENSIONS, check_evidence_file
+from recommendations.fields import WebLinkFormField
 from recommendations.progress.services import EvidenceItem
 
 EVIDENCE_ROWS = 2
@@ -71,16 +72,6 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class SafeURLFormField(forms.URLField):
-    """Only http and https: a `javascript:` or `data:` link must never reach a page."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value and urlsplit(value).scheme.lower() not in {"http", "https"}:
-            raise ValidationError(_("Only http and https links are accepted."))
-        return value
-
-
 class EvidenceRowForm(forms.Form):
     title = forms.CharField(
         label=gettext_lazy("Title"),
@@ -94,7 +85,7 @@ class EvidenceRowForm(forms.Form):
         max_length=255,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS)}),
     )
-    url = SafeURLFormField(
+    url = WebLinkFormField(
         label=gettext_lazy("Link"),
         required=False,
         max_length=2000,

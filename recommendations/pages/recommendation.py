@@ -73,15 +73,20 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
     see it. Also the evidence attached to no entry."""
     columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if with_notes else ())
     labels = dict(Status.choices)
+    rows = list(ProgressUpdate.objects.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns))
+    # "Before" as the timeline tells it (progress/timeline.py), as the API, admin and feed do.
+    befores = progress_timeline.befores(
+        [
+            progress_timeline.Entry(
+                row["id"], row["occurred_on"], row["created_at"], row["status_before"], row["status_after"]
+            )
+            for row in rows
+        ]
+    )
     entries = []
-    previous_after = None
-    for row in ProgressUpdate.objects.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns):
+    for row in rows:
         recorded_on = timezone.localdate(row["created_at"])
-        # "Before" as the timeline tells it (progress/timeline.py): a late, earlier-dated
-        # entry is inserted in its place and the next entry starts from its status.
-        if previous_after is not None:
-            row["status_before"] = previous_after
-        previous_after = row["status_after"]
+        row["status_before"] = befores[row["id"]]
         entries.append(
             {
                 **row,
@@ -213,16 +218,6 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     formset_ok = formset.is_valid()
     if not (form_ok and formset_ok):
         return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
-    if _records_nothing(recommendation, form.cleaned_data, formset):
-        form.add_error(
-            "status",
-            _(
-                "Nothing to record: the status on that day was already “%(status)s”. "
-                "Change it, or add a note or evidence."
-            )
-            % {"status": Status(form.cleaned_data["status"]).label},
-        )
-        return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
     try:
         update, added = progress_record_with_evidence(
             recommendation_id=recommendation.pk,
@@ -291,17 +286,6 @@ def _already_recorded(recommendation: Recommendation, user, data: dict) -> Progr
         data["note"],
     )
     return entry if same else None
-
-
-def _records_nothing(recommendation: Recommendation, data: dict, formset) -> bool:
-    """The form as it opened, sent unchanged: the status in force that day, no note, no
-    evidence. Saved, such an entry would only restate the status — and, being the latest by
-    date, outrank entries recorded later about earlier days."""
-    if data["note"].strip() or formset.items():
-        return False
-    entries = progress_timeline.entries_of(recommendation.pk)
-    in_force = progress_timeline.status_before_on(entries, data["occurred_on"], recommendation.status)
-    return data["status"] == in_force
 
 
 def _more_rows(posted):

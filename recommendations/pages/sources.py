@@ -52,10 +52,11 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for item in page
     ]
     tiers = []
-    if source.kind == SourceKind.TIP:
-        # The tier across the years for the country, where several TIP reports are loaded.
+    if source.kind in (SourceKind.TIP, SourceKind.DOL):
+        # The tier (TIP) or advancement level (DOL, kept in the same field) across the years
+        # for the country, where several reports of the series are loaded.
         tiers = list(
-            Source.objects.filter(kind=SourceKind.TIP, country=source.country)
+            Source.objects.filter(kind=source.kind, country=source.country)
             .order_by("report_year", "slug")
             .values("slug", "report_year", "tip_tier")
         )
@@ -70,7 +71,13 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "area_chart": area_chart,
         "page": page,
         "rows": rows,
-        "tiers": tiers if len(tiers) > 1 else [],
+        "tiers": (
+            tiers if len(tiers) > 1 and (source.kind == SourceKind.TIP or any(t["tip_tier"] for t in tiers)) else []
+        ),
+        "tier_label": _("Advancement level") if source.kind == SourceKind.DOL else _("TIP tier"),
+        "tier_heading": (
+            _("Advancement level over the years") if source.kind == SourceKind.DOL else _("TIP tier over the years")
+        ),
         "repeated": repeated,
         "submission_languages": list(LANGUAGE_NAMES.items()),
         "documents": [

@@ -4,7 +4,7 @@ from django.urls import path
 from ..indicators.pages import indicators_country_page
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
-from . import account, sources, views
+from . import account, sources, tokens, views
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import work as work_pages
@@ -20,6 +20,7 @@ urlpatterns = [
     path("profile/", account.profile_page, name="profile"),
     path("profile/email/<str:token>/", account.email_confirm_page, name="email-confirm"),
     path("password/", account.password_change_page, name="password-change"),
+    path("profile/tokens/", tokens.tokens_page, name="tokens"),
     path("feeds/changes/", StatusChangesFeed(), name="feed-changes"),
     path("recommendations/<int:pk>/history/", history_pages.recommendation_history_page, name="history"),
     path("recommendations/<int:pk>/progress/", progress_pages.progress_record_page, name="progress-record"),

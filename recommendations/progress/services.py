@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.choices import Role
+from recommendations.choices import Role, Status
 from recommendations.evidence.services import evidence_add
 from recommendations.history import services as history
 from recommendations.history.services import Actor
@@ -53,10 +53,16 @@ def progress_record(
     occurred_on: datetime.date | None = None,
     user: Actor,
     expected_version: int | None = None,
+    with_evidence: bool = False,
 ) -> ProgressUpdate:
     """Log reported progress and set the recommendation's status by the timeline rule
     (progress/timeline.py): an entry dated before later entries is inserted in its place,
-    and the current status is the latest by the date things happened."""
+    and the current status is the latest by the date things happened.
+
+    An entry that records nothing — the status in force that day, no note, no evidence
+    (`with_evidence`, when the caller attaches some to it) — is refused: it would only
+    restate the status and, being the latest by date, outrank entries recorded later about
+    earlier days."""
     if not may_record_progress(user):
         raise PermissionDenied(_("Only NGO staff and administrators may record progress."))
     with transaction.atomic():
@@ -78,10 +84,13 @@ def progress_record(
                 }
             )
         entries = timeline.entries_of(recommendation.pk)
+        in_force = timeline.status_before_on(entries, occurred_on, recommendation.status)
+        if status == in_force and not note.strip() and not with_evidence:
+            raise ValidationError({"status": _nothing_to_record(status)})
         author, username = history.actor(user)
         update = ProgressUpdate(
             recommendation=recommendation,
-            status_before=timeline.status_before_on(entries, occurred_on, recommendation.status),
+            status_before=in_force,
             status_after=status,
             note=note,
             occurred_on=occurred_on,
@@ -111,6 +120,13 @@ def progress_record(
             # Followers hear of it once the change has committed (a job queued with it).
             status_change_announce(update=update)
         return update
+
+
+def _nothing_to_record(status: str) -> str:
+    label = dict(Status.choices).get(status, status)
+    return _(
+        "Nothing to record: the status on that day was already “%(status)s”. Change it, or add a note or evidence."
+    ) % {"status": label}
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,7 @@ def progress_record_with_evidence(
                 occurred_on=occurred_on,
                 user=user,
                 expected_version=expected_version,
+                with_evidence=bool(evidence),
             )
             added = []
             for index, item in enumerate(evidence):

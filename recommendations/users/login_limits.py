@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from .addresses import client_address
+from .events import security_event
 
 KNOWN_ADDRESS_SECONDS = 60 * 60 * 24 * 30
 
@@ -132,10 +133,13 @@ class RateLimitedModelBackend(ModelBackend):
             login_check(username=username, address=address)
         except LoginLocked as locked:
             request.login_lockout = locked
+            security_event("login.locked_out", request=request, username=username, retry_after=locked.retry_after)
             raise
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             login_failed(username=username, address=address)
+            security_event("login.failed", request=request, username=username)
         else:
             login_succeeded(username=username, address=address)
+            security_event("login.succeeded", request=request, user=user)
         return user

@@ -13,6 +13,8 @@ from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord
 
+from . import events
+
 # What the admin site edits: the tracker, users and groups, API tokens.
 ADMIN_SITE_APPS = ("recommendations", "auth", "authtoken")
 
@@ -21,7 +23,10 @@ def role_groups_sync(*, using: str = "default", **kwargs) -> None:
     """After every migrate (post_migrate, for each app, as each app's permissions appear):
     the role groups exist and the admin group holds every permission of the admin site's
     apps. Only added, never removed: a permission an operator gave a group stays."""
-    if not Permission.objects.using(using).exists():
+    if "plan" not in kwargs or not Permission.objects.using(using).exists():
+        # `flush` (no migration plan) empties the database on purpose: the groups come back
+        # with the next migrate or a user's role. Recreated here they would collide with a
+        # test's serialized rollback, which restores the migration's own rows.
         return
     for role in Role.values:
         Group.objects.using(using).get_or_create(name=role)
@@ -41,7 +46,7 @@ def role_label(role: str | None) -> str:
     return str(Role(role).label) if role in Role.values else "—"
 
 
-def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
+def user_role_recorded(*, user: User, before: str | None, by: Actor, request=None) -> None:
     """After a user's groups were set (the admin's user page): staff status follows the admin
     role — the admin site is the admin role's — and a changed role is a history row."""
     with transaction.atomic():
@@ -61,3 +66,44 @@ def user_role_recorded(*, user: User, before: str | None, by: Actor) -> None:
                 after={"role": str(after) if after else None},
                 message=_("Role changed"),
             )
+            transaction.on_commit(
+                lambda: events.security_event(
+                    "role.changed",
+                    request=request,
+                    user=fresh,
+                    role_before=before or None,
+                    role_after=str(after) if after else None,
+                    changed_by=getattr(by, "username", None),
+                )
+            )
+
+
+def user_role_set(*, user: User, role: str | None, by: Actor) -> None:
+    """Give `user` exactly `role` (None: no role), as the user page's groups would: the other
+    role groups are taken away, staff status follows, and the change is a history row."""
+    with transaction.atomic():
+        before = role_of(user)
+        user.groups.remove(*Group.objects.filter(name__in=Role.values))
+        if role:
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+        user_role_recorded(user=user, before=before, by=by)
+
+
+def user_active_set(*, user: User, active: bool, by: Actor) -> bool:
+    """Let a user sign in or not (a deactivated user's sessions and tokens stop working:
+    Django and the API refuse inactive users); a history row. Returns whether it changed."""
+    with transaction.atomic():
+        fresh = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if fresh.is_active == active:
+            return False
+        fresh.is_active = active
+        fresh.save(update_fields=["is_active"])
+        history.change_record_create(
+            obj=fresh,
+            action=ChangeRecord.Action.UPDATE,
+            user=by,
+            before={"is_active": not active},
+            after={"is_active": active},
+            message=_("Account activated") if active else _("Account deactivated"),
+        )
+        return True

@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from recommendations.analytics.exports import FORMULA_PREFIXES
+from recommendations.analytics.spreadsheets import FORMULA_PREFIXES
 
 from ..factories import RecommendationFactory, ResponsibleBodyFactory
 

@@ -15,7 +15,8 @@ def client() -> APIClient:
 @pytest.mark.parametrize(
     ("path", "value", "allowed"),
     [
-        ("/api/v1/stats/", "csv", "json, api"),
+        ("/api/v1/stats/", "pdf", "json, api, csv, xlsx"),
+        ("/api/v1/stats/timeline/", "docx", "json, api, csv, xlsx"),
         ("/api/v1/recommendations/", "xlsx", "json, api"),
         ("/api/v1/recommendations/", "", "json, api"),
         ("/api/v1/areas/", "xml", "json, api"),

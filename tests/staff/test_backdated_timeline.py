@@ -92,7 +92,9 @@ def test_a_late_entry_dated_after_everything_changes_the_status(backdated):
     today = timezone.localdate()
     progress_record(recommendation_id=recommendation.pk, status="implemented", occurred_on=today, user=staff)
     assert Recommendation.objects.get(pk=recommendation.pk).status == "implemented"
-    progress_record(recommendation_id=recommendation.pk, status="not_started", occurred_on=OCT_1, user=staff)
+    progress_record(
+        recommendation_id=recommendation.pk, status="not_started", occurred_on=OCT_1, note="Sənəd tapıldı.", user=staff
+    )
     assert Recommendation.objects.get(pk=recommendation.pk).status == "implemented"  # an old fact changes nothing now
 
 

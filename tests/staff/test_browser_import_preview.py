@@ -8,6 +8,7 @@ import pytest
 
 from tests.browser import ARTIFACTS, BROWSER_MARKS, chromium, new_page
 from tests.factories import PASSWORD
+from tests.jobs import run_jobs
 
 pytestmark = BROWSER_MARKS
 
@@ -48,6 +49,11 @@ def test_the_import_preview_shows_changes_and_corrections_within_the_page(
         page.locator("#id_report_year").fill("2015")
         page.locator("#id_document").set_input_files(str(revised))
         page.locator("input[name=preview]").click()
+        # The preview is a background job: the upload answers with the job's page at once,
+        # the worker reads the document, and the page (refreshing itself) then shows it.
+        page.wait_for_load_state()
+        run_jobs()
+        page.reload()
         page.wait_for_selector("#import-corrections")
 
         page.screenshot(path=str(ARTIFACTS / f"admin-import-preview-{width}-{locale[:2]}.png"), full_page=True)

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_countries",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "synthetic",
     # Background jobs (report imports, mail to followers): Django's tasks API and its database
     # backend, run by `manage.py run_worker` (recommendations/jobs/, README "Background jobs").
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its headers go on every answer to another origin, an error or a preflight too.
+    "corsheaders.middleware.CorsMiddleware",
     # An unsafe request is redirected with 308 (keeps the method and body), never 301.
     "recommendations.api.middleware.KeepMethodOnRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -105,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware: its messages are in the request's language.
     "recommendations.api.middleware.ApiErrorMiddleware",
+    # RateLimit-Policy and RateLimit on every response an API throttle counted.
+    "recommendations.api.throttling.RateLimitHeadersMiddleware",
     "recommendations.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -117,6 +122,28 @@ MIDDLEWARE = [
     # transaction of the work it answers (recommendations/idempotency/middleware.py).
     "recommendations.idempotency.middleware.IdempotencyKeyMiddleware",
 ]
+
+# CORS (django-cors-headers), for browser clients on other origins: off unless
+# CORS_ALLOWED_ORIGINS lists them ("https://a.example,https://b.example"), only for /api/. "*"
+# allows every origin, and then never with credentials (cookies): Django refuses to start.
+# Clients on other origins send `Authorization: Token …`, which needs no credentials mode.
+CORS_ALLOWED_ORIGINS = [origin for origin in env_list("CORS_ALLOWED_ORIGINS") if origin != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env_list("CORS_ALLOWED_ORIGINS")
+CORS_ALLOW_CREDENTIALS = env_bool("CORS_ALLOW_CREDENTIALS", False)
+if CORS_ALLOW_ALL_ORIGINS and CORS_ALLOW_CREDENTIALS:
+    raise ImproperlyConfigured('CORS_ALLOW_CREDENTIALS cannot be true while CORS_ALLOWED_ORIGINS allows "*"')
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "RateLimit", "RateLimit-Policy", "Content-Disposition", "Location"]
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 # Sent on every response (tracker/headers.py). Everything is loaded from this site; no inline
 # script or style anywhere (tests/analyst/test_csp.py opens each kind of page in Chromium).
@@ -216,7 +243,7 @@ for _network in TRUSTED_PROXIES:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_network!r} is not an address or network") from exc
 NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
-# An API token is refused this many days after it was issued (recommendations/users/tokens.py).
+# An API token is refused this many days after it was issued, at the latest (recommendations/users/tokens.py).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -225,11 +252,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: logs every password change, whatever path saved it (users/passwords.py).
+    {"NAME": "recommendations.users.passwords.PasswordChangeLogger"},
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "az")
 LANGUAGES = [("az", "Azərbaycanca"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "recommendations" / "locale"]
+# Kosovo has no ISO 3166-1 code; XK is the user-assigned one the EU, the World Bank and DOL's
+# findings use (importing/parsers/dol_xml.py).
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Baku")
 USE_I18N = True
 USE_TZ = True
@@ -255,6 +287,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # period, at least this many bytes a second on average, or a 408.
 REQUEST_BODY_GRACE_SECONDS = env_int("REQUEST_BODY_GRACE_SECONDS", 10)
 REQUEST_BODY_MIN_RATE = env_int("REQUEST_BODY_MIN_RATE", 1024)
+# A body declared over its limit but no larger than this is received and thrown away before the
+# 413, so a client that sends it all before reading gets the answer, not a broken pipe.
+REQUEST_BODY_DISCARD_BYTES = env_int("REQUEST_BODY_DISCARD_BYTES", 32 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -351,12 +386,28 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 180)
 REMINDER_DUE_SOON_DAYS = 30
 
+# Security events (recommendations/users/events.py) are JSON lines on the `tracker.security`
+# logger: to standard error with the rest by default, also appended to SECURITY_LOG_FILE if set.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security_console": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "tracker.security": {"handlers": ["security_console"], "level": "INFO", "propagate": False},
+    },
 }
+if os.environ.get("SECURITY_LOG_FILE"):
+    LOGGING["handlers"]["security_file"] = {  # type: ignore[index]
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": os.environ["SECURITY_LOG_FILE"],
+        "formatter": "bare",
+    }
+    LOGGING["loggers"]["tracker.security"]["handlers"].append("security_file")  # type: ignore[index]
 
 # Background jobs: queued as rows of the default database (SQLite or PostgreSQL alike), run by
 # `manage.py run_worker` (started by `make run`; the `worker` service in docker-compose.yml).

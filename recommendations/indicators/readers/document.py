@@ -3,10 +3,12 @@
 from recommendations.choices import SourceKind
 from recommendations.importing.extract import is_pdf, layout_pages, lines_of, pdf_pages
 from recommendations.importing.parsers.base import normalize_text
+from recommendations.importing.parsers.dol_xml import is_country_element
 
 from ..vocabulary import of_kind, reporting_year
 from . import Reading
 from .dol import read_dol_tables
+from .dol_statistics import read_statistics
 from .tip import read_tip
 
 
@@ -16,6 +18,9 @@ def read_document(*, data: bytes, kind: str, language: str, report_year: int) ->
     definitions = of_kind(kind)
     if not definitions:
         return Reading()
+    if is_country_element(data):
+        return read_statistics(data, definitions=definitions, report_year=report_year)
+    definitions = tuple(definition for definition in definitions if not definition.element)
     pdf = is_pdf(data)
     text = "" if pdf else normalize_text(data.decode("utf-8-sig", errors="replace"))
     if kind == SourceKind.DOL:

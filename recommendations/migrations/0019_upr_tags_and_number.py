@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0016_import_jobs'),
+        ('recommendations', '0018_api_tokens'),
     ]
 
     operations = [
