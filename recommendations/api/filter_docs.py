@@ -42,6 +42,14 @@ FILTER_DESCRIPTIONS = {
         "`true`: due before the day (`as_of`, else today; each period's end on the timeline, `to` on the "
         "changes) and not implemented as of that day; `false`: the others."
     ),
+    "theme": (
+        "A human-rights theme a UPR list tags the recommendation with, by its code or its name as printed "
+        "(`Right to health` is `right-to-health`)." + SEVERAL
+    ),
+    "group": "An affected group a UPR list tags the recommendation with, by its code or its name." + SEVERAL,
+    "sdg": "A Sustainable Development Goal's number, 1–17." + SEVERAL,
+    "recommending_state": "The ISO 3166-1 alpha-2 code of a State that made the UPR recommendation." + SEVERAL,
+    "position": "The State under review's position on a UPR recommendation: `supported` or `noted`." + SEVERAL,
 }
 
 

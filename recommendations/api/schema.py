@@ -139,6 +139,11 @@ DESCRIPTIONS = {
         "log (the date progress happened). A recommendation counts from the year of its report. "
         "`format=csv|xlsx` gives the periods as a spreadsheet."
     ),
+    "tags_suggest": (
+        "The SDGs, themes and affected groups the tracker would suggest for a recommendation's text, each with "
+        "its score (the share of the nearest tagged recommendations' votes), learnt from the tags stored "
+        "(`model_version`). Nothing is stored: a suggestion becomes a tag only when a person accepts it."
+    ),
     "stats_changes": (
         "What changed between two days (default: the last quarter): how many recommendations moved "
         "from which status to which between the end of `from` and the end of `to`, the list of them, "
@@ -157,6 +162,7 @@ TAGS = [
     {"name": "submissions", "description": "The submission document of a report, or of a country's reports."},
     {"name": "auth", "description": "API tokens."},
     {"name": "indicators", "description": "Figures the reports state year by year, with where each was read."},
+    {"name": "tags", "description": "Themes, affected groups and SDGs suggested for a text from the tags stored."},
 ]
 
 
