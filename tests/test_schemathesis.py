@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
+from recommendations.tags.services import tags_replace
 from recommendations.users.tokens import token_issue
 from tracker.wsgi import application
 
@@ -42,8 +43,8 @@ def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
 
 
 def with_stored_values(case, stored: dict[str, list]):
-    """Some rules OpenAPI cannot state: a source or responsible-body filter names a stored
-    row, a cursor is only ever one the server handed out, year_from is not after year_to
+    """Some rules OpenAPI cannot state: a source, responsible-body, theme or group filter names
+    a stored row, a cursor is only ever one the server handed out, year_from is not after year_to
     (nor `from` after `to` or after today, nor due_after after due_before, nor report_year_from after
     report_year_to), a CSV separator only for a CSV.
     Valid cases follow them; invalid ones are left as generated."""
@@ -151,6 +152,8 @@ def connections_kept_across_requests():
 def test_api_conforms_to_its_schema(role, db, connections_kept_across_requests):
     body = ResponsibleBodyFactory()
     recommendation = RecommendationFactory(responsible_bodies=[body])
+    # A theme or group filter names a stored term, as a source filter names a stored report.
+    tags_replace(terms_by_recommendation={recommendation.pk: {"theme": ("Right to health",), "group": ("Children",)}})
     # Compressed answers are part of the contract (tests/test_http_semantics.py), but the WSGI
     # transport used here does not undo a Content-Encoding before checking the body.
     headers = {"Accept-Encoding": "identity"}
@@ -168,7 +171,12 @@ def test_api_conforms_to_its_schema(role, db, connections_kept_across_requests):
     operations = 0
     for result in schema.get_all_operations():
         operations += 1
-        stored = {"source": [recommendation.source.slug], "responsible_body": [body.pk]}
+        stored = {
+            "source": [recommendation.source.slug],
+            "responsible_body": [body.pk],
+            "theme": ["right-to-health"],
+            "group": ["children"],
+        }
         failures.extend(failures_of(result.ok(), headers, real_path_parameters, stored))
     assert operations >= 10
     assert not failures, f"{len(failures)} failures:\n\n" + "\n\n".join(failures)

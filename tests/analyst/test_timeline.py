@@ -112,6 +112,7 @@ def test_timeline_query_count_does_not_grow_with_the_data(history, api_client, q
     ("query", "field"),
     [
         ("interval=week", "interval"),
+        ("interval=", "interval"),
         ("from=2020-02-30", "from"),
         ("to=2020", "to"),
         ("from=2021-01-01&to=2020-01-01", "from"),
