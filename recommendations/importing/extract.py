@@ -4,7 +4,8 @@ A table is read by where its words are, not by the order an extractor happened t
 them in. Two inputs give positions:
 
 - a PDF, read with pdfminer.six: each character's box, grouped into lines by baseline and
-  into words by spaces and gaps (units: PDF points, `pitch` about one line of body text);
+  into words by spaces and gaps (units: PDF points, `pitch` about one line of body text),
+  and the horizontal rules it draws (a table's lines between its rows);
 - text from `pdftotext -layout`, which keeps the columns: a word's column is its character
   offset and its line the line number (units: characters and lines, `pitch` 1).
 
@@ -56,10 +57,21 @@ class Word:
     size: float = 1.0
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal line drawn on the page (a table's rule between rows), in the page's units."""
+
+    x0: float
+    x1: float
+    top: float
+
+
 @dataclass
 class Page:
     number: int
     words: list[Word] = field(default_factory=list)
+    # Horizontal rules, top to bottom (a PDF's; text has none).
+    rules: list[Rule] = field(default_factory=list)
     # Distance of two lines of body text, and the least gap between two columns, in the
     # page's units.
     pitch: float = 1.0
@@ -158,16 +170,18 @@ def _pdf_pages_confined(data: bytes, max_pages: int, max_characters: int, first_
 def _pdf_pages(
     data: bytes, max_pages: int, max_characters: int, first_only: bool, progress: ProgressCallback | None = None
 ) -> list[Page]:
-    from pdfminer.layout import LTChar
+    from pdfminer.layout import LTChar, LTCurve
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
-    def characters(item):
-        if isinstance(item, LTChar):
-            yield item
-        elif hasattr(item, "__iter__"):
-            for child in item:
-                yield from characters(child)
+    def contents(item, chars: list, paths: list) -> None:
+        for child in item:
+            if isinstance(child, LTChar):
+                chars.append(child)
+            elif isinstance(child, LTCurve):  # lines and rectangles too
+                paths.append(child)
+            elif hasattr(child, "__iter__"):
+                contents(child, chars, paths)
 
     pages = []
     read = 0
@@ -178,14 +192,18 @@ def _pdf_pages(
                     f"The PDF has more than {max_pages:,} pages, the limit (IMPORT_MAX_PAGES); "
                     "import the chapter's pages only."
                 )
-            chars = list(characters(layout))
+            chars: list = []
+            paths: list = []
+            contents(layout, chars, paths)
             read += len(chars)
             if read > max_characters:
                 raise DocumentRejected(
                     f"The PDF holds more than {max_characters:,} characters by page {number}, the limit "
                     "(IMPORT_MAX_CHARACTERS); import the chapter's pages only."
                 )
-            pages.append(_page_words(number, layout.height, chars))
+            page = _page_words(number, layout.height, chars)
+            page.rules = _rules(layout.height, [(path.x0, path.y0, path.x1, path.y1) for path in paths])
+            pages.append(page)
             if first_only:
                 break
             if progress is not None:
@@ -246,3 +264,19 @@ def _page_words(number: int, height: float, chars: list) -> Page:
     page.pitch = size * 1.15
     page.column_gap = size * 0.9
     return page
+
+
+# A drawn path this thin (points) and at least this wide is a rule, not a shape or a box.
+RULE_THICKNESS = 2.0
+RULE_MIN_WIDTH = 6.0
+
+
+def _rules(height: float, boxes: list[tuple[float, float, float, float]]) -> list[Rule]:
+    """The horizontal rules among a page's drawn paths (their boxes: x0, y0, x1, y1 from the
+    bottom of the page), top to bottom."""
+    rules = {
+        Rule(round(x0, 1), round(x1, 1), round(height - (y0 + y1) / 2, 1))
+        for x0, y0, x1, y1 in boxes
+        if abs(y1 - y0) <= RULE_THICKNESS and abs(x1 - x0) >= RULE_MIN_WIDTH
+    }
+    return sorted(rules, key=lambda rule: (rule.top, rule.x0))
