@@ -2,6 +2,7 @@
 These tests pin the two together: a filter means the same rows wherever it is used."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.http import QueryDict
@@ -31,7 +32,8 @@ def test_the_django_filter_internals_the_shims_rely_on_still_hold():
     first = RecommendationFilterSet(data={}, queryset=Recommendation.objects.none())
     second = RecommendationFilterSet(data={}, queryset=Recommendation.objects.none())
     for name, declared in RecommendationFilterSet.base_filters.items():
-        mine, theirs = first.filters[name], second.filters[name]
+        mine: Any = first.filters[name]
+        theirs: Any = second.filters[name]
         assert mine is not declared and mine is not theirs, name
         assert mine.parent is first and theirs.parent is second, name
         if declared.method is not None:
