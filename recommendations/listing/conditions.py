@@ -12,7 +12,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from recommendations import overdue as overdue_rule
 from recommendations.models import Recommendation, ResponsibleBody
-from recommendations.search import search_terms
+from recommendations.search import parse_query
 
 NO_AREA = "none"  # the `area` value of a recommendation with no area
 
@@ -42,13 +42,18 @@ def equals_sql(column: str) -> SQLCondition:
 
 
 def text_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
-    # The backend's own `contains` operator and escaping, as the ORM's `__contains` uses.
-    terms = search_terms(value)
-    if not terms:
+    """`search.matching_q` as SQL: the backend's own `contains` operator and escaping, as the
+    ORM's `__contains` uses, so both answer alike on SQLite and PostgreSQL."""
+    query = parse_query(value)
+    if not query:
         return "", []
     operator = connection.operators["contains"]
-    condition = " AND ".join(f"r.action_search {operator}" for _term in terms)
-    return condition, [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms]
+    groups, params = [], []
+    for group in query:
+        terms = [f"{'NOT ' if term.excluded else ''}r.action_search {operator}" for term in group]
+        groups.append(f"({' OR '.join(terms)})")
+        params += [f"%{connection.ops.prep_for_like_query(term.pattern)}%" for term in group]
+    return " AND ".join(groups), params
 
 
 def responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:

@@ -10,6 +10,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.search import parse_query
+
 # Ids are 64-bit: a larger number can match nothing, and must not reach the database.
 ID_MAX = 2**63 - 1
 
@@ -107,3 +109,16 @@ class AsOfField(forms.DateField):
         if isinstance(value, str) and value.strip() and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+class SearchField(forms.CharField):
+    """A search (`search.parse_query`): refused when nothing in it is a word to look for
+    (`😀`, `%`, `—`, a lone `OR`), which would otherwise find every row."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not parse_query(value):
+            raise forms.ValidationError(
+                _("Nothing to search for: give a word or number (punctuation, symbols and OR alone find nothing)."),
+                code="invalid",
+            )

@@ -25,7 +25,7 @@ from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Recommendation, ResponsibleBody, Source
-from recommendations.search import search_terms
+from recommendations.search import matching_q, parse_query
 
 from . import conditions
 from .conditions import NO_AREA
@@ -342,9 +342,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in search_terms(value):
-            queryset = queryset.filter(action_search__contains=term)
-        return queryset
+        query = parse_query(value) if value else ()
+        return queryset.filter(matching_q(query)) if query else queryset
 
 
 RecommendationFilterSet.base_filters = ShallowCopiedFilters(RecommendationFilterSet.base_filters)

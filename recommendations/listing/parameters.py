@@ -37,9 +37,10 @@ def parameter_values(params, name: str) -> list[str]:
 def validate_query_parameters(params, *, accepted: Iterable[str]) -> None:
     """Refuse what the filters would otherwise read as something else: a parameter the
     endpoint does not know (a typo such as `stauts` would answer with the unfiltered list),
-    a parameter that takes one value given twice (it would answer with the last one), and a
-    value that is not text (Django turns bytes that are not UTF-8 into U+FFFD; a NUL cannot
-    be stored or searched)."""
+    a parameter that takes one value given twice (it would answer with the last one), an
+    empty value (`?area=` or `?year=` would answer as if not given), and a value that is not
+    text (Django turns bytes that are not UTF-8 into U+FFFD; a NUL cannot be stored or
+    searched)."""
     known = set(accepted)
     unknown = sorted(set(params) - known)
     if unknown:
@@ -49,6 +50,11 @@ def validate_query_parameters(params, *, accepted: Iterable[str]) -> None:
     if repeated:
         once = _("Given more than once; this parameter takes one value.")
         raise ValidationError({name: [once] for name in repeated})
+    # `?area=` would answer as no filter: the unfiltered list, for an asked-for filter.
+    empty = sorted(name for name in params if not any(value.strip() for value in parameter_values(params, name)))
+    if empty:
+        blank = _("Empty; give a value, or leave the parameter out.")
+        raise ValidationError({name: [blank] for name in empty})
     unreadable = sorted(
         name
         for name in params

@@ -16,7 +16,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .conditions import SQLCondition
-from .fields import AsOfField, ModelMultipleValueField, MultipleValueField, StrictBooleanField, StrictIntegerField
+from .fields import (
+    AsOfField,
+    ModelMultipleValueField,
+    MultipleValueField,
+    SearchField,
+    StrictBooleanField,
+    StrictIntegerField,
+)
 
 
 class SQLConditionMixin:
@@ -53,7 +60,7 @@ class StrictBooleanFilter(SQLConditionMixin, django_filters.Filter):
 
 
 class TextFilter(SQLConditionMixin, django_filters.CharFilter):
-    pass
+    field_class = SearchField
 
 
 @extend_schema_field(OpenApiTypes.DATE)
