@@ -48,6 +48,8 @@ from .shims import (
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+SEARCH_LETTER = r"[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0400-\u0481\u048A-\u04FF]"
+SEARCH_PATTERN = rf"^[^\x00\uFFFD]*{SEARCH_LETTER}[^\x00\uFFFD]*$"
 
 
 class RecommendationFilterForm(forms.Form):
@@ -183,8 +185,19 @@ class RecommendationFilterSet(django_filters.FilterSet):
     )
     q = documented(
         TextFilter(method="filter_text", label=_("Text in the action"), max_length=200, sql=conditions.text_sql),
-        # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused.
-        {"type": "string", "maxLength": 200, "pattern": r"^[^\x00\uFFFD]*$"},
+        # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused; and a
+        # letter or digit to search for (stated for Latin and Cyrillic letters; the server
+        # takes any script's, and refuses a query of OR alone, which a pattern cannot say).
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": SEARCH_PATTERN,
+            "description": (
+                "Words, each found at the start of a word, folded (case, diacritics, sh/ch/gh); "
+                '`"a phrase"`, `a OR b`, `-word` as in web search.'
+            ),
+        },
     )
     repeats = documented(
         IntegerFilter(
