@@ -42,7 +42,7 @@ def texts():
 
 
 def _found(client: APIClient, query: str) -> set[int]:
-    response = client.get(LIST, {"q": query, "page_size": 500})
+    response = client.get(LIST, {"q": query, "page_size": "500"})
     assert response.status_code == 200, response.content[:300]
     return {row["id"] for row in response.json()["results"]}
 
