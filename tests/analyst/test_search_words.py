@@ -157,3 +157,14 @@ def test_the_admin_search_takes_the_same_words_and_syntax(texts):
     admin.force_login(UserFactory(role="admin"))
     response = admin.get("/admin/recommendations/recommendation/", {"q": "ushaq -təsdiq"})
     assert list(response.context["cl"].result_list.values_list("pk", flat=True)) == [texts["work"]]
+
+
+def test_the_dashboard_and_the_feed_say_what_is_wrong_with_a_search(texts):
+    from django.test import Client
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/", {"q": "—"})
+    assert page.status_code == 400 and "Nothing to search for" in page.content.decode()
+    feed = Client(HTTP_ACCEPT_LANGUAGE="en").get("/feeds/changes/", {"q": "%"})
+    assert feed.status_code == 400 and feed.content.decode().startswith("q: Nothing to search for")
+    # The dashboard's form sends every field, the empty ones too: those are not filters.
+    assert Client().get("/", {"q": "ushaq", "area": "", "year": ""}).status_code == 200
