@@ -182,11 +182,8 @@ class RoleAwareAutoSchema(AutoSchema):
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
-            # An empty filter value means "no filter": it is what a form's "any" option sends.
-            # Not for `as_of`: an empty day is a 400 naming it (a status "as of nothing" would
-            # silently be today's).
-            if parameter["name"] != "as_of":
-                parameter["allowEmptyValue"] = True
+            # An empty filter value is a 400 (listing/parameters.py), never "no filter".
+            parameter.pop("allowEmptyValue", None)
         return parameters
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
