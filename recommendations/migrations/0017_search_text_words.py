@@ -29,6 +29,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0015_evidence_file_and_link")]
+    dependencies = [("recommendations", "0016_import_jobs")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop, elidable=True)]
