@@ -140,6 +140,7 @@ def folded_search(fields: list[str] | tuple[str, ...], query: str) -> Q:
     for term in search_terms(query):
         pattern = term_pattern(term)
         condition &= reduce(or_, (Q(**{f"{field}__iregex": pattern}) for field in fields))
+    return condition
 
 
 def words(text: str) -> list[str]:
