@@ -29,6 +29,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0016_import_jobs")]
+    dependencies = [("recommendations", "0018_api_tokens")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop, elidable=True)]
