@@ -193,10 +193,6 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "minLength": 1,
             "maxLength": 200,
             "pattern": SEARCH_PATTERN,
-            "description": (
-                "Words, each found at the start of a word, folded (case, diacritics, sh/ch/gh); "
-                '`"a phrase"`, `a OR b`, `-word` as in web search.'
-            ),
         },
     )
     repeats = documented(
