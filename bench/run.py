@@ -236,12 +236,14 @@ def ensure_sqlite_copy(count: int) -> Path:
 
 
 def folded(words: tuple[str, ...]) -> list[str]:
-    """The tracker's own folding of each search word (what its SQL matches action_search with)."""
+    """The tracker's own pattern for each search word (what its SQL matches action_search
+    with: the folded word after a space, the start of a word)."""
     output = subprocess.run(
         [
             TRACKER_PYTHON,
             "-c",
-            "import json, sys; from recommendations.search import fold; print(json.dumps([fold(w) for w in sys.argv[1:]]))",
+            "import json, sys; from recommendations.search import parse_query; "
+            "print(json.dumps([parse_query(w)[0][0].pattern for w in sys.argv[1:]]))",
             *words,
         ],
         cwd=PROJECT_DIR,
@@ -261,7 +263,7 @@ class Values:
     area: str = ""
     year: int = 0
     word: str = ""
-    pattern: str = ""  # the folded word
+    pattern: str = ""  # the folded word after a space: words starting with it
     after: int = 0  # deep page: the id the keyset cursor points after
 
 

@@ -25,7 +25,7 @@ from .listing.columns import LIST_FIELDS
 from .models import Recommendation, ResponsibleBody, Source
 from .overdue import overdue_q
 from .progress.admin import ProgressUpdateInline
-from .search import search_terms
+from .search import matching_q, parse_query
 from .templatetags.shortened import shortened
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
 
@@ -170,8 +170,9 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
         # "12" or "#12" also finds recommendation 12 (the evidence form's picker asks so).
         number = search_term.strip().lstrip("#")
         by_number = queryset.filter(pk=int(number)) if number.isdigit() and len(number) < 10 else None
-        for term in search_terms(search_term):
-            queryset = queryset.filter(action_search__contains=term)
+        # The API's query language and word-start rule; a search of no word lists everything.
+        query = parse_query(search_term)
+        queryset = queryset.filter(matching_q(query)) if query else queryset
         return (queryset | by_number if by_number is not None else queryset), False
 
     def has_delete_permission(self, request, obj=None):

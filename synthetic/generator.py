@@ -3,7 +3,7 @@
 Rows are written in bulk (COPY on PostgreSQL, batched bulk_create elsewhere) instead of one
 service call per row: a million `recommendation_create` calls would take an hour. What the
 services guarantee still holds: the data pass the model's validation and the database's
-constraints, `action_search` is `fold(action)`, every status other than `not_assessed` has
+constraints, `action_search` is `searchable(action)`, every status other than `not_assessed` has
 the progress update that set it, and every generated source has a history row. History is
 summarised: one "generated" row per source, not one per recommendation.
 """
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from recommendations.choices import AREAS, SourceKind, Status
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
-from recommendations.search import fold
+from recommendations.search import searchable
 
 GENERATOR_USERNAME = "generator"
 SLUG_PREFIX = "gen-"
@@ -183,7 +183,7 @@ class ProgressBar:
 
 @cache
 def _folded(text: str) -> str:
-    return fold(text)
+    return searchable(text)
 
 
 def _country_codes(count: int) -> list[str]:

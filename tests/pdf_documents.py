@@ -1,13 +1,15 @@
 """Small PDFs built in the tests from layout facts: text placed where a report prints it.
 
 A page is a list of `Text` runs (left edge and baseline in points from the top-left corner,
-as one reads a page). Helvetica, one of the fonts every PDF reader knows, so the file needs no
-embedded font; text is WinAnsi (cp1252: English, with its dashes and quotes).
+as one reads a page) and `Rule`s, the horizontal lines a table draws. Helvetica, one of the
+fonts every PDF reader knows, so the file needs no embedded font; text is WinAnsi (cp1252:
+English, with its dashes and quotes).
 """
 
 import struct
 import subprocess
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PAGE_WIDTH, PAGE_HEIGHT = 612, 792
@@ -21,11 +23,26 @@ class Text:
     size: float = 9.0
 
 
+@dataclass(frozen=True)
+class Rule:
+    x0: float
+    x1: float
+    y: float  # from the top of the page
+    width: float = 0.5
+
+
+def _drawn(run: Text | Rule) -> bytes:
+    if isinstance(run, Rule):
+        y = PAGE_HEIGHT - run.y
+        return b"%.2f w %.2f %.2f m %.2f %.2f l S\n" % (run.width, run.x0, y, run.x1, y)
+    return b"BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n" % (run.size, run.x, PAGE_HEIGHT - run.y, _escape(run.text))
+
+
 def _escape(text: str) -> bytes:
     return text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def build_pdf(pages: list[list[Text]]) -> bytes:
+def build_pdf(pages: Sequence[Sequence[Text | Rule]]) -> bytes:
     """A valid PDF (cross-reference table included) with one content stream per page."""
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -34,10 +51,7 @@ def build_pdf(pages: list[list[Text]]) -> bytes:
     ]
     kids = []
     for page in pages:
-        content = b"".join(
-            b"BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n" % (run.size, run.x, PAGE_HEIGHT - run.y, _escape(run.text))
-            for run in page
-        )
+        content = b"".join(_drawn(run) for run in page)
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "

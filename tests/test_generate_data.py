@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from recommendations.choices import AREAS, Status
 from recommendations.models import ChangeRecord, ProgressUpdate, Recommendation, Source
-from recommendations.search import fold
+from recommendations.search import searchable
 
 from .shared_data import shared_data
 
@@ -27,7 +27,7 @@ def test_generated_recommendations_pass_model_validation(generated):
     assert len(recommendations) == 400
     for recommendation in recommendations:
         recommendation.full_clean()
-        assert recommendation.action_search == fold(recommendation.action)
+        assert recommendation.action_search == searchable(recommendation.action)
         assert recommendation.country == recommendation.source.country
         assert recommendation.year_start <= recommendation.year_end
         if recommendation.area is not None and recommendation.source.kind != "other":

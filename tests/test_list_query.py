@@ -2,6 +2,7 @@
 These tests pin the two together: a filter means the same rows wherever it is used."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.http import QueryDict
@@ -20,6 +21,26 @@ def test_every_filter_of_the_filter_set_has_a_sql_condition():
     assert set(FILTER_CONDITIONS) == set(RecommendationFilterSet.base_filters)
     missing = sorted(name for name, condition in FILTER_CONDITIONS.items() if not callable(condition))
     assert missing == [], f"declare sql= beside these filters in listing/filters.py: {missing}"
+
+
+def test_the_django_filter_internals_the_shims_rely_on_still_hold():
+    """listing/shims.py copies filters shallowly and shares form fields, leaning on
+    django-filter's `base_filters`, `FilterMethod` and the form's `base_fields`: an upgrade
+    that changes them must fail here, not answer one request with another's filter set."""
+    from recommendations.models import Recommendation
+
+    first = RecommendationFilterSet(data={}, queryset=Recommendation.objects.none())
+    second = RecommendationFilterSet(data={}, queryset=Recommendation.objects.none())
+    for name, declared in RecommendationFilterSet.base_filters.items():
+        mine: Any = first.filters[name]
+        theirs: Any = second.filters[name]
+        assert mine is not declared and mine is not theirs, name
+        assert mine.parent is first and theirs.parent is second, name
+        if declared.method is not None:
+            # The bound FilterMethod calls the method of this filter set, not another's.
+            assert mine.filter.f is mine and mine.filter.method.__self__ is first, name
+    assert first.form.fields["area"] is second.form.fields["area"]
+    assert first.form is not second.form
 
 
 def test_list_serializer_export_and_statement_read_the_one_column_declaration():
@@ -101,7 +122,11 @@ QUERIES = [
     "q=insan alveri",
     "q=SIGINACAQ",
     "q=50%_",
-    "q=%",
+    "q=%22insan alveri%22",
+    "q=insan OR emek",
+    "q=-insan",
+    "q=emek -%22insan alveri%22 OR artirin",
+    "q=ushaq",
     "q=müfəttiş emek",
     "repeats={first}",
     "responsible_body={agency}",

@@ -38,7 +38,7 @@ _MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
 def parse_day(value: str | None, name: str) -> datetime.date | None:
     """A YYYY-MM-DD parameter; None when absent; ValidationError naming it otherwise. Any day
-    of the calendar, as `as_of` (listing/filters.py) takes: the timeline runs from the first
+    of the calendar, as `as_of` (listing/fields.py, `AsOfField`) takes: the timeline runs from the first
     report counted to today at the widest, so a far `from` or `to` says "from the start" or
     "until now"."""
     if value is None or value == "":

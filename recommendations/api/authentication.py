@@ -1,12 +1,15 @@
 """DRF's authentication classes, made cheap and strict: session authentication skipped when
 there can be no session, token authentication that looks up only keys of the form the server
-issues."""
+issues. A token is sent as `Authorization: Token <key>` or, as most HTTP clients write it,
+`Authorization: Bearer <key>`: the same key either way, both declared in the schema."""
 
 import re
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 from rest_framework.authentication import SessionAuthentication
 
@@ -40,11 +43,27 @@ class TokenAuthentication(authentication.TokenAuthentication):
     to compare, an unpaired surrogate, kilobytes of text) is refused like a wrong key, without a
     query."""
 
+    # The schemes a key is sent with (compared in either case, as HTTP's are). Another scheme
+    # (`Basic`, from a proxy's password in front of the site) is not ours and not refused.
+    SCHEMES = (b"token", b"bearer")
+
     def authenticate(self, request):
         try:
-            return super().authenticate(request)
+            header = authentication.get_authorization_header(request).split()
         except UnicodeError:  # a header no HTTP server would pass on, but a test client can
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        if not header or header[0].lower() not in self.SCHEMES:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: send “%(scheme)s <key>”, the key without spaces.")
+                % {"scheme": header[0].decode("latin-1")}
+            )
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
+        return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.fullmatch(key):
@@ -53,3 +72,20 @@ class TokenAuthentication(authentication.TokenAuthentication):
             return token_authenticate(key)
         except TokenRefused as refused:
             raise exceptions.AuthenticationFailed(str(refused)) from None
+
+
+class TokenSchemes(OpenApiAuthenticationExtension):
+    """Both ways of sending a token, as alternatives (either will do), in the schema's
+    security schemes."""
+
+    target_class = "recommendations.api.authentication.TokenAuthentication"
+    name = ["tokenAuth", "bearerAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"tokenAuth": []}, {"bearerAuth": []}]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword),
+            {"type": "http", "scheme": "bearer", "description": "The same key as `Authorization: Bearer <key>`."},
+        ]

@@ -23,8 +23,12 @@ FILTER_DESCRIPTIONS = {
     "year_from": "Ranges that reach this year or later (with `year_to`: every range that overlaps the two).",
     "year_to": "Ranges that begin in this year or earlier (with `year_from`: every range that overlaps the two).",
     "q": (
-        "Text in the action (either language): every word of the query, both sides folded — Azerbaijani "
-        'casing (İ, I, ı → i), no diacritics (ə → e, ş → s…), doubled letters collapsed. README "Search".'
+        "Words in the action (either language), each found at the start of a word of it (`din` finds "
+        '“DİN”, not “edin”): every word must be found; `"a phrase"`, its words in order; `a OR b`, '
+        'either; `-word` or `-"a phrase"`, not found. Both sides folded: Azerbaijani casing (İ, I, '
+        "ı → i), no diacritics (ə → e, as ǝ and the Cyrillic ә; ş → s…), `sh`/`ch`/`gh` read as ş/ç/ğ, a "
+        "doubled letter as one, invisible format characters (soft hyphens) removed. At least one "
+        'letter or digit. README "Search".'
     ),
     "repeats": "The id of a recommendation: those that repeat it (a later report's same recommendation).",
     "as_of": (

@@ -4,7 +4,7 @@ ones. A detail (one object, found by its id) takes none of the list's filters or
 
 from django_filters.rest_framework import DjangoFilterBackend
 
-from recommendations.listing.filters import validate_query_parameters
+from recommendations.listing.parameters import validate_query_parameters
 
 from .pagination import KeysetPagination
 

@@ -26,8 +26,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from recommendations.listing.filters import parameter_values
 from recommendations.listing.ordering import SORT_VALUE_PREFIX
+from recommendations.listing.parameters import parameter_values
 
 MAX_PAGE_SIZE = 500
 

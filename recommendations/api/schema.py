@@ -188,11 +188,8 @@ class RoleAwareAutoSchema(AutoSchema):
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
-            # An empty filter value means "no filter": it is what a form's "any" option sends.
-            # Not for `as_of`: an empty day is a 400 naming it (a status "as of nothing" would
-            # silently be today's).
-            if parameter["name"] != "as_of":
-                parameter["allowEmptyValue"] = True
+            # An empty filter value is a 400 (listing/parameters.py), never "no filter".
+            parameter.pop("allowEmptyValue", None)
         return parameters
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
@@ -277,13 +274,13 @@ class EnglishSchemaGenerator(SchemaGenerator):
 
 
 def _comma_list_pattern(names: list[str], empty_parts: bool, signed: bool = True) -> str:
-    """A pattern for `a,-b` lists of these names, with the whitespace the server strips."""
+    """A pattern for `a,-b` lists of these names, with the whitespace the server strips; at
+    least one name (an empty value is a 400, listing/parameters.py)."""
     name = ("-?" if signed else "") + "(?:" + "|".join(re.escape(name) for name in names) + ")"
     if empty_parts:
-        part = rf"\s*(?:{name})?\s*"
-        return rf"^{part}(?:,{part})*$"
+        return rf"^(?:\s*,)*\s*{name}\s*(?:,\s*(?:{name})?\s*)*$"
     part = rf"\s*{name}\s*"
-    return rf"^(?:{part}(?:,{part})*)?$"
+    return rf"^{part}(?:,{part})*$"
 
 
 def _comma_lists(operation: dict, path: str) -> None:
@@ -303,7 +300,7 @@ def _comma_lists(operation: dict, path: str) -> None:
         parameter["schema"] = {"type": "string", "pattern": _comma_list_pattern(names, "/export" in path)}
         parameter["description"] = (
             "Sort fields, comma-separated, each with `-` for descending (e.g. `-year_start,id`); "
-            f"one of {', '.join(names)}. Empty means the default."
+            f"one of {', '.join(names)}. Leave it out for the default; empty is a 400."
         )
 
 

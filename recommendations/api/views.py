@@ -19,8 +19,9 @@ from recommendations.choices import AREAS, Role, SourceKind, area_name
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
-from recommendations.listing.filters import RecommendationFilterSet, validate_query_parameters
+from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.ordering import DERIVED_SORTS
+from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record

@@ -45,7 +45,7 @@ _STOP_WORDS = """
     were which with all any other including ensure make take so not
     ve ile ucun bu bir olan olaraq kimi ya yaxud hem daha en de da ki uzre edin etmek edilmesi
 """
-STOP_WORDS = frozenset(_STOP_WORDS.split())
+STOP_WORDS = frozenset(fold(word) for word in _STOP_WORDS.split())  # as the texts are ("which" → "whic")
 STEM = 5  # letters a word is cut to: "publish", "publicly" and "publication" meet at "publi"
 _WORD = re.compile(r"[^\W\d_]+")
 

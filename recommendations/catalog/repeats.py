@@ -2,8 +2,8 @@
 
 Reports repeat recommendations year after year with small changes of wording ("Ensure
 that" → "Ensure", a clause added, a typo fixed). Two actions are taken for the same
-recommendation when the words of their folded texts (`search.fold`: no case, no
-diacritics) have a difflib ratio of at least REPEAT_SIMILARITY_THRESHOLD. Comparing words
+recommendation when the words of their folded texts (`search.words`: no case, no
+diacritics, no punctuation) have a difflib ratio of at least REPEAT_SIMILARITY_THRESHOLD. Comparing words
 rather than characters measures rewording directly and is far cheaper (difflib is
 quadratic in the worst case, and an action has ~30 words but ~250 characters). Candidates are only the earlier
 recommendations of the same country, report kind and area, so the comparison stays a few
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from recommendations.models import Recommendation
-from recommendations.search import fold
+from recommendations.search import words
 
 from .matching import KINDS_WITH_YEARS, EarlierRow, NewRow, match_rows, text_stems
 from .repeat_rule import repeat_refusal
@@ -43,7 +43,7 @@ class RepeatMatch:
 
 
 def action_words(text: str) -> tuple[str, ...]:
-    return tuple(fold(text).split())
+    return tuple(words(text))
 
 
 def action_similarity(action_a: str, action_b: str) -> float:

@@ -20,7 +20,7 @@ from recommendations.progress.services import (
     progress_record_with_evidence,
     recommendation_lock,
 )
-from recommendations.search import fold
+from recommendations.search import searchable
 
 BULK_BATCH_SIZE = 500
 
@@ -28,7 +28,7 @@ BULK_BATCH_SIZE = 500
 def _refresh_search_text(recommendation: Recommendation) -> None:
     # Every language's text: a search in either finds the recommendation.
     texts = [recommendation.action, *(recommendation.action_translations or {}).values()]
-    recommendation.action_search = fold(" ".join(texts))
+    recommendation.action_search = searchable(" ".join(texts))
 
 
 def recommendation_create(

@@ -4,7 +4,8 @@ A table is read by where its words are, not by the order an extractor happened t
 them in. Two inputs give positions:
 
 - a PDF, read with pdfminer.six: each character's box, grouped into lines by baseline and
-  into words by spaces and gaps (units: PDF points, `pitch` about one line of body text);
+  into words by spaces and gaps (units: PDF points, `pitch` about one line of body text),
+  and the horizontal rules it draws (a table's lines between its rows);
 - text from `pdftotext -layout`, which keeps the columns: a word's column is its character
   offset and its line the line number (units: characters and lines, `pitch` 1).
 
@@ -56,10 +57,21 @@ class Word:
     size: float = 1.0
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal line drawn on the page (a table's rule between rows), in the page's units."""
+
+    x0: float
+    x1: float
+    top: float
+
+
 @dataclass
 class Page:
     number: int
     words: list[Word] = field(default_factory=list)
+    # Horizontal rules, top to bottom (a PDF's; text has none).
+    rules: list[Rule] = field(default_factory=list)
     # Distance of two lines of body text, and the least gap between two columns, in the
     # page's units.
     pitch: float = 1.0
@@ -110,24 +122,74 @@ def layout_pages(text: str) -> list[Page]:
     return [page for page in pages if page.words] or pages[:1]
 
 
+class _Character:
+    """A character as `_page_words` reads it: its text and its box in PDF points."""
+
+    __slots__ = ("size", "text", "x0", "x1", "y0")
+
+    def __init__(self, text: str, x0: float, x1: float, y0: float, size: float) -> None:
+        self.text, self.x0, self.x1, self.y0, self.size = text, x0, x1, y0, size
+
+
+def _device(resources):
+    """pdfminer's page aggregator, given no LAParams, that keeps each character as a
+    `_Character` in `characters` (reset at each page) rather than as a layout object.
+
+    The box is pdfminer's LTChar's, by the same arithmetic (the advance and the font's descent
+    through the text matrix), so the words and positions are the same to the last bit; building
+    the layout objects was a quarter of a page's reading. Drawn paths (rules) stay in the
+    layout."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+    from pdfminer.utils import apply_matrix_rect
+
+    class Recorder(PDFPageAggregator):
+        characters: list[_Character]
+
+        def begin_page(self, page, ctm) -> None:
+            super().begin_page(page, ctm)
+            self.characters = []
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            if font.is_vertical():
+                char = LTChar(
+                    matrix, font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs,
+                    graphicstate,
+                )  # fmt: skip
+                self.characters.append(_Character(text, char.x0, char.x1, char.y0, char.size))
+                return char.adv
+            advance = font.char_width(cid) * fontsize * scaling
+            descent = font.get_descent() * fontsize
+            x0, y0, x1, y1 = apply_matrix_rect(matrix, (0, descent + rise, advance, descent + rise + fontsize))
+            self.characters.append(_Character(text, x0, x1, y0, y1 - y0))
+            return advance
+
+    return Recorder(resources, laparams=None)
+
+
 def _layouts(data: bytes, max_pages: int):
-    """Each page's characters as pdfminer places them, without its layout analysis.
+    """Each page's layout (its drawn paths) and characters as pdfminer places them, without its
+    layout analysis.
 
     `pdfminer.high_level.extract_pages(laparams=None)` runs the analysis anyway (it turns
     None into the default LAParams()), and grouping thousands of overlapping text runs into
     boxes takes minutes; the words here are grouped by `_page_words`. So the pipeline is
     built as extract_pages builds it, with an aggregator that is given no LAParams."""
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=None)
+    device = _device(resources)
     interpreter = PDFPageInterpreter(resources, device)
     # One page more than allowed, to tell a document at the limit from one beyond it.
     for page in PDFPage.get_pages(io.BytesIO(data), maxpages=max_pages + 1, caching=True):
         interpreter.process_page(page)
-        yield device.get_result()
+        yield device.get_result(), device.characters
 
 
 def pdf_pages(
@@ -158,34 +220,37 @@ def _pdf_pages_confined(data: bytes, max_pages: int, max_characters: int, first_
 def _pdf_pages(
     data: bytes, max_pages: int, max_characters: int, first_only: bool, progress: ProgressCallback | None = None
 ) -> list[Page]:
-    from pdfminer.layout import LTChar
+    from pdfminer.layout import LTCurve
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
-    def characters(item):
-        if isinstance(item, LTChar):
-            yield item
-        elif hasattr(item, "__iter__"):
-            for child in item:
-                yield from characters(child)
+    def drawn(item, paths: list) -> None:
+        for child in item:
+            if isinstance(child, LTCurve):  # lines and rectangles too
+                paths.append(child)
+            elif hasattr(child, "__iter__"):
+                drawn(child, paths)
 
     pages = []
     read = 0
     try:
-        for number, layout in enumerate(_layouts(data, 0 if first_only else max_pages), start=1):
+        for number, (layout, chars) in enumerate(_layouts(data, 0 if first_only else max_pages), start=1):
             if number > max_pages and not first_only:
                 raise DocumentRejected(
                     f"The PDF has more than {max_pages:,} pages, the limit (IMPORT_MAX_PAGES); "
                     "import the chapter's pages only."
                 )
-            chars = list(characters(layout))
+            paths: list = []
+            drawn(layout, paths)
             read += len(chars)
             if read > max_characters:
                 raise DocumentRejected(
                     f"The PDF holds more than {max_characters:,} characters by page {number}, the limit "
                     "(IMPORT_MAX_CHARACTERS); import the chapter's pages only."
                 )
-            pages.append(_page_words(number, layout.height, chars))
+            page = _page_words(number, layout.height, chars)
+            page.rules = _rules(layout.height, [(path.x0, path.y0, path.x1, path.y1) for path in paths])
+            pages.append(page)
             if first_only:
                 break
             if progress is not None:
@@ -208,7 +273,7 @@ def _words_of_row(row: list) -> list[list]:
     current: list = []
     previous = None
     for char in row:
-        if not char.get_text().strip():
+        if not char.text.strip():
             if current:
                 words.append(current)
             current, previous = [], char
@@ -238,7 +303,7 @@ def _page_words(number: int, height: float, chars: list) -> Page:
         # The baseline is the line's position: the same for every word of it.
         top = round(height - row[0].y0, 1)
         for word in _words_of_row(row):
-            text = normalize_text("".join(char.get_text() for char in word))
+            text = normalize_text("".join(char.text for char in word))
             size = max(char.size for char in word)
             page.words.append(Word(text, word[0].x0, word[-1].x1, top, size=size))
             sizes.append(size)
@@ -246,3 +311,19 @@ def _page_words(number: int, height: float, chars: list) -> Page:
     page.pitch = size * 1.15
     page.column_gap = size * 0.9
     return page
+
+
+# A drawn path this thin (points) and at least this wide is a rule, not a shape or a box.
+RULE_THICKNESS = 2.0
+RULE_MIN_WIDTH = 6.0
+
+
+def _rules(height: float, boxes: list[tuple[float, float, float, float]]) -> list[Rule]:
+    """The horizontal rules among a page's drawn paths (their boxes: x0, y0, x1, y1 from the
+    bottom of the page), top to bottom."""
+    rules = {
+        Rule(round(x0, 1), round(x1, 1), round(height - (y0 + y1) / 2, 1))
+        for x0, y0, x1, y1 in boxes
+        if abs(y1 - y0) <= RULE_THICKNESS and abs(x1 - x0) >= RULE_MIN_WIDTH
+    }
+    return sorted(rules, key=lambda rule: (rule.top, rule.x0))

@@ -19,15 +19,17 @@ from recommendations.listing.filters import (
     YEAR_MAX,
     YEAR_MIN,
     YEAR_SCHEMA,
+    existing_source_slugs,
+    known_country_codes,
+    source_choices,
+)
+from recommendations.listing.parameters import validate_query_parameters
+from recommendations.listing.shims import (
     IntegerFilter,
     MultipleValueFilter,
     StrictBooleanFilter,
-    _documented,
-    _existing_country_codes,
-    _existing_source_slugs,
-    _source_choices,
-    _vocabulary,
-    validate_query_parameters,
+    documented,
+    vocabulary,
 )
 from recommendations.models import Source
 
@@ -77,9 +79,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorFilterSet(django_filters.FilterSet):
-    kind = _documented(
+    kind = documented(
         MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False),
-        _vocabulary(["dol", "tip"]),
+        vocabulary(["dol", "tip"]),
     )
 
     class Meta:
@@ -182,33 +184,31 @@ class IndicatorValueCreateSerializer(IndicatorValueCorrectionSerializer):
 
 
 class IndicatorValueFilterSet(django_filters.FilterSet):
-    country = _documented(
+    country = documented(
         MultipleValueFilter(
             choices=lambda: list(countries),
-            known_values=_existing_country_codes,
+            known_values=known_country_codes,
             normalize=str.upper,
             field_name="country",
         ),
-        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+        {**vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
     )
-    indicator = _documented(
+    indicator = documented(
         MultipleValueFilter(
             choices=_indicator_codes, known_values=_existing_indicator_codes, field_name="indicator__code"
         ),
-        {**_vocabulary(definition.code for definition in INDICATORS), "description": "see /api/v1/indicators/"},
+        {**vocabulary(definition.code for definition in INDICATORS), "description": "see /api/v1/indicators/"},
     )
-    kind = _documented(
+    kind = documented(
         MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind"),
-        _vocabulary(["dol", "tip"]),
+        vocabulary(["dol", "tip"]),
     )
-    source = MultipleValueFilter(
-        choices=_source_choices, known_values=_existing_source_slugs, field_name="source__slug"
-    )
-    year = _documented(IntegerFilter(field_name="year", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA)
-    year_from = _documented(
+    source = MultipleValueFilter(choices=source_choices, known_values=existing_source_slugs, field_name="source__slug")
+    year = documented(IntegerFilter(field_name="year", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA)
+    year_from = documented(
         IntegerFilter(field_name="year", lookup_expr="gte", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
     )
-    year_to = _documented(
+    year_to = documented(
         IntegerFilter(field_name="year", lookup_expr="lte", min_value=YEAR_MIN, max_value=YEAR_MAX), YEAR_SCHEMA
     )
     confirmed = StrictBooleanFilter(field_name="confirmed")

@@ -1,176 +1,57 @@
-"""Filters for the recommendation list, shared by the API, exports, stats and the dashboard.
+"""The filter set of the recommendation list, shared by the API, exports, stats and the dashboard.
 
 Every parameter is validated: an unknown value is a 400 that names the parameter, never a
 silently unfiltered list. Several values come as repeated parameters or comma-separated.
 
-Each filter is declared once, here: its form field (validation), its queryset filtering
-(stats, exports, pages) and, beside it, the SQL condition the list statement uses
-(`query.py`). tests/test_list_query.py fails when a filter has no SQL condition and checks
-that each condition returns exactly the rows the queryset filtering returns.
+Each filter is declared once, here: its form field (validation, `fields.py`), its queryset
+filtering (stats, exports, pages) and, beside it, the SQL condition the list statement uses
+(`conditions.py`, applied by `query.py`). tests/test_list_query.py fails when a filter has no
+SQL condition and checks that each condition returns exactly the rows the queryset filtering
+returns. The filter classes are in `shims.py`; the refusal of unknown and repeated parameters
+in `parameters.py`.
 """
 
-import copy
 import datetime
-import re
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
 from functools import cache
-from typing import Any, ClassVar, cast
+from typing import ClassVar, cast
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Recommendation, ResponsibleBody, Source
-from recommendations.search import search_terms
+from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
 
+from . import conditions
+from .conditions import NO_AREA
+from .fields import ID_MAX
+from .shims import (
+    AsOfFilter,
+    DateFilter,
+    DistinctFilter,
+    IntegerFilter,
+    ModelMultipleValueFilter,
+    MultipleValueFilter,
+    ShallowCopiedFilters,
+    SharedFields,
+    StrictBooleanFilter,
+    TextFilter,
+    documented,
+    is_set,
+    vocabulary,
+)
+
 YEAR_MIN, YEAR_MAX = 1900, 2100
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
-# Ids are 64-bit: a larger number can match nothing, and must not reach the database.
-ID_MAX = 2**63 - 1
-NO_AREA = "none"
-
-
-# SQL conditions. The list statement (`query.py`) applies each filter as one of these rather
-# than through django-filter and the ORM, which cost several times the query itself. Each is
-# called with the filter's cleaned, non-empty value and the database connection, and returns
-# (SQL over `r` the recommendation and `s` its source, parameters).
-Condition = tuple[str, list[Any]]
-SQLCondition = Callable[[Any, BaseDatabaseWrapper], Condition]
-RESPONSIBLE_BODY_LINK = Recommendation.responsible_bodies.through._meta.db_table
-
-
-def _placeholders(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _area_sql(values: list[str], connection: BaseDatabaseWrapper) -> Condition:
-    codes = [value for value in values if value != NO_AREA]
-    parts = [f"r.area IN ({_placeholders(codes)})"] if codes else []
-    if NO_AREA in values:
-        parts.append("r.area IS NULL")
-    return f"({' OR '.join(parts)})", codes
-
-
-def _in_sql(column: str) -> SQLCondition:
-    return lambda values, connection: (f"{column} IN ({_placeholders(values)})", list(values))
-
-
-def _equals_sql(column: str) -> SQLCondition:
-    return lambda value, connection: (f"{column} = %s", [value])
-
-
-def _text_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
-    # The backend's own `contains` operator and escaping, as the ORM's `__contains` uses.
-    terms = search_terms(value)
-    if not terms:
-        return "", []
-    operator = connection.operators["contains"]
-    condition = " AND ".join(f"r.action_search {operator}" for _term in terms)
-    return condition, [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms]
-
-
-def _responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:
-    ids = [body.pk for body in bodies]
-    return (
-        f"r.id IN (SELECT recommendation_id FROM {RESPONSIBLE_BODY_LINK} WHERE responsiblebody_id IN "
-        f"({_placeholders(ids)}))",
-        ids,
-    )
-
-
-class SQLConditionMixin:
-    """A filter that also carries its SQL condition (`sql=`) for the list statement."""
-
-    def __init__(self, *args, sql: SQLCondition | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sql = sql
-
-
-class MultipleValueField(forms.MultipleChoiceField):
-    """Accepts `?x=a&x=b` and `?x=a,b` alike.
-
-    `known_values`, when given, is a function from the submitted values to those of them
-    that exist: validation then looks up only what was asked for instead of walking every
-    labelled choice (every country's translated name, every source in the database), which
-    cost more than the list query itself.
-    """
-
-    def __init__(self, *args, known_values=None, normalize=None, allowed=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known_values = known_values
-        self.normalize = normalize
-        self.allowed = allowed  # the valid values as the error states them; else every choice
-
-    def __deepcopy__(self, memo):
-        # Every form gets its own copy of its fields. The choices here are fixed vocabularies
-        # no form changes, so they are shared rather than deep-copied label by (lazily
-        # translated) label on every request, which cost a tenth of a list request.
-        return forms.Field.__deepcopy__(self, memo)
-
-    def to_python(self, value):
-        values = [part.strip() for item in super().to_python(value) for part in item.split(",") if part.strip()]
-        return [self.normalize(part) for part in values] if self.normalize else values
-
-    def validate(self, value):
-        if self.required and not value:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        known = self.known_values(value) if self.known_values is not None and value else None
-        for item in value:
-            if item not in known if known is not None else not self.valid_value(item):
-                # Named with the values it takes, as `ordering` is.
-                choices: Iterable[tuple[Any, Any]] = cast(Iterable[tuple[Any, Any]], self.choices)
-                allowed = self.allowed() if self.allowed else ", ".join(str(code) for code, _label in choices)
-                raise forms.ValidationError(
-                    _("“%(value)s” is not a value of this filter; use one of: %(allowed)s."),
-                    code="invalid_choice",
-                    params={"value": item, "allowed": allowed},
-                )
-
-
-class StrictIntegerField(forms.IntegerField):
-    """Digits only: Django's IntegerField also reads "12.0" as 12, which the schema (integer) refuses."""
-
-    def to_python(self, value):
-        if isinstance(value, str) and value.strip() and not re.fullmatch(r"[+-]?\d+", value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(SQLConditionMixin, django_filters.Filter):
-    field_class = StrictIntegerField
-
-
-class ModelMultipleValueField(django_filters.fields.ModelMultipleChoiceField):
-    """Primary keys as `?x=1&x=2` or `?x=1,2`; an unknown key is an error, not an empty list."""
-
-    def clean(self, value):
-        if value:
-            value = [part.strip() for item in value for part in str(item).split(",") if part.strip()]
-            for part in value:
-                # Checked before the lookup: a number no id column can hold must not reach the database.
-                if not part.isdigit() or not 1 <= int(part) <= ID_MAX:
-                    raise forms.ValidationError(
-                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": part}
-                    )
-        return super().clean(value)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ModelMultipleValueFilter(SQLConditionMixin, django_filters.ModelMultipleChoiceFilter):
-    field_class = ModelMultipleValueField
+SEARCH_LETTER = r"[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0400-\u0481\u048A-\u04FF]"
+SEARCH_PATTERN = rf"^[^\x00\uFFFD]*{SEARCH_LETTER}[^\x00\uFFFD]*$"
 
 
 class RecommendationFilterForm(forms.Form):
@@ -185,101 +66,23 @@ class RecommendationFilterForm(forms.Form):
         return cleaned
 
 
-class MultipleValueFilter(SQLConditionMixin, django_filters.MultipleChoiceFilter):
-    field_class = MultipleValueField
-
-    def __init__(self, *args, **kwargs):
-        # Every filtered column is on the recommendation or a forward foreign key, so rows
-        # cannot repeat; django-filter's default DISTINCT would only make the query slower.
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
-
-
-class StrictBooleanField(forms.Field):
-    """true/false/1/0/yes/no; anything else is an error rather than 'no filter'."""
-
-    TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        lowered = str(value).strip().lower()
-        if lowered in self.TRUE:
-            return True
-        if lowered in self.FALSE:
-            return False
-        raise forms.ValidationError(_("Enter true or false."), code="invalid")
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(SQLConditionMixin, django_filters.Filter):
-    field_class = StrictBooleanField
-
-
-class TextFilter(SQLConditionMixin, django_filters.CharFilter):
-    pass
-
-
-class AsOfField(forms.DateField):
-    """A day as YYYY-MM-DD, and only so: 01/02/2023 means different days to different readers.
-    Any day is an answer: before the first report nothing is counted; after today, the log
-    holds nothing yet (progress is never dated in the future), so it is the status today."""
-
-    input_formats = ["%Y-%m-%d"]
-
-    def to_python(self, value):
-        # strptime would also read 2023-1-5; the schema (and this API) say YYYY-MM-DD.
-        if isinstance(value, str) and value.strip() and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class AsOfFilter(SQLConditionMixin, django_filters.Filter):
-    field_class = AsOfField
-
-
-@extend_schema_field({"type": "string", "enum": ["latest"]})
-class DistinctFilter(SQLConditionMixin, django_filters.ChoiceFilter):
-    pass
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class DateFilter(SQLConditionMixin, django_filters.DateFilter):
-    field_class = AsOfField  # YYYY-MM-DD only, as every day parameter
-
-
-def _overdue_sql(value: bool, connection: BaseDatabaseWrapper) -> Condition:
-    # Today, by the stored status; with an earlier `as_of`, query.py uses the status that day.
-    return overdue_rule.overdue_sql(value, overdue_rule.overdue_day())
-
-
-def _documented(filter_instance, schema: dict):
-    """Give one filter its exact OpenAPI schema (bounds, vocabulary) for clients and schema tests."""
-    return extend_schema_field(schema)(filter_instance)
-
-
-def _source_choices():
+def source_choices():
     return [(slug, slug) for slug in Source.objects.values_list("slug", flat=True)]
-
-
-def _vocabulary(values) -> dict:
-    return {"type": "string", "enum": list(values)}
 
 
 SOURCES_LISTED = 100
 
 
-def _source_slugs_listed() -> str:
+def source_slugs_listed() -> str:
     slugs = list(Source.objects.order_by("slug").values_list("slug", flat=True)[: SOURCES_LISTED + 1])
     return ", ".join(slugs[:SOURCES_LISTED]) + (", …" if len(slugs) > SOURCES_LISTED else "")
 
 
-def _country_codes_described() -> str:
+def country_codes_described() -> str:
     return str(_("an ISO 3166-1 alpha-2 code such as AZ, in either case"))
 
 
-def _existing_source_slugs(slugs: list[str]) -> set[str]:
+def existing_source_slugs(slugs: list[str]) -> set[str]:
     return set(Source.objects.filter(slug__in=slugs).values_list("slug", flat=True))
 
 
@@ -288,55 +91,25 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries)
 
 
-def _existing_country_codes(codes: list[str]) -> frozenset[str]:
+def known_country_codes(codes: list[str]) -> frozenset[str]:
+    """Every country code, whatever was asked: the set is cached, so looking up only `codes`
+    would cost more."""
     return _country_codes()
-
-
-def is_set(value: Any) -> bool:
-    """Whether a cleaned filter value filters at all: as in django-filter, an empty value
-    (None, "", no choices, no objects) does not, but `priority=false` does."""
-    if isinstance(value, QuerySet):
-        # An absent id filter cleans to `.none()`; asking it for its truth would compile it.
-        return not value.query.is_empty()
-    return value is False or bool(value)
-
-
-class _ShallowCopiedFilters(OrderedDict):
-    """A filter set's filters, copied per filter set one by one with `copy.copy`: each copy
-    gets its own parent and model (django-filter sets them), and shares its declaration
-    (choices, form field, queryset), which no filter set changes. django-filter deep-copies
-    them, every country's and area's choice with them: over a third of a stats request's CPU."""
-
-    def __deepcopy__(self, memo):
-        copies = {}
-        for name, filter_ in self.items():
-            clone = copies[name] = copy.copy(filter_)
-            if clone.method is not None:
-                clone.method = filter_.method  # a FilterMethod bound to the copy, which has the parent
-        return copies
-
-
-class _SharedFields(dict):
-    """Form fields that every form made from them shares: copying them gives a new dict of
-    the same field objects (see `RecommendationFilterSet.validation_form`)."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
 
 
 class RecommendationFilterSet(django_filters.FilterSet):
     _validation_form_class: ClassVar[type[forms.Form] | None] = None  # see validation_form
     # Each filter: its validation and queryset filtering, then `sql=`, the same condition as
     # SQL for the list statement, called with the cleaned value (see "SQL conditions" above).
-    area = _documented(
+    area = documented(
         MultipleValueFilter(
             choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, _("Not classified"))],
             normalize=str.lower,  # codes in either case, as the country's
             method="filter_area",
             label=_("Area"),
-            sql=_area_sql,
+            sql=conditions.area_sql,
         ),
-        _vocabulary([*(area.code for area in AREAS), NO_AREA]),
+        vocabulary([*(area.code for area in AREAS), NO_AREA]),
     )
     # Declared before `status` and `distinct`, which read it: with `as_of`, a status is the
     # one the recommendation had at the end of that day (analytics/as_of.py).
@@ -349,38 +122,38 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         sql=lambda day, connection: ("s.report_year <= %s", [day.year]),
     )
-    status = _documented(
+    status = documented(
         MultipleValueFilter(
             choices=Status.choices,
             normalize=str.lower,
             method="filter_status",
             label=_("Status"),
-            sql=_in_sql("r.status"),
+            sql=conditions.in_sql("r.status"),
         ),
-        _vocabulary(Status.values),
+        vocabulary(Status.values),
     )
     source = MultipleValueFilter(
         field_name="source__slug",
-        choices=_source_choices,
-        known_values=_existing_source_slugs,
-        allowed=_source_slugs_listed,
+        choices=source_choices,
+        known_values=existing_source_slugs,
+        allowed=source_slugs_listed,
         label=_("Source"),
-        sql=_in_sql("s.slug"),
+        sql=conditions.in_sql("s.slug"),
     )
-    country = _documented(
+    country = documented(
         MultipleValueFilter(
             choices=lambda: list(countries),
-            known_values=_existing_country_codes,
+            known_values=known_country_codes,
             normalize=str.upper,  # a country code in lower case is still that country
-            allowed=_country_codes_described,
+            allowed=country_codes_described,
             method="filter_country",
             label=_("Country"),
-            sql=_in_sql("r.country"),
+            sql=conditions.in_sql("r.country"),
         ),
-        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+        {**vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
     )
-    priority = StrictBooleanFilter(label=_("Prioritized"), sql=_equals_sql("r.priority"))
-    year = _documented(
+    priority = StrictBooleanFilter(label=_("Prioritized"), sql=conditions.equals_sql("r.priority"))
+    year = documented(
         IntegerFilter(
             method="filter_year",
             label=_("Suggested in year"),
@@ -390,7 +163,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         YEAR_SCHEMA,
     )
-    year_from = _documented(
+    year_from = documented(
         IntegerFilter(
             field_name="year_end",
             lookup_expr="gte",
@@ -401,7 +174,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         YEAR_SCHEMA,
     )
-    year_to = _documented(
+    year_to = documented(
         IntegerFilter(
             field_name="year_start",
             lookup_expr="lte",
@@ -412,27 +185,34 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         YEAR_SCHEMA,
     )
-    q = _documented(
-        TextFilter(method="filter_text", label=_("Text in the action"), max_length=200, sql=_text_sql),
-        # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused.
-        {"type": "string", "maxLength": 200, "pattern": r"^[^\x00\uFFFD]*$"},
+    q = documented(
+        TextFilter(method="filter_text", label=_("Text in the action"), max_length=200, sql=conditions.text_sql),
+        # No NUL and no U+FFFD (what bytes that are not UTF-8 become): both are refused; and a
+        # letter or digit to search for (stated for Latin and Cyrillic letters; the server
+        # takes any script's, and refuses a query of OR alone, which a pattern cannot say).
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": SEARCH_PATTERN,
+        },
     )
-    repeats = _documented(
+    repeats = documented(
         IntegerFilter(
             field_name="repeats",
             label=_("Repeats recommendation"),
             min_value=1,
             max_value=ID_MAX,
-            sql=_equals_sql("r.repeats_id"),
+            sql=conditions.equals_sql("r.repeats_id"),
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
-    responsible_body = _documented(
+    responsible_body = documented(
         ModelMultipleValueFilter(
             queryset=ResponsibleBody.objects.all(),
             method="filter_responsible_body",
             label=_("Addressed to (responsible body id)"),
-            sql=_responsible_bodies_sql,
+            sql=conditions.responsible_bodies_sql,
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
@@ -460,11 +240,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         method="filter_overdue",
         label=_("Overdue"),
         help_text=_("Due before the day (`as_of`, else today) and not implemented as of that day."),
-        sql=_overdue_sql,
+        sql=conditions.overdue_sql,
     )
     # Tags (tags/filtering.py): a theme or group by its code (or its name), an SDG by its goal
     # number, a State by its country code, a position by supported/noted.
-    theme = _documented(
+    theme = documented(
         MultipleValueFilter(
             choices=tags.term_choices(Vocabulary.THEME),
             normalize=tags.normalize_term,
@@ -476,7 +256,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         {"type": "string", "maxLength": 100},
     )
-    group = _documented(
+    group = documented(
         MultipleValueFilter(
             choices=tags.term_choices(Vocabulary.GROUP),
             normalize=tags.normalize_term,
@@ -488,28 +268,28 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         {"type": "string", "maxLength": 100},
     )
-    sdg = _documented(
+    sdg = documented(
         MultipleValueFilter(
             choices=[(code, code) for code in tags.SDG_CODES],
             method="filter_tag",
             label=_("Sustainable Development Goal"),
             sql=tags.tag_sql(Vocabulary.SDG),
         ),
-        _vocabulary(tags.SDG_CODES),
+        vocabulary(tags.SDG_CODES),
     )
-    recommending_state = _documented(
+    recommending_state = documented(
         MultipleValueFilter(
             choices=lambda: list(countries),
-            known_values=_existing_country_codes,
+            known_values=known_country_codes,
             normalize=str.upper,
-            allowed=_country_codes_described,
+            allowed=country_codes_described,
             method="filter_tag",
             label=_("Recommending State"),
             sql=tags.tag_sql(Vocabulary.STATE),
         ),
-        {**_vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
+        {**vocabulary(code for code, _name in countries), "description": "ISO 3166-1 alpha-2"},
     )
-    position = _documented(
+    position = documented(
         MultipleValueFilter(
             choices=[(code, code) for code in tags.POSITION_CODES],
             normalize=str.lower,
@@ -517,7 +297,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             label=_("Position (UPR)"),
             sql=tags.tag_sql(Vocabulary.POSITION),
         ),
-        _vocabulary(tags.POSITION_CODES),
+        vocabulary(tags.POSITION_CODES),
     )
 
     class Meta:
@@ -555,7 +335,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         if form_class is None:
             base = cls.__dict__.get("_form_class") or cls().get_form_class()
             form_class = cast(type[forms.Form], type(f"{base.__name__}Validation", (base,), {}))
-            form_class.base_fields = _SharedFields(base.base_fields)  # after the metaclass set its own
+            form_class.base_fields = SharedFields(base.base_fields)  # after the metaclass set its own
             cls._validation_form_class = form_class
         return form_class(data)
 
@@ -634,56 +414,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return tags.tag_filter_queryset(queryset, name, values)
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for term in search_terms(value):
-            queryset = queryset.filter(action_search__contains=term)
-        return queryset
+        query = parse_query(value) if value else ()
+        return queryset.filter(matching_q(query)) if query else queryset
 
 
-RecommendationFilterSet.base_filters = _ShallowCopiedFilters(RecommendationFilterSet.base_filters)
-
-
-def _takes_several(filter_: django_filters.Filter) -> bool:
-    return issubclass(filter_.field_class, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
-
-
-# The parameters that take several values, repeated (`?area=a&area=b`) or comma-separated
-# (`?area=a,b`): the list filters whose field takes several, and the stats' `breakdown`.
-# Declared here alone: any other parameter given twice is a 400 (`validate_query_parameters`)
-# rather than answered with its last value, and the dashboard's form and the cursor's
-# binding (api/pagination.py) read the same set.
-MULTI_VALUED_PARAMETERS = frozenset(
-    {*(name for name, filter_ in RecommendationFilterSet.base_filters.items() if _takes_several(filter_)), "breakdown"}
-)
-
-
-def parameter_values(params, name: str) -> list[str]:
-    """The values given for `name`: each comma-separated part of a multi-valued parameter."""
-    values = params.getlist(name)
-    if name not in MULTI_VALUED_PARAMETERS:
-        return values
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def validate_query_parameters(params, *, accepted: Iterable[str]) -> None:
-    """Refuse what the filters would otherwise read as something else: a parameter the
-    endpoint does not know (a typo such as `stauts` would answer with the unfiltered list),
-    a parameter that takes one value given twice (it would answer with the last one), and a
-    value that is not text (Django turns bytes that are not UTF-8 into U+FFFD; a NUL cannot
-    be stored or searched)."""
-    known = set(accepted)
-    unknown = sorted(set(params) - known)
-    if unknown:
-        message = _("Unknown parameter; this endpoint accepts: %(known)s.") % {"known": ", ".join(sorted(known))}
-        raise ValidationError({name: [message] for name in unknown})
-    repeated = sorted(name for name in params if name not in MULTI_VALUED_PARAMETERS and len(params.getlist(name)) > 1)
-    if repeated:
-        once = _("Given more than once; this parameter takes one value.")
-        raise ValidationError({name: [once] for name in repeated})
-    unreadable = sorted(
-        name
-        for name in params
-        if any(marker in value for value in params.getlist(name) for marker in ("\ufffd", "\x00"))
-    )
-    if unreadable:
-        message = _("The value is not valid UTF-8 text or contains a NUL byte.")
-        raise ValidationError({name: [message] for name in unreadable})
+RecommendationFilterSet.base_filters = ShallowCopiedFilters(RecommendationFilterSet.base_filters)

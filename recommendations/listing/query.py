@@ -29,9 +29,11 @@ from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
-from .filters import RESPONSIBLE_BODY_LINK, Condition, RecommendationFilterSet, is_set
+from .conditions import RESPONSIBLE_BODY_LINK, Condition
+from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX
 from .selectors import RECOMMENDATION_ORDERING_FIELDS
+from .shims import is_set
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from recommendations.models import Recommendation
 
-from .filters import AsOfField, RecommendationFilterSet, validate_query_parameters
+from .fields import AsOfField
+from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, ORM_EXPRESSIONS, SORT_VALUE_PREFIX
+from .parameters import validate_query_parameters
 
 # Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
 RECOMMENDATION_ORDERING_FIELDS = (

@@ -11,7 +11,7 @@ from recommendations.analytics import stats
 from recommendations.analytics.charts import stacked_bar_chart
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import SourceKind, Status, area_name, status_order
-from recommendations.listing.filters import NO_AREA
+from recommendations.listing.conditions import NO_AREA
 from recommendations.models import Recommendation, Source
 
 from .views import LANGUAGE_NAMES, _document_url, _ui_language

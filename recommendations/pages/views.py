@@ -26,7 +26,9 @@ from recommendations.analytics import stats, timeline
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import selectors
-from recommendations.listing.filters import MULTI_VALUED_PARAMETERS, NO_AREA, RecommendationFilterSet, parameter_values
+from recommendations.listing.conditions import NO_AREA
+from recommendations.listing.filters import RecommendationFilterSet
+from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, parameter_values
 from recommendations.models import Recommendation, ResponsibleBody, Source
 
 PAGE_SIZE = 25

@@ -15,7 +15,8 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.listing.filters import AsOfField, validate_query_parameters
+from recommendations.listing.fields import AsOfField
+from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Source
 
 REPORT_PARAMETERS = ("as_of", "language")

@@ -40,8 +40,17 @@ def _country(code: str) -> str:
     return code
 
 
+def _filled(query: QueryDict) -> QueryDict:
+    """A page form's query without the fields left empty (the form sends every field)."""
+    filled = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if given := [value for value in values if value.strip()]:
+            filled.setlist(name, given)
+    return filled
+
+
 def _requested(request, *, slug: str | None = None, country: str | None = None) -> SubmissionRequest:
-    params = request.GET if isinstance(request, HttpRequest) else request.query_params
+    params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
     if slug is not None:
         report = get_object_or_404(Source, slug=slug)
         return report_submission_request(report, params, default_language=_language())
@@ -186,8 +195,9 @@ class SubmissionSchema(RoleAwareAutoSchema):
         parameters = super()._process_override_parameters(direction)
         for parameter in parameters.values():
             if parameter and parameter.get("in") == "query":
-                # An empty value means the default, as a form's empty field sends it.
-                parameter["allowEmptyValue"] = True
+                # An empty value is a 400 through the API (listing/parameters.py); only the
+                # page's form, which sends its empty fields, leaves them out.
+                parameter.pop("allowEmptyValue", None)
         return parameters
 
 

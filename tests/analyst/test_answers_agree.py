@@ -1,7 +1,8 @@
 """A property (hypothesis): for any combination of filters — repeated or comma-separated
 values, `as_of`, `distinct`, `overdue`, an ordering — the paginated list, `/stats/`, the CSV
 and the XLSX give the same recommendations, in the same order, with the same statuses; and a
-single-value parameter given twice is a 400 naming it on all four."""
+single-value parameter given twice, or any parameter given empty, is a 400 naming it on all
+four. The search takes its web-search syntax (phrases, OR, -word) on all four alike."""
 
 import csv
 import datetime
@@ -56,7 +57,24 @@ FILTERS = {
     "year": _parameter("year", st.integers(2010, 2023).map(str)),
     "year_from": _parameter("year_from", st.integers(2010, 2023).map(str)),
     "priority": _parameter("priority", st.sampled_from(["true", "false"])),
-    "q": _parameter("q", st.sampled_from(["emek", "insan alveri", "müfəttiş", "USAQ", "qurban"])),
+    "q": _parameter(
+        "q",
+        st.sampled_from(
+            [
+                "emek",
+                "insan alveri",
+                "müfəttiş",
+                "USAQ",
+                "qurban",
+                '"insan alveri"',
+                "emek OR qurban",
+                "usaq -emeyi",
+                "-qurban",
+                '"uşaq əməyi" OR mufettish -insan',
+                "ushaq",
+            ]
+        ),
+    ),
     "as_of": _parameter("as_of", DAYS),
     "distinct": _parameter("distinct", st.just("latest")),
     "overdue": _parameter("overdue", st.sampled_from(["true", "false"])),
@@ -72,8 +90,11 @@ def queries(draw):
     repeated = draw(st.sampled_from([None, *[name for name in names if name in SINGLE]]))
     if repeated:
         pairs.append(next(pair for pair in reversed(pairs) if pair[0] == repeated))
+    emptied = None if repeated else draw(st.sampled_from([None, None, *names]))
+    if emptied:
+        pairs = [pair for pair in pairs if pair[0] != emptied] + [(emptied, draw(st.sampled_from(["", " "])))]
     ordering = draw(st.sampled_from([None, *ORDERINGS]))
-    return pairs, ordering, repeated
+    return pairs, ordering, repeated, emptied
 
 
 def _query(pairs: list[tuple[str, str]]) -> str:
@@ -97,7 +118,7 @@ def _list(client: APIClient, query: str) -> list[dict]:
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(asked=queries())
 def test_list_stats_csv_and_xlsx_agree(agreeing, asked):
-    pairs, ordering, repeated = asked
+    pairs, ordering, repeated, emptied = asked
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     query = _query(pairs + ([("ordering", ordering)] if ordering else []))
     stats_query = _query(pairs)
@@ -112,6 +133,12 @@ def test_list_stats_csv_and_xlsx_agree(agreeing, asked):
             response = client.get(path)
             assert response.status_code == 400, (path, response.status_code)
             assert response.json()[repeated] == ["Given more than once; this parameter takes one value."]
+        return
+    if emptied:
+        for path in paths.values():
+            response = client.get(path)
+            assert response.status_code == 400, (path, response.status_code)
+            assert response.json()[emptied] == ["Empty; give a value, or leave the parameter out."]
         return
 
     listed = _list(client, query)

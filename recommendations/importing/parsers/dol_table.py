@@ -10,23 +10,24 @@
    after the table stopped, a later page continues it only under the table's title marked
    "(Cont.)" — the header again without it refuses the document, another table's title ends
    the reading. The running header above the header and the footer are never read.
-3. Each years cell (right of the action column, after a gap) starts a row, level with the
-   row's first line of action; action lines below belong to it until the next cell. The
-   Area column's words are read as labels the format knows ("Legal" / "Framework" is one),
-   each starting at the row it is level with.
+3. Each line is cut into its Area, Suggested Action and Year(s) Suggested words by the
+   header's columns. Which lines make a row — each years cell level with its row's first
+   line (2014 on), or centred on its row (2013) — is `dol_rows`; which rows an area label
+   covers, `dol_labels`.
 
-Anything that does not fit — action text above the first years cell, a years cell not level
-with an action, an unknown label, years outside 1995 to the report's year — is a fatal
-problem: the document is refused rather than read wrong.
+Anything that does not fit — action text no years cell can be told to belong to, an unknown
+label, a label that fits no row or more than one, years outside 1995 to the report's year —
+is a fatal problem: the document is refused rather than read wrong.
 """
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from recommendations.search import fold_letters
 
-from ..extract import Line, Page, Word, lines_of
+from ..extract import Line, Page, Rule, Word, lines_of
+from . import dol_labels, dol_rows
 from . import years as year_cells
 from .base import ParsedRecommendation, ParseResult, Problem, join_lines, label_words, split_glued_words
 
@@ -81,20 +82,6 @@ class _Header:
     continued: bool = False
 
 
-@dataclass
-class _Row:
-    page: int
-    top: float
-    years: str
-    years_line: int
-    lines: list[Line] = field(default_factory=list)
-    area: str | None = None
-
-    @property
-    def pages(self) -> tuple[int, ...]:
-        return tuple(sorted({self.page, *(line.page for line in self.lines)}))
-
-
 def _folded_words(line: Line) -> list[str]:
     return [" ".join(label_words(word.text)) for word in line.words]
 
@@ -125,8 +112,13 @@ def _find_header(page: Page, lines: list[Line]) -> _Header | None:
             if not candidates:
                 continue
             years_x = min(candidates)
+        # The years heading's other lines ("Year(s)" above, "Suggested" below): not a first
+        # row's years cell centred close below the header.
         header_lines = [line] + [
-            other for other in near if all(word.x0 >= years_x - page.column_gap for word in other.words)
+            other
+            for other in near
+            if all(word.x0 >= years_x - page.column_gap for word in other.words)
+            and not any(character.isdigit() for character in other.text)
         ]
         table, titled, continued = "", False, False
         for above in reversed(lines[:index]):
@@ -220,41 +212,15 @@ def _body(page: Page, lines: list[Line], header: _Header) -> tuple[list[Line], s
     return body, ""
 
 
-def _read_line(line: Line, page: Page, header: _Header, rows: list[_Row], label_tokens: list, refuse) -> None:
-    """One body line into the rows: its years start a row, its action text continues the
-    last one, its Area column words wait to be read as labels."""
-    line_labels, action, years = _split(line, header, page)
-    if years:
-        text = " ".join(word.text for word in years)
-        if rows and year_cells.is_open_cell(rows[-1].years) and not action:
-            rows[-1].years += " " + text
-        else:
-            rows.append(_Row(page.number, line.top, text, years[0].line))
-            if not action:
-                refuse(
-                    page.number,
-                    f"the years “{text}” are not level with the first line of an action; "
-                    "the rows cannot be told apart.",
-                    years[0].line,
-                )
-    if action:
-        if not rows:
-            refuse(
-                page.number,
-                f"“{' '.join(word.text for word in action)[:60]}” is in the Suggested Action column "
-                "before any Year(s) Suggested cell.",
-                action[0].line,
-            )
-        else:
-            rows[-1].lines.append(Line(line.page, line.top, tuple(action)))
-    for word in line_labels:
-        row_index = len(rows) - 1 if rows else None
-        level = (
-            row_index is not None
-            and rows[row_index].page == page.number
-            and abs(rows[row_index].top - line.top) <= 0.3 * page.pitch
-        )
-        label_tokens.append((" ".join(label_words(word.text)), word, page.number, row_index if level else None))
+def _dividers(page: Page, header: _Header) -> tuple[list[float], list[float]]:
+    """The tops of the page's rules across the action column, and across the Area column."""
+
+    def across(rule: Rule, left: float, right: float) -> bool:
+        return min(rule.x1, right) - max(rule.x0, left) >= dol_rows.RULE_SPAN * (right - left)
+
+    action = [rule.top for rule in page.rules if across(rule, header.action_x, header.years_x)]
+    area = [rule.top for rule in page.rules if across(rule, header.area_x, header.action_x - page.column_gap)]
+    return action, area
 
 
 def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple[str, ...], str]) -> ParseResult:
@@ -274,9 +240,9 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
     if first is None:
         return result
 
-    rows: list[_Row] = []
-    # Area column words in reading order, with the row each is level with.
-    label_tokens: list[tuple[str, Word, int, int | None]] = []
+    body: list[dol_rows.BodyLine] = []
+    action_rules: dict[int, list[float]] = {}
+    area_rules: dict[int, list[float]] = {}
     header = first
     # Where and why the table stopped being read: only a "(Cont.)" title resumes it.
     stopped: tuple[int, str] | None = None
@@ -307,13 +273,14 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
             header = _Header(**{**again.__dict__, "table": again.table or first.table})
         if stopped is not None:
             continue
-        body, end = _body(page, page_lines[page.number], header)
+        body_lines, end = _body(page, page_lines[page.number], header)
         if end:
             stopped = (page.number, f"“{end[:40]}”")
-        for line in body:
-            _read_line(line, page, header, rows, label_tokens, refuse)
+        for line in body_lines:
+            body.append(dol_rows.BodyLine(page.number, page.pitch, line, *map(tuple, _split(line, header, page))))
+        action_rules[page.number], area_rules[page.number] = _dividers(page, header)
 
-    _assign_areas(rows, label_tokens, labels, refuse)
+    rows = _read_rows(body, action_rules, area_rules, first.page, labels, refuse)
     for number, row in enumerate(rows, start=1):
         span, message, fatal = year_cells.check(row.years, report_year)
         if message:
@@ -322,12 +289,12 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
             continue
         if row.area is None:
             refuse(row.page, f"row {number} has no area label above it.", row.years_line)
-        lines = [line.text for line in row.lines]
+        texts = [line.text for line in row.lines]
         numbers = [word.line for line in row.lines for word in line.words if word.line]
         result.records.append(
             ParsedRecommendation(
                 area=row.area,
-                action=split_glued_words(join_lines(lines)),
+                action=split_glued_words(join_lines(texts)),
                 year_start=span[0],
                 year_end=span[1],
                 priority=False,
@@ -341,31 +308,20 @@ def read_table(pages: list[Page], *, report_year: int | None, labels: dict[tuple
     return result
 
 
-def _assign_areas(rows: list[_Row], tokens, labels: dict[tuple[str, ...], str], refuse) -> None:
-    """Read the Area column's words as known labels, longest first; each sets the area from
-    the row its first word is level with."""
-    longest = max((len(words) for words in labels), default=1)
-    index = 0
-    starts: list[tuple[int, str]] = []
-    while index < len(tokens):
-        for size in range(min(longest, len(tokens) - index), 0, -1):
-            words = tuple(word for token in tokens[index : index + size] for word in token[0].split())
-            code = labels.get(words)
-            if code is None:
-                continue
-            _text, word, page, row_index = tokens[index]
-            if row_index is None:
-                refuse(page, f"the area label “{word.text}” is not level with the first line of a row.", word.line)
-            else:
-                starts.append((row_index, code))
-            index += size
-            break
-        else:
-            _text, word, page, _row = tokens[index]
-            refuse(page, f"“{word.text}” in the Area column is not an area label of DOL reports.", word.line)
-            index += 1
-    area = None
-    starts_by_row = dict(starts)
-    for index, row in enumerate(rows):
-        area = starts_by_row.get(index, area)
-        row.area = area
+def _read_rows(body, action_rules, area_rules, first_page: int, labels, refuse) -> list[dol_rows.Row]:
+    """The table's rows with their areas (see `dol_rows` and `dol_labels` for the two ways a
+    table is printed); each reason to refuse goes to `refuse`."""
+    rows, refusals, centred = dol_rows.rows_by_years(body)
+    grouped = dol_rows.bands(body, action_rules)
+    if centred or dol_rows.contradicted(grouped):
+        centred = True
+        rows, refusals = dol_rows.rows_by_bounds(body, grouped, first_page)
+    tokens = [
+        (" ".join(label_words(word.text)), word, entry.page, entry.pitch) for entry in body for word in entry.labels
+    ]
+    found, unknown = dol_labels.read_labels(tokens, labels)
+    refusals += unknown
+    refusals += dol_labels.place_labels(found, rows, area_rules, centred=centred, confirmed=dol_rows.confirmed(grouped))
+    for refusal in refusals:
+        refuse(refusal.page, refusal.message, refusal.line)
+    return rows

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0018_api_tokens'),
+        ('recommendations', '0019_search_text_words'),
     ]
 
     operations = [
