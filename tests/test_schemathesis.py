@@ -46,7 +46,7 @@ def with_stored_values(case, stored: dict[str, list]):
     """Some rules OpenAPI cannot state: a source, responsible-body, theme or group filter names
     a stored row, a cursor is only ever one the server handed out, year_from is not after year_to
     (nor `from` after `to` or after today, nor due_after after due_before, nor report_year_from after
-    report_year_to), a CSV separator only for a CSV.
+    report_year_to), a CSV separator only for a CSV, ordering by status_as_of with as_of.
     Valid cases follow them; invalid ones are left as generated."""
     if case.query:
         case.query.pop("cursor", None)
@@ -64,6 +64,10 @@ def with_stored_values(case, stored: dict[str, list]):
         today = timezone.localdate().isoformat()
         if isinstance(start, str) and start > today:
             case.query["from"] = today
+        # Ordering by the status as of a day needs the day.
+        ordering = case.query.get("ordering")
+        if isinstance(ordering, str) and "status_as_of" in ordering and "as_of" not in case.query:
+            case.query["as_of"] = today
         start, end = case.query.get("report_year_from"), case.query.get("report_year_to")
         if isinstance(start, int) and isinstance(end, int) and start > end:
             case.query["report_year_from"], case.query["report_year_to"] = end, start

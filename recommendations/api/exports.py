@@ -122,7 +122,9 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
         recommendations, filters = selectors.recommendation_selection(
             params=request.query_params, extra_parameters=self.extra_parameters
         )
-        queryset = selectors.recommendation_order(recommendations, request.query_params.get("ordering"))
+        queryset = selectors.recommendation_order(
+            recommendations, request.query_params.get("ordering"), filters.get("as_of")
+        )
         xlsx = request.accepted_renderer.format == "xlsx"
         delimiter = spreadsheets.csv_delimiter(request.query_params, csv_format=not xlsx)
         stamp = timezone.localdate().isoformat()

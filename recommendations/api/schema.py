@@ -283,6 +283,12 @@ def _comma_list_pattern(names: list[str], empty_parts: bool, signed: bool = True
     return rf"^{part}(?:,{part})*$"
 
 
+STATUS_ORDERINGS = (
+    " `status` sorts in workflow order (not assessed → implemented, the stats' order), not by the codes' "
+    "spelling; `status_as_of` by the status at the end of the `as_of` day, which it needs (else a 400)."
+)
+
+
 def _comma_lists(operation: dict, path: str) -> None:
     """`ordering` and `breakdown` take several comma-separated values, which an enum cannot say."""
     for parameter in operation.get("parameters", []):
@@ -301,6 +307,7 @@ def _comma_lists(operation: dict, path: str) -> None:
         parameter["description"] = (
             "Sort fields, comma-separated, each with `-` for descending (e.g. `-year_start,id`); "
             f"one of {', '.join(names)}. Leave it out for the default; empty is a 400."
+            + (STATUS_ORDERINGS if "status_as_of" in names else "")
         )
 
 

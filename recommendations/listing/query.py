@@ -31,8 +31,7 @@ from recommendations.tags.selectors import tag_fields_fill
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
 from .conditions import RESPONSIBLE_BODY_LINK, Condition
 from .filters import RecommendationFilterSet
-from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX
-from .selectors import RECOMMENDATION_ORDERING_FIELDS
+from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, SortSQL, refuse_without_as_of
 from .shims import is_set
 
 RECOMMENDATION = Recommendation._meta.db_table
@@ -48,10 +47,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("has_responsible_bodies", f"EXISTS (SELECT 1 FROM {RESPONSIBLE_BODY_LINK} b WHERE b.recommendation_id = r.id)"),
     ("has_tags", f"EXISTS (SELECT 1 FROM {TAG_LINK} t WHERE t.recommendation_id = r.id)"),
 )
-# Columns a page may be ordered by: the one whitelist the view, the exports and KeysetPagination use.
-SORT_COLUMNS = {
-    name: DERIVED_SORTS[name].sql if name in DERIVED_SORTS else f"r.{name}" for name in RECOMMENDATION_ORDERING_FIELDS
-}
 FILTER_CONDITIONS = {name: filter_.sql for name, filter_ in RecommendationFilterSet.base_filters.items()}
 # psycopg's own (C) loader for timestamptz. Django's replaces the loaded value's tzinfo in
 # Python, one call per value (a tenth of a list request's CPU); the list converts every
@@ -76,17 +71,26 @@ def _as_of_conditions(as_of, connection: BaseDatabaseWrapper) -> dict:
     return conditions
 
 
-def _after(keys: Sequence, values: Sequence, backwards: bool, connection: BaseDatabaseWrapper) -> Condition:
+def _sort_sql(field: str, as_of, connection: BaseDatabaseWrapper) -> SortSQL:
+    """A sort key's SQL and its parameters: a derived sort's expression (`ordering.py`), else
+    the column (one of RECOMMENDATION_ORDERING_FIELDS, the one whitelist of the view, the
+    exports and KeysetPagination)."""
+    if field in DERIVED_SORTS:
+        return DERIVED_SORTS[field].sql(as_of, connection)
+    return f"r.{field}", []
+
+
+def _after(keys: Sequence, values: Sequence, backwards: bool, as_of, connection: BaseDatabaseWrapper) -> Condition:
     """Rows strictly after `values` in the order `keys` (before, if backwards)."""
     alternatives, params = [], []
     for index, key in enumerate(keys):
-        equal = [f"{SORT_COLUMNS[earlier.field]} = %s" for earlier in keys[:index]]
-        operator = ">" if key.descending == backwards else "<"
-        alternatives.append("(" + " AND ".join([*equal, f"{SORT_COLUMNS[key.field]} {operator} %s"]) + ")")
-        params.extend(
-            _db_value(earlier.field, value, connection)
-            for earlier, value in zip(keys[: index + 1], values[: index + 1], strict=True)
-        )
+        parts = []
+        for position, (earlier, value) in enumerate(zip(keys[: index + 1], values[: index + 1], strict=True)):
+            sql, sort_params = _sort_sql(earlier.field, as_of, connection)
+            operator = "=" if position < index else (">" if key.descending == backwards else "<")
+            parts.append(f"{sql} {operator} %s")
+            params.extend([*sort_params, _db_value(earlier.field, value, connection)])
+        alternatives.append("(" + " AND ".join(parts) + ")")
     return f"({' OR '.join(alternatives)})", params
 
 
@@ -145,30 +149,36 @@ def recommendation_page_rows(
     (reversed when `backwards`), strictly after the key values `after` when given."""
     connection = connections[router.db_for_read(Recommendation)]
     as_of = filters.get("as_of")
+    refuse_without_as_of([key.field for key in keys], as_of)
     conditions, params = _conditions(filters, connection)
     if after is not None:
-        sql, after_params = _after(keys, after, backwards, connection)
+        sql, after_params = _after(keys, after, backwards, as_of, connection)
         conditions.append(sql)
         params.extend(after_params)
-    order = ", ".join(f"{SORT_COLUMNS[key.field]} {'ASC' if key.descending == backwards else 'DESC'}" for key in keys)
-    # A sort key that is not shown is still selected: the cursor is built from the row's values.
-    columns = [
-        *COLUMNS,
-        *((sort_name(key.field), SORT_COLUMNS[key.field]) for key in keys if sort_name(key.field) not in dict(COLUMNS)),
+    order, order_params = [], []
+    for key in keys:
+        sql, sort_params = _sort_sql(key.field, as_of, connection)
+        order.append(f"{sql} {'ASC' if key.descending == backwards else 'DESC'}")
+        order_params.extend(sort_params)
+    # The declared `status_as_of` column is NULL; with `as_of` it is the status that day.
+    columns: list[tuple[str, SortSQL]] = [
+        (name, status_as_of.status_at_sql(as_of, connection) if as_of and name == "status_as_of" else (sql, []))
+        for name, sql in COLUMNS
     ]
-    select_params: list[Any] = []
-    if as_of:
-        # The declared `status_as_of` column is NULL; with `as_of` it is the status that day.
-        status_sql, select_params = status_as_of.status_at_sql(as_of, connection)
-        columns = [(name, status_sql if name == "status_as_of" else sql) for name, sql in columns]
-    params = [*select_params, *params]
+    # A sort key that is not shown is still selected: the cursor is built from the row's values.
+    columns += [
+        (sort_name(key.field), _sort_sql(key.field, as_of, connection))
+        for key in keys
+        if sort_name(key.field) not in dict(COLUMNS)
+    ]
+    select_params = [param for _name, (_sql, column_params) in columns for param in column_params]
     statement = (
-        f"SELECT {', '.join(sql for _name, sql in columns)} "
+        f"SELECT {', '.join(sql for _name, (sql, _params) in columns)} "
         f"FROM {RECOMMENDATION} r JOIN {SOURCE} s ON s.id = r.source_id "
         f"{'WHERE ' + ' AND '.join(conditions) if conditions else ''} "
-        f"ORDER BY {order} LIMIT %s"
+        f"ORDER BY {', '.join(order)} LIMIT %s"
     )
-    params.append(limit)
+    params = [*select_params, *params, *order_params, limit]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.cursor.adapters.register_loader("timestamptz", TIMESTAMPTZ_LOADER)

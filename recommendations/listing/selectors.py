@@ -16,7 +16,7 @@ from recommendations.models import Recommendation
 
 from .fields import AsOfField
 from .filters import RecommendationFilterSet
-from .ordering import DERIVED_SORTS, ORM_EXPRESSIONS, SORT_VALUE_PREFIX
+from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, refuse_without_as_of
 from .parameters import validate_query_parameters
 
 # Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
@@ -26,9 +26,9 @@ RECOMMENDATION_ORDERING_FIELDS = (
     "year_end",
     "status_changed_at",
     "position",
-    "status",
     "created_at",
-    # Expressions, not columns (`ordering.py`): never null all the same.
+    # Expressions, not columns (`ordering.py`): the status in workflow order, the status as
+    # of `as_of`, area, source… never null all the same.
     *DERIVED_SORTS,
 )
 
@@ -97,8 +97,9 @@ def _validate_filters(
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
 
 
-def recommendation_order(queryset: QuerySet, ordering: str | None) -> QuerySet:
-    """Sort by `ordering` (`-` for descending, comma-separated), with the id as tie-breaker."""
+def recommendation_order(queryset: QuerySet, ordering: str | None, as_of: datetime.date | None = None) -> QuerySet:
+    """Sort by `ordering` (`-` for descending, comma-separated), with the id as tie-breaker;
+    `as_of` is the day `status_as_of` sorts by (the list's filter), which that needs."""
     terms = [term.strip() for term in (ordering or "id").split(",") if term.strip()] or ["id"]
     for term in terms:
         if term.removeprefix("-") not in RECOMMENDATION_ORDERING_FIELDS:
@@ -112,8 +113,11 @@ def recommendation_order(queryset: QuerySet, ordering: str | None) -> QuerySet:
             )
     if not any(term.removeprefix("-") == "id" for term in terms):
         terms.append("-id" if terms[-1].startswith("-") else "id")
+    refuse_without_as_of([term.removeprefix("-") for term in terms], as_of)
     derived = {term.removeprefix("-") for term in terms} & set(DERIVED_SORTS)
-    queryset = queryset.alias(**{f"{SORT_VALUE_PREFIX}{name}": ORM_EXPRESSIONS[name]() for name in derived})
+    queryset = queryset.alias(
+        **{f"{SORT_VALUE_PREFIX}{name}": DERIVED_SORTS[name].orm(as_of, queryset) for name in derived}
+    )
     return queryset.order_by(
         *(
             f"{'-' if term.startswith('-') else ''}{SORT_VALUE_PREFIX}{term.removeprefix('-')}"
