@@ -425,5 +425,5 @@ from .idempotency.models import IdempotentRequest  # noqa: E402, F401
 from .indicators.models import Indicator, IndicatorValue  # noqa: E402, F401
 from .jobs.models import ImportJob  # noqa: E402, F401
 from .notifications.models import ReminderSent  # noqa: E402, F401
-from .tags.models import Tag  # noqa: E402, F401
+from .tags.models import Tag, TagSuggestion  # noqa: E402, F401
 from .users.models import ApiToken  # noqa: E402, F401

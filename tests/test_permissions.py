@@ -225,6 +225,21 @@ BASE_ENDPOINTS = (
         },
         bodies={"post": {"text": "Ratify the convention against torture", "language": "en"}},
     ),
+    # A recommendation's suggested tags (tags/suggestions.py): analysts read; NGO staff and
+    # admins accept or reject one.
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/tag-suggestions/",
+        {"get": ANALYST_READ, **{method: ADMIN_WRITE_NONE_ALLOWED for method in ("post", "patch", "put", "delete")}},
+    ),
+    Endpoint(
+        "/api/v1/recommendations/{recommendation}/tag-suggestions/{tag_suggestion}/",
+        {
+            "get": ANALYST_READ,
+            "post": by_role(401, 403, 200, 200),
+            **{method: NGO_WRITE_NONE_ALLOWED for method in ("patch", "put", "delete")},
+        },
+        bodies={"post": {"decision": "accept"}},
+    ),
     # Indicator values: anyone reads; NGO staff and admins correct one, or file one of a source.
     Endpoint(
         "/api/v1/indicator-values/",
@@ -373,7 +388,18 @@ def sensitive_world(users):
     )
     body = ResponsibleBodyFactory()
     recommendation.responsible_bodies.add(body)
+    from django.utils import timezone
+
+    from recommendations.tags.models import Tag, TagSuggestion
     from recommendations.users.tokens import token_create
+
+    suggestion = TagSuggestion.objects.create(
+        recommendation=recommendation,
+        tag=Tag.objects.create(vocabulary="sdg", code="16", name_en="Peace, justice and strong institutions"),
+        score=0.8,
+        model_version="1.1",
+        suggested_at=timezone.now(),
+    )
 
     return {
         "recommendation": recommendation.pk,
@@ -384,6 +410,7 @@ def sensitive_world(users):
         "country": str(recommendation.country),
         "indicator": "tip_hotline_calls",
         "indicator_value": value.pk,
+        "tag_suggestion": suggestion.pk,
     }
 
 

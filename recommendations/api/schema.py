@@ -144,6 +144,16 @@ DESCRIPTIONS = {
         "its score (the share of the nearest tagged recommendations' votes), learnt from the tags stored "
         "(`model_version`). Nothing is stored: a suggestion becomes a tag only when a person accepts it."
     ),
+    "recommendations_tag_suggestions_list": (
+        "The themes, affected groups and SDGs suggested for this recommendation from the tags stored (each with "
+        "its score and the model version), open ones (`suggested`) first, then those accepted or rejected and by whom."
+    ),
+    "recommendations_tag_suggestions_retrieve": "One suggested tag and its state.",
+    "recommendations_tag_suggestions_decide": (
+        "`{\"decision\": \"accept\"}` adds the suggested tag to the recommendation (a new version: its ETag "
+        "changes); `reject` leaves it off and it is not suggested again. Either is a history row of the "
+        "recommendation. A suggestion already decided is a 409."
+    ),
     "stats_changes": (
         "What changed between two days (default: the last quarter): how many recommendations moved "
         "from which status to which between the end of `from` and the end of `to`, the list of them, "

@@ -4,7 +4,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from recommendations.indicators import api as indicators
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
-from . import analytics, exports, progress_log, responsible_bodies, tags, views
+from . import analytics, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
 
 
 class APIRoot(APIRootView):
@@ -74,6 +74,16 @@ urlpatterns = [
         "recommendations/<int:recommendation_pk>/history/",
         views.HistoryViewSet.as_view({"get": "list"}),
         name="recommendation-history",
+    ),
+    path(
+        "recommendations/<int:recommendation_pk>/tag-suggestions/",
+        tag_suggestions.TagSuggestionListView.as_view(),
+        name="recommendation-tag-suggestions",
+    ),
+    path(
+        "recommendations/<int:recommendation_pk>/tag-suggestions/<int:pk>/",
+        tag_suggestions.TagSuggestionDecisionView.as_view(),
+        name="recommendation-tag-suggestion",
     ),
     path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence-file"),
     path(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.choices import AREA_CODES, EvidenceKind, Role, SourceKind, Status, area_name
 from recommendations.indicators.models import Indicator
-from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source
+from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source, TagSuggestion
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,8 @@ def _value(field: str, value, names: _Names) -> str:
         return str(dict(Status.choices).get(value, value))
     if field == "role":
         return str(dict(Role.choices).get(value, value))
+    if field == "state":  # a suggested tag's: suggested → accepted or rejected
+        return str(dict(TagSuggestion.State.choices).get(value, value))
     if field == "kind":
         return str(dict(SourceKind.choices).get(value, value))
     if field == "area":

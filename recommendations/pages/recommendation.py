@@ -40,6 +40,7 @@ from recommendations.roles import has_role
 from recommendations.tags.selectors import tag_links
 
 from .progress_forms import EVIDENCE_ROWS, EVIDENCE_ROWS_MAX, EvidenceRowForm, ProgressForm, evidence_formset
+from .tag_suggestions import open_suggestions
 from .views import LANGUAGE_NAMES, _ui_language, provenance_lines
 
 PUBLIC_TIMELINE_COLUMNS = ("id", "occurred_on", "created_at", "status_before", "status_after")
@@ -159,6 +160,10 @@ def recommendation_page(
         "recommendation": recommendation,
         "area_label": _area_label(recommendation.area),
         "tag_links": tag_links(list(recommendation.tags.all()), (get_language() or "az").split("-")[0]),
+        # Suggestions are the model's, not the report's: shown to signed-in roles only, as such.
+        "tag_suggestions": open_suggestions(recommendation.pk, (get_language() or "az").split("-")[0])
+        if can_see_notes
+        else [],
         "can_see_notes": can_see_notes,
         "can_record": can_record,
         "timeline": timeline,

@@ -4,7 +4,7 @@ from django.urls import path
 from ..indicators.pages import indicators_country_page
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
-from . import account, sources, tokens, views
+from . import account, sources, tag_suggestions, tokens, views
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import work as work_pages
@@ -16,6 +16,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
     path("recommendations/<int:pk>/follow/", work_pages.follow_page, name="follow"),
+    path(
+        "recommendations/<int:pk>/tag-suggestions/<int:suggestion_id>/",
+        tag_suggestions.tag_suggestion_decide_page,
+        name="tag-suggestion-decide",
+    ),
     path("work/", work_pages.work_page, name="work"),
     path("profile/", account.profile_page, name="profile"),
     path("profile/email/<str:token>/", account.email_confirm_page, name="email-confirm"),

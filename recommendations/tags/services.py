@@ -1,5 +1,6 @@
-"""The one door that sets recommendations' tags: report imports (and, later, accepted
-suggestions) call it, so every tag is named from its declared vocabulary the same way."""
+"""The one door that sets recommendations' tags from a report: imports call it, so every tag
+is named from its declared vocabulary the same way (an accepted suggestion adds a tag that
+exists already: tags/suggestions.py)."""
 
 from collections.abc import Mapping
 
@@ -8,6 +9,7 @@ from django.utils import translation
 from django_countries import countries
 
 from .models import Tag
+from .suggestions import suggestions_refresh_soon
 from .vocabularies import POSITIONS, SDG_NAMES, Vocabulary, term_code
 
 # {vocabulary: terms as the report reads them}: theme and group names as printed, SDG goal
@@ -64,6 +66,9 @@ def tags_replace(*, terms_by_recommendation: Mapping[int, TagTerms]) -> None:
             ],
             ignore_conflicts=True,
         )
+        if wanted:
+            # The model learns from the stored tags: what it suggests elsewhere may change.
+            suggestions_refresh_soon()
         ids = {
             (tag.vocabulary, tag.code): tag.pk
             for tag in Tag.objects.filter(code__in={code for _vocabulary, code in wanted}).only("vocabulary", "code")
@@ -80,3 +85,6 @@ def tags_replace(*, terms_by_recommendation: Mapping[int, TagTerms]) -> None:
             ],
             ignore_conflicts=True,
         )
+        if wanted:
+            # The model learns from the stored tags: what it suggests elsewhere may change.
+            suggestions_refresh_soon()

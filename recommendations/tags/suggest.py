@@ -136,6 +136,10 @@ def model_version() -> tuple[int, int]:
     return numbers["count"] or 0, numbers["last"] or 0
 
 
+def version_label(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
 _MODELS: dict[tuple[int, int], Model] = {}
 
 
@@ -165,7 +169,7 @@ def tag_suggestions(*, text: str, language: str) -> dict:
             {"code": code, "name": names.get((Vocabulary.GROUP, code), code), "score": score}
             for code, score in suggested[Vocabulary.GROUP]
         ],
-        "model_version": f"{version[0]}.{version[1]}",
+        "model_version": version_label(version),
     }
 
 
