@@ -229,14 +229,14 @@ BASE_ENDPOINTS = (
     # admins accept or reject one.
     Endpoint(
         "/api/v1/recommendations/{recommendation}/tag-suggestions/",
-        {"get": ANALYST_READ, **{method: ADMIN_WRITE_NONE_ALLOWED for method in ("post", "patch", "put", "delete")}},
+        {"get": ANALYST_READ, **dict.fromkeys(("post", "patch", "put", "delete"), ADMIN_WRITE_NONE_ALLOWED)},
     ),
     Endpoint(
         "/api/v1/recommendations/{recommendation}/tag-suggestions/{tag_suggestion}/",
         {
             "get": ANALYST_READ,
             "post": by_role(401, 403, 200, 200),
-            **{method: NGO_WRITE_NONE_ALLOWED for method in ("patch", "put", "delete")},
+            **dict.fromkeys(("patch", "put", "delete"), NGO_WRITE_NONE_ALLOWED),
         },
         bodies={"post": {"decision": "accept"}},
     ),
