@@ -17,7 +17,7 @@ from .jobs import queued_tasks, run_jobs
 
 REFRESH = "recommendations.tags.tasks.tag_suggestions_refresh"
 TRAFFICKING = (
-    "Vigorously investigate and prosecute trafficking offenders, including complicit officials, and convict traffickers",
+    "Vigorously investigate and prosecute trafficking offenders, including complicit officials, and convict them",
     "Increase investigations and prosecutions of trafficking cases and sentence convicted traffickers adequately",
     "Prosecute traffickers and convict them with sentences proportionate to the crime of trafficking",
     "Strengthen prosecution of trafficking crimes and ensure convicted traffickers serve sentences",
@@ -41,7 +41,8 @@ def tagged(db):
         terms[RecommendationFactory(source=source, action=text).pk] = {"sdg": ("4",), "theme": ("Right to education",)}
     tags_replace(terms_by_recommendation=terms)
     english = RecommendationFactory(
-        source=SourceFactory(language="en"), action="Investigate and prosecute traffickers and convict trafficking offenders"
+        source=SourceFactory(language="en"),
+        action="Investigate and prosecute traffickers and convict trafficking offenders",
     )
     azerbaijani = RecommendationFactory(
         action="Bütün uşaqların pulsuz ibtidai təhsilə çıxışını təmin edin",
@@ -105,13 +106,17 @@ def test_staff_accept_and_reject_through_the_api_with_history(tagged, client_for
 
     theme_url = f"/api/v1/recommendations/{recommendation.pk}/tag-suggestions/{by_key[('theme', 'trafficking')]['id']}/"
     assert staff.post(theme_url, {"decision": "reject"}, format="json").json()["state"] == "rejected"
-    assert "trafficking" not in [term["code"] for term in client_for("analyst").get(after.wsgi_request.path).json()["themes"]]
+    assert "trafficking" not in [
+        term["code"] for term in client_for("analyst").get(after.wsgi_request.path).json()["themes"]
+    ]
 
     records = ChangeRecord.objects.filter(related_object_id=recommendation.pk, object_type__model="tagsuggestion")
     assert sorted(record.after["state"] for record in records) == ["accepted", "rejected"]
-    assert all(re.search(r"score [01]\.\d\d \(model \d+\.\d+\)", record.message) for record in records)
+    # The suggestion kept beside the decision: its score and the model version (in the
+    # language of the staff member's interface).
+    assert all(re.search(r"[01]\.\d\d\b.*\(model \d+\.\d+\)", record.message) for record in records)
     history = client_for("analyst").get(f"/api/v1/recommendations/{recommendation.pk}/history/").json()
-    assert len([row for row in history["results"] if "suggested with score" in (row.get("message") or "")]) == 2
+    assert len([row for row in history["results"] if "(model " in (row.get("message") or "")]) == 2
 
     # The accepted tag changed the stored tags: a new refresh, which keeps both decisions.
     run_jobs()

@@ -150,7 +150,7 @@ DESCRIPTIONS = {
     ),
     "recommendations_tag_suggestions_retrieve": "One suggested tag and its state.",
     "recommendations_tag_suggestions_decide": (
-        "`{\"decision\": \"accept\"}` adds the suggested tag to the recommendation (a new version: its ETag "
+        '`{"decision": "accept"}` adds the suggested tag to the recommendation (a new version: its ETag '
         "changes); `reject` leaves it off and it is not suggested again. Either is a history row of the "
         "recommendation. A suggestion already decided is a 409."
     ),
