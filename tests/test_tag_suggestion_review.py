@@ -111,7 +111,7 @@ def test_staff_accept_and_reject_through_the_api_with_history(tagged, client_for
     ]
 
     records = ChangeRecord.objects.filter(related_object_id=recommendation.pk, object_type__model="tagsuggestion")
-    assert sorted(record.after["state"] for record in records) == ["accepted", "rejected"]
+    assert sorted((record.after or {})["state"] for record in records) == ["accepted", "rejected"]
     # The suggestion kept beside the decision: its score and the model version (in the
     # language of the staff member's interface).
     assert all(re.search(r"[01]\.\d\d\b.*\(model \d+\.\d+\)", record.message) for record in records)
