@@ -21,6 +21,7 @@ from .history import admin as history_admin  # noqa: F401 - the change records
 from .importing.admin import import_job_view, import_report_view
 from .importing.identity import countries_called
 from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
+from .jobs import admin as jobs_admin  # noqa: F401 - the import log
 from .listing.columns import LIST_FIELDS
 from .models import Recommendation, ResponsibleBody, Source
 from .overdue import overdue_q

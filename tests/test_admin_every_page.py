@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from recommendations.importing.services import report_import
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.indicators.services import indicator_value_add
+from recommendations.jobs.models import ImportJob
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
 from recommendations.users.models import ApiToken
 from recommendations.users.tokens import token_create
@@ -56,6 +57,25 @@ def stored(db, django_capture_on_commit_callbacks):
         user=admin_user,
     )
     token_create(user=admin_user, name="Ədliyyə skripti")
+    job = {"created_by": admin_user, "created_by_username": admin_user.username, "language": "az", "file_size": 120}
+    ImportJob.objects.create(
+        **job,
+        operation=ImportJob.Operation.IMPORT,
+        state=ImportJob.State.DONE,
+        file_name="dol-2015-az.txt",
+        sha256="a" * 64,
+        metadata={"kind": "dol", "report_year": 2015, "country": "AZ"},
+        result={"source_slug": source.slug, "created": 1, "updated": 0, "unchanged": 0, "linked": 0},
+    )
+    ImportJob.objects.create(
+        **job,
+        operation=ImportJob.Operation.PREVIEW,
+        state=ImportJob.State.FAILED,
+        file_name="şəkil.pdf",
+        sha256="b" * 64,
+        metadata={"kind": "tip", "report_year": 2020, "country": "AZ"},
+        errors={"document": ["The document is not a PDF."]},
+    )
     client = Client()
     client.force_login(admin_user)
     return client
@@ -71,6 +91,7 @@ MODELS = [
     Indicator,
     IndicatorValue,
     ApiToken,
+    ImportJob,
 ]
 
 
@@ -90,7 +111,7 @@ def test_list_and_change_pages_of_every_object_answer_200(stored, model):
         assert response.status_code == 200, (model, obj.pk)
     # The add page where adding is allowed; append-only rows, the declared vocabulary and tokens
     # (made by their users only) refuse it.
-    refused = (ProgressUpdate, ChangeRecord, Indicator, ApiToken)
+    refused = (ProgressUpdate, ChangeRecord, Indicator, ApiToken, ImportJob)
     assert stored.get(f"{base}add/").status_code == (403 if model in refused else 200)
 
 
@@ -108,3 +129,16 @@ def test_source_page_names_the_stored_document_without_a_link(stored):
     page = stored.get(f"/admin/recommendations/source/{source.pk}/change/").content.decode()
     assert source.document.name in page
     assert f'href="{source.document.name}' not in page
+
+
+def test_the_import_log_says_who_imported_which_file_when_and_how_it_ended(stored):
+    page = stored.get("/admin/recommendations/importjob/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "dol-2015-az.txt" in page and "şəkil.pdf" in page
+    assert "dol-2015-az: 1 new, 0 updated, 0 unchanged, 0 repeats linked" in page
+    assert "document: The document is not a PDF." in page
+    failed = ImportJob.objects.get(state=ImportJob.State.FAILED)
+    detail = stored.get(f"/admin/recommendations/importjob/{failed.pk}/change/").content.decode()
+    assert f"/admin/recommendations/source/import/jobs/{failed.pk}/" in detail
+    # A record of what happened: never edited or deleted here.
+    assert stored.post(f"/admin/recommendations/importjob/{failed.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ImportJob.objects.filter(pk=failed.pk).exists()
