@@ -225,3 +225,33 @@ def match_rows(
             if not verdict.link and verdict.reason == "no text close enough":
                 verdict.candidates = []
     return verdicts
+
+
+def earlier_version_choices(recommendation: Recommendation) -> list[Scored]:
+    """The rows of the earlier chapter a person may choose as this recommendation's earlier
+    version, best first — what an import lists for a row with no clear match, for deciding
+    later on the recommendation's page (a clear match it was not linked to comes first). None
+    once it repeats a row, and none its years or text rule out: nothing is offered on a guess."""
+    if recommendation.repeats_id is not None:
+        return []
+    source = recommendation.source
+    earlier_year, earlier = earlier_rows(country=source.country, kind=source.kind, report_year=source.report_year)
+    if not earlier:
+        return []
+    taken = (
+        Recommendation.objects.filter(repeats_id__in=[row.recommendation_id for row in earlier])
+        .exclude(pk=recommendation.pk)
+        .values_list("repeats_id", flat=True)
+    )
+    row = NewRow(
+        key=recommendation.pk,
+        area=recommendation.area,
+        year_start=recommendation.year_start,
+        texts={**(recommendation.action_translations or {}), source.language: recommendation.action},
+    )
+    verdict = match_rows(
+        [row], earlier, earlier_year=earlier_year, with_years=source.kind in KINDS_WITH_YEARS, taken=taken
+    )[row.key]
+    if verdict.link is not None:
+        return [verdict.link, *verdict.beaten][:LISTED]
+    return verdict.candidates

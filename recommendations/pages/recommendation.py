@@ -20,6 +20,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from recommendations.catalog.matching import earlier_version_choices
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Role, Status, area_name
 from recommendations.follows.selectors import follow_state
@@ -169,6 +170,10 @@ def recommendation_page(
         "timeline": timeline,
         "loose_evidence": loose_evidence,
         "other_years": repeat_lineage(recommendation),
+        # Admins, who edit `repeats`, may choose where the import found no clear match.
+        "earlier_version_choices": earlier_version_choices(recommendation)
+        if has_role(request.user, Role.ADMIN)
+        else [],
         **_measured_by(recommendation),
         "progress_form": progress_form,
         "formset": formset,

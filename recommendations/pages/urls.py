@@ -4,7 +4,7 @@ from django.urls import path
 from ..indicators.pages import indicators_country_page
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
-from . import account, sources, tag_suggestions, tokens, views
+from . import account, earlier_version, sources, tag_suggestions, tokens, views
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import work as work_pages
@@ -20,6 +20,11 @@ urlpatterns = [
         "recommendations/<int:pk>/tag-suggestions/<int:suggestion_id>/",
         tag_suggestions.tag_suggestion_decide_page,
         name="tag-suggestion-decide",
+    ),
+    path(
+        "recommendations/<int:pk>/earlier-version/",
+        earlier_version.earlier_version_choose_page,
+        name="earlier-version",
     ),
     path("work/", work_pages.work_page, name="work"),
     path("profile/", account.profile_page, name="profile"),
