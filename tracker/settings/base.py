@@ -345,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "recommendations.choices.Status",
         "SourceKindEnum": "recommendations.choices.SourceKind",
         "EvidenceKindEnum": "recommendations.choices.EvidenceKind",
+        "TagSuggestionStateEnum": "recommendations.tags.models.TagSuggestion.State",
+        "StateEnum": "recommendations.indicators.models.ValueState",
     },
 }
 
