@@ -82,7 +82,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class IndicatorFilterSet(django_filters.FilterSet):
     kind = documented(
-        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False),
+        MultipleValueFilter(
+            choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False, normalize=str.lower
+        ),
         vocabulary(["dol", "tip"]),
     )
 
@@ -197,12 +199,17 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     )
     indicator = documented(
         MultipleValueFilter(
-            choices=_indicator_codes, known_values=_existing_indicator_codes, field_name="indicator__code"
+            choices=_indicator_codes,
+            known_values=_existing_indicator_codes,
+            normalize=str.lower,  # a code, read in either case as every code is (the vocabulary's are lower case)
+            field_name="indicator__code",
         ),
         {**vocabulary(definition.code for definition in INDICATORS), "description": "see /api/v1/indicators/"},
     )
     kind = documented(
-        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind"),
+        MultipleValueFilter(
+            choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind", normalize=str.lower
+        ),
         vocabulary(["dol", "tip"]),
     )
     source = MultipleValueFilter(choices=source_choices, known_values=existing_source_slugs, field_name="source__slug")

@@ -12,7 +12,8 @@ in `parameters.py`.
 """
 
 import datetime
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from typing import ClassVar, cast
 
 import django_filters
@@ -82,8 +83,18 @@ def country_codes_described() -> str:
     return str(_("an ISO 3166-1 alpha-2 code such as AZ, in either case"))
 
 
-def existing_source_slugs(slugs: list[str]) -> set[str]:
-    return set(Source.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+def existing_source_slugs(slugs: list[str]) -> dict[str, str]:
+    """Each given slug that names a report, in either case (a code, as an area's), → the
+    report's own slug. As written first, by the unique index; only the others in any case."""
+    found = {slug: slug for slug in Source.objects.filter(slug__in=slugs).values_list("slug", flat=True)}
+    others = [slug for slug in slugs if slug not in found]
+    if others:
+        stored_as: dict[str, str] = {}
+        either_case = reduce(or_, (Q(slug__iexact=slug) for slug in others))
+        for stored in Source.objects.filter(either_case).order_by("slug").values_list("slug", flat=True):
+            stored_as.setdefault(stored.casefold(), stored)
+        found.update({slug: stored_as[slug.casefold()] for slug in others if slug.casefold() in stored_as})
+    return found
 
 
 @cache
