@@ -15,6 +15,7 @@ FILTER_DESCRIPTIONS = {
     "source": "A report's slug (`/api/v1/sources/`), in either case." + SEVERAL,
     "country": "ISO 3166-1 alpha-2 code, in either case." + SEVERAL,
     "responsible_body": "A responsible body's id (`/api/v1/responsible-bodies/`)." + SEVERAL,
+    "measure": "A measure's id (`/api/v1/measures/`): the recommendations it answers." + SEVERAL,
     "priority": "`true`: the report's priority recommendations only; `false`: the others.",
     "year": (
         "A year the recommendation was suggested in: its range (`year_start`–`year_end`) includes it, so "

@@ -25,7 +25,7 @@ from django_countries import countries
 from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
-from recommendations.models import Recommendation, ResponsibleBody, Source
+from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody, Source
 from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
@@ -227,6 +227,15 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
+    measure = documented(
+        ModelMultipleValueFilter(
+            queryset=Measure.objects.all(),
+            method="filter_measure",
+            label=_("Answered by measure (id)"),
+            sql=conditions.measures_sql,
+        ),
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+    )
     distinct = DistinctFilter(
         choices=[("latest", _("Each recommendation once, in its latest report"))],
         method="filter_distinct",
@@ -326,6 +335,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "q",
             "repeats",
             "responsible_body",
+            "measure",
             "as_of",
             "distinct",
             "due_before",
@@ -409,6 +419,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         # A subquery rather than a join: no duplicate rows, so no DISTINCT under keyset paging.
         addressed = Recommendation.responsible_bodies.through.objects.filter(responsiblebody__in=bodies)
         return queryset.filter(pk__in=addressed.values("recommendation_id"))
+
+    def filter_measure(self, queryset: QuerySet, name: str, measures: QuerySet) -> QuerySet:
+        if not is_set(measures):
+            return queryset
+        return queryset.filter(pk__in=MeasureLink.objects.filter(measure__in=measures).values("recommendation_id"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:
