@@ -23,6 +23,7 @@ from .importing.identity import countries_called
 from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
 from .jobs import admin as jobs_admin  # noqa: F401 - the import log
 from .listing.columns import LIST_FIELDS
+from .measures.admin import linked_measures
 from .models import Recommendation, ResponsibleBody, Source
 from .overdue import overdue_q
 from .progress.admin import ProgressUpdateInline
@@ -104,7 +105,7 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
     ordering = ["source", "position"]
     list_select_related = ["source"]
     autocomplete_fields = ["responsible_bodies", "repeats", "indicators"]
-    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at", "evidence_add"]
+    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at", "evidence_add", "measures_answering"]
     inlines = [ProgressUpdateInline, EvidenceInline]
     action_form = RecommendationActionForm
     actions = ACTIONS
@@ -130,6 +131,10 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
     @admin.display(description=_("responsible bodies"))
     def bodies(self, obj: Recommendation) -> str:
         return ", ".join(body.abbreviation or body.name for body in obj.responsible_bodies.all()) or "—"
+
+    @admin.display(description=_("measures answering it"))
+    def measures_answering(self, obj: Recommendation) -> str:
+        return linked_measures(obj) if obj.pk is not None else "—"
 
     @admin.display(description=_("evidence"))
     def evidence_add(self, obj: Recommendation) -> str:

@@ -254,7 +254,17 @@ class SourceAdminForm(ServiceForm):
 class EvidenceAdminForm(ServiceForm):
     class Meta:
         model = Evidence
-        fields = ["recommendation", "progress_update", "title", "kind", "file", "url", "excerpt", "evidence_date"]
+        fields = [
+            "recommendation",
+            "measure",
+            "progress_update",
+            "title",
+            "kind",
+            "file",
+            "url",
+            "excerpt",
+            "evidence_date",
+        ]
         # A plain file input: the stored file has no public URL to show (evidence-file serves it).
         widgets = {"file": forms.FileInput}
 
@@ -287,8 +297,12 @@ class EvidenceAdminForm(ServiceForm):
                 file=data["file"] if "file" in self.changed_data and data.get("file") else None,
                 user=self.request.user,
             )
+        if bool(data.get("recommendation")) == bool(data.get("measure")):
+            message = _("Choose the recommendation or the measure the evidence supports, one of the two.")
+            raise ValidationError({"recommendation": message, "measure": message})
         return evidence_add(
-            recommendation_id=data["recommendation"].pk,
+            recommendation_id=data["recommendation"].pk if data.get("recommendation") else None,
+            measure_id=data["measure"].pk if data.get("measure") else None,
             progress_update_id=data["progress_update"].pk if data.get("progress_update") else None,
             kind=data["kind"],
             title=data["title"],

@@ -2,7 +2,6 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -268,13 +267,33 @@ class Recommendation(TrackedModel):
 
 
 class ProgressUpdate(AppendOnlyModel):
-    """What NGO staff reported: append-only, so the timeline can be trusted."""
+    """What NGO staff reported about a recommendation or a measure: append-only, so the
+    timeline can be trusted. A recommendation's entry recorded with a measure's points at
+    that entry (`measure_update`), whose evidence it shares."""
 
     recommendation = models.ForeignKey(
         Recommendation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="progress_updates",
         verbose_name=_("recommendation"),
+    )
+    measure = models.ForeignKey(
+        "recommendations.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+        verbose_name=_("measure"),
+    )
+    measure_update = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendation_updates",
+        verbose_name=_("recorded with the measure's entry"),
     )
     status_before = NFCCharField(_("status before"), max_length=30, choices=Status.choices)
     status_after = NFCCharField(_("status after"), max_length=30, choices=Status.choices)
@@ -295,6 +314,20 @@ class ProgressUpdate(AppendOnlyModel):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recommendation__isnull=False, measure__isnull=True)
+                    | models.Q(recommendation__isnull=True, measure__isnull=False)
+                ),
+                name="progress_about_one_subject",
+            ),
+            # Only a recommendation's entry is recorded with a measure's.
+            models.CheckConstraint(
+                condition=models.Q(measure_update__isnull=True) | models.Q(recommendation__isnull=False),
+                name="progress_measure_update_of_recommendation",
+            ),
+        ]
         indexes = [
             models.Index(fields=["recommendation", "created_at"], name="progress_rec_created"),
             # "Has progress dated after D?" per recommendation: the status as of D can differ
@@ -303,7 +336,8 @@ class ProgressUpdate(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recommendation_id}: {self.get_status_before_display()} → {self.get_status_after_display()}"
+        subject = f"#{self.recommendation_id}" if self.recommendation_id else f"M{self.measure_id}"
+        return f"{subject}: {self.get_status_before_display()} → {self.get_status_after_display()}"
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
@@ -313,12 +347,35 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(TrackedModel):
-    # Evidence is never edited in place (remove it and add the corrected one); its history
-    # rows are related to the recommendation, so they show in the recommendation's history.
-    tracked_fields = ("recommendation", "progress_update", "kind", "title", "file_sha256", "url", "evidence_date")
+    # Its history rows are related to its recommendation or measure, so they show in that
+    # one's history. A measure's evidence is stored once and shown on every recommendation
+    # whose entry was recorded with the measure's entry (evidence/selectors.py).
+    tracked_fields = (
+        "recommendation",
+        "measure",
+        "progress_update",
+        "kind",
+        "title",
+        "file_sha256",
+        "url",
+        "evidence_date",
+    )
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("recommendation")
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("recommendation"),
+    )
+    measure = models.ForeignKey(
+        "recommendations.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("measure"),
     )
     progress_update = models.ForeignKey(
         ProgressUpdate,
@@ -364,6 +421,13 @@ class Evidence(TrackedModel):
                 ),
                 name="evidence_has_content_for_kind",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recommendation__isnull=False, measure__isnull=True)
+                    | models.Q(recommendation__isnull=True, measure__isnull=False)
+                ),
+                name="evidence_of_one_subject",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -373,57 +437,13 @@ class Evidence(TrackedModel):
         raise_if_any(evidence_errors(self))
 
 
-class ChangeRecord(AppendOnlyModel):
-    """One row per change to a tracked object; written only by services, never edited.
-
-    The object is referenced by type and id, not a foreign key, so the record outlives the
-    object; the username is copied so it outlives the user.
-    """
-
-    class Action(models.TextChoices):
-        CREATE = "create", _("Created")
-        UPDATE = "update", _("Updated")
-        DELETE = "delete", _("Deleted")
-
-    object_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of object")
-    )
-    object_id = models.PositiveBigIntegerField(_("object id"))
-    object_repr = NFCCharField(_("object"), max_length=200)
-    # The object this change belongs to, e.g. the recommendation of a piece of evidence, so a
-    # recommendation's history shows its evidence too.
-    related_object_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    related_object_id = models.PositiveBigIntegerField(_("related object id"), null=True, blank=True)
-    action = NFCCharField(_("action"), max_length=10, choices=Action.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    username = NFCCharField(_("username"), max_length=150)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    before = models.JSONField(_("before"), null=True, blank=True)
-    after = models.JSONField(_("after"), null=True, blank=True)
-    message = NFCTextField(_("message"), blank=True)
-
-    class Meta:
-        verbose_name = _("change record")
-        verbose_name_plural = _("change history")
-        ordering = ["changed_at", "id"]
-        indexes = [
-            models.Index(fields=["object_type", "object_id", "changed_at"], name="change_object"),
-            models.Index(fields=["related_object_type", "related_object_id", "changed_at"], name="change_related"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.object_repr} by {self.username}"
-
-
 # Models of the capabilities that live in their own packages; imported here so the app loads them.
 from .follows.models import Follow  # noqa: E402, F401
+from .history.models import ChangeRecord  # noqa: E402, F401
 from .idempotency.models import IdempotentRequest  # noqa: E402, F401
 from .indicators.models import Indicator, IndicatorValue  # noqa: E402, F401
 from .jobs.models import ImportJob  # noqa: E402, F401
+from .measures.models import Measure, MeasureLink  # noqa: E402, F401
 from .notifications.models import ReminderSent  # noqa: E402, F401
 from .tags.models import Tag, TagSuggestion  # noqa: E402, F401
 from .users.models import ApiToken  # noqa: E402, F401

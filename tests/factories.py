@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group, User
 
 from recommendations.catalog import services as catalog_services
 from recommendations.choices import SourceKind
+from recommendations.measures import services as measure_services
+from recommendations.measures.models import Measure, MeasureKind
 from recommendations.models import Recommendation, ResponsibleBody, Source
 
 PASSWORD = "correct horse battery staple"
@@ -97,10 +99,28 @@ class _RecommendationFactory(factory.django.DjangoModelFactory[Recommendation]):
         return catalog_services.recommendation_create(**kwargs)
 
 
+class _MeasureFactory(factory.django.DjangoModelFactory[Measure]):
+    class Meta:
+        model = Measure
+
+    country = "AZ"
+    kind = MeasureKind.ACTION_PLAN
+    title_az = factory.Sequence(lambda n: f"İnsan alverinə qarşı Milli Fəaliyyət Planı {n}")
+    title_en = factory.Sequence(lambda n: f"National Action Plan against trafficking {n}")
+
+    @classmethod
+    def _create(cls, model_class: type[Measure], *args: Any, recommendations=(), user=None, **kwargs: Any) -> Measure:
+        """`recommendations`: the ones it answers; `user`: who enters it (the system by default)."""
+        return measure_services.measure_create(
+            **kwargs, recommendation_ids=[recommendation.pk for recommendation in recommendations], user=user
+        )
+
+
 UserFactory = typed(_UserFactory)
 SourceFactory = typed(_SourceFactory)
 ResponsibleBodyFactory = typed(_ResponsibleBodyFactory)
 RecommendationFactory = typed(_RecommendationFactory)
+MeasureFactory = typed(_MeasureFactory)
 
 
 def recommendation_batch(*, source: Source, rows: Iterable[dict[str, Any]]) -> list[Recommendation]:

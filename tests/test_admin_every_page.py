@@ -14,11 +14,14 @@ from recommendations.importing.services import report_import
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.indicators.services import indicator_value_add
 from recommendations.jobs.models import ImportJob
+from recommendations.measures.models import Measure
+from recommendations.measures.services import LinkedStatus, measure_progress_record
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, Source
+from recommendations.progress.services import EvidenceItem
 from recommendations.users.models import ApiToken
 from recommendations.users.tokens import token_create
 
-from .factories import ResponsibleBodyFactory, UserFactory
+from .factories import MeasureFactory, ResponsibleBodyFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DOL_TEXT = "Area\tSuggested Action\tYear(s) Suggested\nEnforcement\tƏmək müfəttişlərinin sayını artırın.\t2014 – 2015\n"
@@ -49,6 +52,14 @@ def stored(db, django_capture_on_commit_callbacks):
     )
     assert evidence.status_code == 201
     ResponsibleBodyFactory()
+    measure = MeasureFactory(recommendations=[recommendation], user=admin_user)
+    measure_progress_record(
+        measure_id=measure.pk,
+        status="in_progress",
+        evidence=[EvidenceItem(kind="link", title="Qərar", url="https://e-qanun.az/framework/1")],
+        recommendations=[LinkedStatus(recommendation.pk)],
+        user=admin_user,
+    )
     indicator_value_add(
         indicator=Indicator.objects.get(code="dol_labor_inspectors"),
         source=source,
@@ -92,6 +103,7 @@ MODELS = [
     IndicatorValue,
     ApiToken,
     ImportJob,
+    Measure,
 ]
 
 

@@ -24,8 +24,8 @@ ROLES = ("anonymous", "analyst", "ngo_staff", "admin")
 def audit_rows() -> dict[str, list[dict]]:
     """Every column of every progress and history row, in id order."""
     return {
-        "progress": list(ProgressUpdate.objects.order_by("id").values()),
-        "history": list(ChangeRecord.objects.order_by("id").values()),
+        "progress": [dict(row) for row in ProgressUpdate.objects.order_by("id").values()],
+        "history": [dict(row) for row in ChangeRecord.objects.order_by("id").values()],
     }
 
 

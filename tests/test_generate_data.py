@@ -42,6 +42,7 @@ def test_every_assessed_status_has_the_progress_update_that_set_it(generated):
     for update in ProgressUpdate.objects.select_related("recommendation"):
         update.full_clean()
         assert update.status_before == Status.NOT_ASSESSED
+        assert update.recommendation is not None
         assert update.status_after == update.recommendation.status
 
 

@@ -13,7 +13,7 @@ from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.query import FILTER_CONDITIONS
 from recommendations.progress.services import progress_record
 
-from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory, UserFactory
+from .factories import MeasureFactory, RecommendationFactory, ResponsibleBodyFactory, SourceFactory, UserFactory
 from .shared_data import shared_data
 
 
@@ -81,7 +81,7 @@ def varied():
         due_on=datetime.date(2031, 1, 1),
     )
     RecommendationFactory(source=dol, area="social_programs", year_start=2009, year_end=2012)
-    RecommendationFactory(
+    shelters = RecommendationFactory(
         source=tip,
         area="protection",
         priority=True,
@@ -94,10 +94,12 @@ def varied():
     RecommendationFactory(
         source=tip, area="prevention", priority=True, year_start=2021, year_end=2022, responsible_bodies=[agency]
     )
-    progress_record(
-        recommendation_id=first.pk, status="in_progress", note="", occurred_on=None, user=UserFactory(role="ngo_staff")
-    )
-    return {"first": first.pk, "ministry": ministry.pk, "agency": agency.pk}
+    staff = UserFactory(role="ngo_staff")
+    progress_record(recommendation_id=first.pk, status="in_progress", note="", occurred_on=None, user=staff)
+    # A measure answering a recommendation of each report; another answering none yet.
+    plan = MeasureFactory(recommendations=[first, shelters], user=staff)
+    MeasureFactory(user=staff)
+    return {"first": first.pk, "ministry": ministry.pk, "agency": agency.pk, "plan": plan.pk}
 
 
 QUERIES = [
@@ -131,6 +133,9 @@ QUERIES = [
     "repeats={first}",
     "responsible_body={agency}",
     "responsible_body={ministry},{agency}",
+    "measure={plan}",
+    "measure={plan}&country=GE",
+    "measure={plan}&status=in_progress",
     "country=AZ&area=enforcement&year=2015&priority=false&status=not_assessed",
     "country=GE&year_from=2022&q=artirin&responsible_body={agency},{ministry}",
     "source=dol-2015-az&area=none,enforcement&year_to=2015&q=e",

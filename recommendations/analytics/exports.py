@@ -10,13 +10,13 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Exists, Max, OuterRef, QuerySet, Subquery, Value
 
+from recommendations.evidence.selectors import evidence_count_annotation
 from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
-from recommendations.models import Evidence, ProgressUpdate
+from recommendations.models import ProgressUpdate
 from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
@@ -33,13 +33,6 @@ BODY_SEPARATOR = "; "
 def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | None = None) -> QuerySet:
     """Plain value tuples (the export's stored columns) for an export to iterate: no model
     instances, and per-row counts as subqueries, so no join multiplies the rows."""
-    evidence_count = (
-        Evidence.objects.filter(recommendation=OuterRef("pk"))
-        .order_by()
-        .values("recommendation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     last_progress = (
         ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
         .order_by()
@@ -49,7 +42,7 @@ def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | N
     )
     return queryset.annotate(
         has_tags=Exists(Tag.recommendations.through.objects.filter(recommendation=OuterRef("pk"))),
-        evidence_count=Coalesce(Subquery(evidence_count), Value(0)),
+        evidence_count=evidence_count_annotation(),
         last_progress_on=Subquery(last_progress),
         status_as_of=status_at_annotation(as_of, queryset) if as_of else Value(None, output_field=CharField()),
     ).values_list(*EXPORT_ORM)

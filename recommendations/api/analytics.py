@@ -248,7 +248,8 @@ class ChangesView(LogCountsView):
     whose status at `to` is one of those given."""
 
     serializer_class = ChangesSerializer
-    extra_parameters = frozenset({"from", "to"})
+    # `format` as every JSON endpoint takes it (`json`, `api`): it was an unknown parameter here.
+    extra_parameters = frozenset({"from", "to", "format"})
 
     @extend_schema(
         operation_id="stats_changes",

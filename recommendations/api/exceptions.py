@@ -25,6 +25,7 @@ from recommendations.progress.services import StaleVersion
 from recommendations.users.events import security_event
 
 from .conditional import localized_etag
+from .renderers import ORJSONRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -156,4 +157,14 @@ def exception_handler(exc, context):
         response.data = error_body(exc)
         for name, value in headers.items():
             response[name] = value
+        if context.get("request") is not None:
+            answer_in_json(context["request"])
     return response
+
+
+def answer_in_json(request) -> None:
+    """Errors are JSON whatever format was asked for: a spreadsheet or a document cannot say
+    which parameter is wrong, and the browsable page's HTML error reached the client only as
+    a bare "Bad request." (`middleware.ApiErrorMiddleware` turns any other error into JSON)."""
+    request.accepted_renderer = ORJSONRenderer()
+    request.accepted_media_type = ORJSONRenderer.media_type

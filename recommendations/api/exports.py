@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer
-from rest_framework.response import Response
 
 from recommendations.analytics import exports, spreadsheets
 from recommendations.indicators.exports import indicator_values_sheet
@@ -174,13 +173,6 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
             return ORJSONRenderer(), ORJSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever format was asked for.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
 
 class RecommendationCSVExportView(RecommendationExportView):
     renderer_classes = [CSVRenderer]
@@ -192,6 +184,8 @@ class RecommendationCSVExportView(RecommendationExportView):
 
 class RecommendationXLSXExportView(RecommendationExportView):
     renderer_classes = [XLSXRenderer]
+    # A workbook has no cell separator: not a parameter here (its 400 listed it as one).
+    extra_parameters = RecommendationExportView.extra_parameters - {spreadsheets.DELIMITER_PARAMETER}
 
     @export_schema("xlsx")
     def get(self, request):
@@ -221,7 +215,7 @@ def spreadsheet_responses(schema, description: str) -> dict:
 class SpreadsheetFormatsMixin:
     """JSON, or with `format=csv|xlsx` (or an Accept header asking for them) the same
     numbers as a spreadsheet (`analytics/tables.py`); any other `format` is a 400 naming it.
-    Errors stay JSON whatever format was asked for."""
+    Errors stay JSON whatever format was asked for (`exceptions.answer_in_json`)."""
 
     renderer_classes = JSON_AND_SPREADSHEETS
     spreadsheet_name = "data"
@@ -249,9 +243,3 @@ class SpreadsheetFormatsMixin:
             response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
             return response
         return None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]

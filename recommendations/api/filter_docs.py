@@ -12,9 +12,10 @@ FILTER_DESCRIPTIONS = {
         "Status code, in either case. With `as_of`, the status at the end of that day; on the timeline, at "
         "each period's end; on the changes, at `to`." + SEVERAL
     ),
-    "source": "A report's slug (`/api/v1/sources/`)." + SEVERAL,
+    "source": "A report's slug (`/api/v1/sources/`), in either case." + SEVERAL,
     "country": "ISO 3166-1 alpha-2 code, in either case." + SEVERAL,
     "responsible_body": "A responsible body's id (`/api/v1/responsible-bodies/`)." + SEVERAL,
+    "measure": "A measure's id (`/api/v1/measures/`): the recommendations it answers." + SEVERAL,
     "priority": "`true`: the report's priority recommendations only; `false`: the others.",
     "year": (
         "A year the recommendation was suggested in: its range (`year_start`–`year_end`) includes it, so "

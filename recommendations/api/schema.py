@@ -13,6 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from ..choices import Role
 from ..idempotency.requests import KEY_PATTERN, KEYED_METHODS, MAX_KEY_LENGTH, takes_key
@@ -195,6 +196,25 @@ class RoleAwareAutoSchema(AutoSchema):
     def get_description(self):  # type: ignore[override]  # drf-spectacular's signature, not DRF's
         return DESCRIPTIONS.get(self.get_operation_id(), "")
 
+    def _get_format_parameters(self):
+        """`format` on every read, with the formats the view's renderers give: JSON and `api`,
+        the browsable page, or an export's own. The server takes it on each (`api/filters.py`);
+        drf-spectacular would leave out the browsable page, and a single format."""
+        if self.method != "GET":
+            return super()._get_format_parameters()
+        formats = list(dict.fromkeys(renderer.format for renderer in self.view.get_renderers()))
+        described = (
+            "`json` (the default) or `api`, the same answer as a browsable HTML page."
+            if formats == ["json", "api"]
+            else f"The answer's format: {', '.join(f'`{name}`' for name in formats)}."
+        )
+        return [
+            {"in": "query", "name": "format", "schema": {"type": "string", "enum": formats}, "description": described}
+        ]
+
+    def _browsable(self) -> bool:
+        return self.method == "GET" and any(isinstance(r, BrowsableAPIRenderer) for r in self.view.get_renderers())
+
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
         for parameter in parameters:
@@ -243,6 +263,8 @@ class RoleAwareAutoSchema(AutoSchema):
             if self._has_if_match():
                 codes.add("412")
         error = {"application/json": {"schema": self._error_reference()}}
+        if self._browsable() and responses.get("200", {}).get("content"):
+            responses["200"]["content"].setdefault("text/html", {"schema": {"type": "string"}})
         for code in sorted(codes):
             responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
         for code, response in responses.items():

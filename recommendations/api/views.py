@@ -316,13 +316,14 @@ class AreaListView(APIView):
     )
     def get(self, request):
         validate_query_parameters(request.query_params, accepted=accepted_parameters(self))
-        kind = request.query_params.get("kind")
+        given = request.query_params.get("kind")
+        kind = given.strip().lower() if given is not None else None  # a code, read in either case as every code is
         if kind is not None and kind not in SourceKind.values:
             raise ValidationError(
                 {
                     "kind": [
                         _("“%(value)s” is not a kind of report; use one of: %(allowed)s.")
-                        % {"value": kind, "allowed": ", ".join(SourceKind.values)}
+                        % {"value": given, "allowed": ", ".join(SourceKind.values)}
                     ]
                 }
             )

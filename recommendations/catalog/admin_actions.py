@@ -1,8 +1,8 @@
 """Changes to many recommendations at once from the admin's list: each through the service
-one change would use (a status through `progress_record`, with the day and note; a due date,
-area or responsible body through `recommendation_update`), so each leaves its history row.
-The values are chosen beside the action (the list's action form). One refused row refuses
-the whole change: nothing is half-done."""
+one change would use (a status through `progress_record_many`, as the staff's bulk entry, with
+the day and note; a due date, area or responsible body through `recommendation_update`), so
+each leaves its history row. The values are chosen beside the action (the list's action
+form). One refused row refuses the whole change: nothing is half-done."""
 
 import datetime
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from recommendations.analytics import exports
 from recommendations.choices import AREA_CHOICES, Status
 from recommendations.models import ResponsibleBody
-from recommendations.progress.services import progress_record
+from recommendations.progress.bulk import progress_record_many
 
 from .services import recommendation_update
 
@@ -46,11 +46,13 @@ def _chosen(request) -> forms.Form:
     return form
 
 
-def _apply(modeladmin, request, queryset, change) -> None:
-    """`change(recommendation)` for each selected one, all or none."""
+def _apply(modeladmin, request, queryset, change, all_at_once=None) -> None:
+    """`change(recommendation)` for each selected one (or `all_at_once()`), all or none."""
     try:
         with transaction.atomic():
-            for recommendation in queryset.order_by("pk"):
+            if all_at_once is not None:
+                all_at_once()
+            for recommendation in queryset.order_by("pk") if change is not None else ():
                 change(recommendation)
     except ValidationError as error:
         texts = "; ".join(
@@ -74,13 +76,14 @@ def status_record(modeladmin, request, queryset):
         return _missing(modeladmin, request, _("status"))
     occurred_on: datetime.date = form.cleaned_data.get("occurred_on") or timezone.localdate()
     note = form.cleaned_data.get("note", "")
+    ids = list(queryset.values_list("pk", flat=True))
 
-    def change(recommendation):
-        progress_record(
-            recommendation_id=recommendation.pk, status=status, note=note, occurred_on=occurred_on, user=request.user
+    def record_all():
+        progress_record_many(
+            recommendation_ids=ids, status=status, note=note, occurred_on=occurred_on, user=request.user
         )
 
-    _apply(modeladmin, request, queryset, change)
+    _apply(modeladmin, request, queryset, change=None, all_at_once=record_all)
 
 
 @admin.action(description=gettext_lazy("Set the due date of the selected"))

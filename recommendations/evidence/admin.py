@@ -18,6 +18,7 @@ from .services import evidence_delete
 
 SHOWN = [
     "recommendation",
+    "measure",
     "progress_update",
     "title",
     "kind",
@@ -51,11 +52,20 @@ class OfRecommendationFilter(RecommendationNumberFilter):
 @admin.register(Evidence)
 class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = EvidenceAdminForm
-    list_display = ["title", "kind", "recommendation", "file_name", "evidence_date", "added_by_username", "created_at"]
+    list_display = [
+        "title",
+        "kind",
+        "recommendation",
+        "measure",
+        "file_name",
+        "evidence_date",
+        "added_by_username",
+        "created_at",
+    ]
     list_filter = [OfRecommendationFilter, ("recommendation__source", admin.RelatedOnlyFieldListFilter), "kind"]
-    list_select_related = ["recommendation"]
+    list_select_related = ["recommendation", "measure"]
     search_fields = ["title", "file_name", "url", "excerpt"]
-    autocomplete_fields = ["recommendation"]
+    autocomplete_fields = ["recommendation", "measure"]
     raw_id_fields = ["progress_update"]
     readonly_fields = ["file_name", "file_size", "file_sha256", "content_type", "added_by_username", "created_at"]
 
@@ -71,7 +81,7 @@ class EvidenceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormA
         if obj is None:
             return super().get_fields(request, obj)
         correctable = self._correctable(obj)
-        return [*SHOWN[:2], *correctable, *(name for name in SHOWN[2:] if name not in correctable)]
+        return [*SHOWN[:3], *correctable, *(name for name in SHOWN[3:] if name not in correctable)]
 
     @staticmethod
     def _correctable(obj: Evidence) -> list[str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from recommendations.choices import EvidenceKind
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, Evidence, Recommendation
+from recommendations.models import ChangeRecord, Evidence, Measure, Recommendation
 
 from .files import check_evidence_file
 
@@ -54,7 +54,8 @@ def evidence_content_errors(
 
 def evidence_add(
     *,
-    recommendation_id: int,
+    recommendation_id: int | None = None,
+    measure_id: int | None = None,
     kind: str,
     title: str,
     user: Actor,
@@ -63,21 +64,32 @@ def evidence_add(
     excerpt: str = "",
     evidence_date: datetime.date | None = None,
     progress_update_id: int | None = None,
+    file_from: Evidence | None = None,
 ) -> Evidence:
-    """Attach evidence; a file is checked by content and stored under its sha256."""
-    errors = evidence_content_errors(kind=kind, file=file, url=url, excerpt=excerpt)
+    """Attach evidence to a recommendation or a measure (exactly one of the two ids); a file
+    is checked by content and stored under its sha256. `file_from`: an evidence holding the
+    same file (checked when it was stored), whose stored file this one shares instead of
+    storing `file` again — one file for the same upload recorded on several recommendations."""
+    shared = file_from.file if file_from is not None and file_from.file else None
+    if shared:
+        file = None  # the same upload, stored once already
+    errors = evidence_content_errors(kind=kind, file=file or shared, url=url, excerpt=excerpt)
     if errors:
         raise ValidationError(errors)
+    if (recommendation_id is None) == (measure_id is None):
+        raise TypeError("evidence is attached to a recommendation or to a measure")
     author, username = history.actor(user)
     with transaction.atomic():
-        recommendation = Recommendation.objects.select_for_update().get(pk=recommendation_id)
-        if (
-            progress_update_id is not None
-            and not recommendation.progress_updates.filter(pk=progress_update_id).exists()
-        ):
-            raise ValidationError({"progress_update": _("This progress update does not belong to the recommendation.")})
+        subject: Recommendation | Measure
+        if recommendation_id is not None:
+            subject = Recommendation.objects.select_for_update().get(pk=recommendation_id)
+        elif measure_id is not None:
+            subject = Measure.objects.select_for_update().get(pk=measure_id)
+        if progress_update_id is not None and not subject.progress_updates.filter(pk=progress_update_id).exists():
+            raise ValidationError({"progress_update": _not_its_entry(subject)})
         evidence = Evidence(
-            recommendation=recommendation,
+            recommendation_id=recommendation_id,
+            measure_id=measure_id,
             progress_update_id=progress_update_id,
             kind=kind,
             title=title,
@@ -87,6 +99,10 @@ def evidence_add(
             added_by=author,
             added_by_username=username,
         )
+        if shared and file_from is not None:
+            evidence.file = shared.name
+            evidence.file_name, evidence.file_size = file_from.file_name, file_from.file_size
+            evidence.file_sha256, evidence.content_type = file_from.file_sha256, file_from.content_type
         if file is not None:
             checked = check_evidence_file(file, name=file.name or "", max_bytes=settings.EVIDENCE_MAX_BYTES)
             evidence.file_name = checked.name
@@ -97,15 +113,28 @@ def evidence_add(
         # The file is on disk before the transaction ends: any failure up to the history row
         # must remove it too, or a rolled-back upload leaves an orphan file behind.
         try:
-            history.tracked_create(obj=evidence, user=user, related=recommendation)
+            history.tracked_create(obj=evidence, user=user, related=subject)
         except Exception:
-            if evidence.file:
+            if evidence.file and file is not None:
                 evidence.file.delete(save=False)
             raise
         return evidence
 
 
+def _not_its_entry(subject: Recommendation | Measure) -> str:
+    if isinstance(subject, Measure):
+        return _("This progress update does not belong to the measure.")
+    return _("This progress update does not belong to the recommendation.")
+
+
 EDITABLE = ("title", "evidence_date", "url", "excerpt")
+
+
+def subject_of(evidence: Evidence) -> Recommendation | Measure:
+    """The recommendation or measure the evidence is attached to (its history rows' related object)."""
+    subject = evidence.recommendation or evidence.measure
+    assert subject is not None  # the evidence_of_one_subject constraint
+    return subject
 
 
 def evidence_update(*, evidence_id: int, data: dict, user: Actor, file: UploadedFile | None = None) -> Evidence:
@@ -116,7 +145,11 @@ def evidence_update(*, evidence_id: int, data: dict, user: Actor, file: Uploaded
     if unknown:
         raise ValidationError({name: _("This field cannot be edited.") for name in unknown})
     with transaction.atomic():
-        evidence = Evidence.objects.select_for_update().select_related("recommendation").get(pk=evidence_id)
+        evidence = (
+            Evidence.objects.select_for_update(of=("self",))
+            .select_related("recommendation", "measure")
+            .get(pk=evidence_id)
+        )
         errors = evidence_content_errors(
             kind=evidence.kind,
             file=file if file is not None else (evidence.file or None),
@@ -135,7 +168,7 @@ def evidence_update(*, evidence_id: int, data: dict, user: Actor, file: Uploaded
                 obj.file.save(f"upload.{checked.extension}", file, save=False)
 
         history.tracked_update(
-            obj=evidence, data=data, user=user, related=evidence.recommendation, before_save=before_save
+            obj=evidence, data=data, user=user, related=subject_of(evidence), before_save=before_save
         )
         if replaced and replaced != evidence.file.name:
             storage = evidence.file.storage
@@ -151,9 +184,12 @@ def evidence_update(*, evidence_id: int, data: dict, user: Actor, file: Uploaded
 def evidence_delete(*, evidence_id: int, user: Actor) -> None:
     """Remove evidence (admins only); the history keeps what was removed."""
     with transaction.atomic():
-        evidence = Evidence.objects.select_for_update().select_related("recommendation").get(pk=evidence_id)
+        evidence = (
+            Evidence.objects.select_for_update(of=("self",))
+            .select_related("recommendation", "measure")
+            .get(pk=evidence_id)
+        )
         removed = evidence.snapshot()
-        recommendation = evidence.recommendation
         stored_file = evidence.file
         record = history.change_record_build(
             obj=evidence,
@@ -161,7 +197,7 @@ def evidence_delete(*, evidence_id: int, user: Actor) -> None:
             user=user,
             before=removed,
             after=None,
-            related=recommendation,
+            related=subject_of(evidence),
         )
         evidence.delete()
         record.save()

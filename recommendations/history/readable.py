@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.choices import AREA_CODES, EvidenceKind, Role, SourceKind, Status, area_name
 from recommendations.indicators.models import Indicator
+from recommendations.measures.models import Measure, MeasureKind, MeasureLink
 from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source, TagSuggestion
 
 
@@ -54,6 +55,7 @@ def _date(value) -> str:
 SPECIAL_LABELS = {
     "evidence_added": lambda: _("Evidence added"),
     "evidence_removed": lambda: _("Evidence removed"),
+    "measure_answering": lambda: _("Measure answering it"),
     "document_sha256": lambda: _("document sha256"),
     "role": lambda: _("Role"),
 }
@@ -67,8 +69,11 @@ class _Names:
         indicators: set[int] = set()
         sources: set[int] = set()
         recommendations: set[int] = set()
+        measures: set[int] = set()
         for record in records:
             for values in (record.before or {}, record.after or {}):
+                if isinstance(values.get("measure"), int):
+                    measures.add(values["measure"])
                 bodies.update(values.get("responsible_bodies") or [])
                 indicators.update(values.get("indicators") or [])
                 if isinstance(values.get("source"), int):
@@ -79,6 +84,7 @@ class _Names:
         self.indicators = {indicator.pk: indicator.name for indicator in Indicator.objects.filter(pk__in=indicators)}
         self.sources = {source.pk: str(source) for source in Source.objects.filter(pk__in=sources)}
         self.recommendations = set(Recommendation.objects.filter(pk__in=recommendations).values_list("pk", flat=True))
+        self.measures = {measure.pk: measure.title for measure in Measure.objects.filter(pk__in=measures)}
 
 
 def _label(model, field: str) -> str:
@@ -90,7 +96,7 @@ def _label(model, field: str) -> str:
         return field
 
 
-def _value(field: str, value, names: _Names) -> str:
+def _value(field: str, value, names: _Names, model=None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field == "status":
@@ -100,7 +106,12 @@ def _value(field: str, value, names: _Names) -> str:
     if field == "state":  # a suggested tag's: suggested → accepted or rejected
         return str(dict(TagSuggestion.State.choices).get(value, value))
     if field == "kind":
-        return str(dict(SourceKind.choices).get(value, value))
+        kinds = MeasureKind if model is Measure else EvidenceKind if model is Evidence else SourceKind
+        return str(dict(kinds.choices).get(value, value))
+    if field == "measure_answering":
+        return names.measures.get(value, _("Measure %(id)s") % {"id": value})
+    if field == "recommendations":
+        return "; ".join(_("Recommendation %(id)s") % {"id": pk} for pk in value)
     if field == "area":
         return _area(value)
     if field in ("evidence_added", "evidence_removed"):
@@ -140,13 +151,21 @@ def field_changes(record: ChangeRecord, names: _Names | None = None) -> list[Fie
         if record.action == ChangeRecord.Action.CREATE:
             return [FieldChange("evidence_added", _("Evidence added"), "—", _evidence(record.after))]
         return [FieldChange("evidence_removed", _("Evidence removed"), _evidence(record.before), "—")]
+    if model is MeasureLink:
+        # Linked: "— → the measure"; unlinked: "the measure → —".
+        measure = _value("measure_answering", (record.after or record.before or {}).get("measure"), names)
+        label = _label(model, "measure_answering")
+        if record.action == ChangeRecord.Action.CREATE:
+            return [FieldChange("measure_answering", label, "—", measure)]
+        return [FieldChange("measure_answering", label, measure, "—")]
     before, after = record.before or {}, record.after or {}
     keys = list(after) + [key for key in before if key not in after]
     changes = []
     for key in keys:
         if record.action == ChangeRecord.Action.CREATE and after.get(key) in (None, "", [], {}):
             continue
-        shown_before, shown_after = _value(key, before.get(key), names), _value(key, after.get(key), names)
+        shown_before = _value(key, before.get(key), names, model)
+        shown_after = _value(key, after.get(key), names, model)
         if record.action == ChangeRecord.Action.UPDATE and shown_before == shown_after:
             continue  # a change too small to show (a moment within the same minute): no "x → x" line
         changes.append(FieldChange(key, _label(model, key), shown_before, shown_after))

@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.api.filters import GENERAL_PARAMETERS, StrictFilterBackend
+from recommendations.api.filters import StrictFilterBackend, accepted_parameters, is_detail
 from recommendations.api.write_serializers import StrictFieldsMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
@@ -52,9 +52,11 @@ class IndicatorFilterBackend(StrictFilterBackend):
         for name in MULTI_VALUED:
             if len(params.getlist(name)) > 1:
                 params.setlist(name, [",".join(params.getlist(name))])
-        filterset_class = self.get_filterset_class(view, queryset)
-        accepted = set(GENERAL_PARAMETERS) | set(filterset_class.base_filters if filterset_class else ())
-        validate_query_parameters(params, accepted=accepted)
+        # What the endpoint takes, as for every other: a detail takes no filter and no paging
+        # (`?kind=tip` turned an existing DOL indicator into a 404).
+        validate_query_parameters(params, accepted=accepted_parameters(view))
+        if is_detail(view):
+            return queryset
         return DjangoFilterBackend.filter_queryset(self, request, queryset, view)
 
 
@@ -80,7 +82,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class IndicatorFilterSet(django_filters.FilterSet):
     kind = documented(
-        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False),
+        MultipleValueFilter(
+            choices=[("dol", "DOL"), ("tip", "TIP")], field_name="kind", distinct=False, normalize=str.lower
+        ),
         vocabulary(["dol", "tip"]),
     )
 
@@ -195,12 +199,17 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     )
     indicator = documented(
         MultipleValueFilter(
-            choices=_indicator_codes, known_values=_existing_indicator_codes, field_name="indicator__code"
+            choices=_indicator_codes,
+            known_values=_existing_indicator_codes,
+            normalize=str.lower,  # a code, read in either case as every code is (the vocabulary's are lower case)
+            field_name="indicator__code",
         ),
         {**vocabulary(definition.code for definition in INDICATORS), "description": "see /api/v1/indicators/"},
     )
     kind = documented(
-        MultipleValueFilter(choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind"),
+        MultipleValueFilter(
+            choices=[("dol", "DOL"), ("tip", "TIP")], field_name="indicator__kind", normalize=str.lower
+        ),
         vocabulary(["dol", "tip"]),
     )
     source = MultipleValueFilter(choices=source_choices, known_values=existing_source_slugs, field_name="source__slug")

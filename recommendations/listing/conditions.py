@@ -11,7 +11,7 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from recommendations import overdue as overdue_rule
-from recommendations.models import Recommendation, ResponsibleBody
+from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody
 from recommendations.search import parse_query
 
 NO_AREA = "none"  # the `area` value of a recommendation with no area
@@ -19,6 +19,7 @@ NO_AREA = "none"  # the `area` value of a recommendation with no area
 Condition = tuple[str, list[Any]]
 SQLCondition = Callable[[Any, BaseDatabaseWrapper], Condition]
 RESPONSIBLE_BODY_LINK = Recommendation.responsible_bodies.through._meta.db_table
+MEASURE_LINK = MeasureLink._meta.db_table
 
 
 def placeholders(values: Sequence) -> str:
@@ -63,6 +64,11 @@ def responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDa
         f"({placeholders(ids)}))",
         ids,
     )
+
+
+def measures_sql(measures: Sequence[Measure], connection: BaseDatabaseWrapper) -> Condition:
+    ids = [measure.pk for measure in measures]
+    return f"r.id IN (SELECT recommendation_id FROM {MEASURE_LINK} WHERE measure_id IN ({placeholders(ids)}))", ids
 
 
 def overdue_sql(value: bool, connection: BaseDatabaseWrapper) -> Condition:

@@ -3,7 +3,7 @@
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import django_filters
@@ -22,7 +22,8 @@ class MultipleValueField(forms.MultipleChoiceField):
     `known_values`, when given, is a function from the submitted values to those of them
     that exist: validation then looks up only what was asked for instead of walking every
     labelled choice (every country's translated name, every source in the database), which
-    cost more than the list query itself.
+    cost more than the list query itself. When it answers with a mapping (given → stored), each
+    value is cleaned to the spelling stored: a report's slug is found in either case.
     """
 
     def __init__(self, *args, known_values=None, normalize=None, allowed=None, **kwargs):
@@ -41,10 +42,19 @@ class MultipleValueField(forms.MultipleChoiceField):
         values = [part.strip() for item in super().to_python(value) for part in item.split(",") if part.strip()]
         return [self.normalize(part) for part in values] if self.normalize else values
 
+    def clean(self, value):
+        values = self.to_python(value)
+        known = self.known_values(values) if self.known_values is not None and values else None
+        self._check(values, known)
+        self.run_validators(values)
+        return [known[item] for item in values] if isinstance(known, Mapping) else values
+
     def validate(self, value):
+        self._check(value, self.known_values(value) if self.known_values is not None and value else None)
+
+    def _check(self, value, known):
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        known = self.known_values(value) if self.known_values is not None and value else None
         for item in value:
             if item not in known if known is not None else not self.valid_value(item):
                 # Named with the values it takes, as `ordering` is.

@@ -12,7 +12,8 @@ in `parameters.py`.
 """
 
 import datetime
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 from typing import ClassVar, cast
 
 import django_filters
@@ -24,7 +25,7 @@ from django_countries import countries
 from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
-from recommendations.models import Recommendation, ResponsibleBody, Source
+from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody, Source
 from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
@@ -82,8 +83,18 @@ def country_codes_described() -> str:
     return str(_("an ISO 3166-1 alpha-2 code such as AZ, in either case"))
 
 
-def existing_source_slugs(slugs: list[str]) -> set[str]:
-    return set(Source.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+def existing_source_slugs(slugs: list[str]) -> dict[str, str]:
+    """Each given slug that names a report, in either case (a code, as an area's), → the
+    report's own slug. As written first, by the unique index; only the others in any case."""
+    found = {slug: slug for slug in Source.objects.filter(slug__in=slugs).values_list("slug", flat=True)}
+    others = [slug for slug in slugs if slug not in found]
+    if others:
+        stored_as: dict[str, str] = {}
+        either_case = reduce(or_, (Q(slug__iexact=slug) for slug in others))
+        for stored in Source.objects.filter(either_case).order_by("slug").values_list("slug", flat=True):
+            stored_as.setdefault(stored.casefold(), stored)
+        found.update({slug: stored_as[slug.casefold()] for slug in others if slug.casefold() in stored_as})
+    return found
 
 
 @cache
@@ -216,6 +227,15 @@ class RecommendationFilterSet(django_filters.FilterSet):
         ),
         {"type": "integer", "minimum": 1, "maximum": ID_MAX},
     )
+    measure = documented(
+        ModelMultipleValueFilter(
+            queryset=Measure.objects.all(),
+            method="filter_measure",
+            label=_("Answered by measure (id)"),
+            sql=conditions.measures_sql,
+        ),
+        {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+    )
     distinct = DistinctFilter(
         choices=[("latest", _("Each recommendation once, in its latest report"))],
         method="filter_distinct",
@@ -315,6 +335,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "q",
             "repeats",
             "responsible_body",
+            "measure",
             "as_of",
             "distinct",
             "due_before",
@@ -398,6 +419,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         # A subquery rather than a join: no duplicate rows, so no DISTINCT under keyset paging.
         addressed = Recommendation.responsible_bodies.through.objects.filter(responsiblebody__in=bodies)
         return queryset.filter(pk__in=addressed.values("recommendation_id"))
+
+    def filter_measure(self, queryset: QuerySet, name: str, measures: QuerySet) -> QuerySet:
+        if not is_set(measures):
+            return queryset
+        return queryset.filter(pk__in=MeasureLink.objects.filter(measure__in=measures).values("recommendation_id"))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value is None:

@@ -29,6 +29,7 @@ def status_change_send(*, update_id: int) -> int:
     jobs in the admin), never an error for the person who recorded the progress."""
     update = ProgressUpdate.objects.select_related("recommendation__source").get(pk=update_id)
     recommendation = update.recommendation
+    assert recommendation is not None  # only a recommendation's status change is announced
     recipients = [
         user
         for user in followers_of(recommendation).exclude(pk=update.author_id).prefetch_related("groups")
@@ -36,7 +37,9 @@ def status_change_send(*, update_id: int) -> int:
     ]
     if not recipients:
         return 0
-    evidence_count = Evidence.objects.filter(progress_update=update).count()
+    # Its own evidence and, recorded with a measure's entry, that entry's (shared with it).
+    entries = [pk for pk in (update.pk, update.measure_update_id) if pk is not None]
+    evidence_count = Evidence.objects.filter(progress_update_id__in=entries).count()
     followed_directly = set(
         Follow.objects.filter(recommendation=recommendation, user__in=recipients).values_list("user_id", flat=True)
     )

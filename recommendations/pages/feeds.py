@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from recommendations.listing import selectors
-from recommendations.models import ProgressUpdate
+from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.progress import timeline
 
 FEED_SIZE = 50
@@ -29,6 +29,12 @@ PUBLIC_FIELDS = (
     "recommendation__source__title",
     "recommendation__source__report_year",
 )
+
+
+def _recommendation_of(update: ProgressUpdate) -> Recommendation:
+    """The feed holds recommendations' entries only (a measure's has no public page of status changes)."""
+    assert update.recommendation is not None
+    return update.recommendation
 
 
 class PlainTextSummaryAtomFeed(Atom1Feed):
@@ -89,22 +95,23 @@ class StatusChangesFeed(Feed):
 
     def item_title(self, update: ProgressUpdate) -> str:
         return _("Recommendation %(id)d: %(before)s → %(after)s") % {
-            "id": update.recommendation.pk,
+            "id": _recommendation_of(update).pk,
             "before": update.get_status_before_display(),
             "after": update.get_status_after_display(),
         }
 
     def item_description(self, update: ProgressUpdate) -> str:
-        source = update.recommendation.source
+        recommendation = _recommendation_of(update)
+        source = recommendation.source
         return _("%(date)s. %(action)s Source: %(source)s (%(year)d).") % {
             "date": update.occurred_on.isoformat(),
-            "action": update.recommendation.action[:500],
+            "action": recommendation.action[:500],
             "source": source.title,
             "year": source.report_year,
         }
 
     def item_link(self, update: ProgressUpdate) -> str:
-        return f"{reverse('recommendations:detail', args=[update.recommendation.pk])}#entry-{update.pk}"
+        return f"{reverse('recommendations:detail', args=[_recommendation_of(update).pk])}#entry-{update.pk}"
 
     def item_pubdate(self, update: ProgressUpdate):
         return update.created_at

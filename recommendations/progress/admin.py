@@ -46,13 +46,14 @@ class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.Mode
     list_display = [
         "created_at",
         "recommendation",
+        "measure",
         "recorded_from",
         "status_after",
         "occurred_on",
         "author_username",
     ]
     list_filter = ["status_after", AuthorFilter, "occurred_on", "created_at"]
-    list_select_related = ["recommendation"]
+    list_select_related = ["recommendation", "measure"]
     ordering = ["-created_at", "-id"]
 
     @admin.display(description=_("status when recorded"))

@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from recommendations.choices import Role
-from recommendations.models import Evidence, ProgressUpdate
+from recommendations.evidence.selectors import entry_evidence_count_annotation
+from recommendations.models import ProgressUpdate
 from recommendations.roles import has_role
 
 from .timeline import EVENT_ORDER, Entry, befores
@@ -51,16 +51,7 @@ def entries_of_recommendations(
         entries = entries.filter(occurred_on__gte=start)
     if end is not None:
         entries = entries.filter(occurred_on__lte=end)
-    evidence = (
-        Evidence.objects.filter(progress_update=OuterRef("pk"))
-        .order_by()
-        .values("progress_update")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return entries.select_related("recommendation__source").annotate(
-        evidence_count=Coalesce(Subquery(evidence), Value(0))
-    )
+    return entries.select_related("recommendation__source").annotate(evidence_count=entry_evidence_count_annotation())
 
 
 def timeline_befores(recommendation_ids: Iterable[int]) -> dict[int, str]:
@@ -84,10 +75,11 @@ def entry_rows(entries: Iterable[ProgressUpdate], *, with_notes: bool) -> list[d
     """The log's rows for `entries` (from `entries_of_recommendations`): "before" by the
     timeline, the note, author and evidence count only `with_notes`."""
     entries = list(entries)
-    before = timeline_befores(entry.recommendation_id for entry in entries)
+    before = timeline_befores(entry.recommendation_id for entry in entries if entry.recommendation_id is not None)
     rows = []
     for entry in entries:
         recommendation = entry.recommendation
+        assert recommendation is not None  # the log across recommendations holds their entries only
         row = {
             "id": entry.pk,
             "recommendation": recommendation.pk,

@@ -1,7 +1,9 @@
-"""Recording progress: the only way a recommendation's status changes; with its evidence,
-in one transaction, when a page submits both at once."""
+"""Recording progress: the only way a recommendation's or a measure's status changes; with
+its evidence, in one transaction, when a page submits both at once."""
 
 import datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,7 @@ from recommendations.choices import Role, Status
 from recommendations.evidence.services import evidence_add
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
+from recommendations.models import ChangeRecord, Evidence, Measure, MeasureLink, ProgressUpdate, Recommendation
 from recommendations.notifications.services import status_change_announce
 from recommendations.roles import has_role
 
@@ -40,6 +42,23 @@ def recommendation_lock(recommendation_id: int, expected_version: int | None) ->
     return recommendation
 
 
+def measure_lock(measure_id: int, expected_version: int | None) -> Measure:
+    """The measure, locked for this transaction, as `recommendation_lock`."""
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    if expected_version is not None and measure.version != expected_version:
+        raise StaleVersion(measure.etag)
+    return measure
+
+
+def _subject(recommendation_id: int | None, measure_id: int | None) -> dict[str, int]:
+    """What an entry is about, as the progress log's column: exactly one of the two."""
+    if recommendation_id is not None and measure_id is None:
+        return {"recommendation_id": recommendation_id}
+    if measure_id is not None and recommendation_id is None:
+        return {"measure_id": measure_id}
+    raise TypeError("progress is recorded on a recommendation or on a measure")
+
+
 def may_record_progress(user: Actor) -> bool:
     """NGO staff and admins report progress; commands and imports act as the system (None)."""
     return user is None or has_role(user, Role.NGO_STAFF)
@@ -47,31 +66,42 @@ def may_record_progress(user: Actor) -> bool:
 
 def progress_record(
     *,
-    recommendation_id: int,
+    recommendation_id: int | None = None,
+    measure_id: int | None = None,
     status: str,
     note: str = "",
     occurred_on: datetime.date | None = None,
     user: Actor,
     expected_version: int | None = None,
     with_evidence: bool = False,
+    measure_update_id: int | None = None,
 ) -> ProgressUpdate:
-    """Log reported progress and set the recommendation's status by the timeline rule
-    (progress/timeline.py): an entry dated before later entries is inserted in its place,
-    and the current status is the latest by the date things happened.
+    """Log reported progress on a recommendation or a measure (exactly one of the two ids)
+    and set its status by the timeline rule (progress/timeline.py): an entry dated before
+    later entries is inserted in its place, and the current status is the latest by the date
+    things happened.
 
     An entry that records nothing — the status in force that day, no note, no evidence
     (`with_evidence`, when the caller attaches some to it) — is refused: it would only
     restate the status and, being the latest by date, outrank entries recorded later about
-    earlier days."""
+    earlier days.
+
+    `measure_update_id`: a recommendation's entry recorded with that entry of a measure
+    linked to it, whose evidence it then shows (measures/services.py)."""
     if not may_record_progress(user):
         raise PermissionDenied(_("Only NGO staff and administrators may record progress."))
+    subject_column = _subject(recommendation_id, measure_id)
     with transaction.atomic():
-        recommendation = recommendation_lock(recommendation_id, expected_version)
+        subject: Recommendation | Measure
+        if recommendation_id is not None:
+            subject = recommendation = recommendation_lock(recommendation_id, expected_version)
+        else:
+            subject = measure_lock(subject_column["measure_id"], expected_version)
         today = timezone.localdate()
         occurred_on = occurred_on or today
         if occurred_on > today:
             raise ValidationError({"occurred_on": _("The date of the progress cannot be in the future.")})
-        if occurred_on.year < recommendation.year_start:
+        if recommendation_id is not None and occurred_on.year < recommendation.year_start:
             # Almost always a mistyped year (1990 for 2019): it would count the progress in
             # every chart from years before anyone suggested the action.
             raise ValidationError(
@@ -83,13 +113,19 @@ def progress_record(
                     % {"year": recommendation.year_start}
                 }
             )
-        entries = timeline.entries_of(recommendation.pk)
-        in_force = timeline.status_before_on(entries, occurred_on, recommendation.status)
+        if measure_update_id is not None:
+            _check_measure_update(measure_update_id, recommendation_id)
+        entries = timeline.entries_of(**subject_column)
+        in_force = timeline.status_before_on(entries, occurred_on, subject.status)
         if status == in_force and not note.strip() and not with_evidence:
             raise ValidationError({"status": _nothing_to_record(status)})
         author, username = history.actor(user)
+        # The instance itself, not its id: callers read the version this entry produced from
+        # it (the API's ETag), as it stands under this transaction's lock.
+        about = {"recommendation": subject} if recommendation_id is not None else {"measure": subject}
         update = ProgressUpdate(
-            recommendation=recommendation,
+            **about,
+            measure_update_id=measure_update_id,
             status_before=in_force,
             status_after=status,
             note=note,
@@ -100,26 +136,42 @@ def progress_record(
         update.full_clean()
         update.save()
 
-        before = recommendation.snapshot()
-        state = timeline.current_and_since(timeline.entries_of(recommendation.pk))
+        before = subject.snapshot()
+        state = timeline.current_and_since(timeline.entries_of(**subject_column))
         if state is not None:  # always, with the entry just saved
-            recommendation.status, recommendation.status_changed_at = state
-        recommendation.version += 1
-        recommendation.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
-        after = recommendation.snapshot()
+            subject.status, subject.status_changed_at = state
+        subject.version += 1
+        subject.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+        after = subject.snapshot()
         if after != before:
             history.change_record_create(
-                obj=recommendation,
+                obj=subject,
                 action=ChangeRecord.Action.UPDATE,
                 user=user,
                 before=before,
                 after=after,
                 message=_("Progress update #%(id)d") % {"id": update.pk},
             )
-        if update.status_before != update.status_after:
+        if recommendation_id is not None and update.status_before != update.status_after:
             # Followers hear of it once the change has committed (a job queued with it).
             status_change_announce(update=update)
         return update
+
+
+def _check_measure_update(measure_update_id: int, recommendation_id: int | None) -> None:
+    """A recommendation's entry is recorded with an entry of a measure that answers it."""
+    measure_id = (
+        ProgressUpdate.objects.filter(pk=measure_update_id, measure__isnull=False)
+        .values_list("measure_id", flat=True)
+        .first()
+    )
+    linked = (
+        measure_id is not None
+        and recommendation_id is not None
+        and MeasureLink.objects.filter(measure_id=measure_id, recommendation_id=recommendation_id).exists()
+    )
+    if not linked:
+        raise ValidationError({"measure_update": _("This entry is not of a measure that answers the recommendation.")})
 
 
 def _nothing_to_record(status: str) -> str:
@@ -150,12 +202,22 @@ class EvidenceItemInvalid(ValidationError):
 
 
 def evidence_item_add(
-    *, recommendation_id: int, progress_update_id: int | None, item: EvidenceItem, user: Actor
+    *,
+    recommendation_id: int | None = None,
+    measure_id: int | None = None,
+    progress_update_id: int | None,
+    item: EvidenceItem,
+    user: Actor,
+    file_from: Evidence | None = None,
 ) -> Evidence:
-    """Attach one evidence item (to a progress entry, when given) through the evidence service."""
+    """Attach one evidence item (to a progress entry, when given) through the evidence
+    service; `file_from`: an evidence already holding this item's file, whose stored file is
+    shared rather than stored again."""
     return evidence_add(
         recommendation_id=recommendation_id,
+        measure_id=measure_id,
         progress_update_id=progress_update_id,
+        file_from=file_from,
         kind=item.kind,
         title=item.title,
         file=item.file,
@@ -168,47 +230,63 @@ def evidence_item_add(
 
 def progress_record_with_evidence(
     *,
-    recommendation_id: int,
+    recommendation_id: int | None = None,
+    measure_id: int | None = None,
     status: str,
     user: Actor,
     note: str = "",
     occurred_on: datetime.date | None = None,
     evidence: tuple[EvidenceItem, ...] | list[EvidenceItem] = (),
     expected_version: int | None = None,
+    evidence_files_from: Sequence[Evidence | None] = (),
 ) -> tuple[ProgressUpdate, list[Evidence]]:
-    """Record a status with its note and date, and attach evidence to that entry.
+    """Record a status with its note and date on a recommendation or a measure, and attach
+    evidence to that entry (`evidence_files_from`, item by item: an evidence whose stored
+    file the item shares).
 
-    Raises StaleVersion (nothing written) when the recommendation changed since
+    Raises StaleVersion (nothing written) when the recommendation or measure changed since
     `expected_version`, ValidationError for the progress fields, EvidenceItemInvalid for an
     item; in every case nothing is saved."""
-    stored_files: list[str] = []
+    with files_removed_on_failure() as stored_files, transaction.atomic():
+        update = progress_record(
+            recommendation_id=recommendation_id,
+            measure_id=measure_id,
+            status=status,
+            note=note,
+            occurred_on=occurred_on,
+            user=user,
+            expected_version=expected_version,
+            with_evidence=bool(evidence),
+        )
+        added = []
+        for index, item in enumerate(evidence):
+            try:
+                created = evidence_item_add(
+                    recommendation_id=recommendation_id,
+                    measure_id=measure_id,
+                    progress_update_id=update.pk,
+                    item=item,
+                    user=user,
+                    file_from=evidence_files_from[index] if index < len(evidence_files_from) else None,
+                )
+            except ValidationError as error:
+                raise EvidenceItemInvalid(index, error) from error
+            if created.file and created.file.name:
+                stored_files.append(created.file.name)
+            added.append(created)
+        return update, added
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """The names of files a transaction stores: on failure its rows are rolled back, and the
+    files go too, unless a committed evidence holds the same bytes (files are named by their
+    content)."""
+    stored: list[str] = []
     try:
-        with transaction.atomic():
-            update = progress_record(
-                recommendation_id=recommendation_id,
-                status=status,
-                note=note,
-                occurred_on=occurred_on,
-                user=user,
-                expected_version=expected_version,
-                with_evidence=bool(evidence),
-            )
-            added = []
-            for index, item in enumerate(evidence):
-                try:
-                    created = evidence_item_add(
-                        recommendation_id=recommendation_id, progress_update_id=update.pk, item=item, user=user
-                    )
-                except ValidationError as error:
-                    raise EvidenceItemInvalid(index, error) from error
-                if created.file and created.file.name:
-                    stored_files.append(created.file.name)
-                added.append(created)
-            return update, added
-    except Exception:
-        # The rows are rolled back; files stored for them must go too, unless a committed
-        # evidence holds the same bytes (files are named by their content).
-        _remove_unreferenced(stored_files)
+        yield stored
+    except BaseException:
+        _remove_unreferenced(stored)
         raise
 
 

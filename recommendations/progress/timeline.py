@@ -33,10 +33,14 @@ class Entry:
     status_after: str
 
 
-def entries_of(recommendation_id: int) -> list[Entry]:
-    """A recommendation's entries in event order (no notes: only what the rule needs)."""
+def entries_of(recommendation_id: int | None = None, *, measure_id: int | None = None) -> list[Entry]:
+    """A recommendation's (or a measure's) entries in event order (no notes: only what the
+    rule needs)."""
+    if (recommendation_id is None) == (measure_id is None):
+        raise TypeError("the entries of a recommendation or of a measure")
+    subject = {"measure_id": measure_id} if recommendation_id is None else {"recommendation_id": recommendation_id}
     rows = (
-        ProgressUpdate.objects.filter(recommendation_id=recommendation_id)
+        ProgressUpdate.objects.filter(**subject)
         .order_by(*EVENT_ORDER)
         .values_list("id", "occurred_on", "created_at", "status_before", "status_after")
     )

@@ -23,8 +23,9 @@ from django_countries import countries
 from recommendations.analytics.as_of import status_at_annotation
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import AREAS, EvidenceKind, Status, area_name
+from recommendations.evidence.selectors import evidence_by_recommendation
 from recommendations.indicators.models import Indicator, IndicatorValue
-from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.models import ProgressUpdate, Recommendation, Source
 
 from .parameters import SubmissionRequest
 
@@ -153,8 +154,8 @@ def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[
     """The evidence of the day or before: dated by its own date, else by the progress entry it
     belongs to, else by when it was added."""
     found: dict[int, list[EvidenceEntry]] = defaultdict(list)
-    rows = Evidence.objects.filter(recommendation_id__in=ids).select_related("progress_update")
-    for evidence in rows.order_by("created_at", "id"):
+    rows = [(pk, evidence) for pk, items in evidence_by_recommendation(ids).items() for evidence in items]
+    for recommendation_id, evidence in rows:
         entry = evidence.progress_update
         day = evidence.evidence_date or (entry.occurred_on if entry else timezone.localdate(evidence.created_at))
         if day > as_of:
@@ -165,7 +166,7 @@ def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[
         elif evidence.kind == EvidenceKind.FILE:
             # Where the file came from, public, when known; else the tracker's own copy.
             url = evidence.url or absolute("evidence-file", evidence.pk)
-        found[evidence.recommendation_id].append(
+        found[recommendation_id].append(
             EvidenceEntry(
                 title=evidence.title,
                 kind=evidence.kind,

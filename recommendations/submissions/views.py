@@ -14,10 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.api.renderers import ORJSONRenderer
 from recommendations.api.schema import RoleAwareAutoSchema
 from recommendations.choices import Role
 from recommendations.models import Source
@@ -191,6 +189,9 @@ SUBMISSION_DESCRIPTION = (
 
 
 class SubmissionSchema(RoleAwareAutoSchema):
+    def _get_format_parameters(self):
+        return []  # the address names the format (`.docx`); `format` is no parameter here
+
     def _process_override_parameters(self, direction="request"):
         parameters = super()._process_override_parameters(direction)
         for parameter in parameters.values():
@@ -214,13 +215,6 @@ class SubmissionDOCXView(APIView):
         except NoSuchSubmission as error:
             raise NotFound(str(error)) from error
         return _docx_response(_content(request, wanted))
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever format the address names.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 REPORT_YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}

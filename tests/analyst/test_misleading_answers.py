@@ -97,6 +97,36 @@ def test_codes_are_read_in_either_case(reports, client):
     assert client.get("/api/v1/stats/?area=ENFORCEMENT").json() == client.get("/api/v1/stats/?area=enforcement").json()
 
 
+def _content(answer) -> object:
+    return b"".join(answer.streaming_content) if answer.streaming else answer.json()
+
+
+def test_every_code_is_read_in_either_case(reports, client):
+    """Not only area, status and country: a kind of report, a report's slug, an indicator's code
+    (`kind=TIP` and `source=DOL-2015-AZ` were 400s beside a passing `country=az`)."""
+    from recommendations.indicators.models import Indicator
+    from recommendations.indicators.services import indicator_value_add
+    from tests.factories import UserFactory
+
+    assert client.get("/api/v1/areas/?kind=TIP").json() == client.get("/api/v1/areas/?kind=tip").json()
+    slug = reports.tip_2022.slug
+    for path in ("/api/v1/recommendations/", "/api/v1/stats/", "/api/v1/recommendations/export.csv"):
+        lower, upper = client.get(f"{path}?source={slug}"), client.get(f"{path}?source={slug.upper()}")
+        assert upper.status_code == 200, (path, upper.content[:200])
+        assert _content(upper) == _content(lower), path
+    assert (
+        client.get("/api/v1/recommendations/?source=TIP-2021-AZ,Tip-2022-Az").json()["results"]
+        == (client.get("/api/v1/recommendations/?source=tip-2021-az,tip-2022-az").json()["results"])
+    )
+    indicator = Indicator.objects.filter(kind="tip").order_by("position")[0]  # the vocabulary's, from the migrations
+    indicator_value_add(indicator=indicator, source=reports.tip_2022, year=2021, state="unknown", user=UserFactory())
+    asked = f"kind=TIP&indicator={indicator.code.upper()}&source={slug.upper()}"
+    values = client.get(f"/api/v1/indicator-values/?{asked}").json()["results"]
+    assert [(value["indicator"], value["source"]) for value in values] == [(indicator.code, slug)]
+    kinds = client.get("/api/v1/indicators/?kind=TIP&page_size=500").json()["results"]
+    assert kinds and {row["kind"] for row in kinds} == {"tip"}
+
+
 @pytest.mark.parametrize(
     ("query", "parameter", "allowed"),
     [

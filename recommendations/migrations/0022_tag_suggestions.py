@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0020_upr_tags_and_number'),
+        ('recommendations', '0021_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
