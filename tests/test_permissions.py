@@ -15,12 +15,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
-from recommendations.choices import EvidenceKind, Status
+from recommendations.choices import EvidenceKind, SourceKind, Status
 from recommendations.evidence import services as evidence_services
 from recommendations.progress import services as progress_services
 
 from .conftest import ROLES, make_users
-from .factories import RecommendationFactory, ResponsibleBodyFactory
+from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
 from .shared_data import shared_data
 
 SECRET_NOTE = "Qurban Ş. Ə. Bakı sığınacağında saxlanılır — gizli-qeyd-7731"
@@ -208,6 +208,8 @@ BASE_ENDPOINTS = (
             # The submission: anyone, with notes and evidence only for analysts and above.
             "/api/v1/sources/{source}/submission.docx",
             "/api/v1/countries/{country}/submission.docx",
+            # A UPR report's thematic list given back: the same rule (a report of another kind has none).
+            "/api/v1/sources/{upr_source}/thematic-list.docx",
             # Indicators: published figures (recommendations/indicators/api.py).
             "/api/v1/indicators/",
             "/api/v1/indicators/{indicator}/",
@@ -388,6 +390,16 @@ def sensitive_world(users):
     )
     body = ResponsibleBodyFactory()
     recommendation.responsible_bodies.add(body)
+    upr = RecommendationFactory(
+        source=SourceFactory(slug="upr-2019-si", kind=SourceKind.UPR, country="SI", report_year=2019, language="en"),
+        area="upr_detention",
+        action="Improve the conditions of detention",
+        year_start=2019,
+        year_end=2019,
+    )
+    progress_services.progress_record(
+        recommendation_id=upr.pk, status=Status.IN_PROGRESS, note=SECRET_NOTE, user=users["ngo_staff"]
+    )
     from django.utils import timezone
 
     from recommendations.tags.models import Tag, TagSuggestion
@@ -407,6 +419,7 @@ def sensitive_world(users):
         "token": token_create(user=users["analyst"], name="matrix")[0].pk,
         "evidence": file_evidence.pk,
         "source": recommendation.source.slug,
+        "upr_source": upr.source.slug,
         "country": str(recommendation.country),
         "indicator": "tip_hotline_calls",
         "indicator_value": value.pk,

@@ -3,7 +3,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from recommendations.indicators import api as indicators
 
-from ..submissions.views import CountrySubmissionDOCXView, ReportSubmissionDOCXView
+from ..submissions.views import CountrySubmissionDOCXView, ReportMatrixDOCXView, ReportSubmissionDOCXView
 from . import analytics, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
 
 
@@ -55,6 +55,7 @@ urlpatterns = [
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
     path("progress/", progress_log.ProgressLogView.as_view(), name="progress-log"),
     path("sources/<slug:slug>/submission.docx", ReportSubmissionDOCXView.as_view(), name="source-submission-docx"),
+    path("sources/<slug:slug>/thematic-list.docx", ReportMatrixDOCXView.as_view(), name="source-thematic-list-docx"),
     path(
         "countries/<str:country>/submission.docx", CountrySubmissionDOCXView.as_view(), name="country-submission-docx"
     ),

@@ -42,6 +42,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", sources.source_detail, name="source"),
     path("sources/<slug:slug>/submission/", submission_pages.submission_page, name="source-submission"),
     path("sources/<slug:slug>/submission.docx", submission_pages.submission_docx_page, name="source-submission-docx"),
+    path("sources/<slug:slug>/thematic-list.docx", submission_pages.matrix_docx_page, name="source-thematic-list-docx"),
     path("countries/<str:country>/submission/", submission_pages.submission_page, name="country-submission"),
     path(
         "countries/<str:country>/submission.docx",

@@ -124,7 +124,7 @@ class Submission:
     repeated: int
 
 
-def _action(recommendation: Recommendation, language: str) -> Text:
+def action_text(recommendation: Recommendation, language: str) -> Text:
     if recommendation.source.language == language:
         return Text(recommendation.action, language)
     translated = recommendation.action_translations.get(language)
@@ -135,7 +135,7 @@ def _action(recommendation: Recommendation, language: str) -> Text:
     return Text(recommendation.action, original, fallback=True, language_name=str(name))
 
 
-def _notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict[int, list[Note]]:
+def latest_notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict[int, list[Note]]:
     """The latest notes on or before the day, newest first (by when it happened, then recorded)."""
     found: dict[int, list[Note]] = defaultdict(list)
     rows = (
@@ -150,7 +150,7 @@ def _notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict
     return found
 
 
-def _evidence(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[EvidenceEntry]]:
+def evidence_by_day(ids: list[int], as_of: datetime.date, absolute) -> dict[int, list[EvidenceEntry]]:
     """The evidence of the day or before: dated by its own date, else by the progress entry it
     belongs to, else by when it was added."""
     found: dict[int, list[EvidenceEntry]] = defaultdict(list)
@@ -246,8 +246,8 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
     )
     ids = [row.pk for row in rows]
     earlier = earlier_report_years(ids)
-    notes = _notes(ids, as_of, labels) if private_included else {}
-    evidence = _evidence(ids, as_of, absolute) if private_included else {}
+    notes = latest_notes(ids, as_of, labels) if private_included else {}
+    evidence = evidence_by_day(ids, as_of, absolute) if private_included else {}
     indicators = _indicators(rows, as_of)
     sections: dict[str | None, list[Item]] = defaultdict(list)
     counts = dict.fromkeys(labels, 0)
@@ -261,7 +261,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
                 number=row.position,
                 report_year=row.source.report_year,
                 report_title=row.source.title,
-                action=_action(row, request.language),
+                action=action_text(row, request.language),
                 status=row.status_at,
                 status_label=labels[row.status_at],
                 page_url=absolute("recommendations:detail", row.pk),

@@ -15,6 +15,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.choices import SourceKind
 from recommendations.listing.fields import AsOfField
 from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Source
@@ -94,3 +95,14 @@ def country_submission_request(country: str, params: QueryDict, *, default_langu
     if not found:
         raise NoSuchSubmission(_("No report of this country appeared in this period by this day (as_of)."))
     return SubmissionRequest(found, country, as_of, language, single_report=False)
+
+
+def matrix_request(report: Source, params: QueryDict, *, default_language: str) -> SubmissionRequest:
+    """A UPR report's thematic list given back (matrix_content.py): the parameters of its
+    submission; Http404 for a report of another kind, which has no such list."""
+    wanted = report_submission_request(report, params, default_language=default_language)
+    if report.kind != SourceKind.UPR:
+        raise NoSuchSubmission(
+            _("The thematic list with the assessment is written for UPR reports; ask for this report's submission.")
+        )
+    return wanted

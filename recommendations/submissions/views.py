@@ -23,8 +23,17 @@ from recommendations.roles import has_role
 
 from . import texts
 from .content import Submission, submission_content
-from .docx_document import DOCX_CONTENT_TYPE, submission_docx
-from .parameters import NoSuchSubmission, SubmissionRequest, country_submission_request, report_submission_request
+from .docx_document import submission_docx
+from .matrix_content import Matrix, matrix_content
+from .matrix_document import matrix_docx
+from .parameters import (
+    NoSuchSubmission,
+    SubmissionRequest,
+    country_submission_request,
+    matrix_request,
+    report_submission_request,
+)
+from .word import DOCX_CONTENT_TYPE
 
 
 def _language() -> str:
@@ -55,11 +64,25 @@ def _requested(request, *, slug: str | None = None, country: str | None = None) 
     return country_submission_request(_country(country or ""), params, default_language=_language())
 
 
-def _content(request, wanted: SubmissionRequest) -> Submission:
+def _content(request, wanted: SubmissionRequest, *, build=submission_content):
+    """What `build` gathers for this requester: notes and evidence only for analysts and above."""
+
     def absolute(url_name: str, pk: int) -> str:
         return request.build_absolute_uri(reverse(url_name, args=[pk]))
 
-    return submission_content(wanted, private_included=has_role(request.user, Role.ANALYST), absolute=absolute)
+    return build(wanted, private_included=has_role(request.user, Role.ANALYST), absolute=absolute)
+
+
+def _matrix_response(request, slug: str) -> HttpResponse:
+    """A UPR report's thematic list with the assessment column filled (matrix_content.py)."""
+    report = get_object_or_404(Source, slug=slug)
+    params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
+    wanted = matrix_request(report, params, default_language=_language())
+    matrix: Matrix = _content(request, wanted, build=matrix_content)
+    response = HttpResponse(matrix_docx(matrix), content_type=DOCX_CONTENT_TYPE)
+    name = f"thematic-list-{matrix.slug}-{matrix.as_of.isoformat()}-{matrix.language}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _file_name(submission: Submission) -> str:
@@ -142,6 +165,13 @@ def submission_docx_page(request: HttpRequest, slug: str | None = None, country:
     except ValidationError as error:
         return _invalid(request, error)
     return _docx_response(_content(request, wanted))
+
+
+def matrix_docx_page(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        return _matrix_response(request, slug)
+    except ValidationError as error:
+        return _invalid(request, error)
 
 
 class DOCXRenderer(BaseRenderer):
@@ -257,3 +287,34 @@ class CountrySubmissionDOCXView(SubmissionDOCXView):
     )
     def get(self, request, **kwargs):
         return super().get(request, **kwargs)
+
+
+class ReportMatrixDOCXView(SubmissionDOCXView):
+    @extend_schema(
+        operation_id="source_thematic_list_docx",
+        tags=["submissions"],
+        summary="A UPR report's thematic list with the assessment column filled (DOCX)",
+        description=(
+            "OHCHR's thematic list of the review's recommendations as NGOs send it back: landscape, a "
+            "“Theme: …” row before each theme, and per recommendation its paragraph number, text, "
+            "recommending States, position and its source, themes, SDGs and affected persons, and the "
+            "“Assessment/comments on level of implementation” column filled with its status as of the day; "
+            "the latest progress notes and evidence links for analysts and above only. Written in `language`; "
+            "a text the report holds only in the other language is given in it, marked. UPR reports only "
+            "(404 for another kind)."
+        ),
+        parameters=SUBMISSION_PARAMETERS,
+        responses={
+            **_RESPONSES,
+            404: OpenApiResponse(
+                description=(
+                    "No such report, not a UPR report, or a day before the report appeared; the body says which."
+                )
+            ),
+        },
+    )
+    def get(self, request, **kwargs):
+        try:
+            return _matrix_response(request, kwargs["slug"])
+        except NoSuchSubmission as error:
+            raise NotFound(str(error)) from error
