@@ -20,7 +20,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Pt
+from docx.shared import Cm, Emu, Length, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -231,7 +231,7 @@ def _theme_row(table, name: str) -> None:
         row._tr.remove(cell)
     first.grid_span = len(COLUMNS)
     cell = _Cell(first, table)
-    cell.width = sum(column.width for column in COLUMNS)
+    cell.width = Emu(sum(column.width for column in COLUMNS))
     CellWriter(cell, table.part.styles).paragraph(THEME_STYLE).add_run(_("Theme: %(name)s") % {"name": name})
     _shade(cell, THEME_SHADE)
 
