@@ -23,7 +23,7 @@ from recommendations.tags.services import tags_replace
 from recommendations.users.tokens import token_issue
 from tracker.wsgi import application
 
-from .factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
+from .factories import MeasureFactory, RecommendationFactory, ResponsibleBodyFactory, UserFactory
 
 SEED = 20240611
 MAX_EXAMPLES = 40
@@ -43,8 +43,8 @@ def load_schema(recommendation) -> schemathesis.schemas.BaseSchema:
 
 
 def with_stored_values(case, stored: dict[str, list]):
-    """Some rules OpenAPI cannot state: a source, responsible-body, theme or group filter names
-    a stored row, a cursor is only ever one the server handed out, year_from is not after year_to
+    """Some rules OpenAPI cannot state: a source, responsible-body, theme, group or measure
+    filter names a stored row, a cursor is only ever one the server handed out, year_from is not after year_to
     (nor `from` after `to` or after today, nor due_after after due_before, nor report_year_from after
     report_year_to), a CSV separator only for a CSV, ordering by status_as_of with as_of.
     Valid cases follow them; invalid ones are left as generated."""
@@ -158,6 +158,7 @@ def test_api_conforms_to_its_schema(role, db, connections_kept_across_requests):
     recommendation = RecommendationFactory(responsible_bodies=[body])
     # A theme or group filter names a stored term, as a source filter names a stored report.
     tags_replace(terms_by_recommendation={recommendation.pk: {"theme": ("Right to health",), "group": ("Children",)}})
+    measure = MeasureFactory(recommendations=[recommendation])
     # Compressed answers are part of the contract (tests/test_http_semantics.py), but the WSGI
     # transport used here does not undo a Content-Encoding before checking the body.
     headers = {"Accept-Encoding": "identity"}
@@ -180,6 +181,7 @@ def test_api_conforms_to_its_schema(role, db, connections_kept_across_requests):
             "responsible_body": [body.pk],
             "theme": ["right-to-health"],
             "group": ["children"],
+            "measure": [measure.pk],
         }
         failures.extend(failures_of(result.ok(), headers, real_path_parameters, stored))
     assert operations >= 10

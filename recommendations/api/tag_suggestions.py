@@ -10,11 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommendations.choices import Role
+from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Recommendation
 from recommendations.tags.models import TagSuggestion
 from recommendations.tags.suggestions import tag_suggestion_decide
 
 from .exceptions import Conflict
+from .filters import FORMAT_PARAMETER
 from .write_serializers import StrictFieldsMixin
 
 
@@ -66,6 +68,7 @@ class TagSuggestionListView(APIView):
         operation_id="recommendations_tag_suggestions_list", responses={200: TagSuggestionSerializer(many=True)}
     )
     def get(self, request, recommendation_pk: int):
+        validate_query_parameters(request.query_params, accepted=frozenset({FORMAT_PARAMETER}))
         return Response(TagSuggestionSerializer(_suggestions(recommendation_pk), many=True).data)
 
 
@@ -77,6 +80,7 @@ class TagSuggestionDecisionView(APIView):
 
     @extend_schema(operation_id="recommendations_tag_suggestions_retrieve", responses={200: TagSuggestionSerializer})
     def get(self, request, recommendation_pk: int, pk: int):
+        validate_query_parameters(request.query_params, accepted=frozenset({FORMAT_PARAMETER}))
         return Response(TagSuggestionSerializer(get_object_or_404(_suggestions(recommendation_pk), pk=pk)).data)
 
     @extend_schema(

@@ -105,15 +105,16 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self._choices("source").choices = [
-            (slug, f"{title} ({year})")
-            for slug, title, year in Source.objects.order_by("-report_year", "slug").values_list(
-                "slug", "title", "report_year"
-            )
-        ]
+        sources = list(
+            Source.objects.order_by("-report_year", "slug").values_list("slug", "title", "report_year", "kind")
+        )
+        self._choices("source").choices = [(slug, f"{title} ({year})") for slug, title, year, _kind in sources]
+        # The areas of the kinds of report held (a UPR list brings ~50 theme headings): the
+        # others would only lengthen the form; the filter still takes any area in the address.
+        kinds = {kind for *_rest, kind in sources}
         used_countries = selectors.countries_in_use()
         self._choices("country").choices = [(code, name) for code, name in countries if code in used_countries]
-        self._choices("area").choices = [(area.code, area_name(area.code)) for area in AREAS] + [
+        self._choices("area").choices = [(area.code, area_name(area.code)) for area in AREAS if area.kind in kinds] + [
             (NO_AREA, _("Not classified"))
         ]
         self._choices("status").choices = list(Status.choices)
@@ -143,7 +144,10 @@ class DashboardFilterForm(forms.Form):
         initial: dict[str, Any] = {}
         for name in RecommendationFilterSet.base_filters:
             if name in MULTI_VALUED_PARAMETERS:
-                initial[name] = parameter_values(params, name)
+                values = parameter_values(params, name)
+                # A filter drawn as text (one without a field of its own) shows them comma-separated:
+                # a list there rendered as "[]" and was sent back as a value.
+                initial[name] = values if name in cls.base_fields else (",".join(values) or None)
             else:
                 initial[name] = params.get(name)
         return initial

@@ -10,10 +10,12 @@ and most reads took a `format` the schema did not declare."""
 import re
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.indicators.services import indicator_value_add
+from recommendations.tags.models import Tag, TagSuggestion
 
 from ..factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
 
@@ -36,7 +38,15 @@ def path_values(db) -> dict[str, str]:
     value = indicator_value_add(
         indicator=indicator, source=recommendation.source, year=2014, state="unknown", user=admin
     )
+    suggestion = TagSuggestion.objects.create(
+        recommendation=recommendation,
+        tag=Tag.objects.create(vocabulary="sdg", code="8", name_en="Decent work and economic growth"),
+        score=0.5,
+        model_version="1.1",
+        suggested_at=timezone.now(),
+    )
     return {
+        "pk": str(suggestion.pk),
         "id": str(recommendation.pk),
         "recommendation_pk": str(recommendation.pk),
         "slug": recommendation.source.slug,
