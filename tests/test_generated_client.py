@@ -68,7 +68,10 @@ def test_schema_states_what_the_server_does(db):
     tags = {tag["name"] for tag in schema["tags"]}
     for (method, path), operation in operations.items():
         media_types = set(operation.get("requestBody", {}).get("content", {}))
-        if (method, path) == ("POST", "/api/v1/recommendations/{recommendation_pk}/evidence/"):
+        if (method, path) in (
+            ("POST", "/api/v1/recommendations/{recommendation_pk}/evidence/"),
+            ("POST", "/api/v1/measures/{measure_pk}/evidence/"),
+        ):
             assert media_types == {"application/json", "multipart/form-data"}
         else:
             assert media_types <= {"application/json"}, (method, path)
@@ -97,6 +100,9 @@ def test_schema_states_what_the_server_does(db):
     assert next(iter(xlsx.values()))["schema"] == {"type": "string", "format": "binary"}
     assert "406" in operations[("GET", "/api/v1/recommendations/export/")]["responses"]
     assert "304" in operations[("GET", "/api/v1/recommendations/{id}/")]["responses"]
+    assert "304" in operations[("GET", "/api/v1/measures/{id}/")]["responses"]
+    measure_progress = operations[("POST", "/api/v1/measures/{measure_pk}/progress/")]["responses"]
+    assert "ETag" in measure_progress["201"]["headers"] and "412" in measure_progress
     assert {} in operations[("GET", "/api/v1/recommendations/")]["security"]
     assert {} not in operations[("GET", "/api/v1/recommendations/{recommendation_pk}/progress/")]["security"]
     ordering = next(p for p in operations[("GET", "/api/v1/recommendations/")]["parameters"] if p["name"] == "ordering")

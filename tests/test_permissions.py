@@ -17,10 +17,12 @@ from django.urls import URLResolver, get_resolver
 
 from recommendations.choices import EvidenceKind, SourceKind, Status
 from recommendations.evidence import services as evidence_services
+from recommendations.measures.services import LinkedStatus, measure_progress_record
 from recommendations.progress import services as progress_services
+from recommendations.progress.services import EvidenceItem
 
 from .conftest import ROLES, make_users
-from .factories import RecommendationFactory, ResponsibleBodyFactory, SourceFactory
+from .factories import MeasureFactory, RecommendationFactory, ResponsibleBodyFactory, SourceFactory
 from .shared_data import shared_data
 
 SECRET_NOTE = "Qurban Ş. Ə. Bakı sığınacağında saxlanılır — gizli-qeyd-7731"
@@ -51,14 +53,16 @@ NOT_ALLOWED = everyone(405)
 PROGRESS_BODY = {"status": Status.IN_PROGRESS, "note": "Yeni qeyd"}
 LINK_BODY = {"kind": EvidenceKind.LINK, "title": "Hesabat", "url": "https://example.org/hesabat"}
 LOGIN_BODY = {"username": "matrix-analyst", "password": "correct horse battery staple"}
+MEASURE_BODY = {"country": "AZ", "kind": "law", "title_az": "İnsan alverinə qarşı mübarizə haqqında Qanuna dəyişiklik"}
 
 
 @dataclass(frozen=True)
 class Endpoint:
     path: str
     expected: dict[str, dict[str, int]]
-    # Bodies for methods whose success needs one; the rest send nothing.
-    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Bodies for methods whose success needs one (or a function of the world's ids giving it);
+    # the rest send nothing.
+    bodies: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return self.path
@@ -275,6 +279,85 @@ BASE_ENDPOINTS = (
         },
         bodies={"patch": {"confirmed": True}},
     ),
+    # Measures (recommendations/measures/api.py): anyone reads a measure and its links; analysts
+    # and above its progress, evidence and history; NGO staff and admins write.
+    Endpoint(
+        "/api/v1/measures/",
+        {
+            "get": OK,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": MEASURE_BODY},
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/",
+        {
+            "get": OK,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": by_role(401, 403, 200, 200),
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"patch": {"description": "Nazirlər Kabinetinin 2020-ci il qərarı"}},
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/progress/",
+        {
+            "get": ANALYST_READ,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={
+            "post": lambda world: {**PROGRESS_BODY, "recommendations": [{"recommendation": world["recommendation"]}]}
+        },
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/evidence/",
+        {
+            "get": ANALYST_READ,
+            "post": by_role(401, 403, 201, 201),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": LINK_BODY},
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/links/",
+        {
+            "get": OK,
+            "post": by_role(401, 403, 200, 200),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": lambda world: {"recommendations": [world["unlinked_recommendation"]]}},
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/links/{recommendation}/",
+        {
+            "get": NOT_ALLOWED,
+            "post": NGO_WRITE_NONE_ALLOWED,
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": by_role(401, 403, 204, 204),
+        },
+    ),
+    Endpoint(
+        "/api/v1/measures/{measure}/history/",
+        {
+            "get": ANALYST_READ,
+            "post": ADMIN_WRITE_NONE_ALLOWED,
+            "patch": ADMIN_WRITE_NONE_ALLOWED,
+            "put": ADMIN_WRITE_NONE_ALLOWED,
+            "delete": ADMIN_WRITE_NONE_ALLOWED,
+        },
+    ),
     # The root lists every endpoint, for anyone: each says itself who may read it.
     Endpoint("/api/v1/", PUBLIC_READ),
 )
@@ -304,6 +387,8 @@ ENDPOINTS = (
     format_suffixed(
         "/api/v1/indicator-values/{indicator_value}/", "/api/v1/indicator-values/{indicator_value}.{format}/"
     ),
+    format_suffixed("/api/v1/measures/", "/api/v1/measures.{format}/"),
+    format_suffixed("/api/v1/measures/{measure}/", "/api/v1/measures/{measure}.{format}/"),
 )
 # Values for the path parameters that are not rows of the world.
 SUFFIXES = {"format": "json", "suffix": ".json"}
@@ -390,6 +475,17 @@ def sensitive_world(users):
     )
     body = ResponsibleBodyFactory()
     recommendation.responsible_bodies.add(body)
+    # A measure answering it, whose progress note and evidence are as secret as the recommendation's.
+    measure = MeasureFactory(recommendations=[recommendation], user=users["ngo_staff"])
+    measure_update = measure_progress_record(
+        measure_id=measure.pk,
+        status=Status.NOT_STARTED,
+        note=SECRET_NOTE,
+        evidence=[EvidenceItem(kind=EvidenceKind.EXCERPT, title=SECRET_TITLE, excerpt=SECRET_EXCERPT)],
+        recommendations=[LinkedStatus(recommendation.pk, status=Status.IN_PROGRESS)],
+        user=users["ngo_staff"],
+    ).update
+    assert measure_update.evidence.count() == 1
     upr = RecommendationFactory(
         source=SourceFactory(slug="upr-2019-si", kind=SourceKind.UPR, country="SI", report_year=2019, language="en"),
         area="upr_detention",
@@ -424,6 +520,8 @@ def sensitive_world(users):
         "indicator": "tip_hotline_calls",
         "indicator_value": value.pk,
         "tag_suggestion": suggestion.pk,
+        "measure": measure.pk,
+        "unlinked_recommendation": RecommendationFactory(source=recommendation.source).pk,
     }
 
 
@@ -441,6 +539,7 @@ def check_permission(client, endpoint: Endpoint, method: str, role: str, world: 
     """The one reusable check: the status a role gets, and no sensitive text for anonymous."""
     path = endpoint.path.format(**world, **SUFFIXES)
     body = endpoint.bodies.get(method)
+    body = body(world) if callable(body) else body
     response = getattr(client, method)(path, body, format="json") if body else getattr(client, method)(path)
     text = response_text(response)
     expected = endpoint.expected[method][role]
@@ -496,6 +595,9 @@ def test_analyst_does_see_the_notes_and_evidence(client_for, sensitive_world):
         "/api/v1/sources/",
         "/api/v1/sources/{source}/",
         "/api/v1/areas/",
+        "/api/v1/measures/",
+        "/api/v1/measures/{measure}/",
+        "/api/v1/measures/{measure}/links/",
         "/api/schema/",
         "/api/schema/?format=json",
         "/api/docs/",

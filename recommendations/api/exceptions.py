@@ -36,6 +36,10 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class MeasurePreconditionFailed(PreconditionFailed):
+    default_detail = _("The measure has changed since you read it; fetch it again.")
+
+
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("The database is not reachable right now; try again in a few seconds.")
@@ -138,7 +142,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, StaleVersion):
         headers["ETag"] = localized_etag(exc.current_etag)
         headers["Cache-Control"] = "no-transform"
-        exc = PreconditionFailed()
+        exc = MeasurePreconditionFailed() if exc.current_etag.startswith('"m') else PreconditionFailed()
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error turned into 409: %s", exc)
         exc = Conflict()

@@ -39,6 +39,22 @@ def accepted_parameters(view) -> frozenset[str]:
     return frozenset(accepted)
 
 
+class MultiValueFilterBackend(DjangoFilterBackend):
+    """The list's strict filtering (unknown parameters and repeated single values are a 400),
+    for an endpoint with filters of its own that take several values, repeated or
+    comma-separated: the view names them (`multi_valued_parameters`)."""
+
+    def filter_queryset(self, request, queryset, view):
+        params = request.query_params.copy()
+        for name in getattr(view, "multi_valued_parameters", ()):
+            if len(params.getlist(name)) > 1:
+                params.setlist(name, [",".join(params.getlist(name))])
+        validate_query_parameters(params, accepted=accepted_parameters(view))
+        if is_detail(view):  # found by its id alone, as StrictFilterBackend's
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, plus a 400 for parameters the endpoint does not take and for
     values that are not text (see `validate_query_parameters`). A detail is found by its id

@@ -1,5 +1,6 @@
 """The history's rows as the API shows them (`/recommendations/{id}/history/`)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
@@ -36,11 +37,18 @@ def _in_service_zone(value):
 class ChangeRecordSerializer(serializers.ModelSerializer):
     before = ChangedValuesField(read_only=True)
     after = ChangedValuesField(read_only=True)
+    object_type = serializers.SerializerMethodField(
+        help_text="What changed: `recommendation`, `measure`, `evidence` or `measurelink` (a link made or removed)."
+    )
 
     class Meta:
         model = ChangeRecord
-        fields = ["id", "action", "username", "changed_at", "before", "after", "message"]
+        fields = ["id", "action", "username", "changed_at", "object_type", "object_id", "before", "after", "message"]
         read_only_fields = fields
+
+    def get_object_type(self, record: ChangeRecord) -> str:
+        # Content types are cached per process: no query per row.
+        return ContentType.objects.get_for_id(record.object_type_id).model
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -55,7 +55,10 @@ RETRY_AFTER = {
 }
 ETAG = {
     "ETag": {
-        "description": "The recommendation's version in the body's language (strong), for If-Match and If-None-Match.",
+        "description": (
+            "The recommendation's (or measure's) version in the body's language (strong), for If-Match and "
+            "If-None-Match."
+        ),
         "schema": {"type": "string"},
     }
 }
@@ -105,6 +108,44 @@ DESCRIPTIONS = {
     ),
     "recommendations_history_list": "Every change to the recommendation, oldest first; rows are never edited.",
     "evidence_file_retrieve": "Download an evidence file (always as an attachment).",
+    "measures_list": (
+        "Measures: what a government does (a law, an action plan, a budget line, a service) to answer "
+        "recommendations, each with its status. Filter by `country`, `status`, `kind`, `recommendation` "
+        "(those answering it) and `q` (words of the title or description, folded as the list's `q`)."
+    ),
+    "measures_create": (
+        "A new measure (NGO staff and admins), with the ids of the recommendations it answers (any report, any "
+        "country); answers the measure with its ETag."
+    ),
+    "measures_retrieve": "One measure; its ETag names its version and the body's language, for If-Match.",
+    "measures_partial_update": (
+        "Edit a measure's fields (not its status, which only its progress changes; not its links: "
+        "`/measures/{id}/links/`). A stale If-Match is a 412."
+    ),
+    "measures_progress_list": "The measure's progress log in the timeline's order, each entry with the "
+    "recommendations' entries recorded with it (analysts and above).",
+    "measures_progress_create": (
+        "Record the measure's status with an optional note and day, and in the same transaction an entry on each "
+        "recommendation listed in `recommendations` (each must be answered by it; its status by default the "
+        "measure's; its `etag`, when given, refuses the whole submission with a 412 if it changed). Evidence "
+        "added to the measure's entry (`/measures/{id}/evidence/` with its `progress_update`) is stored once and "
+        "shown on each of those recommendations. One refused recommendation saves nothing: the 400 names it as "
+        "`recommendations.<index>.<field>`."
+    ),
+    "measures_evidence_list": "Evidence attached to the measure (analysts and above).",
+    "measures_evidence_create": (
+        "Attach evidence to the measure, or to one of its entries (`progress_update`): a file (multipart) or a "
+        "link or excerpt (JSON). Evidence of an entry is shown on every recommendation recorded with it."
+    ),
+    "measures_links_list": "The recommendations the measure answers, with their status.",
+    "measures_links_create": (
+        "Link the measure to recommendations it answers (ids; those linked already stay). Each recommendation's "
+        "history records it and its version (ETag) moves on; answers the links and the measure's new ETag."
+    ),
+    "measures_links_destroy": (
+        "The measure no longer answers this recommendation. Entries recorded with the measure stay as recorded."
+    ),
+    "measures_history_list": "Every change of the measure (fields, links, status) and its evidence, oldest first.",
     "sources_list": "The reports recommendations come from.",
     "sources_retrieve": "One report.",
     "areas_list": "The areas recommendations are classified in, with their names in both languages.",
@@ -174,6 +215,7 @@ TAGS = [
     {"name": "auth", "description": "API tokens."},
     {"name": "indicators", "description": "Figures the reports state year by year, with where each was read."},
     {"name": "tags", "description": "Themes, affected groups and SDGs suggested for a text from the tags stored."},
+    {"name": "measures", "description": "Government measures answering recommendations, their progress and evidence."},
 ]
 
 
@@ -242,8 +284,13 @@ class RoleAwareAutoSchema(AutoSchema):
         return component.ref
 
     def _has_etag(self) -> bool:
-        """Views list the actions whose responses carry the recommendation's ETag."""
-        return getattr(self.view, "action", None) in getattr(self.view, "etag_actions", ())
+        """Views list the actions (a viewset) or methods (a plain view) whose responses carry the
+        recommendation's or measure's ETag."""
+        view = self.view
+        action = getattr(view, "action", None)
+        if action is not None:
+            return action in getattr(view, "etag_actions", ())
+        return self.method.lower() in getattr(view, "etag_methods", ())
 
     def _has_if_match(self) -> bool:
         return any(parameter.get("name") == "If-Match" for parameter in self._get_parameters())
@@ -276,7 +323,7 @@ class RoleAwareAutoSchema(AutoSchema):
                 response["headers"] = RETRY_AFTER
         if self._has_etag():
             for code, response in responses.items():
-                if code in ("200", "201", "412"):
+                if code in ("200", "201", "204", "412"):
                     response["headers"] = ETAG
             if self.method == "GET":
                 responses["304"] = {"description": "Not modified: the If-None-Match tag is current.", "headers": ETAG}
@@ -372,13 +419,29 @@ def _recommendation_update_alternatives(result: dict) -> None:
     ]
 
 
+def _measure_needs_a_title(result: dict) -> None:
+    """A new measure needs its title in Azerbaijani, in English or both (`measure_has_a_title`)."""
+    create = result["components"]["schemas"].get("MeasureCreateRequest")
+    if create is not None:
+        create["anyOf"] = [{"required": ["title_az"]}, {"required": ["title_en"]}]
+
+
+def _evidence_body_required(operation: dict) -> None:
+    """Evidence is one of several shapes (request_schemas.EVIDENCE_REQUEST), which
+    drf-spectacular does not mark as required: a POST without a body is a 400 naming `kind`."""
+    if operation.get("operationId", "").endswith("evidence_create") and "requestBody" in operation:
+        operation["requestBody"]["required"] = True
+
+
 def postprocess(result, generator, request, public):
     """Whole-document fixes drf-spectacular has no per-operation hook for."""
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             _comma_lists(operation, path)
             describe_filters(operation)
+            _evidence_body_required(operation)
     _recommendation_update_alternatives(result)
+    _measure_needs_a_title(result)
     _drop_untyped_nullable(result)
     result["tags"] = TAGS
     return result

@@ -157,6 +157,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
     source_year = serializers.IntegerField(source="source.report_year", read_only=True)
     also_suggested_in = serializers.SerializerMethodField()
     indicators = serializers.SerializerMethodField()
+    measures = serializers.SerializerMethodField()
 
     class Meta(RecommendationSerializer.Meta):
         fields = [
@@ -166,8 +167,40 @@ class RecommendationDetailSerializer(RecommendationSerializer):
             "etag",
             "also_suggested_in",
             "indicators",
+            "measures",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "description": "The measures answering it (`/api/v1/measures/{id}/`), with their status.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "status": {"type": "string", "enum": list(Status.values)},
+                    "url": {"type": "string", "format": "uri"},
+                },
+            },
+        }
+    )
+    def get_measures(self, recommendation: Recommendation) -> list[dict]:
+        request = self.context.get("request")
+        return [
+            {
+                "id": measure.pk,
+                "title": measure.title,
+                "kind": measure.kind,
+                "status": measure.status,
+                "url": request.build_absolute_uri(reverse("measure-detail", args=[measure.pk]))
+                if request
+                else reverse("measure-detail", args=[measure.pk]),
+            }
+            for measure in recommendation.measures.all()
+        ]
 
     @extend_schema_field(
         {
@@ -224,7 +257,30 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         ]
 
 
-class ProgressUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class TimelineBeforeMixin(serializers.Serializer):
+    """An entry's "before" as the timeline tells it (`befores` in the context, from
+    progress/timeline.py), not as its recorder saw it: a late entry may have been inserted."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        befores = self.context.get("befores")
+        if befores and instance.pk in befores and befores[instance.pk] != data["status_before"]:
+            data["status_before"] = befores[instance.pk]
+            data["status_before_label"] = str(Status(befores[instance.pk]).label)
+        return data
+
+
+class ProgressUpdateSerializer(TimelineBeforeMixin, StrictFieldsMixin, serializers.ModelSerializer):
+    recommendation = serializers.IntegerField(source="recommendation_id", read_only=True)
+    measure_update = serializers.IntegerField(
+        source="measure_update_id",
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "Recorded with this entry of a measure answering the recommendation (`/api/v1/measures/{id}/progress/`), "
+            "whose evidence it shows; null otherwise."
+        ),
+    )
     status = serializers.ChoiceField(choices=Status.choices, source="status_after", write_only=True)
     status_before_label = serializers.CharField(source="get_status_before_display", read_only=True)
     status_after_label = serializers.CharField(source="get_status_after_display", read_only=True)
@@ -245,17 +301,17 @@ class ProgressUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "occurred_on",
             "author_username",
             "created_at",
+            "measure_update",
         ]
-        read_only_fields = ["id", "recommendation", "status_before", "status_after", "author_username", "created_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        befores = self.context.get("befores")
-        if befores and instance.pk in befores and befores[instance.pk] != data["status_before"]:
-            # A late entry was inserted before this one: "before" follows the timeline.
-            data["status_before"] = befores[instance.pk]
-            data["status_before_label"] = str(Status(befores[instance.pk]).label)
-        return data
+        read_only_fields = [
+            "id",
+            "recommendation",
+            "status_before",
+            "status_after",
+            "author_username",
+            "created_at",
+            "measure_update",
+        ]
 
 
 @extend_schema_field({"oneOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})
@@ -272,6 +328,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "recommendation",
+            "measure",
             "progress_update",
             "title",
             "kind",

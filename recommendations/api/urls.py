@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from recommendations.indicators import api as indicators
+from recommendations.measures import api as measures
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportMatrixDOCXView, ReportSubmissionDOCXView
 from . import analytics, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
@@ -40,8 +41,9 @@ router.register("sources", views.SourceViewSet, basename="source")
 router.register("responsible-bodies", responsible_bodies.ResponsibleBodyViewSet, basename="responsible-body")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("indicator-values", indicators.IndicatorValueViewSet, basename="indicator-value")
+router.register("measures", measures.MeasureViewSet, basename="measure")
 
-nested = {"get": "list", "post": "create"}
+nested: dict = {"get": "list", "post": "create"}
 urlpatterns = [
     # Before the router, whose recommendations/<pk>/ would otherwise claim these paths.
     path("recommendations/export.csv", exports.RecommendationCSVExportView.as_view(), name="recommendation-export-csv"),
@@ -87,6 +89,23 @@ urlpatterns = [
         name="recommendation-tag-suggestion",
     ),
     path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence-file"),
+    path(
+        "measures/<int:measure_pk>/progress/", measures.MeasureProgressViewSet.as_view(nested), name="measure-progress"
+    ),
+    path(
+        "measures/<int:measure_pk>/evidence/", measures.MeasureEvidenceViewSet.as_view(nested), name="measure-evidence"
+    ),
+    path("measures/<int:measure_pk>/links/", measures.MeasureLinksView.as_view(), name="measure-links"),
+    path(
+        "measures/<int:measure_pk>/links/<int:recommendation_pk>/",
+        measures.MeasureLinkDetailView.as_view(),
+        name="measure-link",
+    ),
+    path(
+        "measures/<int:measure_pk>/history/",
+        measures.MeasureHistoryViewSet.as_view({"get": "list"}),
+        name="measure-history",
+    ),
     path(
         "sources/<slug:slug>/indicator-values/",
         indicators.SourceIndicatorValueCreateView.as_view(),

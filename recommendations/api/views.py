@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from recommendations.analytics import as_of as status_as_of
 from recommendations.catalog.services import recommendation_update
 from recommendations.choices import AREAS, Role, SourceKind, area_name
+from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import query, selectors
@@ -119,7 +120,9 @@ def count_asked(params) -> bool:
 class RecommendationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    queryset = Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "tags")
+    queryset = Recommendation.objects.select_related("source").prefetch_related(
+        "responsible_bodies", "tags", "measures"
+    )
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilterSet
     ordering_fields = selectors.RECOMMENDATION_ORDERING_FIELDS
@@ -232,28 +235,41 @@ class EvidenceViewSet(
 ):
     queryset = Evidence.objects.all()
     serializer_class = EvidenceSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL kwargs
+            return self.queryset.none()
+        # Its own evidence and that of the measures' entries its entries were recorded with.
+        return recommendation_evidence(self.get_recommendation().pk).order_by("created_at", "id")
+
     # Files come as multipart; links and excerpts as JSON or multipart. No urlencoded forms.
     parser_classes = [StrictJSONParser, StrictMultiPartParser]
     read_role = Role.ANALYST
     write_role = Role.NGO_STAFF
 
     def create(self, request, *args, **kwargs):
-        recommendation = self.get_recommendation()
-        serializer = EvidenceCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = serializer.validated_data
-        evidence = evidence_add(
-            recommendation_id=recommendation.pk,
-            kind=fields["kind"],
-            title=fields["title"],
-            file=fields.get("file"),
-            url=fields.get("url", ""),
-            excerpt=fields.get("excerpt", ""),
-            evidence_date=fields.get("evidence_date"),
-            progress_update_id=fields.get("progress_update"),
-            user=request.user,
-        )
-        return Response(self.get_serializer(evidence).data, status=status.HTTP_201_CREATED)
+        return evidence_created(request, recommendation_id=self.get_recommendation().pk)
+
+
+def evidence_created(request, *, recommendation_id: int | None = None, measure_id: int | None = None) -> Response:
+    """Evidence attached to a recommendation or a measure (one of the two ids) from a request's body —
+    a file as multipart, a link or an excerpt as JSON or multipart — and the 201 answering it."""
+    serializer = EvidenceCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    fields = serializer.validated_data
+    evidence = evidence_add(
+        recommendation_id=recommendation_id,
+        measure_id=measure_id,
+        kind=fields["kind"],
+        title=fields["title"],
+        file=fields.get("file"),
+        url=fields.get("url", ""),
+        excerpt=fields.get("excerpt", ""),
+        evidence_date=fields.get("evidence_date"),
+        progress_update_id=fields.get("progress_update"),
+        user=request.user,
+    )
+    return Response(EvidenceSerializer(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(list=extend_schema(parameters=[RECOMMENDATION_PK]))

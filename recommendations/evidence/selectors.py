@@ -44,40 +44,23 @@ def evidence_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, l
     return found
 
 
+def _count(evidence: QuerySet, group: str) -> Coalesce:
+    """A counting subquery of `evidence` per `group` (an OuterRef's match), 0 for none."""
+    counted = evidence.order_by().values(group).annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted), Value(0))
+
+
 def evidence_count_annotation() -> CombinedExpression:
     """How many pieces of evidence a recommendation shows (own and shared), for a queryset of
     recommendations: two counting subqueries, so no join multiplies its rows."""
-    own = (
-        Evidence.objects.filter(recommendation=OuterRef("pk"))
-        .order_by()
-        .values("recommendation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    shared = (
-        Evidence.objects.filter(progress_update__recommendation_updates__recommendation=OuterRef("pk"))
-        .order_by()
-        .values("progress_update__recommendation_updates__recommendation")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(own), Value(0)) + Coalesce(Subquery(shared), Value(0))
+    recorded_with = "progress_update__recommendation_updates__recommendation"
+    own = _count(Evidence.objects.filter(recommendation=OuterRef("pk")), "recommendation")
+    shared = _count(Evidence.objects.filter(**{recorded_with: OuterRef("pk")}), recorded_with)
+    return own + shared
 
 
 def entry_evidence_count_annotation() -> CombinedExpression:
     """How many pieces of evidence a progress entry has, its own and its measure entry's."""
-    own = (
-        Evidence.objects.filter(progress_update=OuterRef("pk"))
-        .order_by()
-        .values("progress_update")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    shared = (
-        Evidence.objects.filter(progress_update=OuterRef("measure_update"))
-        .order_by()
-        .values("progress_update")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(own), Value(0)) + Coalesce(Subquery(shared), Value(0))
+    own = _count(Evidence.objects.filter(progress_update=OuterRef("pk")), "progress_update")
+    shared = _count(Evidence.objects.filter(progress_update=OuterRef("measure_update")), "progress_update")
+    return own + shared

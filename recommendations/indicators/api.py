@@ -6,13 +6,12 @@ parameter or value is a 400 naming it."""
 import django_filters
 from django.shortcuts import get_object_or_404
 from django_countries import countries
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.api.filters import StrictFilterBackend, accepted_parameters, is_detail
+from recommendations.api.filters import MultiValueFilterBackend
 from recommendations.api.write_serializers import StrictFieldsMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
@@ -23,7 +22,6 @@ from recommendations.listing.filters import (
     known_country_codes,
     source_choices,
 )
-from recommendations.listing.parameters import validate_query_parameters
 from recommendations.listing.shims import (
     IntegerFilter,
     MultipleValueFilter,
@@ -41,23 +39,6 @@ from .vocabulary import INDICATORS
 VALUE_YEAR_MIN = 1990
 # Filters that take several values, repeated or comma-separated, like the list's.
 MULTI_VALUED = ("country", "indicator", "kind", "source")
-
-
-class IndicatorFilterBackend(StrictFilterBackend):
-    """The list's strict filtering (unknown parameters and repeated single values are a 400),
-    with this endpoint's own filters that take several values."""
-
-    def filter_queryset(self, request, queryset, view):
-        params = request.query_params.copy()
-        for name in MULTI_VALUED:
-            if len(params.getlist(name)) > 1:
-                params.setlist(name, [",".join(params.getlist(name))])
-        # What the endpoint takes, as for every other: a detail takes no filter and no paging
-        # (`?kind=tip` turned an existing DOL indicator into a 404).
-        validate_query_parameters(params, accepted=accepted_parameters(view))
-        if is_detail(view):
-            return queryset
-        return DjangoFilterBackend.filter_queryset(self, request, queryset, view)
 
 
 def _indicator_codes() -> list[tuple[str, str]]:
@@ -105,7 +86,8 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Indicator.objects.select_related("parent")
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
-    filter_backends = [IndicatorFilterBackend]
+    filter_backends = [MultiValueFilterBackend]
+    multi_valued_parameters = MULTI_VALUED
     lookup_field = "code"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     ordering_fields = ("id", "position")
@@ -262,7 +244,8 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vi
     queryset = values_with_disagreement()
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
-    filter_backends = [IndicatorFilterBackend]
+    filter_backends = [MultiValueFilterBackend]
+    multi_valued_parameters = MULTI_VALUED
     ordering_fields = ("id", "year")
     ordering = "year"
     read_role = None

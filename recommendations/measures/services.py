@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, TrackedModel
-from recommendations.progress.bulk import RecommendationRefused, RecommendationStale
+from recommendations.progress.bulk import RecommendationRefused, naming_the_recommendation
 from recommendations.progress.services import (
     EvidenceItem,
-    StaleVersion,
     files_removed_on_failure,
     may_record_progress,
     measure_lock,
@@ -263,7 +262,7 @@ def measure_progress_record(
                     item.recommendation_id,
                     ValidationError({"recommendation": _("The measure does not answer this recommendation.")}),
                 )
-            try:
+            with naming_the_recommendation(item.recommendation_id):
                 recorded.append(
                     progress_record(
                         recommendation_id=item.recommendation_id,
@@ -276,8 +275,4 @@ def measure_progress_record(
                         measure_update_id=update.pk,
                     )
                 )
-            except StaleVersion as stale:
-                raise RecommendationStale(item.recommendation_id, stale.current_etag) from stale
-            except ValidationError as error:
-                raise RecommendationRefused(item.recommendation_id, error) from error
         return MeasureProgress(update=update, evidence=added, recommendation_updates=recorded)

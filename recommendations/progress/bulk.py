@@ -4,7 +4,8 @@ records on the recommendations it answers. Each entry goes through `progress_rec
 timeline, history row and followers' mail); one refused refuses all, naming which."""
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,17 @@ class RecommendationStale(StaleVersion):
         self.recommendation_id = recommendation_id
 
 
+@contextmanager
+def naming_the_recommendation(recommendation_id: int) -> Iterator[None]:
+    """A refusal of one recommendation's entry, as one of several: which one it was."""
+    try:
+        yield
+    except StaleVersion as stale:
+        raise RecommendationStale(recommendation_id, stale.current_etag) from stale
+    except ValidationError as error:
+        raise RecommendationRefused(recommendation_id, error) from error
+
+
 def progress_record_many(
     *,
     recommendation_ids: Sequence[int],
@@ -63,7 +75,7 @@ def progress_record_many(
     with files_removed_on_failure() as stored, transaction.atomic():
         first: list[Evidence] = []
         for recommendation_id in ordered:
-            try:
+            with naming_the_recommendation(recommendation_id):
                 update, added = progress_record_with_evidence(
                     recommendation_id=recommendation_id,
                     status=status,
@@ -74,10 +86,6 @@ def progress_record_many(
                     user=user,
                     expected_version=(expected_versions or {}).get(recommendation_id),
                 )
-            except StaleVersion as stale:
-                raise RecommendationStale(recommendation_id, stale.current_etag) from stale
-            except ValidationError as error:
-                raise RecommendationRefused(recommendation_id, error) from error
             if not first:
                 first = added
                 stored.extend(name for item in added if (name := item.file.name))

@@ -37,6 +37,16 @@ LANGUAGE_NAMES_IN = {
 }
 
 
+# What XML 1.0 (a DOCX, a printed page) cannot hold: the C0 controls but tab, line feed and
+# carriage return. A note pasted from elsewhere may carry one (a vertical tab from a word
+# processor); it is left out rather than failing the whole document.
+NOT_IN_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
+
+
+def document_text(text: str) -> str:
+    return text.translate(NOT_IN_XML)
+
+
 @dataclass(frozen=True)
 class Text:
     """A text and the language it is in; `fallback` when it is not the submission's
@@ -126,13 +136,13 @@ class Submission:
 
 def action_text(recommendation: Recommendation, language: str) -> Text:
     if recommendation.source.language == language:
-        return Text(recommendation.action, language)
+        return Text(document_text(recommendation.action), language)
     translated = recommendation.action_translations.get(language)
     if translated:
-        return Text(translated, language)
+        return Text(document_text(translated), language)
     original = recommendation.source.language
     name = LANGUAGE_NAMES_IN.get(original, lambda: original)()
-    return Text(recommendation.action, original, fallback=True, language_name=str(name))
+    return Text(document_text(recommendation.action), original, fallback=True, language_name=str(name))
 
 
 def latest_notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -> dict[int, list[Note]]:
@@ -146,7 +156,7 @@ def latest_notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -
     )
     for pk, occurred_on, status_after, note in rows:
         if len(found[pk]) < NOTES_PER_RECOMMENDATION:
-            found[pk].append(Note(occurred_on, labels[status_after], note))
+            found[pk].append(Note(occurred_on, labels[status_after], document_text(note)))
     return found
 
 
@@ -168,10 +178,10 @@ def evidence_by_day(ids: list[int], as_of: datetime.date, absolute) -> dict[int,
             url = evidence.url or absolute("evidence-file", evidence.pk)
         found[recommendation_id].append(
             EvidenceEntry(
-                title=evidence.title,
+                title=document_text(evidence.title),
                 kind=evidence.kind,
                 url=url,
-                excerpt=evidence.excerpt,
+                excerpt=document_text(evidence.excerpt),
                 sign_in_needed=evidence.kind == EvidenceKind.FILE and not evidence.url,
             )
         )

@@ -17,7 +17,7 @@ from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.indicators.services import indicator_value_add
 from recommendations.tags.models import Tag, TagSuggestion
 
-from ..factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
+from ..factories import MeasureFactory, RecommendationFactory, ResponsibleBodyFactory, UserFactory
 
 UNKNOWN = "Unknown parameter; this endpoint accepts: "
 
@@ -45,10 +45,12 @@ def path_values(db) -> dict[str, str]:
         model_version="1.1",
         suggested_at=timezone.now(),
     )
+    measure = MeasureFactory(recommendations=[recommendation], user=admin)
     return {
         "pk": str(suggestion.pk),
         "id": str(recommendation.pk),
         "recommendation_pk": str(recommendation.pk),
+        "measure_pk": str(measure.pk),
         "slug": recommendation.source.slug,
         "country": str(recommendation.country),
         "code": indicator.code,
@@ -69,11 +71,11 @@ def test_every_read_takes_exactly_the_parameters_its_schema_declares(admin_clien
     reads = _reads(admin_client)
     assert len(reads) >= 20
     for path, declared in reads:
-        values = (
-            {**path_values, "id": path_values["value_id"]}
-            if path.startswith("/api/v1/indicator-values/")
-            else path_values
-        )
+        values = path_values
+        if path.startswith("/api/v1/indicator-values/"):
+            values = {**path_values, "id": path_values["value_id"]}
+        elif path.startswith("/api/v1/measures/"):
+            values = {**path_values, "id": path_values["measure_pk"]}
         url = re.sub(r"\{(\w+)\}", lambda match: values[match[1]], path)  # noqa: B023 - used at once
         response = admin_client.get(url, {"zzz": "1"})
         assert response.status_code == 400, (path, response.status_code)

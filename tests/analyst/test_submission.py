@@ -367,3 +367,19 @@ def test_the_indicators_that_measure_a_recommendation_are_given_with_their_value
 
     printed = APIClient().get(f"/sources/{SOURCE}/submission/?language={language}").content.decode()
     assert f"<strong>{line.split(': ', 1)[0]}:</strong> {line.split(': ', 1)[1]}" in printed
+
+
+def test_a_note_with_a_control_character_does_not_break_the_document(world):
+    """A note pasted from a word processor may hold a vertical tab, which XML (the DOCX) cannot
+    hold: it is left out, the rest of the note is there — not a server error."""
+    staff = UserFactory(role="ngo_staff")
+    progress_record(
+        recommendation_id=world["tip"][3],
+        status=Status.IN_PROGRESS,
+        note="Sığınacaq açıldı\x0bBakıda\x1f.",
+        occurred_on=D(2024, 1, 10),
+        user=staff,
+    )
+    response = token_client(world["analyst"]).get(f"/api/v1/sources/{SOURCE}/submission.docx")
+    assert response.status_code == 200
+    assert "Sığınacaq açıldıBakıda." in all_text(open_docx(response))

@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "recommendations.choices.EvidenceKind",
         "TagSuggestionStateEnum": "recommendations.tags.models.TagSuggestion.State",
         "StateEnum": "recommendations.indicators.models.ValueState",
+        "MeasureKindEnum": "recommendations.measures.models.MeasureKind",
     },
 }
 
