@@ -164,6 +164,23 @@ def test_list_returns_exactly_the_rows_the_filter_set_returns(api_client, varied
     assert [item["id"] for item in response.json()["results"]] == list(expected)
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_measures_answering_a_selection_are_those_of_its_rows(varied, query):
+    """The dashboard's measures answering the list's selection: the list's own conditions."""
+    from recommendations.listing.query import measures_answering
+    from recommendations.measures.models import MeasureLink
+
+    query = query.format(**varied, today=timezone.localdate().isoformat())
+    params = QueryDict(query)
+    rows = set(selectors.recommendation_list(params=params).values_list("id", flat=True))
+    expected: dict[int, int] = {}
+    for measure_id, recommendation_id in MeasureLink.objects.values_list("measure_id", "recommendation_id"):
+        if recommendation_id in rows:
+            expected[measure_id] = expected.get(measure_id, 0) + 1
+    filters = selectors.recommendation_filter_values(params=params)
+    assert {item.measure.pk: item.answered for item in measures_answering(filters=filters, limit=20)} == expected
+
+
 @pytest.mark.parametrize("ordering", ["-year_start", "status_changed_at,-position", "-created_at", "year_end,status"])
 def test_keyset_pages_follow_the_orm_order_both_ways(api_client, varied, ordering):
     url = f"/api/v1/recommendations/?ordering={ordering}&page_size=2"

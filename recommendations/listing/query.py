@@ -13,6 +13,7 @@ returns exactly the rows `filterset.qs` returns.
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,18 +25,19 @@ from psycopg.pq import Format
 
 from recommendations import overdue as overdue_rule
 from recommendations.analytics import as_of as status_as_of
-from recommendations.models import Recommendation
+from recommendations.models import Measure, Recommendation
 from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
-from .conditions import RESPONSIBLE_BODY_LINK, Condition
+from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition
 from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, SortSQL, refuse_without_as_of
 from .shims import is_set
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
+MEASURE = Measure._meta.db_table
 RecommendationBodies = Recommendation.responsible_bodies.through
 TAG_LINK = Tag.recommendations.through._meta.db_table
 SOURCE_ALIAS = re.compile(r"\bs\.")
@@ -135,6 +137,34 @@ def recommendation_count(*, filters: dict[str, Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class MeasureAnswering:
+    measure: Measure
+    answered: int  # how many of the selected recommendations it answers
+
+
+def measures_answering(*, filters: dict[str, Any], limit: int) -> list[MeasureAnswering]:
+    """The measures answering any recommendation that matches the cleaned `filters` (the
+    list's own conditions), each with how many of them it answers; most first.
+    One statement: measures and their links are few, the rows are found by the links."""
+    connection = connections[router.db_for_read(Recommendation)]
+    conditions, params = _conditions(filters, connection)
+    join = f"JOIN {SOURCE} s ON s.id = r.source_id " if any(SOURCE_ALIAS.search(sql) for sql in conditions) else ""
+    columns = ("id", "country", "kind", "title_az", "title_en", "status")
+    statement = (
+        f"SELECT {', '.join(f'm.{name}' for name in columns)}, COUNT(*) FROM {MEASURE_LINK} l "
+        f"JOIN {MEASURE} m ON m.id = l.measure_id JOIN {RECOMMENDATION} r ON r.id = l.recommendation_id {join}"
+        f"{'WHERE ' + ' AND '.join(conditions) if conditions else ''} "
+        f"GROUP BY {', '.join(f'm.{name}' for name in columns)} ORDER BY COUNT(*) DESC, m.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit])
+        rows = cursor.fetchall()
+    return [
+        MeasureAnswering(Measure(**dict(zip(columns, values, strict=True))), answered) for *values, answered in rows
+    ]
 
 
 def recommendation_page_rows(

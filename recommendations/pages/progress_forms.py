@@ -53,18 +53,20 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("What happened, who said so, what is next. Seen only by signed-in staff and analysts."),
     )
-    # The version of the recommendation the page showed; a newer stored one refuses the save.
+    # The version of the recommendation (or measure) the page showed; a newer stored one
+    # refuses the save.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # When the page was opened, to say what changed since then if the save is refused.
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, recommendation=None, **kwargs):
+    def __init__(self, *args, recommendation=None, subject=None, **kwargs):
         initial = kwargs.get("initial") or {}
-        if recommendation is not None:
+        subject = subject or recommendation  # a recommendation, or a measure: its status and version
+        if subject is not None:
             initial = {
-                "status": recommendation.status,
+                "status": subject.status,
                 "occurred_on": timezone.localdate(),
-                "version": recommendation.version,
+                "version": subject.version,
                 "opened_at": timezone.now(),
                 **initial,
             }
@@ -169,3 +171,48 @@ def evidence_formset(data=None, files=None, *, rows: int = EVIDENCE_ROWS, initia
         validate_max=True,
     )
     return formset_class(data, files, initial=initial, prefix=prefix)
+
+
+MORE_ROWS = 2
+
+
+def more_evidence_rows(posted):
+    """The evidence rows again with more empty ones ("More evidence rows", without JavaScript),
+    the text typed kept (a browser cannot be handed a chosen file back)."""
+    try:
+        count = int(posted.get("evidence-TOTAL_FORMS", EVIDENCE_ROWS))
+    except ValueError:
+        count = EVIDENCE_ROWS
+    count = max(0, min(count, EVIDENCE_ROWS_MAX))
+    initial = [
+        {name: posted.get(f"evidence-{index}-{name}", "") for name in ("title", "url", "excerpt")}
+        for index in range(count)
+    ]
+    return evidence_formset(initial=initial, rows=count + MORE_ROWS)
+
+
+def evidence_row_of(formset, item_index: int) -> int:
+    """The form row of the item_index-th non-empty evidence row."""
+    filled = [index for index, form in enumerate(formset.forms) if form.item() is not None]
+    return filled[item_index]
+
+
+def already_recorded(*, history, entries, user, data: dict):
+    """The entry this very form already saved — a double click, a page sent again — when it
+    is the only change since the page was opened (`opened_at`): the same user, status, date
+    and note. `history`: the record's history rows; `entries`: its progress entries. The
+    form's version refused the second save; this tells a repeat from someone else's change."""
+    opened_at = data.get("opened_at")
+    if not opened_at or history.filter(changed_at__gt=opened_at).exclude(user=user).exists():
+        return None
+    since = list(entries.filter(created_at__gt=opened_at)[:2])
+    if len(since) != 1:
+        return None
+    (entry,) = since
+    same = (entry.author_id, entry.status_after, entry.occurred_on, entry.note) == (
+        user.pk,
+        data["status"],
+        data["occurred_on"],
+        data["note"],
+    )
+    return entry if same else None

@@ -11,7 +11,6 @@ analysts and above, never merely hidden in the template.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,30 +22,49 @@ from django.views.decorators.http import require_POST
 from recommendations.catalog.matching import earlier_version_choices
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Role, Status, area_name
+from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
-from recommendations.idempotency.services import FORM_TOKEN_FIELD, form_token_claim, form_token_new
+from recommendations.idempotency.services import form_token_new
 from recommendations.indicators.pages import indicator_trends
-from recommendations.models import Evidence, ProgressUpdate, Recommendation
+from recommendations.models import Evidence, Measure, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.services import (
     EvidenceItemInvalid,
     StaleVersion,
-    evidence_item_add,
     progress_record_with_evidence,
 )
 from recommendations.progress.timeline import EVENT_ORDER
 from recommendations.roles import has_role
 from recommendations.tags.selectors import tag_links
 
-from .progress_forms import EVIDENCE_ROWS, EVIDENCE_ROWS_MAX, EvidenceRowForm, ProgressForm, evidence_formset
+from .entry_evidence import entry_evidence_submit
+from .progress_forms import (
+    EVIDENCE_ROWS,
+    EvidenceRowForm,
+    ProgressForm,
+    already_recorded,
+    evidence_formset,
+    evidence_row_of,
+    more_evidence_rows,
+)
 from .tag_suggestions import open_suggestions
 from .views import LANGUAGE_NAMES, _ui_language, provenance_lines
 
-PUBLIC_TIMELINE_COLUMNS = ("id", "occurred_on", "created_at", "status_before", "status_after")
+PUBLIC_TIMELINE_COLUMNS = (
+    "id",
+    "occurred_on",
+    "created_at",
+    "status_before",
+    "status_after",
+    # Recorded with a measure's entry: which measure (public, as the measures answering it are).
+    "measure_update_id",
+    "measure_update__measure_id",
+    "measure_update__measure__title_az",
+    "measure_update__measure__title_en",
+)
 ANALYST_TIMELINE_COLUMNS = ("note", "author_username")
-MORE_ROWS = 2
 
 
 def action_texts(request: HttpRequest, recommendation: Recommendation) -> dict:
@@ -89,6 +107,13 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
     for row in rows:
         recorded_on = timezone.localdate(row["created_at"])
         row["status_before"] = befores[row["id"]]
+        measure = None
+        if row["measure_update_id"] is not None:
+            measure = Measure(
+                pk=row["measure_update__measure_id"],
+                title_az=row["measure_update__measure__title_az"],
+                title_en=row["measure_update__measure__title_en"],
+            )
         entries.append(
             {
                 **row,
@@ -96,16 +121,25 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
                 "status_after_label": labels[row["status_after"]],
                 "recorded_on": recorded_on,
                 "recorded_later": recorded_on != row["occurred_on"],
+                "measure": measure,
                 "evidence": [],
             }
         )
     if not with_notes:
         return entries, []
     by_entry = {entry["id"]: entry for entry in entries}
+    # A measure's entry's evidence is shown on each entry recorded with it.
+    with_measure: dict[int, list[dict]] = {}
+    for entry in entries:
+        if entry["measure_update_id"] is not None:
+            with_measure.setdefault(entry["measure_update_id"], []).append(entry)
     loose = []
-    for item in Evidence.objects.filter(recommendation=recommendation).order_by("created_at", "id"):
+    for item in recommendation_evidence(recommendation.pk).order_by("created_at", "id"):
         if item.progress_update_id in by_entry:
             by_entry[item.progress_update_id]["evidence"].append(item)
+        elif item.progress_update_id in with_measure:
+            for entry in with_measure[item.progress_update_id]:
+                entry["evidence"].append(item)
         else:
             loose.append(item)
     return entries, loose
@@ -140,7 +174,9 @@ def recommendation_page(
     status: int = 200,
 ) -> HttpResponse:
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("source").prefetch_related("responsible_bodies", "indicators", "tags"),
+        Recommendation.objects.select_related("source").prefetch_related(
+            "responsible_bodies", "indicators", "tags", "measures"
+        ),
         pk=pk,
     )
     can_see_notes = has_role(request.user, Role.ANALYST)
@@ -220,7 +256,7 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             pk,
             progress_form=ProgressForm(initial={name: request.POST.get(name) for name in ProgressForm.base_fields}),
-            formset=_more_rows(request.POST),
+            formset=more_evidence_rows(request.POST),
         )
     form = ProgressForm(request.POST)
     formset = evidence_formset(request.POST, request.FILES)
@@ -240,7 +276,12 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion:
         recommendation.refresh_from_db()
-        saved = _already_recorded(recommendation, request.user, form.cleaned_data)
+        saved = already_recorded(
+            history=recommendation_history(recommendation),
+            entries=ProgressUpdate.objects.filter(recommendation=recommendation),
+            user=request.user,
+            data=form.cleaned_data,
+        )
         if saved is not None:
             # A double-click or a resubmitted page: the browser shows this second answer, so
             # it says "saved" (a "not saved" here would invite recording it a third time).
@@ -258,7 +299,7 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         kept_rows.is_valid()
         return recommendation_page(request, pk, progress_form=kept, formset=kept_rows, conflict=conflict, status=409)
     except EvidenceItemInvalid as error:
-        _field_errors(formset.forms[_row_of(formset, error.index)], error)
+        _field_errors(formset.forms[evidence_row_of(formset, error.index)], error)
         return recommendation_page(request, pk, progress_form=form, formset=formset, status=400)
     except ValidationError as error:
         _field_errors(form, error)
@@ -275,70 +316,16 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
 
 
-def _already_recorded(recommendation: Recommendation, user, data: dict) -> ProgressUpdate | None:
-    """The entry this very form already saved, when it is the only change since the page was
-    opened: the same user, status, date and note. The form's version refused the second
-    save; this tells the refusal of a repeat from a conflict with someone else."""
-    opened_at = data.get("opened_at")
-    if not opened_at:
-        return None
-    changes = recommendation_history(recommendation).filter(changed_at__gt=opened_at)
-    if changes.exclude(user=user).exists():
-        return None
-    entries = list(ProgressUpdate.objects.filter(recommendation=recommendation, created_at__gt=opened_at)[:2])
-    if len(entries) != 1:
-        return None
-    (entry,) = entries
-    same = (entry.author_id, entry.status_after, entry.occurred_on, entry.note) == (
-        user.pk,
-        data["status"],
-        data["occurred_on"],
-        data["note"],
-    )
-    return entry if same else None
-
-
-def _more_rows(posted):
-    try:
-        count = int(posted.get("evidence-TOTAL_FORMS", EVIDENCE_ROWS))
-    except ValueError:
-        count = EVIDENCE_ROWS
-    count = max(0, min(count, EVIDENCE_ROWS_MAX))
-    initial = [
-        {name: posted.get(f"evidence-{index}-{name}", "") for name in ("title", "url", "excerpt")}
-        for index in range(count)
-    ]
-    return evidence_formset(initial=initial, rows=count + MORE_ROWS)
-
-
-def _row_of(formset, item_index: int) -> int:
-    """The form row of the item_index-th non-empty evidence row."""
-    filled = [index for index, form in enumerate(formset.forms) if form.item() is not None]
-    return filled[item_index]
-
-
 @require_POST
 def entry_evidence_add_page(request: HttpRequest, pk: int, update_id: int) -> HttpResponse:
     refused = _require_staff(request, pk)
     if refused:
         return refused
     update = get_object_or_404(ProgressUpdate, pk=update_id, recommendation_id=pk)
-    form = EvidenceRowForm(request.POST, request.FILES, prefix=f"entry-{update.pk}")
-    item = form.item() if form.is_valid() else None
-    if form.is_valid() and item is None:
-        form.add_error("file", _("Choose a file, or give a link or an excerpt."))
-    if item is None:
-        return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
-    token = request.POST.get(FORM_TOKEN_FIELD, "").strip()
-    try:
-        with transaction.atomic():
-            if token and not form_token_claim(user=request.user, token=token, path=request.path):
-                # A double-click or a form posted again: the first one added it.
-                messages.info(request, _("This evidence was already added; it is not added twice."))
-                return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
-            evidence_item_add(recommendation_id=pk, progress_update_id=update.pk, item=item, user=request.user)
-    except ValidationError as error:
-        _field_errors(form, error)
-        return recommendation_page(request, pk, entry_form=(update.pk, form), status=400)
-    messages.success(request, _("Evidence added."))
-    return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
+    return entry_evidence_submit(
+        request,
+        update=update,
+        page_url=reverse("recommendations:detail", args=[pk]),
+        redraw=lambda form: recommendation_page(request, pk, entry_form=(update.pk, form), status=400),
+        added=_("Evidence added."),
+    )

@@ -2,9 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from ..indicators.pages import indicators_country_page
+from ..measures import pages as measure_pages
+from ..measures import progress_pages as measure_progress_pages
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
-from . import account, earlier_version, sources, tag_suggestions, tokens, views
+from . import account, bulk, earlier_version, sources, tag_suggestions, tokens, views
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import work as work_pages
@@ -38,6 +40,20 @@ urlpatterns = [
         "recommendations/<int:pk>/progress/<int:update_id>/evidence/",
         progress_pages.entry_evidence_add_page,
         name="entry-evidence-add",
+    ),
+    path("progress/bulk/", bulk.bulk_progress_page, name="bulk-progress"),
+    path("measures/", measure_pages.measure_list_page, name="measures"),
+    path("measures/new/", measure_pages.measure_form_page, name="measure-new"),
+    path("measures/link/", measure_pages.measure_link_selected_page, name="measure-link-selected"),
+    path("measures/<int:pk>/", measure_pages.measure_detail_page, name="measure"),
+    path("measures/<int:pk>/edit/", measure_pages.measure_form_page, name="measure-edit"),
+    path("measures/<int:pk>/links/", measure_pages.measure_links_page, name="measure-links"),
+    path("measures/<int:pk>/history/", measure_pages.measure_history_page, name="measure-history"),
+    path("measures/<int:pk>/progress/", measure_progress_pages.measure_progress_page, name="measure-progress"),
+    path(
+        "measures/<int:pk>/progress/<int:update_id>/evidence/",
+        measure_progress_pages.measure_entry_evidence_page,
+        name="measure-entry-evidence",
     ),
     path("sources/<slug:slug>/", sources.source_detail, name="source"),
     path("sources/<slug:slug>/submission/", submission_pages.submission_page, name="source-submission"),

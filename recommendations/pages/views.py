@@ -24,12 +24,13 @@ from django_countries import countries
 from recommendations.analytics import as_of as status_as_of
 from recommendations.analytics import stats, timeline
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
-from recommendations.choices import AREAS, Status, area_name, status_order
-from recommendations.listing import selectors
+from recommendations.choices import AREAS, Role, Status, area_name, status_order
+from recommendations.listing import query, selectors
 from recommendations.listing.conditions import NO_AREA
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, parameter_values
-from recommendations.models import Recommendation, ResponsibleBody, Source
+from recommendations.models import Measure, Recommendation, ResponsibleBody, Source
+from recommendations.roles import has_role
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
@@ -81,6 +82,9 @@ class DashboardFilterForm(forms.Form):
     responsible_body = forms.MultipleChoiceField(
         label=gettext_lazy("Addressed to"), required=False, widget=forms.SelectMultiple(attrs={"size": 3})
     )
+    measure = forms.MultipleChoiceField(
+        label=gettext_lazy("Answered by measure"), required=False, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
     repeats = forms.IntegerField(
         label=gettext_lazy("Repeats recommendation (id)"),
         required=False,
@@ -130,9 +134,14 @@ class DashboardFilterForm(forms.Form):
         for name, list_filter in RecommendationFilterSet.base_filters.items():
             if name not in self.fields:
                 self.fields[name] = forms.CharField(label=list_filter.label, required=False)
-        if not self._choices("responsible_body").choices:
-            # Until a responsible body is entered there is nothing to choose: no empty list.
-            del self.fields["responsible_body"]
+        self._choices("measure").choices = [
+            (str(measure.pk), f"{measure.title} ({measure.country})")
+            for measure in Measure.objects.only("pk", "title_az", "title_en", "country").order_by("country", "pk")
+        ]
+        for name in ("responsible_body", "measure"):
+            if not self._choices(name).choices:
+                # Until one is entered there is nothing to choose: no empty list.
+                del self.fields[name]
         self.filter_errors = errors or {}
         for name, field in self.fields.items():
             if name in self.filter_errors:
@@ -195,6 +204,9 @@ def _with_gaps(by_year: list[dict]) -> list[dict]:
     ]
 
 
+MEASURES_SHOWN = 20
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     params = _without_blanks(request.GET)
     filters = params.copy()
@@ -232,7 +244,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         recommendation.shown_status_label = labels[recommendation.shown_status]
     total = counts["total"]
     implemented = counts["by_status"][Status.IMPLEMENTED]
+    can_record = has_role(request.user, Role.NGO_STAFF)
     context = {
+        # The measures answering the selection (the whole of it, not only this page).
+        "measures": query.measures_answering(filters=cleaned, limit=MEASURES_SHOWN),
+        "can_record": can_record,
         "form": form,
         "stats": counts,
         "as_of": as_of,

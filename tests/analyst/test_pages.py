@@ -8,6 +8,7 @@ from django.test import Client
 
 from recommendations.models import Recommendation, ResponsibleBody
 from tests.factories import (
+    MeasureFactory,
     RecommendationFactory,
     ResponsibleBodyFactory,
     SourceFactory,
@@ -232,9 +233,10 @@ def test_headings_are_in_order(reports, analyst_client):
             assert current <= previous + 1, (path, levels)
 
 
-# The form's choices (sources, countries, responsible bodies); counts by area, year and
-# source and the sources' titles; the timeline (by report year, then the log); the page.
-DASHBOARD_QUERIES = 11
+# The form's choices (sources, countries, responsible bodies, measures); counts by area, year
+# and source and the sources' titles; the timeline (by report year, then the log); the
+# measures answering the selection; the page.
+DASHBOARD_QUERIES = 13
 
 
 def test_dashboard_query_count_does_not_grow_with_the_data(reports, client, django_assert_max_num_queries):
@@ -300,6 +302,7 @@ def test_the_form_shows_every_value_the_address_holds(reports, client, query):
 def test_the_form_has_every_list_filter(reports, client):
     from recommendations.listing.filters import RecommendationFilterSet
 
+    MeasureFactory()  # the measures to filter by are listed once there is one
     html = client.get("/").content.decode()
     names = set(re.findall(r'<(?:input|select)[^>]*\bname="([^"]+)"', html))
     assert set(RecommendationFilterSet.base_filters) <= names
