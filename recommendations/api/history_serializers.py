@@ -6,7 +6,8 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from recommendations.models import ChangeRecord, json_moment
+from recommendations.models import ChangeRecord
+from recommendations.tracked import json_moment
 
 
 @extend_schema_field(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source, TrackedModel
+from recommendations.models import ChangeRecord, Recommendation, ResponsibleBody, Source
 from recommendations.progress.services import (
     EvidenceItem,
     progress_record,
@@ -21,6 +21,7 @@ from recommendations.progress.services import (
     recommendation_lock,
 )
 from recommendations.search import searchable
+from recommendations.tracked import TrackedModel
 
 BULK_BATCH_SIZE = 500
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from recommendations.models import ChangeRecord, TrackedModel
+from recommendations.models import ChangeRecord
+from recommendations.tracked import TrackedModel
 
 Actor = AbstractBaseUser | AnonymousUser | None
 SYSTEM_USERNAME = "system"

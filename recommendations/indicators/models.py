@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from recommendations.fields import NFCCharField, NFCJSONField, NFCTextField
-from recommendations.models import TrackedModel
+from recommendations.tracked import TrackedModel
 
 
 def plain_number(value: Decimal | None) -> str | None:

@@ -17,7 +17,8 @@ from recommendations.history.services import (
     tracked_create,
     tracked_update,
 )
-from recommendations.models import ChangeRecord, Source, TrackedModel
+from recommendations.models import ChangeRecord, Source
+from recommendations.tracked import TrackedModel
 
 from .models import Indicator, IndicatorValue, Unit, ValueState
 from .readers import ReadValue

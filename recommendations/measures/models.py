@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from recommendations.choices import Status
 from recommendations.fields import NFCCharField, NFCTextField
-from recommendations.models import TrackedModel
+from recommendations.tracked import TrackedModel
 from recommendations.validation import raise_if_any
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from recommendations.history import services as history
 from recommendations.history.services import Actor
-from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody, TrackedModel
+from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation, ResponsibleBody
 from recommendations.progress.bulk import RecommendationRefused, naming_the_recommendation
 from recommendations.progress.services import (
     EvidenceItem,
@@ -25,6 +25,7 @@ from recommendations.progress.services import (
     progress_record,
     progress_record_with_evidence,
 )
+from recommendations.tracked import TrackedModel
 
 from .models import Measure, MeasureLink
 
