@@ -1,8 +1,8 @@
-"""The refresh of the suggested tags as a task of Django's tasks framework (tags/suggestions.py)."""
+"""The refresh of the suggested tags as a task of Django's tasks framework (tags/refresh.py)."""
 
 from django_tasks import task
 
-from .suggestions import suggestions_refresh
+from .refresh import suggestions_refresh
 
 
 @task()
