@@ -28,6 +28,7 @@ from recommendations.history.readable import readable_history
 from recommendations.history.selectors import recommendation_history
 from recommendations.idempotency.services import form_token_new
 from recommendations.indicators.pages import indicator_trends
+from recommendations.languages import language_name, ui_language
 from recommendations.models import Evidence, Measure, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.services import (
@@ -39,6 +40,7 @@ from recommendations.progress.timeline import EVENT_ORDER
 from recommendations.roles import has_role
 from recommendations.tags.selectors import tag_links
 
+from .common import provenance_lines
 from .entry_evidence import entry_evidence_submit
 from .progress_forms import (
     EVIDENCE_ROWS,
@@ -50,7 +52,6 @@ from .progress_forms import (
     more_evidence_rows,
 )
 from .tag_suggestions import open_suggestions
-from .views import LANGUAGE_NAMES, _ui_language, provenance_lines
 
 PUBLIC_TIMELINE_COLUMNS = (
     "id",
@@ -72,13 +73,13 @@ def action_texts(request: HttpRequest, recommendation: Recommendation) -> dict:
     source = recommendation.source
     available = [source.language, *sorted(recommendation.action_translations)]
     asked = request.GET.get("text", "")
-    shown = asked if asked in available else _ui_language()
+    shown = asked if asked in available else ui_language()
     shown = shown if shown in available else source.language
     return {
         "shown_action": recommendation.action_in(shown),
         "shown_language": shown,
         "other_texts": [
-            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code)} for code in available if code != shown
+            {"language": code, "language_name": language_name(code)} for code in available if code != shown
         ],
         "provenance": provenance_lines(recommendation),
     }

@@ -11,10 +11,11 @@ from recommendations.analytics import stats
 from recommendations.analytics.charts import stacked_bar_chart
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import SourceKind, Status, area_name, status_order
+from recommendations.languages import language_name, supported_languages, ui_language
 from recommendations.listing.conditions import NO_AREA
 from recommendations.models import Recommendation, Source
 
-from .views import LANGUAGE_NAMES, _document_url, _ui_language
+from .common import document_url
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(recommendations.order_by("position", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     earlier = earlier_report_years([item.pk for item in page])
     labels = dict(Status.choices)
-    language = _ui_language()
+    language = ui_language()
     for item in page:
         item.source = source
     rows = [
@@ -79,11 +80,11 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             _("Advancement level over the years") if source.kind == SourceKind.DOL else _("TIP tier over the years")
         ),
         "repeated": repeated,
-        "submission_languages": list(LANGUAGE_NAMES.items()),
+        "submission_languages": [(code, language_name(code)) for code in supported_languages()],
         "documents": [
-            {"language": code, "language_name": LANGUAGE_NAMES.get(code, code), "url": _document_url(source, code)}
+            {"language": code, "language_name": language_name(code), "url": url}
             for code in [source.language, *sorted(source.translations)]
-            if _document_url(source, code)
+            if (url := document_url(source, code))
         ],
     }
     return render(request, "recommendations/source_detail.html", context)

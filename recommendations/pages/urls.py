@@ -16,7 +16,7 @@ app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("recommendations/<int:pk>/", views.recommendation_detail, name="detail"),
+    path("recommendations/<int:pk>/", progress_pages.recommendation_page, name="detail"),
     path("recommendations/<int:pk>/follow/", work_pages.follow_page, name="follow"),
     path(
         "recommendations/<int:pk>/tag-suggestions/<int:suggestion_id>/",

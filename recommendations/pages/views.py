@@ -15,21 +15,21 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from recommendations.analytics import as_of as status_as_of
 from recommendations.analytics import stats, timeline
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
 from recommendations.choices import AREAS, Role, Status, area_name, status_order
+from recommendations.languages import ui_language
+from recommendations.listing import as_of as status_as_of
 from recommendations.listing import query, selectors
 from recommendations.listing.conditions import NO_AREA
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, parameter_values
-from recommendations.models import Measure, Recommendation, ResponsibleBody, Source
+from recommendations.models import Measure, ResponsibleBody, Source
 from recommendations.roles import has_role
 
 PAGE_SIZE = 25
@@ -236,7 +236,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         rows = rows.annotate(status_as_of=status_as_of.status_at_annotation(as_of, rows))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
     labels = dict(Status.choices)
-    language = _ui_language()
+    language = ui_language()
     for recommendation in page:
         recommendation.area_label = _area_label(recommendation.area)
         recommendation.shown_action = recommendation.action_in(language)
@@ -271,54 +271,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "export_query": _without(filters, *extra).urlencode(),
     }
     return render(request, "recommendations/dashboard.html", context)
-
-
-LANGUAGE_NAMES = {"az": "Azərbaycanca", "en": "English"}
-
-
-def _ui_language() -> str:
-    return (get_language() or "az").split("-")[0]
-
-
-def _document_url(source: Source, language: str) -> str | None:
-    if language == source.language:
-        return reverse("recommendations:source-document", args=[source.slug]) if source.document else None
-    if language in source.translations:
-        return reverse("recommendations:source-document-language", args=[source.slug, language])
-    return None
-
-
-def provenance_lines(recommendation: Recommendation) -> list[dict]:
-    """Where the recommendation was read, per language of the report: "Table 11, row 4,
-    page 7" (a PDF) or "row 4, lines 31–35" (a text), with the document's link."""
-    source = recommendation.source
-    languages = [source.language, *sorted(source.translations)]
-    result = []
-    for language in languages:
-        where = recommendation.provenance.get(language)
-        if where is None:
-            continue
-        parts = [where["table"]] if where.get("table") else []
-        parts.append(_("row %(row)d") % {"row": recommendation.position})
-        if where.get("pages"):
-            first, last = where["pages"]
-            parts.append(
-                _("page %(page)d") % {"page": first}
-                if first == last
-                else _("pages %(first)d–%(last)d") % {"first": first, "last": last}
-            )
-        elif where.get("lines"):
-            first, last = where["lines"]
-            parts.append(_("lines %(first)d–%(last)d") % {"first": first, "last": last})
-        result.append(
-            {
-                "language": language,
-                "language_name": LANGUAGE_NAMES.get(language, language),
-                "text": ", ".join(parts),
-                "document_url": _document_url(source, language),
-            }
-        )
-    return result
 
 
 def source_document(request: HttpRequest, slug: str, language: str | None = None) -> HttpResponseBase:
@@ -378,13 +330,6 @@ def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list
         statuses=cleaned.get("status") or None,
         overdue=cleaned.get("overdue"),
     )["periods"]
-
-
-def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # The page and its forms live in recommendation.py, which reads this module's text helpers.
-    from .recommendation import recommendation_page
-
-    return recommendation_page(request, pk)
 
 
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "recommendations" / "favicon.ico"
