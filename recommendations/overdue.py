@@ -1,6 +1,6 @@
 """Overdue, the one rule: on a day D a recommendation is overdue when it was due before D
 (`due_on` < D) and was not implemented as of D (its status at the end of D, by the rule of
-analytics/as_of.py). Without a day, D is today, whose status is the stored one; a day after
+listing/as_of.py). Without a day, D is today, whose status is the stored one; a day after
 today answers as today, as `as_of` does.
 
 Every form of the rule is built here from its two parts — "due before the day" and the

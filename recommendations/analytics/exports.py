@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import CharField, Exists, Max, OuterRef, QuerySet, Subquery, Value
 
 from recommendations.evidence.selectors import evidence_count_annotation
+from recommendations.listing.as_of import status_at_annotation
 from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
@@ -21,7 +22,6 @@ from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
 from . import xlsx
-from .as_of import status_at_annotation
 from .spreadsheets import csv_lines, filters_rows, filters_sheet
 
 # The export's columns, in order: declared once in `listing/columns.py`.

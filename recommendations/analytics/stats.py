@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from recommendations import overdue as overdue_rule
 from recommendations.choices import AREAS, Status, area_name, status_order
+from recommendations.listing import as_of as status_as_of
 from recommendations.listing import selectors
 from recommendations.models import ProgressUpdate, Source
 from recommendations.tags.stats import TAG_BREAKDOWNS, tag_stats
 
-from . import as_of as status_as_of
 from . import cross
 
 AREA_POSITION = {area.code: area.position for area in AREAS}

@@ -1,6 +1,6 @@
 """Progress over time and the changes between two dates, from the progress log.
 
-Both follow the rule of `as_of.py` — a status at a day is the latest entry that happened by
+Both follow the rule of `listing/as_of.py` — a status at a day is the latest entry that happened by
 then (ties by when recorded), a recommendation counts once its report year has begun — and
 both run a fixed number of queries, whatever the number of recommendations or periods:
 
@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 
 from recommendations import overdue as overdue_rule
 from recommendations.choices import Status, area_name
+from recommendations.listing import as_of as status_as_of
 from recommendations.models import ProgressUpdate, Recommendation
-
-from . import as_of as status_as_of
 
 INTERVALS = ("month", "quarter", "year")
 # Report years are 1900–2100 and the end is today at the latest, so months stay below this.
@@ -139,7 +138,7 @@ def _log_rows(queryset: QuerySet, interval: str, end: datetime.date, distinct: b
     status after it, count).
 
     The status before the log is the first entry's `status_before` in event order, as in
-    `as_of.py` and progress/timeline.py: one ordering of the log serves (a second, by recording
+    `listing/as_of.py` and progress/timeline.py: one ordering of the log serves (a second, by recording
     time, was a quarter of the time over a million rows)."""
     connection = connections[queryset.db]
     # The recommendation's own columns ride along with its ids, so that the log is joined to
@@ -190,7 +189,7 @@ def recommendation_timeline(
     overdue: bool | None = None,
 ) -> dict[str, Any]:
     """For each period end, the recommendations of `queryset` counted by their status that
-    day (`as_of.py`). `queryset` carries the list filters but neither `status` (`statuses`
+    day (`listing/as_of.py`). `queryset` carries the list filters but neither `status` (`statuses`
     keeps those) nor `distinct` (with `distinct`, a recommendation stops counting in the year
     a later report repeating it appears) nor `overdue` (judged at each period end by the
     status then: the counts are kept by due date for it). Two queries."""

@@ -13,12 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from recommendations.analytics import as_of as status_as_of
 from recommendations.catalog.services import recommendation_update
 from recommendations.choices import AREAS, Role, SourceKind, area_name
 from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
+from recommendations.listing import as_of as status_as_of
 from recommendations.listing import query, selectors
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.ordering import DERIVED_SORTS

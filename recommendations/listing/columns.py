@@ -140,7 +140,7 @@ COLUMNS: tuple[Column, ...] = (
         list_format=lambda value, p: p.iso_datetime(value),
         export_format=lambda value, p: value.astimezone(p.zone),
     ),
-    # The status at the end of the `as_of` day (analytics/as_of.py); null without `as_of`.
+    # The status at the end of the `as_of` day (listing/as_of.py); null without `as_of`.
     Column("status_as_of", sql="NULL", orm="status_as_of"),
     Column(
         "status_as_of_label",

@@ -23,13 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from recommendations import overdue as overdue_rule
-from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import AREAS, Status
 from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody, Source
 from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
 
+from . import as_of as status_as_of
 from . import conditions
 from .conditions import NO_AREA
 from .fields import ID_MAX
@@ -123,7 +123,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         vocabulary([*(area.code for area in AREAS), NO_AREA]),
     )
     # Declared before `status` and `distinct`, which read it: with `as_of`, a status is the
-    # one the recommendation had at the end of that day (analytics/as_of.py).
+    # one the recommendation had at the end of that day (listing/as_of.py).
     as_of = AsOfFilter(
         method="filter_as_of",
         label=_("Status as of (YYYY-MM-DD)"),

@@ -26,9 +26,10 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from recommendations.analytics import as_of as status_as_of
 from recommendations.choices import Status
 from recommendations.models import ProgressUpdate, Recommendation
+
+from . import as_of as status_as_of
 
 PROGRESS = ProgressUpdate._meta.db_table
 NO_DUE_DATE = datetime.date(9999, 12, 31)

@@ -24,11 +24,11 @@ from psycopg import postgres
 from psycopg.pq import Format
 
 from recommendations import overdue as overdue_rule
-from recommendations.analytics import as_of as status_as_of
 from recommendations.models import Measure, Recommendation
 from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
+from . import as_of as status_as_of
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
 from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition
 from .filters import RecommendationFilterSet

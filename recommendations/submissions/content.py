@@ -2,7 +2,7 @@
 write out, so the two formats cannot disagree.
 
 The status of each recommendation is the one it had at the end of the day asked for, by the
-rule of analytics/as_of.py (the list, the stats and the exports use the same SQL). Across
+rule of listing/as_of.py (the list, the stats and the exports use the same SQL). Across
 several reports a recommendation that a later report of the selection repeats is given once,
 in its latest report, marked with the earlier report years it was already made in (its
 lineage, catalog/repeats.py) and how long it has been open.
@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from recommendations.analytics.as_of import status_at_annotation
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import AREAS, EvidenceKind, Status, area_name
 from recommendations.evidence.selectors import evidence_by_recommendation
 from recommendations.indicators.models import Indicator, IndicatorValue
+from recommendations.listing.as_of import status_at_annotation
 from recommendations.models import ProgressUpdate, Recommendation, Source
 
 from .parameters import SubmissionRequest

@@ -5,7 +5,7 @@ matrix_document.py writes out.
 
 Each recommendation keeps what the list printed: its paragraph number, its text, the States
 that made it, the position and its source, its themes, SDGs and affected groups (tags). The
-assessment is its status at the end of the day asked for (analytics/as_of.py, as the list
+assessment is its status at the end of the day asked for (listing/as_of.py, as the list
 and the submission read it), and for analysts and above the latest progress notes and the
 evidence of that day (content.py's rules: never fetched for others, then hidden).
 """
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from recommendations.analytics.as_of import status_at_annotation
 from recommendations.choices import Status, area_name
+from recommendations.listing.as_of import status_at_annotation
 from recommendations.models import Recommendation
 from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tags_by_recommendation
