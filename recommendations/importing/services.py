@@ -16,7 +16,6 @@ from recommendations.catalog.services import (
     recommendations_create_many,
     source_create,
     source_document_replace,
-    source_translation_add,
 )
 from recommendations.choices import SourceKind
 from recommendations.history.services import Actor
@@ -25,7 +24,7 @@ from recommendations.models import Recommendation, Source
 from recommendations.tags.services import tags_replace
 
 from .confine import read_confined
-from .corrections import import_message, translation_message
+from .corrections import import_message
 from .extract import is_pdf
 from .formats import FORMATS
 from .identity import refuse_another_document
@@ -43,7 +42,7 @@ from .plan import (
     with_areas,
 )
 from .storing import link_later_repeats, store_indicators_only, store_source_document
-from .translation_plan import plan_translation
+from .translation import original_in_another_language, translation_import
 
 IMPORT_PROGRESS_EVERY = 1000
 
@@ -201,11 +200,11 @@ def parsed_import(
     if elsewhere is not None:
         raise DocumentRejected(_("This document was already imported as source “%(slug)s”.") % {"slug": elsewhere.slug})
     document_name = f"sources/{sha256}.{extension}"
-    original = _original_in_another_language(
+    original = original_in_another_language(
         slug=slug, kind=kind, country=country, report_year=report_year, language=language
     )
     if original is not None:
-        return _import_translation(
+        return translation_import(
             original=original,
             records=records,
             parsed=parsed,
@@ -394,73 +393,3 @@ def _parse(
     # In a child under limits, as a PDF's pages are read (extract.pdf_pages): never in a request.
     parsed = read_confined(report_format.parser, text, year=report_year, country=country, progress=progress)
     return parsed, "txt"
-
-
-def _original_in_another_language(
-    *, slug: str, kind: str, country: str, report_year: int, language: str
-) -> Source | None:
-    """The source this document translates: the same report (kind, country, year) already
-    imported in another language — unless the slug names a source in this language."""
-    same = Source.objects.filter(slug=slug).first()
-    if same is not None and same.language == language:
-        return None
-    if same is not None and (same.kind, str(same.country), same.report_year) == (kind, country, report_year):
-        return same
-    return (
-        Source.objects.filter(kind=kind, country=country, report_year=report_year)
-        .exclude(language=language)
-        .order_by("pk")
-        .first()
-    )
-
-
-def _import_translation(
-    *,
-    original: Source,
-    records,
-    parsed: ParseResult,
-    sha256: str,
-    language: str,
-    document_name: str,
-    data: bytes,
-    dry_run: bool,
-    replace_corrections: bool,
-    user: Actor,
-) -> ImportReport:
-    report = plan_translation(
-        records=records, problems=parsed.problems, sha256=sha256, original=original, language=language, dry_run=dry_run
-    )
-    set_aside_corrections(report, slug=original.slug, language=language, replace=replace_corrections)
-    report.indicators = indicators_plan(
-        data=data,
-        kind=original.kind,
-        language=language,
-        report_year=original.report_year,
-        source_slug=original.slug,
-        dry_run=dry_run,
-    )
-    if dry_run or not report.changes_anything:
-        return store_indicators_only(report, original, user)
-    message = translation_message(slug=original.slug, language=language)
-    with transaction.atomic():
-        source_translation_add(
-            source=original, language=language, document_name=document_name, sha256=sha256, user=user
-        )
-        for item in report.items:
-            if item.operation != UPDATE:
-                continue
-            recommendation_id = item.recommendation_id
-            assert recommendation_id is not None  # every row is paired with a stored recommendation
-            stored = Recommendation.objects.only("action_translations", "provenance").get(pk=recommendation_id)
-            # A hand correction of this language's text, unless replaced, is not in the changes.
-            text = {"action_translations": {**stored.action_translations, language: item.record.action}}
-            recommendation_import_update(
-                recommendation_id=recommendation_id,
-                data=text if "action_translations" in item.changes else {},
-                provenance={**stored.provenance, language: provenance_of(item.record)},
-                user=user,
-                note=message,
-            )
-        indicators_store(plan=report.indicators, source=original, user=user)
-        transaction.on_commit(lambda: store_source_document(document_name, data))
-    return report
