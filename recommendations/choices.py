@@ -44,6 +44,16 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class ReviewState(models.TextChoices):
+    """Where a progress entry stands in review (REVIEW_REQUIRED): only a published entry
+    counts anywhere the public, the stats or the as-of rule look."""
+
+    PUBLISHED = "published", _("Published")
+    PROPOSED = "proposed", _("Proposed")
+    RETURNED = "returned", _("Returned")
+    REJECTED = "rejected", _("Rejected")
+
+
 ROLE_RANK = {None: 0, Role.ANALYST: 1, Role.NGO_STAFF: 2, Role.ADMIN: 3}
 
 

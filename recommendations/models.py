@@ -7,7 +7,7 @@ from django_countries.fields import CountryField
 
 from .append_only import AppendOnlyModel
 from .catalog.repeat_rule import repeat_refusal
-from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, SourceKind, Status
+from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, ReviewState, SourceKind, Status
 from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField, WebLinkField
 from .overdue import is_overdue, overdue_day
 from .tracked import TrackedModel
@@ -261,11 +261,17 @@ class ProgressUpdate(AppendOnlyModel):
     )
     author_username = NFCCharField(_("author's username"), max_length=150)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # The one column the log lets change, once, from proposed (reviews/services.py; the guard
+    # in migration 0023): everything the entry says stays as its author recorded it.
+    review_state = NFCCharField(
+        _("review"), max_length=10, choices=ReviewState.choices, default=ReviewState.PUBLISHED, db_default="published"
+    )
 
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         ordering = ["created_at", "id"]
+        permissions = [("review_progress", _("Can review proposed progress"))]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -358,6 +358,40 @@ BASE_ENDPOINTS = (
             "delete": ADMIN_WRITE_NONE_ALLOWED,
         },
     ),
+    # Review (REVIEW_REQUIRED): the queue is the reviewers' — admins, and staff given the
+    # permission (none of the matrix's staff has it); staff follow their own proposals.
+    Endpoint(
+        "/api/v1/reviews/",
+        {
+            "get": by_role(401, 403, 403, 200),
+            "post": ADMIN_WRITE_NONE_ALLOWED,
+            "patch": ADMIN_WRITE_NONE_ALLOWED,
+            "put": ADMIN_WRITE_NONE_ALLOWED,
+            "delete": ADMIN_WRITE_NONE_ALLOWED,
+        },
+    ),
+    Endpoint(
+        "/api/v1/reviews/mine/",
+        {
+            "get": by_role(401, 403, 200, 200),
+            "post": ADMIN_WRITE_NONE_ALLOWED,
+            "patch": ADMIN_WRITE_NONE_ALLOWED,
+            "put": ADMIN_WRITE_NONE_ALLOWED,
+            "delete": ADMIN_WRITE_NONE_ALLOWED,
+        },
+    ),
+    Endpoint(
+        # The proposal is the staff member's own: they read it, only a reviewer decides.
+        "/api/v1/reviews/{proposal}/",
+        {
+            "get": by_role(401, 403, 200, 200),
+            "post": by_role(401, 403, 403, 200),
+            "patch": NGO_WRITE_NONE_ALLOWED,
+            "put": NGO_WRITE_NONE_ALLOWED,
+            "delete": NGO_WRITE_NONE_ALLOWED,
+        },
+        bodies={"post": {"decision": "reject", "comment": "Mənbə yoxdur"}},
+    ),
     # The root lists every endpoint, for anyone: each says itself who may read it.
     Endpoint("/api/v1/", PUBLIC_READ),
 )
@@ -496,9 +530,18 @@ def sensitive_world(users):
     progress_services.progress_record(
         recommendation_id=upr.pk, status=Status.IN_PROGRESS, note=SECRET_NOTE, user=users["ngo_staff"]
     )
+    from django.test import override_settings
     from django.utils import timezone
 
     from recommendations.tags.models import Tag, TagSuggestion
+
+    with override_settings(REVIEW_REQUIRED=True):  # a proposal, as secret as any note
+        proposal = progress_services.progress_record(
+            recommendation_id=RecommendationFactory().pk,
+            status=Status.IN_PROGRESS,
+            note=SECRET_NOTE,
+            user=users["ngo_staff"],
+        )
     from recommendations.users.tokens import token_create
 
     suggestion = TagSuggestion.objects.create(
@@ -521,6 +564,7 @@ def sensitive_world(users):
         "indicator_value": value.pk,
         "tag_suggestion": suggestion.pk,
         "measure": measure.pk,
+        "proposal": proposal.pk,
         "unlinked_recommendation": RecommendationFactory(source=recommendation.source).pk,
     }
 

@@ -17,7 +17,7 @@ from recommendations.listing.as_of import status_at_annotation
 from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
 from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
-from recommendations.models import ProgressUpdate
+from recommendations.progress.published import published_entries
 from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
@@ -34,7 +34,8 @@ def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | N
     """Plain value tuples (the export's stored columns) for an export to iterate: no model
     instances, and per-row counts as subqueries, so no join multiplies the rows."""
     last_progress = (
-        ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
+        published_entries()
+        .filter(recommendation=OuterRef("pk"))
         .order_by()
         .values("recommendation")
         .annotate(last=Max("occurred_on"))

@@ -20,7 +20,8 @@ from recommendations import overdue as overdue_rule
 from recommendations.choices import AREAS, Status, area_name, status_order
 from recommendations.listing import as_of as status_as_of
 from recommendations.listing import selectors
-from recommendations.models import ProgressUpdate, Source
+from recommendations.models import Source
+from recommendations.progress.published import published_entries
 from recommendations.tags.stats import TAG_BREAKDOWNS, tag_stats
 
 from . import cross
@@ -117,7 +118,7 @@ def _as_of_moves(queryset: QuerySet, as_of: datetime.date) -> list[tuple]:
     rows_sql, rows_params = queryset.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
     later = Source.objects.filter(report_year__gt=as_of.year).order_by().values("pk")
     later_sql, later_params = later.query.sql_with_params()
-    moved_since = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
+    moved_since = published_entries().filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
     counted = status_as_of.existed_by(queryset, as_of).filter(Exists(moved_since))
     bound = status_as_of.changed_since_bound(as_of)
     if bound is not None:

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from recommendations import overdue as overdue_rule
 from recommendations.choices import Status, area_name
 from recommendations.listing import as_of as status_as_of
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models import Recommendation
+from recommendations.progress.published import published_entries
 
 INTERVALS = ("month", "quarter", "year")
 # Report years are 1900–2100 and the end is today at the latest, so months stay below this.
@@ -266,7 +267,7 @@ def recommendation_changes(
         raise ValidationError({"to": [_("Must not be before “from”.")]})
     if distinct:
         queryset = status_as_of.latest_only(queryset, end)
-    happened = ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), occurred_on__gt=start, occurred_on__lte=end)
+    happened = published_entries().filter(recommendation=OuterRef("pk"), occurred_on__gt=start, occurred_on__lte=end)
     # A status that began by `start` held at both dates (`as_of.changed_since_bound`).
     bound = status_as_of.changed_since_bound(start)
     began_after = Q(status_changed_at__gte=bound) if bound is not None else Q()

@@ -302,6 +302,7 @@ class ProgressUpdateSerializer(TimelineBeforeMixin, StrictFieldsMixin, serialize
             "author_username",
             "created_at",
             "measure_update",
+            "review_state",
         ]
         read_only_fields = [
             "id",
@@ -311,6 +312,7 @@ class ProgressUpdateSerializer(TimelineBeforeMixin, StrictFieldsMixin, serialize
             "author_username",
             "created_at",
             "measure_update",
+            "review_state",
         ]
 
 

@@ -3,6 +3,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from recommendations.indicators import api as indicators
 from recommendations.measures import api as measures
+from recommendations.reviews import api as review_api
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportMatrixDOCXView, ReportSubmissionDOCXView
 from . import analytics, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
@@ -21,6 +22,7 @@ ROOT_EXTRAS = {
     "stats/timeline": "stats-timeline",
     "stats/changes": "stats-changes",
     "progress": "progress-log",
+    "reviews": "reviews",
     "tags/suggest": "tags-suggest",
     "recommendations/export": "recommendation-export",
     "auth/token": "auth-token",
@@ -56,6 +58,9 @@ urlpatterns = [
     path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
     path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
     path("progress/", progress_log.ProgressLogView.as_view(), name="progress-log"),
+    path("reviews/", review_api.ReviewQueueView.as_view(), name="reviews"),
+    path("reviews/mine/", review_api.OwnProposalsView.as_view(), name="reviews-mine"),
+    path("reviews/<int:pk>/", review_api.ReviewDecisionView.as_view(), name="review"),
     path("sources/<slug:slug>/submission.docx", ReportSubmissionDOCXView.as_view(), name="source-submission-docx"),
     path("sources/<slug:slug>/thematic-list.docx", ReportMatrixDOCXView.as_view(), name="source-thematic-list-docx"),
     path(

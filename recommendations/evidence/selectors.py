@@ -10,7 +10,11 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
+from recommendations.choices import ReviewState
 from recommendations.models import Evidence, ProgressUpdate
+
+# Evidence the public side counts and the documents list: none filed with an entry in review.
+PUBLISHED_EVIDENCE = Q(progress_update__isnull=True) | Q(progress_update__review_state=ReviewState.PUBLISHED)
 
 
 def _measure_entries_of(recommendation_ids) -> QuerySet:
@@ -34,6 +38,7 @@ def evidence_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, l
     recorded_with = "progress_update__recommendation_updates__recommendation_id"
     rows = (
         Evidence.objects.filter(Q(recommendation_id__in=ids) | Q(**{f"{recorded_with}__in": ids}))
+        .filter(PUBLISHED_EVIDENCE)
         .annotate(shown_on=Coalesce("recommendation_id", recorded_with))
         .select_related("progress_update")
         .order_by("created_at", "id")
@@ -54,8 +59,8 @@ def evidence_count_annotation() -> CombinedExpression:
     """How many pieces of evidence a recommendation shows (own and shared), for a queryset of
     recommendations: two counting subqueries, so no join multiplies its rows."""
     recorded_with = "progress_update__recommendation_updates__recommendation"
-    own = _count(Evidence.objects.filter(recommendation=OuterRef("pk")), "recommendation")
-    shared = _count(Evidence.objects.filter(**{recorded_with: OuterRef("pk")}), recorded_with)
+    own = _count(Evidence.objects.filter(PUBLISHED_EVIDENCE, recommendation=OuterRef("pk")), "recommendation")
+    shared = _count(Evidence.objects.filter(PUBLISHED_EVIDENCE, **{recorded_with: OuterRef("pk")}), recorded_with)
     return own + shared
 
 

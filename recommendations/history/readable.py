@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from recommendations.choices import AREA_CODES, EvidenceKind, Role, SourceKind, Status, area_name
+from recommendations.choices import AREA_CODES, EvidenceKind, ReviewState, Role, SourceKind, Status, area_name
 from recommendations.indicators.models import Indicator
 from recommendations.measures.models import Measure, MeasureKind, MeasureLink
 from recommendations.models import ChangeRecord, Evidence, Recommendation, ResponsibleBody, Source, TagSuggestion
@@ -99,10 +99,12 @@ def _label(model, field: str) -> str:
 def _value(field: str, value, names: _Names, model=None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
-    if field == "status":
+    if field in ("status", "status_after"):
         return str(dict(Status.choices).get(value, value))
     if field == "role":
         return str(dict(Role.choices).get(value, value))
+    if field == "review_state":
+        return str(dict(ReviewState.choices).get(value, value))
     if field == "state":  # a suggested tag's: suggested → accepted or rejected
         return str(dict(TagSuggestion.State.choices).get(value, value))
     if field == "kind":

@@ -29,9 +29,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from recommendations.models import ProgressUpdate, Recommendation, Source
+from recommendations.models import Recommendation, Source
+from recommendations.progress.published import PUBLISHED_ENTRIES_SQL
 
-PROGRESS = ProgressUpdate._meta.db_table
+PROGRESS = PUBLISHED_ENTRIES_SQL
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
 

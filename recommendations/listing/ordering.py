@@ -27,11 +27,12 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from recommendations.choices import Status
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models import Recommendation
+from recommendations.progress.published import PUBLISHED_ENTRIES_SQL, published_entries
 
 from . import as_of as status_as_of
 
-PROGRESS = ProgressUpdate._meta.db_table
+PROGRESS = PUBLISHED_ENTRIES_SQL
 NO_DUE_DATE = datetime.date(9999, 12, 31)
 NO_PROGRESS = datetime.date(1, 1, 1)
 # Each status's place in the workflow, the order `Status` declares (and the stats count in).
@@ -84,7 +85,8 @@ def _status_rank_as_of(as_of: datetime.date | None, queryset: QuerySet) -> RawSQ
 
 def _last_progress(as_of, queryset):
     latest = (
-        ProgressUpdate.objects.filter(recommendation=OuterRef("pk"))
+        published_entries()
+        .filter(recommendation=OuterRef("pk"))
         .order_by()
         .values("recommendation")
         .annotate(last=Max("occurred_on"))

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from recommendations.choices import Role, Status
+from recommendations.choices import ReviewState, Role, Status
 from recommendations.history.readable import readable_history
 from recommendations.history.selectors import measure_history
 from recommendations.idempotency.services import form_token_new
@@ -33,6 +33,7 @@ from recommendations.pages.progress_forms import (
     evidence_formset,
 )
 from recommendations.progress import timeline as progress_timeline
+from recommendations.progress.published import published_entries
 from recommendations.progress.services import StaleVersion
 from recommendations.roles import has_role
 
@@ -84,16 +85,30 @@ def measure_list_page(request: HttpRequest) -> HttpResponse:
 def _timeline(measure: Measure, *, with_notes: bool) -> tuple[list[dict], list[Evidence]]:
     """The measure's entries in the order things happened, each with the recommendations'
     entries recorded with it; notes, authors and evidence only `with_notes`."""
+    shown = ProgressUpdate.objects.all() if with_notes else published_entries()  # entries in review: analysts
     entries = list(
-        ProgressUpdate.objects.filter(measure=measure)
+        shown.filter(measure=measure)
         .order_by(*progress_timeline.EVENT_ORDER)
-        .only("id", "occurred_on", "created_at", "status_before", "status_after", "note", "author_username")
+        .only(
+            "id",
+            "occurred_on",
+            "created_at",
+            "status_before",
+            "status_after",
+            "note",
+            "author_username",
+            "review_state",
+        )
     )
     befores = progress_timeline.befores(
-        [progress_timeline.Entry(e.pk, e.occurred_on, e.created_at, e.status_before, e.status_after) for e in entries]
+        [
+            progress_timeline.Entry(e.pk, e.occurred_on, e.created_at, e.status_before, e.status_after)
+            for e in entries
+            if e.review_state == ReviewState.PUBLISHED
+        ]
     )
     recorded_with: dict[int, list[ProgressUpdate]] = {}
-    for update in ProgressUpdate.objects.filter(measure_update__in=entries).order_by("recommendation_id"):
+    for update in shown.filter(measure_update__in=entries).order_by("recommendation_id"):
         assert update.measure_update_id is not None
         recorded_with.setdefault(update.measure_update_id, []).append(update)
     by_entry: dict[int, dict[str, Any]] = {}
@@ -104,8 +119,9 @@ def _timeline(measure: Measure, *, with_notes: bool) -> tuple[list[dict], list[E
             "id": entry.pk,
             "occurred_on": entry.occurred_on,
             "created_at": entry.created_at,
-            "status_before": befores[entry.pk],
-            "status_before_label": Status(befores[entry.pk]).label,
+            "status_before": befores.get(entry.pk, entry.status_before),
+            "status_before_label": Status(befores.get(entry.pk, entry.status_before)).label,
+            "review_state": entry.review_state,
             "status_after": entry.status_after,
             "status_after_label": entry.get_status_after_display(),
             "recorded_on": recorded_on,

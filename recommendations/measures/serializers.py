@@ -207,5 +207,6 @@ class MeasureProgressSerializer(TimelineBeforeMixin, serializers.ModelSerializer
             "author_username",
             "created_at",
             "recommendation_updates",
+            "review_state",
         ]
         read_only_fields = fields

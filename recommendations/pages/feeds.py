@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from recommendations.listing import selectors
 from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.progress import timeline
+from recommendations.progress.published import published_entries
 
 FEED_SIZE = 50
 PUBLIC_FIELDS = (
@@ -79,7 +80,8 @@ class StatusChangesFeed(Feed):
 
     def items(self, recommendations):
         updates = list(
-            ProgressUpdate.objects.filter(recommendation__in=recommendations.values("pk"))
+            published_entries()
+            .filter(recommendation__in=recommendations.values("pk"))
             .exclude(status_before=F("status_after"))
             .select_related("recommendation__source")
             .only(*PUBLIC_FIELDS)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from recommendations.catalog.matching import earlier_version_choices
 from recommendations.catalog.repeats import repeat_lineage
-from recommendations.choices import Role, Status, area_name
+from recommendations.choices import ReviewState, Role, Status, area_name
 from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
@@ -31,6 +31,7 @@ from recommendations.indicators.pages import indicator_trends
 from recommendations.languages import language_name, ui_language
 from recommendations.models import Evidence, Measure, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
+from recommendations.progress.published import published_entries
 from recommendations.progress.services import (
     EvidenceItemInvalid,
     StaleVersion,
@@ -61,6 +62,7 @@ PUBLIC_TIMELINE_COLUMNS = (
     "status_after",
     # Recorded with a measure's entry: which measure (public, as the measures answering it are).
     "measure_update_id",
+    "review_state",
     "measure_update__measure_id",
     "measure_update__measure__title_az",
     "measure_update__measure__title_en",
@@ -94,20 +96,24 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
     see it. Also the evidence attached to no entry."""
     columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if with_notes else ())
     labels = dict(Status.choices)
-    rows = list(ProgressUpdate.objects.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns))
-    # "Before" as the timeline tells it (progress/timeline.py), as the API, admin and feed do.
+    # Analysts see entries in review too, marked; everyone else the published ones.
+    shown = ProgressUpdate.objects.all() if with_notes else published_entries()
+    rows = list(shown.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns))
+    # "Before" as the timeline tells it (progress/timeline.py), as the API, admin and feed do;
+    # an entry in review is outside it and keeps the status its author saw.
     befores = progress_timeline.befores(
         [
             progress_timeline.Entry(
                 row["id"], row["occurred_on"], row["created_at"], row["status_before"], row["status_after"]
             )
             for row in rows
+            if row["review_state"] == ReviewState.PUBLISHED
         ]
     )
     entries = []
     for row in rows:
         recorded_on = timezone.localdate(row["created_at"])
-        row["status_before"] = befores[row["id"]]
+        row["status_before"] = befores.get(row["id"], row["status_before"])
         measure = None
         if row["measure_update_id"] is not None:
             measure = Measure(

@@ -4,6 +4,7 @@ from django.urls import path
 from ..indicators.pages import indicators_country_page
 from ..measures import pages as measure_pages
 from ..measures import progress_pages as measure_progress_pages
+from ..reviews import pages as review_pages
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
 from . import account, bulk, earlier_version, sources, tag_suggestions, tokens, views
@@ -42,6 +43,8 @@ urlpatterns = [
         name="entry-evidence-add",
     ),
     path("progress/bulk/", bulk.bulk_progress_page, name="bulk-progress"),
+    path("reviews/", review_pages.review_queue_page, name="reviews"),
+    path("reviews/<int:pk>/", review_pages.review_decide_page, name="review"),
     path("measures/", measure_pages.measure_list_page, name="measures"),
     path("measures/new/", measure_pages.measure_form_page, name="measure-new"),
     path("measures/link/", measure_pages.measure_link_selected_page, name="measure-link-selected"),

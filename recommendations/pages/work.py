@@ -82,6 +82,7 @@ def work_page(request: HttpRequest) -> HttpResponse:
         "recent": recent,
         "recent_days": RECENT_DAYS,
         "may_see_authors": has_role(user, Role.ANALYST),
+        "review_link": settings.REVIEW_REQUIRED and has_role(user, Role.NGO_STAFF),
     }
     return render(request, "recommendations/work.html", context)
 

@@ -51,8 +51,9 @@ class ProgressUpdateAdmin(HostileQueryAdminMixin, ReadOnlyAdminMixin, admin.Mode
         "status_after",
         "occurred_on",
         "author_username",
+        "review_state",
     ]
-    list_filter = ["status_after", AuthorFilter, "occurred_on", "created_at"]
+    list_filter = ["status_after", "review_state", AuthorFilter, "occurred_on", "created_at"]
     list_select_related = ["recommendation", "measure"]
     ordering = ["-created_at", "-id"]
 

@@ -19,6 +19,7 @@ from recommendations.evidence.selectors import entry_evidence_count_annotation
 from recommendations.models import ProgressUpdate
 from recommendations.roles import has_role
 
+from .published import published_entries
 from .timeline import EVENT_ORDER, Entry, befores
 
 # Who may read an entry's note, author and evidence count.
@@ -46,7 +47,7 @@ def entries_of_recommendations(
 ) -> QuerySet:
     """The entries of `recommendations` (a queryset), those that happened from `start` to
     `end` (inclusive) when given; with the columns the log shows."""
-    entries = ProgressUpdate.objects.filter(recommendation__in=recommendations.order_by().values("pk"))
+    entries = published_entries().filter(recommendation__in=recommendations.order_by().values("pk"))
     if start is not None:
         entries = entries.filter(occurred_on__gte=start)
     if end is not None:
@@ -58,7 +59,8 @@ def timeline_befores(recommendation_ids: Iterable[int]) -> dict[int, str]:
     """Each entry's "before" by the timeline, for every entry of these recommendations, in one
     query (a recommendation holds a handful of entries)."""
     rows = (
-        ProgressUpdate.objects.filter(recommendation_id__in=set(recommendation_ids))
+        published_entries()
+        .filter(recommendation_id__in=set(recommendation_ids))
         .order_by("recommendation_id", *EVENT_ORDER)
         .values_list("recommendation_id", "id", "occurred_on", "created_at", "status_before", "status_after")
     )

@@ -13,15 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from recommendations.choices import Role, Status
+from recommendations.choices import ReviewState, Role, Status
 from recommendations.evidence.services import evidence_add
 from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Evidence, Measure, MeasureLink, ProgressUpdate, Recommendation
 from recommendations.notifications.services import status_change_announce
+from recommendations.reviews.tasks import review_waiting_mail
 from recommendations.roles import has_role
 
 from . import timeline
+from .published import review_required
 
 
 class StaleVersion(Exception):
@@ -120,6 +122,9 @@ def progress_record(
         if status == in_force and not note.strip() and not with_evidence:
             raise ValidationError({"status": _nothing_to_record(status)})
         author, username = history.actor(user)
+        # A person's entry waits for a reviewer when the deployment asks for review; commands
+        # and imports (no user) act as the system, whose entries are published at once.
+        proposed = review_required() and user is not None
         # The instance itself, not its id: callers read the version this entry produced from
         # it (the API's ETag), as it stands under this transaction's lock.
         about = {"recommendation": subject} if recommendation_id is not None else {"measure": subject}
@@ -132,30 +137,69 @@ def progress_record(
             occurred_on=occurred_on,
             author=author,
             author_username=username,
+            review_state=ReviewState.PROPOSED if proposed else ReviewState.PUBLISHED,
         )
         update.full_clean()
         update.save()
-
-        before = subject.snapshot()
-        state = timeline.current_and_since(timeline.entries_of(**subject_column))
-        if state is not None:  # always, with the entry just saved
-            subject.status, subject.status_changed_at = state
-        subject.version += 1
-        subject.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
-        after = subject.snapshot()
-        if after != before:
-            history.change_record_create(
-                obj=subject,
-                action=ChangeRecord.Action.UPDATE,
-                user=user,
-                before=before,
-                after=after,
-                message=_("Progress update #%(id)d") % {"id": update.pk},
-            )
-        if recommendation_id is not None and update.status_before != update.status_after:
-            # Followers hear of it once the change has committed (a job queued with it).
-            status_change_announce(update=update)
+        if proposed:
+            proposal_announce(update=update, subject=subject, user=user)
+        else:
+            subject_status_refresh(subject=subject, update=update, user=user)
         return update
+
+
+def subject_status_refresh(
+    *,
+    subject: Recommendation | Measure,
+    update: ProgressUpdate,
+    user: Actor,
+    message: str = "",
+    status_before: str | None = None,
+) -> None:
+    """Set the subject's status from its published entries (the timeline rule), with its
+        history row and the followers' mail: when an entry is recorded without review, or when a
+        reviewer approves one (reviews/services.py), giving the entry's `status_before` by the
+    timeline then. The subject is locked by the caller."""
+    column = {"recommendation_id": subject.pk} if isinstance(subject, Recommendation) else {"measure_id": subject.pk}
+    before = subject.snapshot()
+    state = timeline.current_and_since(timeline.entries_of(**column))
+    if state is not None:  # always, with a published entry
+        subject.status, subject.status_changed_at = state
+    subject.version += 1
+    subject.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+    after = subject.snapshot()
+    if after != before:
+        history.change_record_create(
+            obj=subject,
+            action=ChangeRecord.Action.UPDATE,
+            user=user,
+            before=before,
+            after=after,
+            message=message or _("Progress update #%(id)d") % {"id": update.pk},
+        )
+    before_status = update.status_before if status_before is None else status_before
+    if isinstance(subject, Recommendation) and before_status != update.status_after:
+        # Followers hear of it once the change has committed (a job queued with it).
+        status_change_announce(update=update)
+
+
+def proposal_announce(*, update: ProgressUpdate, subject: Recommendation | Measure, user: Actor) -> None:
+    """A proposed entry: its history row (who proposed what, about which subject) and the
+    reviewers' mail, queued with it. The subject's status does not move until approval."""
+    history.change_record_create(
+        obj=update,
+        related=subject,
+        action=ChangeRecord.Action.CREATE,
+        user=user,
+        before=None,
+        after={
+            "status_after": update.status_after,
+            "occurred_on": update.occurred_on.isoformat(),
+            "review_state": ReviewState.PROPOSED.value,
+        },
+        message=_("Progress update #%(id)d proposed for review") % {"id": update.pk},
+    )
+    review_waiting_mail.enqueue(update.pk)
 
 
 def _check_measure_update(measure_update_id: int, recommendation_id: int | None) -> None:

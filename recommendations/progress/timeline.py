@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from recommendations.choices import ReviewState
 from recommendations.models import ProgressUpdate
 
 EVENT_ORDER = ("occurred_on", "created_at", "id")
@@ -34,13 +35,13 @@ class Entry:
 
 
 def entries_of(recommendation_id: int | None = None, *, measure_id: int | None = None) -> list[Entry]:
-    """A recommendation's (or a measure's) entries in event order (no notes: only what the
-    rule needs)."""
+    """A recommendation's (or a measure's) published entries in event order (no notes: only
+    what the rule needs); an entry in review is not part of the story until approved."""
     if (recommendation_id is None) == (measure_id is None):
         raise TypeError("the entries of a recommendation or of a measure")
     subject = {"measure_id": measure_id} if recommendation_id is None else {"recommendation_id": recommendation_id}
     rows = (
-        ProgressUpdate.objects.filter(**subject)
+        ProgressUpdate.objects.filter(**subject, review_state=ReviewState.PUBLISHED)
         .order_by(*EVENT_ORDER)
         .values_list("id", "occurred_on", "created_at", "status_before", "status_after")
     )

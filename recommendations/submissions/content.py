@@ -25,7 +25,8 @@ from recommendations.choices import AREAS, EvidenceKind, Status, area_name
 from recommendations.evidence.selectors import evidence_by_recommendation
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.listing.as_of import status_at_annotation
-from recommendations.models import ProgressUpdate, Recommendation, Source
+from recommendations.models import Recommendation, Source
+from recommendations.progress.published import published_entries
 
 from .parameters import SubmissionRequest
 
@@ -149,7 +150,8 @@ def latest_notes(ids: list[int], as_of: datetime.date, labels: dict[str, str]) -
     """The latest notes on or before the day, newest first (by when it happened, then recorded)."""
     found: dict[int, list[Note]] = defaultdict(list)
     rows = (
-        ProgressUpdate.objects.filter(recommendation_id__in=ids, occurred_on__lte=as_of)
+        published_entries()
+        .filter(recommendation_id__in=ids, occurred_on__lte=as_of)
         .exclude(note="")
         .order_by("recommendation_id", "-occurred_on", "-created_at", "-id")
         .values_list("recommendation_id", "occurred_on", "status_after", "note")

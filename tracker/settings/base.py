@@ -388,6 +388,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A followed recommendation with no progress for this many days is in the reminder digest.
 REMINDER_STALE_DAYS = env_int("REMINDER_STALE_DAYS", 180)
 REMINDER_DUE_SOON_DAYS = 30
+# A coalition's second pair of eyes: progress is proposed, and public once a reviewer approves.
+REVIEW_REQUIRED = env_bool("REVIEW_REQUIRED", False)
 
 # Security events (recommendations/users/events.py) are JSON lines on the `tracker.security`
 # logger: to standard error with the rest by default, also appended to SECURITY_LOG_FILE if set.
