@@ -33,7 +33,7 @@ from recommendations.pages.progress_forms import (
     evidence_formset,
 )
 from recommendations.progress import timeline as progress_timeline
-from recommendations.progress.published import published_entries
+from recommendations.progress.published import entries_shown
 from recommendations.progress.services import StaleVersion
 from recommendations.roles import has_role
 
@@ -85,7 +85,7 @@ def measure_list_page(request: HttpRequest) -> HttpResponse:
 def _timeline(measure: Measure, *, with_notes: bool) -> tuple[list[dict], list[Evidence]]:
     """The measure's entries in the order things happened, each with the recommendations'
     entries recorded with it; notes, authors and evidence only `with_notes`."""
-    shown = ProgressUpdate.objects.all() if with_notes else published_entries()  # entries in review: analysts
+    shown = entries_shown(in_review_too=with_notes)
     entries = list(
         shown.filter(measure=measure)
         .order_by(*progress_timeline.EVENT_ORDER)

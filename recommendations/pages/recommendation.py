@@ -31,7 +31,7 @@ from recommendations.indicators.pages import indicator_trends
 from recommendations.languages import language_name, ui_language
 from recommendations.models import Evidence, Measure, ProgressUpdate, Recommendation
 from recommendations.progress import timeline as progress_timeline
-from recommendations.progress.published import published_entries
+from recommendations.progress.published import entries_shown
 from recommendations.progress.services import (
     EvidenceItemInvalid,
     StaleVersion,
@@ -97,7 +97,7 @@ def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list
     columns = PUBLIC_TIMELINE_COLUMNS + (ANALYST_TIMELINE_COLUMNS if with_notes else ())
     labels = dict(Status.choices)
     # Analysts see entries in review too, marked; everyone else the published ones.
-    shown = ProgressUpdate.objects.all() if with_notes else published_entries()
+    shown = entries_shown(in_review_too=with_notes)
     rows = list(shown.filter(recommendation=recommendation).order_by(*EVENT_ORDER).values(*columns))
     # "Before" as the timeline tells it (progress/timeline.py), as the API, admin and feed do;
     # an entry in review is outside it and keeps the status its author saw.

@@ -18,8 +18,9 @@ from recommendations.choices import Role, Status
 from recommendations.follows.models import Follow
 from recommendations.follows.selectors import followed_recommendations
 from recommendations.follows.services import follow_set
-from recommendations.models import ProgressUpdate, Recommendation
+from recommendations.models import Recommendation
 from recommendations.overdue import overdue_day, overdue_q
+from recommendations.progress.published import entries_shown
 from recommendations.roles import has_role
 
 RECENT_DAYS = 30
@@ -59,7 +60,8 @@ def work_page(request: HttpRequest) -> HttpResponse:
     followed = followed_recommendations(user).select_related("source")
     stale_since = today - datetime.timedelta(days=_stale_days())
     recent = (
-        ProgressUpdate.objects.filter(
+        entries_shown(in_review_too=has_role(user, Role.ANALYST))
+        .filter(
             recommendation__in=followed.values("pk"),
             created_at__gte=timezone.now() - datetime.timedelta(days=RECENT_DAYS),
         )

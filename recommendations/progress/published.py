@@ -9,16 +9,13 @@ a reader that forgot a filter. Without review every entry is published, and noth
 from django.conf import settings
 from django.db.models import QuerySet
 
-from recommendations.choices import ReviewState, Role
+from recommendations.choices import ReviewState
 from recommendations.models import ProgressUpdate
-from recommendations.roles import has_role
 
 PROGRESS_TABLE = ProgressUpdate._meta.db_table
 # A table expression to read in place of the progress table: `FROM {PUBLISHED_ENTRIES_SQL} p`
 # (both PostgreSQL and SQLite fold it into the query around it).
 PUBLISHED_ENTRIES_SQL = f"(SELECT * FROM {PROGRESS_TABLE} WHERE review_state = '{ReviewState.PUBLISHED.value}')"  # noqa: S608
-# Who sees entries still in review, marked as such: the analysts and above who read notes.
-PROPOSAL_READER = Role.ANALYST
 
 
 def review_required() -> bool:
@@ -29,7 +26,7 @@ def published_entries() -> QuerySet:
     return ProgressUpdate.objects.filter(review_state=ReviewState.PUBLISHED)
 
 
-def entries_visible_to(user) -> QuerySet:
-    """Every entry for analysts and above (proposals are marked on their pages); the
-    published ones for everyone else."""
-    return ProgressUpdate.objects.all() if has_role(user, PROPOSAL_READER) else published_entries()
+def entries_shown(*, in_review_too: bool) -> QuerySet:
+    """What a page lists: every entry for readers who see entries in review (analysts and
+    above, as for notes: the page marks them), else the published ones."""
+    return ProgressUpdate.objects.all() if in_review_too else published_entries()

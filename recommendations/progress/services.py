@@ -142,6 +142,10 @@ def progress_record(
         update.full_clean()
         update.save()
         if proposed:
+            # The status stays; the version moves all the same, so a form or client that read
+            # the recommendation before this proposal (a double click too) is told it changed.
+            subject.version += 1
+            subject.save(update_fields=["version", "updated_at"])
             proposal_announce(update=update, subject=subject, user=user)
         else:
             subject_status_refresh(subject=subject, update=update, user=user)

@@ -14,14 +14,15 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from recommendations.analytics.as_of import status_on
 from recommendations.choices import ReviewState
 from recommendations.history.selectors import recommendation_history
+from recommendations.listing.as_of import status_on
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.progress.services import EvidenceItem, progress_record, progress_record_with_evidence
 from recommendations.reviews.services import progress_review
 from tests.factories import RecommendationFactory, SourceFactory, UserFactory
 from tests.jobs import queued_tasks, run_jobs
+from tests.staff.test_record_progress_page import submission
 
 NOTE = "Şəki sığınacağında 3 qurban müəyyən edildi — gizli-qeyd-4410"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -373,3 +374,17 @@ def test_the_review_pages_by_role(people, role, queue, decide):
     assert client.post(f"/reviews/{proposal.pk}/", {"decision": "reject"}).status_code == decide
     decided = ProgressUpdate.objects.get(pk=proposal.pk).review_state
     assert decided == (ReviewState.REJECTED if role in ("reviewer", "admin") else ReviewState.PROPOSED)
+
+
+@REVIEW
+def test_a_proposal_sent_twice_from_the_page_is_proposed_once(people):
+    recommendation = RecommendationFactory()
+    client = page(people["staff"])
+    token = client.get(f"/recommendations/{recommendation.pk}/").context["csrf_token"]
+    form = {**submission(recommendation), "csrfmiddlewaretoken": token}
+    assert client.post(f"/recommendations/{recommendation.pk}/progress/", form).status_code == 302
+    again = client.post(f"/recommendations/{recommendation.pk}/progress/", form, follow=True)
+    assert again.status_code == 200
+    (entry,) = ProgressUpdate.objects.filter(recommendation=recommendation)
+    assert entry.review_state == ReviewState.PROPOSED
+    assert Evidence.objects.get().progress_update == entry  # its evidence waits with it
