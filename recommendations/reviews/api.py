@@ -65,7 +65,12 @@ class ReviewQueueView(APIView):
 
     read_role = Role.NGO_STAFF
 
-    @extend_schema(operation_id="reviews_list", responses={200: ProposalSerializer(many=True)})
+    @extend_schema(
+        operation_id="reviews_list",
+        description="What waits for review, oldest first, each with the change approving it would make. Reviewers "
+        "only: administrators and staff given the permission “Can review proposed progress”.",
+        responses={200: ProposalSerializer(many=True)},
+    )
     def get(self, request):
         validate_query_parameters(request.query_params, accepted=ACCEPTED)
         _reviewer_only(request)
@@ -78,7 +83,12 @@ class OwnProposalsView(APIView):
 
     read_role = Role.NGO_STAFF
 
-    @extend_schema(operation_id="reviews_mine", responses={200: ProposalSerializer(many=True)})
+    @extend_schema(
+        operation_id="reviews_mine",
+        description="The entries the signed-in staff member proposed, newest first: their state and the "
+        "reviewer's comment.",
+        responses={200: ProposalSerializer(many=True)},
+    )
     def get(self, request):
         validate_query_parameters(request.query_params, accepted=ACCEPTED)
         return Response(ProposalSerializer(proposals(entries_proposed_by(request.user)), many=True).data)
@@ -96,13 +106,19 @@ class ReviewDecisionView(APIView):
             _reviewer_only(request)
         return proposals([update])[0]
 
-    @extend_schema(operation_id="reviews_retrieve", responses={200: ProposalSerializer})
+    @extend_schema(
+        operation_id="reviews_retrieve",
+        description="One entry that went through review: for reviewers, and for its author.",
+        responses={200: ProposalSerializer},
+    )
     def get(self, request, pk: int):
         validate_query_parameters(request.query_params, accepted=ACCEPTED)
         return Response(ProposalSerializer(self._proposal(request, pk)).data)
 
     @extend_schema(
         operation_id="reviews_decide",
+        description="Approve (the entry becomes public with its own dates), return with a comment, or reject a "
+        "proposed entry; never one's own (403).",
         request=DecisionSerializer,
         responses={
             200: ProposalSerializer,
