@@ -39,3 +39,11 @@ def test_a_connection_the_server_ended_is_not_usable():
         assert connection.is_usable() is False
     finally:
         connection.close()  # what Django does with an unusable connection; the test's teardown needs a live one
+
+
+def test_the_service_s_connections_run_without_jit_compilation():
+    # PostgreSQL's JIT cost about a second of each query of a 100,000-row export (BENCHMARKS.md);
+    # the settings turn it off per connection (DATABASE_JIT), whatever the server's default.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -104,8 +104,16 @@ def xlsx_value(value: Any) -> Any:
 
 
 def xlsx_rows(rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
+    """Each row's values as `xlsx_value` gives them; the zone is looked up once, not per value
+    (a 100,000-row workbook holds a million values)."""
+    zone = timezone.get_current_timezone()
     for values in rows:
-        yield [xlsx_value(value) for value in values]
+        yield [
+            value.astimezone(zone).replace(microsecond=0, tzinfo=None)
+            if type(value) is datetime.datetime and value.tzinfo is not None
+            else value
+            for value in values
+        ]
 
 
 def zone_described() -> str:

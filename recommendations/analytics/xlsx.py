@@ -204,7 +204,16 @@ def _sheet_parts(sheet: Sheet, *, selected: bool, links: IO[str]) -> Iterator[st
         number += 1
         if number > MAX_ROWS:
             raise TooManyRows(f"sheet {sheet.name!r} has more than {MAX_ROWS - 1} rows")
-        cells = [(WRITERS.get(type(value)) or _cell)(value, "") for value in values]
+        # Text and empty cells (most of a sheet) written here, the rest by their type's writer:
+        # a call per cell was a third of a large workbook's time.
+        cells = [
+            (_text(value) if value else "<c/>")
+            if type(value) is str
+            else "<c/>"
+            if value is None
+            else (WRITERS.get(type(value)) or _cell)(value, "")
+            for value in values
+        ]
         if link is not None and link < len(values) and values[link]:
             cells[link] = _cell(values[link], LINK)
             address = " ".join(str(values[link]).split())  # one line, whatever it held

@@ -78,43 +78,73 @@ def entry_rows(entries: Iterable[ProgressUpdate], *, with_notes: bool) -> list[d
     timeline, the note, author and evidence count only `with_notes`."""
     entries = list(entries)
     before = timeline_befores(entry.recommendation_id for entry in entries if entry.recommendation_id is not None)
+    columns = _columns(with_notes)
     rows = []
     for entry in entries:
-        recommendation = entry.recommendation
-        assert recommendation is not None  # the log across recommendations holds their entries only
-        row = {
-            "id": entry.pk,
-            "recommendation": recommendation.pk,
-            "source": recommendation.source.slug,
-            "country": str(recommendation.country),
-            "area": recommendation.area,
-            "occurred_on": entry.occurred_on,
-            "created_at": entry.created_at,
-            "status_before": before.get(entry.pk, entry.status_before),
-            "status_after": entry.status_after,
-        }
-        if with_notes:
-            row.update(
-                note=entry.note,
-                author_username=entry.author_username,
-                evidence_count=getattr(entry, "evidence_count", 0),
-            )
-        rows.append(row)
+        row = _entry_values(entry)
+        row["status_before"] = before.get(entry.pk, entry.status_before)
+        rows.append({name: row[name] for name in columns})
     return rows
 
 
+def _columns(with_notes: bool) -> tuple[str, ...]:
+    return (*PUBLIC_FIELDS, *(PRIVATE_FIELDS if with_notes else ()))
+
+
+def _entry_values(entry: ProgressUpdate) -> dict[str, Any]:
+    """An entry as `ROW_VALUES` reads it from the database."""
+    recommendation = entry.recommendation
+    assert recommendation is not None  # the log across recommendations holds their entries only
+    return {
+        "id": entry.pk,
+        "recommendation": recommendation.pk,
+        "source": recommendation.source.slug,
+        "country": str(recommendation.country),
+        "area": recommendation.area,
+        "occurred_on": entry.occurred_on,
+        "created_at": entry.created_at,
+        "status_before": entry.status_before,
+        "status_after": entry.status_after,
+        "note": entry.note,
+        "author_username": entry.author_username,
+        "evidence_count": getattr(entry, "evidence_count", 0),
+    }
+
+
+# Each column of the log as `.values_list()` reads it (`_entry_values` reads the same from an
+# instance): the export's sheet reads its rows this way, without building three model
+# instances (and decoding each recommendation's texts) per entry, which was half the time of a
+# 100,000-row workbook.
+ROW_VALUES = {
+    "id": "id",
+    "recommendation": "recommendation_id",
+    "source": "recommendation__source__slug",
+    "country": "recommendation__country",
+    "area": "recommendation__area",
+    "occurred_on": "occurred_on",
+    "created_at": "created_at",
+    "status_before": "status_before",
+    "status_after": "status_after",
+    "note": "note",
+    "author_username": "author_username",
+    "evidence_count": "evidence_count",
+}
 CHUNK = 2000
 
 
 def entry_rows_streamed(entries: QuerySet, *, with_notes: bool) -> Iterator[dict[str, Any]]:
-    """`entry_rows` chunk by chunk, for an export of any size."""
-    chunk: list[ProgressUpdate] = []
-    for entry in entries.iterator(chunk_size=CHUNK):
-        chunk.append(entry)
-        if len(chunk) == CHUNK:
-            yield from entry_rows(chunk, with_notes=with_notes)
-            chunk = []
-    yield from entry_rows(chunk, with_notes=with_notes)
+    """`entry_rows` for an export of any size, by recommendation and in each one's event order:
+    plain values, and each entry's "before" is the "after" of the entry before it in the
+    stream (`timeline.befores`' rule) — no second query for the befores."""
+    names, columns = tuple(ROW_VALUES), _columns(with_notes)
+    ordered = entries.order_by("recommendation_id", *EVENT_ORDER).values_list(*ROW_VALUES.values())
+    previous_recommendation = previous_after = None
+    for values in ordered.iterator(chunk_size=CHUNK):
+        row = dict(zip(names, values, strict=True))
+        if row["recommendation"] == previous_recommendation:
+            row["status_before"] = previous_after
+        previous_recommendation, previous_after = row["recommendation"], row["status_after"]
+        yield {name: row[name] for name in columns}
 
 
 def progress_sheet(recommendations: QuerySet, *, as_of: datetime.date | None, with_notes: bool):
@@ -123,7 +153,7 @@ def progress_sheet(recommendations: QuerySet, *, as_of: datetime.date | None, wi
     from recommendations.analytics import xlsx
     from recommendations.analytics.spreadsheets import xlsx_rows
 
-    entries = entries_of_recommendations(recommendations, end=as_of).order_by("recommendation_id", *EVENT_ORDER)
-    columns = (*PUBLIC_FIELDS, *(PRIVATE_FIELDS if with_notes else ()))
+    entries = entries_of_recommendations(recommendations, end=as_of)
+    columns = _columns(with_notes)
     rows = ([row[name] for name in columns] for row in entry_rows_streamed(entries, with_notes=with_notes))
     return xlsx.Sheet(name="progress", header=columns, rows=xlsx_rows(rows), freeze_header=True, autofilter=True)
