@@ -30,6 +30,13 @@ from .progress.admin import ProgressUpdateInline
 from .search import matching_q, parse_query
 from .templatetags.shortened import shortened
 from .users import admin as users_admin  # noqa: F401 - the user, group and token pages
+from .withdrawal.admin import (
+    SourceActionForm,
+    WithdrawalStateMixin,
+    WithdrawnListFilter,
+    sources_restore,
+    sources_withdraw,
+)
 
 admin.site.site_header = _("Recommendation tracker: administration")
 admin.site.site_title = _("Recommendation tracker")
@@ -79,7 +86,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class RecommendationAdmin(WithdrawalStateMixin, HostileQueryAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
     form = RecommendationAdminForm
     # The list's columns (listing/columns.py), short enough that at 1366 px the whole row,
     # the action text included, is on screen: the source by slug, the years in one column,
@@ -99,13 +106,22 @@ class RecommendationAdmin(HostileQueryAdminMixin, ServiceFormAdminMixin, admin.M
         ("responsible_bodies", admin.RelatedOnlyFieldListFilter),
         "priority",
         YearSuggestedFilter,
+        WithdrawnListFilter,
     ]
     search_fields = ["action"]
     search_help_text = _("Finds words with or without Azerbaijani letters (emek → əmək), or a number (#12).")
     ordering = ["source", "position"]
     list_select_related = ["source"]
     autocomplete_fields = ["responsible_bodies", "repeats", "indicators"]
-    readonly_fields = ["status_changed_at", "version", "created_at", "updated_at", "evidence_add", "measures_answering"]
+    readonly_fields = [
+        "withdrawal_state",
+        "status_changed_at",
+        "version",
+        "created_at",
+        "updated_at",
+        "evidence_add",
+        "measures_answering",
+    ]
     inlines = [ProgressUpdateInline, EvidenceInline]
     action_form = RecommendationActionForm
     actions = ACTIONS
@@ -236,7 +252,9 @@ class RecommendationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin):
+class SourceAdmin(
+    WithdrawalStateMixin, HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdminMixin, admin.ModelAdmin
+):
     form = SourceAdminForm
     list_display = [
         "slug",
@@ -249,13 +267,15 @@ class SourceAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ServiceFormAdm
         "document_link",
     ]
     # Only the countries that have reports, not all ~250 (CountryFilter).
-    list_filter = ["kind", ("country", CountryFilter), "report_year"]
+    list_filter = ["kind", ("country", CountryFilter), "report_year", WithdrawnListFilter]
     search_fields = ["slug", "title", "publisher"]
     # The document is set by the importer, never edited here; linked to the site's public
     # download of the report (source documents have no media URL: MEDIA_URL is None).
     exclude = ["document"]
-    readonly_fields = ["stored_document", "document_sha256", "created_at", "updated_at"]
+    readonly_fields = ["withdrawal_state", "stored_document", "document_sha256", "created_at", "updated_at"]
     inlines = [RecommendationInline]
+    action_form = SourceActionForm
+    actions = [sources_withdraw, sources_restore]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(recommendation_total=Count("recommendations"))

@@ -12,15 +12,16 @@ from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField, WebLi
 from .overdue import is_overdue, overdue_day
 from .tracked import TrackedModel
 from .validation import evidence_errors, raise_if_any, recommendation_errors, source_errors
+from .withdrawal.models import WITHDRAWAL_FIELDS, Withdrawable
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
-class Source(TrackedModel):
+class Source(Withdrawable, TrackedModel):
     """A published report that recommendations come from."""
 
     editable_fields = ("slug", "kind", "publisher", "title", "report_year", "country", "language", "tip_tier", "url")
-    tracked_fields = (*editable_fields, "document_sha256", "translations")
+    tracked_fields = (*editable_fields, "document_sha256", "translations", *WITHDRAWAL_FIELDS)
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = NFCCharField(_("kind"), max_length=10, choices=SourceKind.choices)
@@ -71,7 +72,7 @@ class ResponsibleBody(models.Model):
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
 
 
-class Recommendation(TrackedModel):
+class Recommendation(Withdrawable, TrackedModel):
     # Status is not among the editable fields: it changes only through the progress log.
     editable_fields = (
         "area",
@@ -94,6 +95,7 @@ class Recommendation(TrackedModel):
         "provenance",
         "status",
         "status_changed_at",
+        *WITHDRAWAL_FIELDS,
     )
 
     # No index of its own: the unique (source, position) constraint's index serves lookups by

@@ -245,6 +245,7 @@ DELIBERATELY_UNFILTERED = {
     "provenance": "where the importer read the row (pages, lines); shown on the recommendation page",
     "indicators": "named by admins on a few recommendations, shown on its page and detail; no list filter yet",
     "number": "the paragraph number the report prints (UPR's 121.1), shown beside the text",
+    "withdrawal_reason": "why it was withdrawn (`withdrawn` filters on the moment); shown on its page and detail",
 }
 # Filters that cover a field under another name.
 FILTER_FOR_FIELD = {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from recommendations import overdue as overdue_rule
 from recommendations.choices import AREAS, Status, area_name, status_order
+from recommendations.history.services import Actor
 from recommendations.listing import as_of as status_as_of
 from recommendations.listing import selectors
 from recommendations.models import Source
@@ -72,10 +73,11 @@ def filtered_stats(
     breakdowns: Iterable[str] = STATS_BREAKDOWNS,
     extra_parameters: Iterable[str] = (),
     by: tuple[str, str] | None = None,
+    user: Actor = None,
 ) -> dict[str, Any]:
     """The stats of the recommendations matching the list filters in `params` (a QueryDict),
     as of the `as_of` day when given. Raises ValidationError naming a bad parameter."""
-    queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=extra_parameters)
+    queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=extra_parameters, user=user)
     as_of = filters.get("as_of")
     if as_of is None:
         return recommendation_stats(queryset, breakdowns=breakdowns, by=by)
@@ -88,7 +90,7 @@ def filtered_stats(
     for name, values in params.lists():
         if name not in {"status", "as_of", "distinct", "overdue"}:
             others.setlist(name, values)
-    queryset = selectors.recommendation_list(params=others, extra_parameters=extra_parameters)
+    queryset = selectors.recommendation_list(params=others, extra_parameters=extra_parameters, user=user)
     if filters.get("distinct"):
         queryset = status_as_of.latest_only(queryset, as_of)
     return recommendation_stats(

@@ -84,7 +84,11 @@ class StatsView(SpreadsheetFormatsMixin, RecommendationFiltersMixin, generics.Ge
         breakdowns = stats.stats_breakdowns(request.query_params.getlist("breakdown"))
         by = cross.parse_by(request.query_params.get(cross.BY_PARAMETER))
         counts = stats.filtered_stats(
-            params=request.query_params, breakdowns=breakdowns, extra_parameters=self.extra_parameters, by=by
+            params=request.query_params,
+            breakdowns=breakdowns,
+            extra_parameters=self.extra_parameters,
+            by=by,
+            user=request.user,
         )
         data = stats.stats_data(counts)
         as_of = selectors.as_of_value(request.query_params)
@@ -189,13 +193,15 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
         # Validated with everything else, then applied here rather than by the filter set.
         # The days are `from` and `to`: `as_of` is not a parameter here (an unknown one).
         _queryset, filters = selectors.recommendation_selection(
-            params=params, extra_parameters=self.extra_parameters, without=("as_of",)
+            params=params, extra_parameters=self.extra_parameters, without=("as_of",), user=self.request.user
         )
         rest = QueryDict(mutable=True)
         for name, values in params.lists():
             if name not in OWN_FILTERS:
                 rest.setlist(name, values)
-        queryset = selectors.recommendation_list(params=rest, extra_parameters=self.extra_parameters)
+        queryset = selectors.recommendation_list(
+            params=rest, extra_parameters=self.extra_parameters, user=self.request.user
+        )
         return queryset, {
             "statuses": filters.get("status") or None,
             "distinct": filters.get("distinct") == "latest",

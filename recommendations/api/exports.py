@@ -119,7 +119,7 @@ class RecommendationExportView(RecommendationFiltersMixin, generics.GenericAPIVi
 
     def export(self, request):
         recommendations, filters = selectors.recommendation_selection(
-            params=request.query_params, extra_parameters=self.extra_parameters
+            params=request.query_params, extra_parameters=self.extra_parameters, user=request.user
         )
         queryset = selectors.recommendation_order(
             recommendations, request.query_params.get("ordering"), filters.get("as_of")

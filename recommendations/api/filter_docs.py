@@ -47,6 +47,10 @@ FILTER_DESCRIPTIONS = {
         "`true`: due before the day (`as_of`, else today; each period's end on the timeline, `to` on the "
         "changes) and not implemented as of that day; `false`: the others."
     ),
+    "withdrawn": (
+        "Withdrawn recommendations (hidden from the public, kept with their history) are left out by default; "
+        "`true`: only those, for signed-in users (anyone else gets a 400 naming `withdrawn`)."
+    ),
     "theme": (
         "A human-rights theme a UPR list tags the recommendation with, by its code or its name as printed "
         "(`Right to health` is `right-to-health`)." + SEVERAL

@@ -91,7 +91,10 @@ class ProgressLogView(generics.ListAPIView):
             return self.queryset
         params = self.request.query_params
         recommendations = selectors.recommendation_list(
-            params=params, extra_parameters=[*GENERAL_PARAMETERS, *self.own_parameters], without=("as_of",)
+            params=params,
+            extra_parameters=[*GENERAL_PARAMETERS, *self.own_parameters],
+            without=("as_of",),
+            user=self.request.user,
         )
         start = timeline.parse_day(params.get("from"), "from")
         end = timeline.parse_day(params.get("to"), "to")

@@ -19,6 +19,7 @@ from recommendations.models import (
 )
 from recommendations.tags.selectors import tag_fields
 from recommendations.tags.vocabularies import POSITIONS
+from recommendations.withdrawal.models import WITHDRAWAL_FIELDS
 
 from .conditional import recommendation_etag
 from .write_serializers import StrictFieldsMixin
@@ -168,6 +169,7 @@ class RecommendationDetailSerializer(RecommendationSerializer):
             "also_suggested_in",
             "indicators",
             "measures",
+            *WITHDRAWAL_FIELDS,
         ]
         read_only_fields = fields
 
@@ -380,6 +382,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "document_url",
             "translations",
             "recommendation_count",
+            *WITHDRAWAL_FIELDS,
         ]
         read_only_fields = fields
 

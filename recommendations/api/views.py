@@ -1,4 +1,5 @@
 from functools import partial
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db.models import Count
@@ -9,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,6 +31,8 @@ from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 from recommendations.users.models import ApiToken
 from recommendations.users.tokens import token_create, token_revoke, tokens_revoke_all
+from recommendations.withdrawal.models import WithdrawableQuerySet, public_q
+from recommendations.withdrawal.services import withdrawal_set
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
@@ -70,7 +74,10 @@ class RecommendationScopedMixin:
 
     def get_recommendation(self) -> Recommendation:
         if not hasattr(self, "_recommendation"):
-            self._recommendation = get_object_or_404(Recommendation, pk=self.kwargs["recommendation_pk"])
+            self._recommendation = get_object_or_404(
+                Recommendation.objects.visible_to(cast(GenericAPIView, self).request.user),
+                pk=self.kwargs["recommendation_pk"],
+            )
         return self._recommendation
 
     def get_queryset(self):
@@ -135,6 +142,11 @@ class RecommendationViewSet(
     detail_parameters = ("as_of",)
     list_parameters = (COUNT_PARAMETER,)
 
+    def get_queryset(self):
+        # A withdrawn one is not found by the public (404: as if never published); signed-in
+        # roles open it, marked. The list applies the same rule as its `withdrawn` filter.
+        return cast(WithdrawableQuerySet, super().get_queryset()).visible_to(self.request.user)
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return RecommendationDetailSerializer
@@ -149,7 +161,9 @@ class RecommendationViewSet(
         # one SQL statement rather than django-filter, the ORM and the ModelSerializer, which
         # cost several times the query itself (see list_query.py).
         filters = selectors.recommendation_filter_values(
-            params=request.query_params, extra_parameters=[*GENERAL_PARAMETERS, *self.list_parameters]
+            params=request.query_params,
+            extra_parameters=[*GENERAL_PARAMETERS, *self.list_parameters],
+            user=request.user,
         )
         counted = count_asked(request.query_params)
         fetch = partial(query.recommendation_page_rows, filters=filters)
@@ -174,7 +188,9 @@ class RecommendationViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         note = data.pop("note", "")
-        updated = recommendation_update(
+        # `withdrawn` comes alone (the serializer sees to it), to its own service.
+        change = withdrawal_set if "withdrawn" in data else recommendation_update
+        updated = change(
             recommendation_id=recommendation.pk,
             data=data,
             note=note,
@@ -304,7 +320,10 @@ class EvidenceFileView(generics.GenericAPIView):
 
 
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Source.objects.annotate(recommendation_count=Count("recommendations"))
+    # Counted as every list counts: without withdrawn recommendations.
+    queryset = Source.objects.annotate(
+        recommendation_count=Count("recommendations", filter=public_q("recommendations"))
+    )
     serializer_class = SourceSerializer
     lookup_field = "slug"
     # What a SlugField holds: anything else (NUL, which PostgreSQL cannot even compare, a
@@ -313,6 +332,11 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "report_year", "slug")
     ordering = "-report_year"
     read_role = None
+
+    def get_queryset(self):
+        # The list leaves withdrawn reports out for everyone; signed-in roles open one by its slug.
+        queryset = cast(WithdrawableQuerySet, super().get_queryset())
+        return queryset.public() if self.action == "list" else queryset.visible_to(self.request.user)
 
 
 class AreaListView(APIView):
@@ -344,7 +368,11 @@ class AreaListView(APIView):
                 }
             )
         counts = dict(
-            Recommendation.objects.exclude(area=None).values_list("area").annotate(count=Count("id")).order_by()
+            Recommendation.objects.public()
+            .exclude(area=None)
+            .values_list("area")
+            .annotate(count=Count("id"))
+            .order_by()
         )
         rows = [
             {

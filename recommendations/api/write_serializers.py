@@ -9,6 +9,7 @@ from recommendations.choices import EvidenceKind, Status
 from recommendations.indicators.models import Indicator
 from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
 from recommendations.validation import web_link
+from recommendations.withdrawal.models import REASON_MAX_LENGTH
 
 
 class YearRangeMixin:
@@ -64,10 +65,31 @@ class RecommendationAdminUpdateSerializer(StrictFieldsMixin, YearRangeMixin, ser
     )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000, write_only=True)
+    # Withdrawal (withdrawal/services.py): sent alone, with its reason.
+    withdrawn = serializers.BooleanField(
+        required=False,
+        help_text="`true` withdraws it (hidden from the public, kept with its history), `false` restores it; "
+        "with `withdrawal_reason` and no other field.",
+    )
+    withdrawal_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, help_text="Why it is withdrawn or restored."
+    )
 
     class Meta:
         model = Recommendation
-        fields = [*Recommendation.editable_fields, "status", "note"]
+        fields = [*Recommendation.editable_fields, "status", "note", "withdrawn", "withdrawal_reason"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "withdrawn" in attrs and set(attrs) - {"withdrawn", "withdrawal_reason"}:
+            raise serializers.ValidationError(
+                {"withdrawn": [_("Withdraw or restore on its own, without other changes.")]}
+            )
+        if "withdrawal_reason" in attrs and "withdrawn" not in attrs:
+            raise serializers.ValidationError(
+                {"withdrawal_reason": [_("A reason goes with `withdrawn` (true or false).")]}
+            )
+        return attrs
 
     unknown_field_message = gettext_lazy("This field does not exist or cannot be edited.")
 

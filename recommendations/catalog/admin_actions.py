@@ -21,6 +21,8 @@ from recommendations.analytics import exports
 from recommendations.choices import AREA_CHOICES, Status
 from recommendations.models import ResponsibleBody
 from recommendations.progress.bulk import progress_record_many
+from recommendations.withdrawal.admin import reason_field
+from recommendations.withdrawal.services import recommendation_restore, recommendation_withdraw
 
 from .services import recommendation_update
 
@@ -38,6 +40,7 @@ class RecommendationActionForm(ActionForm):
     responsible_body = forms.ModelChoiceField(
         label=gettext_lazy("responsible body"), required=False, queryset=ResponsibleBody.objects.order_by("name")
     )
+    withdrawal_reason = reason_field()
 
 
 def _chosen(request) -> forms.Form:
@@ -127,6 +130,28 @@ def responsible_body_add(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, change)
 
 
+@admin.action(description=gettext_lazy("Withdraw the selected from the public (with the reason)"))
+def recommendations_withdraw(modeladmin, request, queryset):
+    reason = _chosen(request).cleaned_data.get("withdrawal_reason", "")
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: recommendation_withdraw(recommendation_id=r.pk, reason=reason, user=request.user),
+    )
+
+
+@admin.action(description=gettext_lazy("Restore the selected (with the reason)"))
+def recommendations_restore(modeladmin, request, queryset):
+    reason = _chosen(request).cleaned_data.get("withdrawal_reason", "")
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda r: recommendation_restore(recommendation_id=r.pk, reason=reason, user=request.user),
+    )
+
+
 @admin.action(description=gettext_lazy("Export the selected as CSV"))
 def export_csv(modeladmin, request, queryset):
     page_url = request.build_absolute_uri(reverse("recommendations:detail", args=[0])).replace("/0/", "/{id}/")
@@ -139,4 +164,12 @@ def export_csv(modeladmin, request, queryset):
     return response
 
 
-ACTIONS = [status_record, due_date_set, area_set, responsible_body_add, export_csv]
+ACTIONS = [
+    status_record,
+    due_date_set,
+    area_set,
+    responsible_body_add,
+    recommendations_withdraw,
+    recommendations_restore,
+    export_csv,
+]

@@ -18,7 +18,7 @@ def followers_of(recommendation: Recommendation) -> QuerySet:
 def followed_recommendations(user) -> QuerySet:
     """Recommendations the user follows, directly or through a followed source."""
     follows = Follow.objects.filter(user=user)
-    return Recommendation.objects.filter(
+    return Recommendation.objects.public().filter(
         Q(pk__in=follows.filter(recommendation__isnull=False).values("recommendation_id"))
         | Q(source_id__in=follows.filter(source__isnull=False).values("source_id"))
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from recommendations.catalog.services import (
@@ -196,6 +197,14 @@ def parsed_import(
     report_format = FORMATS[kind]
     sha256 = hashlib.sha256(data).hexdigest()
     slug = slug or default_slug(kind=kind, report_year=report_year, country=country)
+    # A withdrawn report is not brought back by importing it again (which would also bring
+    # back its rows one by one, quietly): it is restored, with a reason, in the admin.
+    withdrawn = Source.objects.withdrawn().filter(Q(slug=slug) | Q(document_sha256=sha256)).first()
+    if withdrawn is not None:
+        raise DocumentRejected(
+            _("The report “%(slug)s” was withdrawn: restore it in the administration before importing it again.")
+            % {"slug": withdrawn.slug}
+        )
     elsewhere = Source.objects.filter(document_sha256=sha256).exclude(slug=slug, language=language).first()
     if elsewhere is not None:
         raise DocumentRejected(_("This document was already imported as source “%(slug)s”.") % {"slug": elsewhere.slug})
@@ -203,6 +212,11 @@ def parsed_import(
     original = original_in_another_language(
         slug=slug, kind=kind, country=country, report_year=report_year, language=language
     )
+    if original is not None and original.is_withdrawn:
+        raise DocumentRejected(
+            _("The report “%(slug)s” was withdrawn: restore it in the administration before importing it again.")
+            % {"slug": original.slug}
+        )
     if original is not None:
         return translation_import(
             original=original,

@@ -107,6 +107,14 @@ class StrictBooleanField(forms.Field):
         raise forms.ValidationError(_("Enter true or false."), code="invalid")
 
 
+class WithdrawnField(StrictBooleanField):
+    """`withdrawn`: unset is `false`, so its condition (withdrawn rows left out) applies to
+    every read of the list filters, asked or not."""
+
+    def to_python(self, value):
+        return bool(super().to_python(value))
+
+
 class AsOfField(forms.DateField):
     """A day as YYYY-MM-DD, and only so: 01/02/2023 means different days to different readers.
     Any day is an answer: before the first report nothing is counted; after today, the log

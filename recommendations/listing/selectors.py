@@ -12,7 +12,9 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from recommendations.history.services import Actor
 from recommendations.models import Recommendation
+from recommendations.withdrawal.models import sees_withdrawn
 
 from .fields import AsOfField
 from .filters import RecommendationFilterSet
@@ -43,6 +45,7 @@ def recommendation_list(
     extra_parameters: Iterable[str] = (),
     without: Iterable[str] = (),
     queryset: QuerySet | None = None,
+    user: Actor = None,
 ) -> QuerySet:
     """The recommendations matching the list filters in `params` (a QueryDict).
 
@@ -51,7 +54,7 @@ def recommendation_list(
     filters it does not take (unknown there, and named so).
     """
     return recommendation_selection(
-        params=params, extra_parameters=extra_parameters, without=without, queryset=queryset
+        params=params, extra_parameters=extra_parameters, without=without, queryset=queryset, user=user
     )[0]
 
 
@@ -61,18 +64,21 @@ def recommendation_selection(
     extra_parameters: Iterable[str] = (),
     without: Iterable[str] = (),
     queryset: QuerySet | None = None,
+    user: Actor = None,
 ) -> tuple[QuerySet, dict[str, Any]]:
     """`recommendation_list` and the cleaned filter values it applied (`as_of`, `status`…)."""
     filterset = recommendation_filterset(params=params, queryset=queryset)
-    _validate_filters(params, extra_parameters, filterset.form, without=without)
+    _validate_filters(params, extra_parameters, filterset.form, without=without, user=user)
     return filterset.qs, filterset.form.cleaned_data
 
 
-def recommendation_filter_values(*, params: Mapping[str, Any], extra_parameters: Iterable[str] = ()) -> dict[str, Any]:
+def recommendation_filter_values(
+    *, params: Mapping[str, Any], extra_parameters: Iterable[str] = (), user: Actor = None
+) -> dict[str, Any]:
     """The cleaned value of every list filter in `params`, validated exactly as
     `recommendation_list` validates them, for callers that apply them as SQL (list_query.py)."""
     form = RecommendationFilterSet.validation_form(params)
-    _validate_filters(params, extra_parameters, form)
+    _validate_filters(params, extra_parameters, form, user=user)
     return form.cleaned_data
 
 
@@ -88,13 +94,16 @@ def as_of_value(params: Mapping[str, Any]) -> datetime.date | None:
 
 
 def _validate_filters(
-    params: Mapping[str, Any], extra_parameters: Iterable[str], form, *, without: Iterable[str] = ()
+    params: Mapping[str, Any], extra_parameters: Iterable[str], form, *, without: Iterable[str] = (), user: Actor = None
 ) -> None:
-    """Unknown parameters first, then the filter set's form; a ValidationError names each."""
+    """Unknown parameters first, then the filter set's form; a ValidationError names each.
+    Withdrawn rows are listed only to `user`s who may see them (none, when no user is given)."""
     filters = [name for name in RecommendationFilterSet.base_filters if name not in set(without)]
     validate_query_parameters(params, accepted=[*filters, *extra_parameters])
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+    if form.cleaned_data.get("withdrawn") and not sees_withdrawn(user):
+        raise ValidationError({"withdrawn": [_("Withdrawn recommendations are listed to signed-in users only.")]})
 
 
 def recommendation_order(queryset: QuerySet, ordering: str | None, as_of: datetime.date | None = None) -> QuerySet:

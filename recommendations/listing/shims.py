@@ -23,6 +23,7 @@ from .fields import (
     SearchField,
     StrictBooleanField,
     StrictIntegerField,
+    WithdrawnField,
 )
 
 
@@ -57,6 +58,16 @@ class MultipleValueFilter(SQLConditionMixin, django_filters.MultipleChoiceFilter
 @extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(SQLConditionMixin, django_filters.Filter):
     field_class = StrictBooleanField
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class WithdrawnFilter(SQLConditionMixin, django_filters.Filter):
+    """Applied whatever the value, unset (false) included: see `WithdrawnField`."""
+
+    field_class = WithdrawnField
+
+    def filter(self, qs, value):
+        return qs.withdrawn() if value else qs.public()
 
 
 class TextFilter(SQLConditionMixin, django_filters.CharFilter):

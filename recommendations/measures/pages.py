@@ -36,6 +36,7 @@ from recommendations.progress import timeline as progress_timeline
 from recommendations.progress.published import entries_shown
 from recommendations.progress.services import StaleVersion
 from recommendations.roles import has_role
+from recommendations.withdrawal.models import public_q, sees_withdrawn
 
 from .filters import MeasureFilterSet
 from .forms import MeasureForm, NumbersForm, linked_status_formset, recommendation_numbers, selected_recommendations
@@ -141,8 +142,10 @@ def _timeline(measure: Measure, *, with_notes: bool) -> tuple[list[dict], list[E
     return rows, loose
 
 
-def _linked(measure: Measure) -> list[Recommendation]:
+def _linked(measure: Measure, user) -> list[Recommendation]:
     links = MeasureLink.objects.filter(measure=measure).select_related("recommendation__source")
+    if not sees_withdrawn(user):  # a withdrawn recommendation is not shown to the public here either
+        links = links.filter(public_q("recommendation"))
     return [link.recommendation for link in links.order_by("recommendation_id")]
 
 
@@ -162,7 +165,7 @@ def measure_page(
     measure = get_object_or_404(Measure.objects.prefetch_related("responsible_bodies"), pk=pk)
     can_see_notes = has_role(request.user, Role.ANALYST)
     can_record = has_role(request.user, Role.NGO_STAFF)
-    linked = _linked(measure)
+    linked = _linked(measure, request.user)
     timeline, loose = _timeline(measure, with_notes=can_see_notes)
     context = {
         "measure": measure,

@@ -62,7 +62,7 @@ class StatusChangesFeed(Feed):
 
     def get_object(self, request: HttpRequest, *args, **kwargs):
         self.query = request.GET.urlencode()
-        return selectors.recommendation_list(params=request.GET)
+        return selectors.recommendation_list(params=request.GET, user=request.user)
 
     def title(self, recommendations) -> str:
         return _("Recommendation tracker: status changes")

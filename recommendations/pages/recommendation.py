@@ -40,6 +40,7 @@ from recommendations.progress.services import (
 from recommendations.progress.timeline import EVENT_ORDER
 from recommendations.roles import has_role
 from recommendations.tags.selectors import tag_links
+from recommendations.withdrawal.services import withdrawn_notice
 
 from .common import provenance_lines
 from .entry_evidence import entry_evidence_submit
@@ -181,9 +182,9 @@ def recommendation_page(
     status: int = 200,
 ) -> HttpResponse:
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("source").prefetch_related(
-            "responsible_bodies", "indicators", "tags", "measures"
-        ),
+        Recommendation.objects.visible_to(request.user)
+        .select_related("source")
+        .prefetch_related("responsible_bodies", "indicators", "tags", "measures"),
         pk=pk,
     )
     can_see_notes = has_role(request.user, Role.ANALYST)
@@ -202,6 +203,7 @@ def recommendation_page(
             entry["form_token"] = form_token_new()
     context = {
         "recommendation": recommendation,
+        "withdrawn_notice": withdrawn_notice(recommendation) if recommendation.is_withdrawn else "",
         "area_label": _area_label(recommendation.area),
         "tag_links": tag_links(list(recommendation.tags.all()), (get_language() or "az").split("-")[0]),
         # Suggestions are the model's, not the report's: shown to signed-in roles only, as such.

@@ -14,6 +14,7 @@ from recommendations.choices import SourceKind, Status, area_name, status_order
 from recommendations.languages import language_name, supported_languages, ui_language
 from recommendations.listing.conditions import NO_AREA
 from recommendations.models import Recommendation, Source
+from recommendations.withdrawal.services import withdrawn_notice
 
 from .common import document_url
 
@@ -21,8 +22,9 @@ PAGE_SIZE = 50
 
 
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
-    recommendations = Recommendation.objects.filter(source=source)
+    source = get_object_or_404(Source.objects.visible_to(request.user), slug=slug)
+    # Its withdrawn rows are out of the counts and the table for everyone, as on every list.
+    recommendations = Recommendation.objects.public().filter(source=source)
     counts = stats.recommendation_stats(recommendations, breakdowns=("area",))
     statuses = status_order()
     area_chart = stacked_bar_chart(
@@ -57,15 +59,17 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # The tier (TIP) or advancement level (DOL, kept in the same field) across the years
         # for the country, where several reports of the series are loaded.
         tiers = list(
-            Source.objects.filter(kind=source.kind, country=source.country)
+            Source.objects.public()
+            .filter(kind=source.kind, country=source.country)
             .order_by("report_year", "slug")
             .values("slug", "report_year", "tip_tier")
         )
     total = counts["total"]
     implemented = counts["by_status"][Status.IMPLEMENTED]
-    repeated = Recommendation.objects.filter(source=source, repeats__isnull=False).count()
+    repeated = recommendations.filter(repeats__isnull=False).count()
     context = {
         "source": source,
+        "withdrawn_notice": withdrawn_notice(source) if source.is_withdrawn else "",
         "stats": counts,
         "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
         "implemented_share": (100 * implemented / total) if total else None,

@@ -31,6 +31,7 @@ from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, parameter_values
 from recommendations.models import Measure, ResponsibleBody, Source
 from recommendations.roles import has_role
+from recommendations.withdrawal.models import sees_withdrawn
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
@@ -90,6 +91,12 @@ class DashboardFilterForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
     )
+    # Shown to those who may list withdrawn rows (the form is made with `withdrawn_listed`).
+    withdrawn = forms.ChoiceField(
+        label=gettext_lazy("Withdrawn"),
+        required=False,
+        choices=[("", gettext_lazy("Left out")), ("true", gettext_lazy("Withdrawn only"))],
+    )
     overdue = forms.ChoiceField(
         label=gettext_lazy("Overdue"),
         required=False,
@@ -106,8 +113,10 @@ class DashboardFilterForm(forms.Form):
         label=gettext_lazy("Due on or after"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, errors: dict[str, list[str]] | None = None, **kwargs):
+    def __init__(self, *args, errors: dict[str, list[str]] | None = None, withdrawn_listed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not withdrawn_listed:
+            del self.fields["withdrawn"]
         everything = [("", _("All"))]
         sources = list(
             Source.objects.order_by("-report_year", "slug").values_list("slug", "title", "report_year", "kind")
@@ -132,7 +141,7 @@ class DashboardFilterForm(forms.Form):
         ]
         # A filter added to the list later still gets a field here, as text.
         for name, list_filter in RecommendationFilterSet.base_filters.items():
-            if name not in self.fields:
+            if name not in self.fields and name != "withdrawn":
                 self.fields[name] = forms.CharField(label=list_filter.label, required=False)
         self._choices("measure").choices = [
             (str(measure.pk), f"{measure.title} ({measure.country})")
@@ -214,15 +223,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     initial = DashboardFilterForm.initial_from(params)
     extra = {PAGE_PARAMETER, "interval"}
     try:
-        recommendations, cleaned = selectors.recommendation_selection(params=params, extra_parameters=extra)
+        recommendations, cleaned = selectors.recommendation_selection(
+            params=params, extra_parameters=extra, user=request.user
+        )
         interval = timeline.parse_interval(params.get("interval"))
-        counts = stats.filtered_stats(params=params, breakdowns=("area", "year", "source"), extra_parameters=extra)
-        over_time = _progress_over_time(params, interval, cleaned)
+        counts = stats.filtered_stats(
+            params=params, breakdowns=("area", "year", "source"), extra_parameters=extra, user=request.user
+        )
+        over_time = _progress_over_time(params, interval, cleaned, user=request.user)
     except ValidationError as error:
-        form = DashboardFilterForm(initial=initial, errors=error.message_dict)
+        form = DashboardFilterForm(
+            initial=initial, errors=error.message_dict, withdrawn_listed=sees_withdrawn(request.user)
+        )
         return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
 
-    form = DashboardFilterForm(initial=initial)
+    form = DashboardFilterForm(initial=initial, withdrawn_listed=sees_withdrawn(request.user))
     statuses = status_order()
     area_chart = stacked_bar_chart(
         [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in counts["by_area"]], statuses
@@ -276,7 +291,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def source_document(request: HttpRequest, slug: str, language: str | None = None) -> HttpResponseBase:
     """A report's imported PDF or text: public (these are published reports), downloaded,
     never rendered inline."""
-    source = get_object_or_404(Source, slug=slug)
+    source = get_object_or_404(Source.objects.visible_to(request.user), slug=slug)
     if language is None or language == source.language:
         name = source.document.name
     else:
@@ -318,10 +333,10 @@ def _period_label(end, interval: str) -> str:
     return f"{end.year}-{end.month:02d}"
 
 
-def _progress_over_time(params: QueryDict, interval: str, cleaned: dict) -> list[dict]:
+def _progress_over_time(params: QueryDict, interval: str, cleaned: dict, *, user) -> list[dict]:
     """The timeline with the page's filters: up to `as_of` when given, else today."""
     rest = _without(params, PAGE_PARAMETER, "interval", "status", "distinct", "as_of", "overdue")
-    queryset = selectors.recommendation_list(params=rest)
+    queryset = selectors.recommendation_list(params=rest, user=user)
     return timeline.recommendation_timeline(
         queryset,
         interval=interval,

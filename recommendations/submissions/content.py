@@ -228,7 +228,7 @@ def _indicators(rows: list[Recommendation], as_of: datetime.date) -> dict[int, l
 
 
 def _selected(request: SubmissionRequest):
-    recommendations = Recommendation.objects.filter(source__in=request.reports)
+    recommendations = Recommendation.objects.public().filter(source__in=request.reports)
     if not request.single_report:
         # Once, in its latest report of the selection: the earlier rows are its lineage.
         recommendations = recommendations.exclude(repeated_by__source__in=request.reports)

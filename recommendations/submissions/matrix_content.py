@@ -128,7 +128,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
     (report,) = request.reports
     as_of, language = request.as_of, request.language
     labels = {code: str(label) for code, label in Status.choices}
-    queryset = Recommendation.objects.filter(source=report).select_related("source")
+    queryset = Recommendation.objects.public().filter(source=report).select_related("source")
     rows = list(queryset.annotate(status_at=status_at_annotation(as_of, queryset)).order_by("position", "pk"))
     ids = [row.pk for row in rows]
     tags = tags_by_recommendation(ids)

@@ -86,7 +86,7 @@ def country_submission_request(country: str, params: QueryDict, *, default_langu
     given); raises ValidationError({parameter: [messages]}), Http404 when no report of the
     country falls in the period by the day."""
     cleaned, as_of, language = _checked(params, COUNTRY_PARAMETERS, default_language)
-    reports = Source.objects.filter(country=country, report_year__lte=as_of.year)
+    reports = Source.objects.public().filter(country=country, report_year__lte=as_of.year)
     if cleaned["report_year_from"] is not None:
         reports = reports.filter(report_year__gte=cleaned["report_year_from"])
     if cleaned["report_year_to"] is not None:

@@ -59,7 +59,7 @@ def _filled(query: QueryDict) -> QueryDict:
 def _requested(request, *, slug: str | None = None, country: str | None = None) -> SubmissionRequest:
     params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
     if slug is not None:
-        report = get_object_or_404(Source, slug=slug)
+        report = get_object_or_404(Source.objects.public(), slug=slug)
         return report_submission_request(report, params, default_language=_language())
     return country_submission_request(_country(country or ""), params, default_language=_language())
 
@@ -75,7 +75,7 @@ def _content(request, wanted: SubmissionRequest, *, build=submission_content):
 
 def _matrix_response(request, slug: str) -> HttpResponse:
     """A UPR report's thematic list with the assessment column filled (matrix_content.py)."""
-    report = get_object_or_404(Source, slug=slug)
+    report = get_object_or_404(Source.objects.public(), slug=slug)
     params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
     wanted = matrix_request(report, params, default_language=_language())
     matrix: Matrix = _content(request, wanted, build=matrix_content)
