@@ -6,7 +6,7 @@ from recommendations.measures import api as measures
 from recommendations.reviews import api as review_api
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportMatrixDOCXView, ReportSubmissionDOCXView
-from . import analytics, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
+from . import analytics, catalog, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
 
 
 class APIRoot(APIRootView):
@@ -39,7 +39,7 @@ class TrackerRouter(DefaultRouter):
 
 router = TrackerRouter()
 router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
-router.register("sources", views.SourceViewSet, basename="source")
+router.register("sources", catalog.SourceViewSet, basename="source")
 router.register("responsible-bodies", responsible_bodies.ResponsibleBodyViewSet, basename="responsible-body")
 router.register("indicators", indicators.IndicatorViewSet, basename="indicator")
 router.register("indicator-values", indicators.IndicatorValueViewSet, basename="indicator-value")
@@ -67,7 +67,7 @@ urlpatterns = [
         "countries/<str:country>/submission.docx", CountrySubmissionDOCXView.as_view(), name="country-submission-docx"
     ),
     path("", include(router.urls)),
-    path("areas/", views.AreaListView.as_view(), name="area-list"),
+    path("areas/", catalog.AreaListView.as_view(), name="area-list"),
     path(
         "recommendations/<int:recommendation_pk>/progress/",
         views.ProgressUpdateViewSet.as_view(nested),

@@ -1,8 +1,6 @@
 from functools import partial
-from typing import cast
 
 from django.contrib.auth.models import User
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,13 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import Throttled, ValidationError
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommendations.catalog.services import recommendation_update
-from recommendations.choices import AREAS, Role, SourceKind, area_name
+from recommendations.choices import Role
 from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
@@ -24,31 +21,28 @@ from recommendations.listing import as_of as status_as_of
 from recommendations.listing import query, selectors
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.ordering import DERIVED_SORTS
-from recommendations.listing.parameters import validate_query_parameters
-from recommendations.models import Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.models import Evidence, ProgressUpdate, Recommendation
 from recommendations.progress import timeline
 from recommendations.progress.services import progress_record
 from recommendations.roles import has_role
 from recommendations.users.models import ApiToken
 from recommendations.users.tokens import token_create, token_revoke, tokens_revoke_all
-from recommendations.withdrawal.models import WithdrawableQuerySet, public_q
 from recommendations.withdrawal.services import withdrawal_set
+from recommendations.withdrawal.views import WithdrawnHiddenMixin
 
 from .conditional import expected_version, recommendation_etag, tag_response
 from .exceptions import InvalidCredentials
-from .filters import GENERAL_PARAMETERS, accepted_parameters
+from .filters import GENERAL_PARAMETERS
 from .history_serializers import ChangeRecordSerializer
 from .multipart import StrictMultiPartParser
 from .parsers import StrictJSONParser
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .serializers import (
     ApiTokenSerializer,
-    AreaSerializer,
     EvidenceSerializer,
     ProgressUpdateSerializer,
     RecommendationDetailSerializer,
     RecommendationSerializer,
-    SourceSerializer,
 )
 from .write_serializers import (
     EvidenceCreateSerializer,
@@ -74,10 +68,8 @@ class RecommendationScopedMixin:
 
     def get_recommendation(self) -> Recommendation:
         if not hasattr(self, "_recommendation"):
-            self._recommendation = get_object_or_404(
-                Recommendation.objects.visible_to(cast(GenericAPIView, self).request.user),
-                pk=self.kwargs["recommendation_pk"],
-            )
+            visible = Recommendation.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+            self._recommendation = get_object_or_404(visible, pk=self.kwargs["recommendation_pk"])
         return self._recommendation
 
     def get_queryset(self):
@@ -125,7 +117,11 @@ def count_asked(params) -> bool:
     ),
 )
 class RecommendationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    WithdrawnHiddenMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     queryset = Recommendation.objects.select_related("source").prefetch_related(
         "responsible_bodies", "tags", "measures"
@@ -141,11 +137,6 @@ class RecommendationViewSet(
     etag_actions = ("retrieve", "partial_update")
     detail_parameters = ("as_of",)
     list_parameters = (COUNT_PARAMETER,)
-
-    def get_queryset(self):
-        # A withdrawn one is not found by the public (404: as if never published); signed-in
-        # roles open it, marked. The list applies the same rule as its `withdrawn` filter.
-        return cast(WithdrawableQuerySet, super().get_queryset()).visible_to(self.request.user)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -317,76 +308,6 @@ class EvidenceFileView(generics.GenericAPIView):
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
-
-
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
-    # Counted as every list counts: without withdrawn recommendations.
-    queryset = Source.objects.annotate(
-        recommendation_count=Count("recommendations", filter=public_q("recommendations"))
-    )
-    serializer_class = SourceSerializer
-    lookup_field = "slug"
-    # What a SlugField holds: anything else (NUL, which PostgreSQL cannot even compare, a
-    # space, a non-ASCII letter) names no source, so the router answers 404 without a query.
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    ordering_fields = ("id", "report_year", "slug")
-    ordering = "-report_year"
-    read_role = None
-
-    def get_queryset(self):
-        # The list leaves withdrawn reports out for everyone; signed-in roles open one by its slug.
-        queryset = cast(WithdrawableQuerySet, super().get_queryset())
-        return queryset.public() if self.action == "list" else queryset.visible_to(self.request.user)
-
-
-class AreaListView(APIView):
-    read_role = None
-    list_parameters = ("kind",)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "kind",
-                OpenApiTypes.STR,
-                enum=list(SourceKind.values),
-                description="Only the areas of this kind of report.",
-            )
-        ],
-        responses={200: AreaSerializer(many=True), 400: OpenApiResponse(description="A bad or unknown parameter.")},
-    )
-    def get(self, request):
-        validate_query_parameters(request.query_params, accepted=accepted_parameters(self))
-        given = request.query_params.get("kind")
-        kind = given.strip().lower() if given is not None else None  # a code, read in either case as every code is
-        if kind is not None and kind not in SourceKind.values:
-            raise ValidationError(
-                {
-                    "kind": [
-                        _("“%(value)s” is not a kind of report; use one of: %(allowed)s.")
-                        % {"value": given, "allowed": ", ".join(SourceKind.values)}
-                    ]
-                }
-            )
-        counts = dict(
-            Recommendation.objects.public()
-            .exclude(area=None)
-            .values_list("area")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        rows = [
-            {
-                "code": area.code,
-                "kind": area.kind,
-                "name": area_name(area.code),
-                "name_az": area.name_az,
-                "name_en": area.name_en,
-                "recommendation_count": counts.get(area.code, 0),
-            }
-            for area in AREAS
-            if kind is None or area.kind == kind
-        ]
-        return Response(AreaSerializer(rows, many=True).data)
 
 
 class TokenView(APIView):

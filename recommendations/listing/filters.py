@@ -28,7 +28,6 @@ from recommendations.models import Measure, MeasureLink, Recommendation, Respons
 from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
-from recommendations.withdrawal.models import PUBLIC_SQL, WITHDRAWN_SQL
 
 from . import as_of as status_as_of
 from . import conditions
@@ -264,17 +263,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         help_text=_("Due before the day (`as_of`, else today) and not implemented as of that day."),
         sql=conditions.overdue_sql,
     )
-    # Withdrawn recommendations (withdrawal/) are left out of every read unless asked for;
-    # `true` lists only them, for signed-in roles (selectors refuse it to anyone else).
-    withdrawn = WithdrawnFilter(
-        field_name="withdrawn_at",
-        label=_("Withdrawn"),
-        help_text=_(
-            "`true`: only the withdrawn recommendations (hidden from the public, kept with their history); "
-            "signed-in users only. Default `false`: they are left out."
-        ),
-        sql=lambda value, connection: (WITHDRAWN_SQL if value else PUBLIC_SQL, []),
-    )
+    withdrawn = WithdrawnFilter()  # applied even when not asked for: withdrawn rows are left out
     # Tags (tags/filtering.py): a theme or group by its code (or its name), an SDG by its goal
     # number, a State by its country code, a position by supported/noted.
     theme = documented(
@@ -354,7 +343,6 @@ class RecommendationFilterSet(django_filters.FilterSet):
             "due_before",
             "due_after",
             "overdue",
-            "withdrawn",
             *tags.TAG_FILTERS,
         ]
 

@@ -12,8 +12,11 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+
+from recommendations.withdrawal.models import PUBLIC_SQL, WITHDRAWN_SQL
 
 from .conditions import SQLCondition
 from .fields import (
@@ -62,9 +65,22 @@ class StrictBooleanFilter(SQLConditionMixin, django_filters.Filter):
 
 @extend_schema_field(OpenApiTypes.BOOL)
 class WithdrawnFilter(SQLConditionMixin, django_filters.Filter):
-    """Applied whatever the value, unset (false) included: see `WithdrawnField`."""
+    """`withdrawn`: withdrawn recommendations (withdrawal/) are left out of every read unless
+    asked for; `true` lists only them, for signed-in roles (selectors refuse it to anyone
+    else). Applied whatever the value, unset (false) included: see `WithdrawnField`."""
 
     field_class = WithdrawnField
+
+    def __init__(self):
+        super().__init__(
+            field_name="withdrawn_at",
+            label=_("Withdrawn"),
+            help_text=_(
+                "`true`: only the withdrawn recommendations (hidden from the public, kept with their history); "
+                "signed-in users only. Default `false`: they are left out."
+            ),
+            sql=lambda value, connection: (WITHDRAWN_SQL if value else PUBLIC_SQL, []),
+        )
 
     def filter(self, qs, value):
         return qs.withdrawn() if value else qs.public()
