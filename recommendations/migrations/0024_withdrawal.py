@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0022_tag_suggestions'),
+        ('recommendations', '0023_progress_review'),
     ]
 
     operations = [

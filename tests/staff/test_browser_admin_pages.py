@@ -16,6 +16,7 @@ SIZES = [(1366, "az-AZ"), (1366, "en-US"), (390, "az-AZ"), (390, "en-US")]
 @pytest.mark.parametrize(("width", "locale"), SIZES)
 def test_admin_pages_at_office_and_phone_widths(site_server, monkeypatch, width, locale):
     from recommendations.progress.services import progress_record
+    from recommendations.withdrawal.services import recommendation_withdraw
     from tests.factories import RecommendationFactory, ResponsibleBodyFactory, UserFactory
 
     admin = UserFactory(username="rehber", role="admin")
@@ -25,13 +26,15 @@ def test_admin_pages_at_office_and_phone_widths(site_server, monkeypatch, width,
         action="Uşaq əməyinin ən pis formaları üzrə əmək müfəttişlərinin treninqini təmin edin.",
         responsible_bodies=[body],
     )
-    RecommendationFactory(source=recommendation.source)
+    withdrawn = RecommendationFactory(source=recommendation.source)
+    recommendation_withdraw(recommendation_id=withdrawn.pk, reason="Səhv idxal: başqa ölkənin sətri", user=admin)
     progress_record(recommendation_id=recommendation.pk, status="in_progress", note="Görüş keçirildi.", user=admin)
     pages = {
         "recommendation": f"/admin/recommendations/recommendation/{recommendation.pk}/change/",
         "recommendations": "/admin/recommendations/recommendation/",
         "users": "/admin/auth/user/",
         "user": f"/admin/auth/user/{staff.pk}/change/",
+        "recommendation-withdrawn": f"/admin/recommendations/recommendation/{withdrawn.pk}/change/",
     }
     language = locale[:2]
     with chromium(monkeypatch) as browser:
@@ -51,6 +54,18 @@ def test_admin_pages_at_office_and_phone_widths(site_server, monkeypatch, width,
                 results = page.locator("div.results")
                 if results.count():
                     assert results.evaluate("box => box.scrollWidth <= box.clientWidth"), name
+        page.goto(f"{site_server}{pages['recommendation']}")
+        # The chosen ministry's long name is whole inside its box, not under the clear button.
+        choice = page.locator(".select2-selection__choice").first
+        box, frame = choice.bounding_box(), page.locator(".select2-selection--multiple").first.bounding_box()
+        assert box and frame and box["x"] + box["width"] <= frame["x"] + frame["width"], (box, frame)
+        assert choice.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        # On a phone the progress entries' table fits the screen: its last column (who) is on it.
+        author = page.locator(".inline-group .tabular td").filter(has_text="rehber").first
+        author_box = author.bounding_box()
+        assert author_box and author_box["x"] + author_box["width"] <= width, author_box
+        page.goto(f"{site_server}{pages['recommendation-withdrawn']}")
+        assert "Səhv idxal: başqa ölkənin sətri" in page.locator("strong.withdrawn").inner_text()
         page.goto(f"{site_server}{pages['recommendation']}")
         assert page.locator("#id_status_on").is_visible()
         assert page.locator("a.viewsitelink").count() == 1

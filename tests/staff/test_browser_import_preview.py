@@ -61,3 +61,16 @@ def test_the_import_preview_shows_changes_and_corrections_within_the_page(
             box = page.locator(selector).first.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, selector
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if width == 1366:
+            # The number, years and place are each on one line ("10", not "1" over "0"); the area
+            # breaks only between words ("Enforcement", not "Enforce" over "ment").
+            lines = page.evaluate(
+                """[...document.querySelectorAll('#import-preview tbody tr')].flatMap(row =>
+                    [0, 1, 2, 4].map(index => {
+                        const range = document.createRange();
+                        range.selectNodeContents(row.cells[index]);
+                        return [row.cells[index].textContent.trim(), range.getClientRects().length];
+                    }))"""
+            )
+            broken = [(text, count) for text, count in lines if count > len(text.split())]
+            assert not broken, broken
