@@ -310,3 +310,15 @@ def test_signed_in_roles_list_withdrawn_ones_on_the_dashboard_when_they_ask(worl
     assert 'name="withdrawn"' in page
     assert "gizli-3391" in page and "Saxlanılan tövsiyə" not in page
     assert 'name="withdrawn"' not in _text(signed_in("anonymous").get("/"))
+
+
+def test_a_withdrawn_repeat_does_not_hide_the_earlier_one_from_the_latest_only_count(db, users, client_for):
+    earlier = RecommendationFactory(source=SourceFactory(slug="dol-2014-az", report_year=2014), year_end=2014)
+    later = RecommendationFactory(source=SourceFactory(slug="dol-2016-az", report_year=2016), repeats=earlier)
+    client = client_for("anonymous")
+    assert client.get("/api/v1/stats/?distinct=latest").json()["total"] == 1
+    recommendation_withdraw(recommendation_id=later.pk, reason="Səhv idxal", user=users["admin"])
+    listed = client.get("/api/v1/recommendations/?distinct=latest").json()["results"]
+    assert [item["id"] for item in listed] == [earlier.pk]
+    assert client.get("/api/v1/stats/?distinct=latest").json()["total"] == 1
+    assert client.get("/api/v1/stats/?distinct=latest&as_of=2020-01-01").json()["total"] == 1

@@ -116,7 +116,8 @@ def periods(start: datetime.date, end: datetime.date, interval: str) -> list[Per
 def _superseded_year() -> Subquery:
     """The report year of the earliest later report that repeats the recommendation."""
     return Subquery(
-        Recommendation.objects.filter(repeats=OuterRef("pk"))
+        Recommendation.objects.public()
+        .filter(repeats=OuterRef("pk"))
         .order_by()
         .values("repeats")
         .annotate(year=Min("source__report_year"))

@@ -119,7 +119,8 @@ def existed_by(queryset: QuerySet, as_of: datetime.date) -> QuerySet:
 def latest_only(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:
     """`distinct=latest`: leave out a recommendation that a later report repeats (one that
     existed by `as_of`, when given), so each counts once, in its latest report."""
-    repeaters = Recommendation.objects.filter(repeats=OuterRef("pk"))
+    # A withdrawn repeat does not count: the earlier one stays the latest shown.
+    repeaters = Recommendation.objects.public().filter(repeats=OuterRef("pk"))
     if as_of is not None:
         repeaters = repeaters.filter(source__report_year__lte=as_of.year)
     return queryset.filter(~Exists(repeaters))
@@ -128,10 +129,10 @@ def latest_only(queryset: QuerySet, as_of: datetime.date | None) -> QuerySet:
 def latest_only_sql(as_of: datetime.date | None) -> tuple[str, list]:
     """`latest_only` as a condition over `r` for the list statement."""
     if as_of is None:
-        return f"NOT EXISTS (SELECT 1 FROM {RECOMMENDATION} l WHERE l.repeats_id = r.id)", []
+        return f"NOT EXISTS (SELECT 1 FROM {RECOMMENDATION} l WHERE l.repeats_id = r.id AND l.withdrawn_at IS NULL)", []
     return (
         f"NOT EXISTS (SELECT 1 FROM {RECOMMENDATION} l JOIN {SOURCE} ls ON ls.id = l.source_id "
-        "WHERE l.repeats_id = r.id AND ls.report_year <= %s)",
+        "WHERE l.repeats_id = r.id AND l.withdrawn_at IS NULL AND ls.report_year <= %s)",
         [as_of.year],
     )
 
