@@ -48,9 +48,10 @@ def chromium(monkeypatch) -> Iterator:
             browser.close()
 
 
-def new_page(browser, *, width=1280, height=900, locale="az-AZ", timeout_ms=15_000, init_script=None):
-    """A page in a context of its own (its own cookies): one visitor."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+def new_page(browser, *, width=1280, height=900, locale="az-AZ", timeout_ms=15_000, init_script=None, bypass_csp=False):
+    """A page in a context of its own (its own cookies): one visitor. `bypass_csp` lets a test
+    add a script of its own (axe, tests/axe.py); the page's policy is checked elsewhere."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, bypass_csp=bypass_csp)
     context.set_default_timeout(timeout_ms)
     if init_script:
         context.add_init_script(init_script)

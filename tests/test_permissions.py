@@ -645,6 +645,7 @@ def test_analyst_does_see_the_notes_and_evidence(client_for, sensitive_world):
         "/api/schema/",
         "/api/schema/?format=json",
         "/api/docs/",
+        "/countries/{country}/",
     ],
 )
 @pytest.mark.parametrize("method", ["get", "options", "head"])

@@ -17,6 +17,7 @@ ROW_HEIGHT = 52
 LABEL_BASELINE = 18
 BAR_TOP = 24
 BAR_HEIGHT = 20
+SEGMENT_DIGIT_WIDTH = 8  # a digit of the 13 px count inside a segment
 
 
 def svg_number(value: float) -> str:
@@ -31,6 +32,10 @@ class Segment:
     count: int
     x: str
     width: str
+    # The count written inside the segment, centred, where it fits: the numbers read without
+    # telling colours apart.
+    count_x: str = ""
+    shows_count: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Bar:
     bar_y: str
     total_x: str
     total_y: str
+    count_y: str
     segments: list[Segment] = field(default_factory=list)
     # The implemented share of the bar, as text ("33%"); empty for an empty bar.
     implemented_share: str = ""
@@ -76,7 +82,18 @@ def stacked_bar_chart(
             count = counts.get(status, 0)
             if count:
                 width = count * scale
-                segments.append(Segment(status, status_label, count, svg_number(x), svg_number(width)))
+                fits = width >= len(str(count)) * SEGMENT_DIGIT_WIDTH + 6
+                segments.append(
+                    Segment(
+                        status,
+                        status_label,
+                        count,
+                        svg_number(x),
+                        svg_number(width),
+                        count_x=svg_number(x + width / 2),
+                        shows_count=fits,
+                    )
+                )
                 x += width
         total = sum(counts.values())
         bars.append(
@@ -89,6 +106,7 @@ def stacked_bar_chart(
                 bar_y=svg_number(top + BAR_TOP),
                 total_x=svg_number(x + 6),
                 total_y=svg_number(top + BAR_TOP + BAR_HEIGHT - 5),
+                count_y=svg_number(top + BAR_TOP + BAR_HEIGHT - 5.5),
                 segments=segments,
                 implemented_share=f"{round(100 * counts.get(IMPLEMENTED, 0) / total)}%" if total else "",
             )
@@ -102,6 +120,11 @@ def stacked_bar_chart(
     )
 
 
+def status_bar_chart(by_status: Mapping[str, int], statuses: Sequence[tuple[str, str]]) -> StackedBarChart:
+    """A selection by status as one stacked bar (the dashboard's, a report's, a country's)."""
+    return stacked_bar_chart([("all", "", by_status)], statuses)
+
+
 # The progress-over-time chart: one band per status, stacked, a point per period end.
 AREA_WIDTH = 480
 AREA_HEIGHT = 260
@@ -109,6 +132,8 @@ AREA_LEFT = 44  # room for the counts on the left
 AREA_TOP = 10
 AREA_BOTTOM = 40  # room for the dates below
 MAX_DATE_LABELS = 6
+DATE_LABEL_FONT = 13  # px, as tracker.css draws .date-label
+LABEL_GAP = 6
 
 
 @dataclass(frozen=True)
@@ -153,6 +178,42 @@ class StackedAreaChart:
         return not self.points
 
 
+def label_width(text: str) -> float:
+    """A date label's width in the drawing's units, generously: 13 px text, digits and
+    capitals at most ~0.62 em wide (system-ui and the fallbacks)."""
+    return len(text) * DATE_LABEL_FONT * 0.62
+
+
+def spaced_labels(xs: Sequence[float], labels: Sequence[str]) -> list[int]:
+    """Which of the points get a date label: the first, the last, and between them as many as
+    fit at least LABEL_GAP apart, evenly stepped. The last label is drawn ending at its point
+    (anchor end), the others centred; a label that would touch the last one is dropped, so
+    "2025" never runs into "2026"."""
+    count = len(xs)
+    if not count:
+        return []
+    if count == 1:
+        return [0]
+
+    def span(index: int) -> tuple[float, float]:
+        width = label_width(labels[index])
+        if index == count - 1:
+            return xs[index] - width, xs[index]
+        return xs[index] - width / 2, xs[index] + width / 2
+
+    step = max(1, -(-count // MAX_DATE_LABELS))  # ceiling division
+    while True:
+        shown = [0]
+        for index in range(step, count - 1, step):
+            if span(index)[0] >= span(shown[-1])[1] + LABEL_GAP and span(index)[1] + LABEL_GAP <= span(count - 1)[0]:
+                shown.append(index)
+        if span(count - 1)[0] >= span(shown[-1])[1] + LABEL_GAP or len(shown) == 1:
+            if len(shown) == 1 and span(count - 1)[0] < span(0)[1] + LABEL_GAP:
+                return [count - 1]  # two points too close for both labels: the latest is named
+            return [*shown, count - 1]
+        step += 1
+
+
 def stacked_area_chart(
     rows: Sequence[tuple[str, str, Mapping[str, int]]], statuses: Sequence[tuple[str, str]]
 ) -> StackedAreaChart:
@@ -186,8 +247,7 @@ def stacked_area_chart(
             ]
             bands.append(Band(status, status_label, " ".join(upper + lower[::-1])))
         below = above
-    step = max(1, -(-count // MAX_DATE_LABELS))  # ceiling division
-    shown = sorted({*range(0, count, step), count - 1}) if count else []
+    shown = spaced_labels([x_of(index) for index in range(count)], [label for _key, label, _counts in rows])
     # The last label ends at the last point: centred on it, half of it fell outside the chart.
     date_labels = [
         AxisLabel(

@@ -89,9 +89,10 @@ def _label(dimension: str, key: Any, sources: dict[int, dict], labels: dict[str,
     return key
 
 
-def table(by: tuple[str, str], cells: Cells, sources: dict[int, dict]) -> dict[str, Any]:
+def table(by: tuple[str, str], cells: Cells, sources: dict[int, dict], *, implemented: bool = False) -> dict[str, Any]:
     """The table's answer: the columns, and per row its cells in the columns' order.
-    `sources` maps the ids counted to their `slug` and `report_year`."""
+    `sources` maps the ids counted to their `slug` and `report_year`. With `implemented`
+    each row also gives how many of each cell are implemented (the dashboard's heat table)."""
     counts = {pair: sum(by_status.values()) for pair, by_status in cells.items()}
     present = [pair for pair, count in counts.items() if count]
     row_keys = _order(by[0], (pair[0] for pair in present), sources)
@@ -101,7 +102,7 @@ def table(by: tuple[str, str], cells: Cells, sources: dict[int, dict]) -> dict[s
     def key_of(dimension: str, key: Any) -> Any:
         return sources[key]["slug"] if dimension == "source" else key
 
-    return {
+    result = {
         "rows": by[0],
         "columns": by[1],
         "column_keys": [key_of(by[1], key) for key in column_keys],
@@ -115,3 +116,10 @@ def table(by: tuple[str, str], cells: Cells, sources: dict[int, dict]) -> dict[s
             for row_key in row_keys
         ],
     }
+    if implemented:
+        for row, row_key in zip(result["cells"], row_keys, strict=True):
+            row["implemented"] = [
+                cells[(row_key, column_key)][Status.IMPLEMENTED] if (row_key, column_key) in cells else 0
+                for column_key in column_keys
+            ]
+    return result

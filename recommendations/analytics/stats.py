@@ -74,13 +74,14 @@ def filtered_stats(
     extra_parameters: Iterable[str] = (),
     by: tuple[str, str] | None = None,
     user: Actor = None,
+    implemented_cells: bool = False,
 ) -> dict[str, Any]:
     """The stats of the recommendations matching the list filters in `params` (a QueryDict),
     as of the `as_of` day when given. Raises ValidationError naming a bad parameter."""
     queryset, filters = selectors.recommendation_selection(params=params, extra_parameters=extra_parameters, user=user)
     as_of = filters.get("as_of")
     if as_of is None:
-        return recommendation_stats(queryset, breakdowns=breakdowns, by=by)
+        return recommendation_stats(queryset, breakdowns=breakdowns, by=by, implemented_cells=implemented_cells)
     # Counted from what the other filters keep, by stored status, so that the indexes answer
     # the counts alone; `recommendation_stats` then takes out the later reports and moves the
     # recommendations whose status that day was another. The status filter keeps the statuses
@@ -100,6 +101,7 @@ def filtered_stats(
         statuses=filters.get("status") or None,
         overdue=filters.get("overdue"),
         by=by,
+        implemented_cells=implemented_cells,
     )
 
 
@@ -147,6 +149,7 @@ def recommendation_stats(
     statuses: Iterable[str] | None = None,
     overdue: bool | None = None,
     by: tuple[str, str] | None = None,
+    implemented_cells: bool = False,
 ) -> dict[str, Any]:
     """Counts of the recommendations in `queryset`: in total, by status, and by area, year
     and source (those of them in `breakdowns`), each split by status. A recommendation
@@ -200,7 +203,9 @@ def recommendation_stats(
     if by is not None:
         counted = {key for pair in cells for dimension, key in zip(by, pair, strict=True) if dimension == "source"}
         sources = Source.objects.using(database).filter(pk__in=counted).values("pk", "slug", "report_year")
-        result["table"] = cross.table(by, cells, {source["pk"]: dict(source) for source in sources})
+        result["table"] = cross.table(
+            by, cells, {source["pk"]: dict(source) for source in sources}, implemented=implemented_cells
+        )
     return result
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from recommendations.analytics import stats
-from recommendations.analytics.charts import stacked_bar_chart
+from recommendations.analytics.charts import stacked_bar_chart, status_bar_chart
 from recommendations.catalog.repeats import earlier_report_years
 from recommendations.choices import SourceKind, Status, area_name, status_order
 from recommendations.languages import language_name, supported_languages, ui_language
@@ -72,6 +72,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "withdrawn_notice": withdrawn_notice(source) if source.is_withdrawn else "",
         "stats": counts,
         "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
+        "status_chart": status_bar_chart(counts["by_status"], statuses),
         "implemented_share": (100 * implemented / total) if total else None,
         "area_chart": area_chart,
         "page": page,

@@ -7,7 +7,7 @@ from ..measures import progress_pages as measure_progress_pages
 from ..reviews import pages as review_pages
 from ..submissions import views as submission_pages
 from ..users.forms import LoginForm
-from . import account, bulk, earlier_version, sources, tag_suggestions, tokens, views
+from . import account, bulk, countries, earlier_version, sources, tag_suggestions, tokens, views
 from . import history as history_pages
 from . import recommendation as progress_pages
 from . import work as work_pages
@@ -62,6 +62,7 @@ urlpatterns = [
     path("sources/<slug:slug>/submission/", submission_pages.submission_page, name="source-submission"),
     path("sources/<slug:slug>/submission.docx", submission_pages.submission_docx_page, name="source-submission-docx"),
     path("sources/<slug:slug>/thematic-list.docx", submission_pages.matrix_docx_page, name="source-thematic-list-docx"),
+    path("countries/<str:country>/", countries.country_page, name="country"),
     path("countries/<str:country>/submission/", submission_pages.submission_page, name="country-submission"),
     path(
         "countries/<str:country>/submission.docx",

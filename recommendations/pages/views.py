@@ -21,7 +21,8 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from recommendations.analytics import stats, timeline
-from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart
+from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart, status_bar_chart
+from recommendations.analytics.heat import implemented_heat
 from recommendations.choices import AREAS, Role, Status, area_name, status_order
 from recommendations.languages import ui_language
 from recommendations.listing import as_of as status_as_of
@@ -32,6 +33,8 @@ from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, paramete
 from recommendations.models import Measure, ResponsibleBody, Source
 from recommendations.roles import has_role
 from recommendations.withdrawal.models import sees_withdrawn
+
+from .filter_chips import filter_chips
 
 PAGE_SIZE = 25
 PAGE_PARAMETER = "page"
@@ -228,14 +231,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         interval = timeline.parse_interval(params.get("interval"))
         counts = stats.filtered_stats(
-            params=params, breakdowns=("area", "year", "source"), extra_parameters=extra, user=request.user
+            params=params,
+            breakdowns=("area", "year", "source"),
+            extra_parameters=extra,
+            by=("area", "year"),
+            implemented_cells=True,
+            user=request.user,
         )
         over_time = _progress_over_time(params, interval, cleaned, user=request.user)
     except ValidationError as error:
         form = DashboardFilterForm(
             initial=initial, errors=error.message_dict, withdrawn_listed=sees_withdrawn(request.user)
         )
-        return render(request, "recommendations/dashboard.html", {"form": form, "invalid": True}, status=400)
+        context = {"form": form, "invalid": True, "chips": filter_chips(form, params)}
+        return render(request, "recommendations/dashboard.html", context, status=400)
 
     form = DashboardFilterForm(initial=initial, withdrawn_listed=sees_withdrawn(request.user))
     statuses = status_order()
@@ -269,6 +278,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
         "distinct": cleaned.get("distinct") == "latest",
         "status_totals": [(code, label, counts["by_status"][code]) for code, label in statuses],
+        "status_chart": status_bar_chart(counts["by_status"], statuses),
+        "heat": implemented_heat(counts["table"]),
+        "chips": filter_chips(form, params),
         "implemented_share": (100 * implemented / total) if total else None,
         "area_chart": area_chart,
         "year_chart": year_chart,

@@ -4,6 +4,7 @@ Skipped, with the reason, only when /usr/bin/chromium is not installed. Screensh
 test-artifacts/ at the project root.
 """
 
+import itertools
 import re
 
 import pytest
@@ -38,6 +39,12 @@ def chart_totals(page, chart_id: str) -> dict[str, int]:
     }
 
 
+def open_filters(page) -> None:
+    """Unfold the dashboard's filters, as a person clicks on them."""
+    if page.locator("details.filter-panel").get_attribute("open") is None:
+        page.locator("details.filter-panel > summary").click()
+
+
 def table_ids(page) -> list[int]:
     rows = page.locator("#recommendation-table tbody tr")
     return [int(rows.nth(i).get_attribute("data-id")) for i in range(rows.count())]
@@ -61,7 +68,16 @@ def test_dashboard_filter_detail_and_language_switch(page, site_server, browser_
         assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"] + 0.5, index
     page.screenshot(path=str(ARTIFACTS / "dashboard-az.png"), full_page=True)
 
+    # The date labels do not run into each other either ("2025 2026" did).
+    boxes = [labels.nth(index).bounding_box() for index in range(labels.count())]
+    for left, right in itertools.pairwise(boxes):
+        assert left["x"] + left["width"] < right["x"], (left, right)
+    # The numbers first: the filters are folded, one click away.
+    assert not page.get_by_label("Mənbə").is_visible()
+    assert page.locator("#summary-heading").bounding_box()["y"] < 400
+
     # Filter by the TIP 2022 report through the form, as a person would.
+    open_filters(page)
     page.get_by_label("Mənbə").select_option("tip-2022-az")
     page.get_by_role("button", name="Tətbiq et").click()
     page.wait_for_url(re.compile(r"source=tip-2022-az"))
@@ -70,6 +86,9 @@ def test_dashboard_filter_detail_and_language_switch(page, site_server, browser_
     assert len(table_ids(page)) == 3
     assert page.locator("#chart-area-table tbody tr").count() == 3
     assert "source=tip-2022-az" in page.get_by_role("link", name="CSV").get_attribute("href")
+    # The active filter is a chip; following it drops the filter.
+    chip = page.locator('.chip[data-filter="source"] a')
+    assert "2022" in chip.inner_text()
     page.screenshot(path=str(ARTIFACTS / "dashboard-filtered-az.png"), full_page=True)
 
     # A bad value typed into the address is shown as a form error, not a server error.
@@ -129,7 +148,10 @@ def test_dashboard_on_a_phone_sized_screen(page, site_server, browser_data, widt
 
     # Nothing forces the page wider than the screen; wide tables scroll inside their box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    open_filters(page)
     assert page.get_by_role("group", name="Status", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("details.filter-panel > summary").click()  # folded again, as the page opens
     assert page.locator("#chart-area svg").bounding_box()["width"] <= width
     # Every row of the list shows its status on the screen, without scrolling sideways.
     rows = page.locator("#recommendation-table tbody tr")
@@ -182,6 +204,8 @@ def test_long_words_links_and_hashes_wrap_on_a_phone(page, site_server, browser_
 def test_dashboard_keeps_multi_value_filters_through_apply(page, site_server, browser_data):
     reports = browser_data
     page.goto(site_server + "/?status=in_progress,not_started&area=enforcement,protection")
+    assert page.locator(".chip").count() == 2  # status and area, shown while the form is folded
+    open_filters(page)
     status = page.get_by_role("group", name="Status", exact=True)
     assert status.get_by_label("İcra olunur", exact=True).is_checked()
     assert status.get_by_label("Başlanmayıb", exact=True).is_checked()
@@ -191,6 +215,7 @@ def test_dashboard_keeps_multi_value_filters_through_apply(page, site_server, br
     assert set(table_ids(page)) == expected
 
     # Apply keeps both statuses and both areas; adding text narrows the list.
+    open_filters(page)
     page.get_by_label("Tədbirin mətnində").fill("müfəttiş")
     page.get_by_role("button", name="Tətbiq et").click()
     page.wait_for_url(re.compile(r"q="))
@@ -198,10 +223,12 @@ def test_dashboard_keeps_multi_value_filters_through_apply(page, site_server, br
     assert "status=not_started" in query and "status=in_progress" in query
     assert "area=enforcement" in query and "area=protection" in query
     assert set(table_ids(page)) == {reports["inspector_funding"].pk, reports["inspection_data"].pk}
+    open_filters(page)
     assert page.get_by_role("group", name="Status", exact=True).get_by_label("İcra olunur", exact=True).is_checked()
     assert page.get_by_label("Tədbirin mətnində").input_value() == "müfəttiş"
 
     # And once more, unchanged: the selection survives a second Apply.
+    open_filters(page)
     page.get_by_role("button", name="Tətbiq et").click()
     page.wait_for_load_state()
     assert set(table_ids(page)) == {reports["inspector_funding"].pk, reports["inspection_data"].pk}
