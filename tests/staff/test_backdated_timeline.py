@@ -73,8 +73,9 @@ def test_the_page_shows_the_same_story_and_both_dates(backdated):
     with translation.override("en"):
         recorded = formats.date_format(timezone.localdate(), "DATE_FORMAT")
     assert f"(happened Nov. 10, 2026, recorded {recorded})" in html
-    facts = html[html.index('class="facts"') : html.index("</dl>")]
-    assert "In progress" in facts and "since Nov. 10, 2026" in facts
+    # The page leads with the status and since when (issue 24 §2).
+    lead = html[html.index('id="status-lead"') : html.index("</dl>", html.index('id="status-lead"'))]
+    assert "In progress" in lead and "since Nov. 10, 2026" in lead
 
 
 def test_stats_count_the_current_status_the_timeline_ends_with(backdated, api_client):
