@@ -12,14 +12,17 @@ from django.contrib.auth.models import Permission
 from django.db import DatabaseError, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
+from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from recommendations.choices import ReviewState
+from recommendations.follows.services import follow_set
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing.as_of import status_on
 from recommendations.models import ChangeRecord, Evidence, ProgressUpdate, Recommendation
 from recommendations.progress.services import EvidenceItem, progress_record, progress_record_with_evidence
 from recommendations.reviews.services import progress_review
+from tests.admin_forms import admin_client, open_form, submit
 from tests.factories import RecommendationFactory, SourceFactory, UserFactory
 from tests.jobs import queued_tasks, run_jobs
 from tests.staff.test_record_progress_page import submission
@@ -266,6 +269,15 @@ def test_the_queue_lists_what_waits_oldest_first_with_its_diff_in_a_fixed_number
     assert response.status_code == 200
     body = response.content.decode()
     assert body.index(f"entry-{first.pk}") < body.index(f"entry-{second.pk}")
+    for recommendation in recommendations:  # more proposals, with evidence: no more queries
+        progress_record_with_evidence(
+            recommendation_id=recommendation.pk,
+            status="not_started",
+            user=people["admin"],
+            evidence=[EvidenceItem(kind="link", title="Əlavə", url="https://e-qanun.az/2")],
+        )
+    with django_assert_num_queries(10):
+        assert len(client.get("/reviews/").context["waiting"]) == 6
     # The staff member sees their proposals' state, not the queue.
     staff_page = page(people["staff"]).get("/reviews/")
     assert staff_page.context["waiting"] == [] and len(staff_page.context["mine"]) == 2
@@ -388,3 +400,40 @@ def test_a_proposal_sent_twice_from_the_page_is_proposed_once(people):
     (entry,) = ProgressUpdate.objects.filter(recommendation=recommendation)
     assert entry.review_state == ReviewState.PROPOSED
     assert Evidence.objects.get().progress_update == entry  # its evidence waits with it
+
+
+def xlsx_sheets(client) -> dict[str, list[tuple]]:
+    body = b"".join(client.get("/api/v1/recommendations/export.xlsx").streaming_content)
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    return {name: list(workbook[name].iter_rows(values_only=True))[1:] for name in ("recommendations", "progress")}
+
+
+@REVIEW
+def test_the_xlsx_export_and_follower_mail_wait_for_approval(people):
+    recommendation = RecommendationFactory(status="not_assessed")
+    follow_set(user=people["analyst"], recommendation_id=recommendation.pk, following=True)
+    entry_id = propose(recommendation, people["staff"])
+    mails = "recommendations.notifications.tasks.status_change_mail"
+
+    sheets = xlsx_sheets(api(people["analyst"]))  # even an analyst's export: published entries only
+    assert sheets["progress"] == [] and NOTE not in str(sheets)
+    assert not queued_tasks(mails)
+
+    assert decide(people["reviewer"], entry_id, "approve").status_code == 200
+    (row,) = xlsx_sheets(api(people["analyst"]))["progress"]
+    assert row[0] == entry_id and NOTE in row
+    assert len(queued_tasks(mails)) == 1
+
+
+@REVIEW
+def test_the_review_permission_is_given_in_the_admin_like_any_other(people):
+    member = UserFactory(username="nigar", role="ngo_staff")
+    client = admin_client(people["admin"])
+    url = f"/admin/auth/user/{member.pk}/change/"
+    assert "Can review proposed progress" in client.get(url).content.decode()
+    permission = Permission.objects.get(codename="review_progress")
+    saved = submit(client, url, {**open_form(client, url), "user_permissions": [permission.pk]})
+    assert saved.status_code == 302
+    recommendation = RecommendationFactory()
+    entry_id = propose(recommendation, people["staff"])
+    assert decide(type(member).objects.get(pk=member.pk), entry_id, "approve").status_code == 200
