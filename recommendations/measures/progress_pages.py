@@ -27,6 +27,7 @@ from recommendations.pages.progress_forms import (
 )
 from recommendations.progress.bulk import RecommendationRefused, RecommendationStale
 from recommendations.progress.services import EvidenceItemInvalid, StaleVersion
+from recommendations.reviews.notices import review_notice
 
 from .forms import linked_status_formset
 from .models import Measure
@@ -122,7 +123,8 @@ def measure_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": evidence}
             if evidence
             else ""
-        ),
+        )
+        + review_notice([result.update]),
     )
     return redirect(f"{page}#entry-{result.update.pk}")
 

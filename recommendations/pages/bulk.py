@@ -20,6 +20,7 @@ from recommendations.measures.pages import require_staff
 from recommendations.models import Recommendation
 from recommendations.progress.bulk import RecommendationRefused, RecommendationStale, progress_record_many
 from recommendations.progress.services import EvidenceItemInvalid
+from recommendations.reviews.notices import review_notice
 
 from .progress_forms import EVIDENCE_ROWS, ProgressForm, evidence_formset, evidence_row_of, more_evidence_rows
 
@@ -128,6 +129,7 @@ def bulk_progress_page(request: HttpRequest) -> HttpResponse:
             % {"count": evidence}
             if evidence
             else ""
-        ),
+        )
+        + review_notice(update for update, _evidence in recorded),
     )
     return redirect(_back(form.cleaned_data.get("back") or "", request))

@@ -38,6 +38,7 @@ from recommendations.progress.services import (
     progress_record_with_evidence,
 )
 from recommendations.progress.timeline import EVENT_ORDER
+from recommendations.reviews.notices import review_notice
 from recommendations.roles import has_role
 from recommendations.tags.selectors import tag_links
 from recommendations.withdrawal.services import withdrawn_notice
@@ -321,7 +322,7 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         ) % {"count": len(added)}
     else:
         message = _("Progress recorded.")
-    messages.success(request, message)
+    messages.success(request, message + review_notice([update]))
     return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{update.pk}")
 
 
