@@ -216,10 +216,7 @@ TAGS = [
     {"name": "indicators", "description": "Figures the reports state year by year, with where each was read."},
     {"name": "tags", "description": "Themes, affected groups and SDGs suggested for a text from the tags stored."},
     {"name": "measures", "description": "Government measures answering recommendations, their progress and evidence."},
-    {
-        "name": "reviews",
-        "description": "Progress proposed for review (REVIEW_REQUIRED): the queue, decisions, one's own proposals.",
-    },
+    {"name": "reviews", "description": "Progress proposed for review: the queue, decisions, one's own proposals."},
 ]
 
 
