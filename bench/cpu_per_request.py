@@ -41,29 +41,35 @@ SHAPES = {
 BATCHES = 8
 
 
+def get(application, url: str) -> tuple[str, int]:
+    """A GET of `url` through the WSGI application, as a server makes it: its status line and
+    how many body bytes it sent (read whole; closed, so request_finished runs)."""
+    path, _sep, query = url.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    status = []
+    response = application(environ, lambda line, headers, exc_info=None: status.append(line))
+    size = sum(len(chunk) for chunk in response)
+    response.close()  # as a server does: request_finished, connection checks for the next request
+    return status[0], size
+
+
 def main() -> None:
     per_shape = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     application = get_wsgi_application()
 
     def call(url: str) -> str:
-        path, _sep, query = url.partition("?")
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "127.0.0.1",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-        }
-        status = []
-        response = application(environ, lambda line, headers: status.append(line))
-        b"".join(response)
-        response.close()  # as a server does: request_finished, connection checks for the next request
-        return status[0]
+        return get(application, url)[0]
 
     for shape, url in SHAPES.items():
         status = call(url)

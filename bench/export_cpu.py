@@ -14,7 +14,6 @@ on this machine). Each format runs `RUNS` times; the least disturbed run (smalle
 beside the median.
 """
 
-import io
 import os
 import secrets
 import statistics
@@ -30,6 +29,7 @@ os.environ.setdefault("THROTTLE_ANON", "off")
 os.environ.setdefault("THROTTLE_USER", "off")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+from cpu_per_request import get
 from django.core.wsgi import get_wsgi_application
 
 RUNS = int(os.environ.get("RUNS", "3"))
@@ -52,23 +52,8 @@ def main() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
         database_before, app_before, started = process_seconds(backend), time.process_time(), time.monotonic()
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": f"/api/v1/recommendations/export.{fmt}",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "127.0.0.1",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-        }
-        statuses = []
-        body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        size = sum(len(chunk) for chunk in body)
-        body.close()
-        assert statuses[0].startswith("200"), statuses
+        status, size = get(application, f"/api/v1/recommendations/export.{fmt}")
+        assert status.startswith("200"), status
         return (
             time.process_time() - app_before,
             process_seconds(backend) - database_before,
