@@ -317,7 +317,10 @@ def test_the_recommendation_page_says_where_it_was_read_and_links_the_documents(
     azerbaijani = client.get(f"/recommendations/{recommendation.pk}/", HTTP_ACCEPT_LANGUAGE="az").content.decode()
 
     assert "Make complete data on the funding of the inspectorate publicly available." in english
-    assert "Table 11, row 3, page 7" in english
+    assert "English text: table 11, row 3, page 7" in english
+    # Said in the reader's language, the table's heading too (issue 24 §3: "English: Table 11, cərgə 3").
+    assert "İngiliscə mətn: cədvəl 11, cərgə 3, səhifə 7" in azerbaijani
+    assert "English: Table 11" not in azerbaijani
     assert 'href="/sources/dol-2015-az/document/en/"' in english and 'href="?text=az"' in english
     assert recommendation.action in azerbaijani and 'href="?text=en"' in azerbaijani
     download = client.get("/sources/dol-2015-az/document/en/")

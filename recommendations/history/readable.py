@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from recommendations.catalog.provenance import provenance_text
 from recommendations.choices import AREA_CODES, EvidenceKind, ReviewState, Role, SourceKind, Status, area_name
 from recommendations.indicators.models import Indicator
 from recommendations.measures.models import Measure, MeasureKind, MeasureLink
@@ -126,6 +127,8 @@ def _value(field: str, value, names: _Names, model=None) -> str:
         return names.sources.get(value, f"#{value}")
     if field == "repeats":
         return _("Recommendation %(id)s") % {"id": value}
+    if field == "provenance" and isinstance(value, dict):
+        return provenance_text(value)
     if isinstance(value, dict):
         # Per-language texts and similar: one "key: value" per entry, never raw JSON.
         return "; ".join(f"{key}: {_plain(item)}" for key, item in value.items())

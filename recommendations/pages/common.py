@@ -2,9 +2,8 @@
 public names in a module every page imports and none of which imports a page."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from recommendations.languages import language_name
+from recommendations.catalog.provenance import text_language_label, where_read
 from recommendations.models import Recommendation, Source
 
 
@@ -27,23 +26,11 @@ def provenance_lines(recommendation: Recommendation) -> list[dict]:
         where = recommendation.provenance.get(language)
         if where is None:
             continue
-        parts = [where["table"]] if where.get("table") else []
-        parts.append(_("row %(row)d") % {"row": recommendation.position})
-        if where.get("pages"):
-            first, last = where["pages"]
-            parts.append(
-                _("page %(page)d") % {"page": first}
-                if first == last
-                else _("pages %(first)d–%(last)d") % {"first": first, "last": last}
-            )
-        elif where.get("lines"):
-            first, last = where["lines"]
-            parts.append(_("lines %(first)d–%(last)d") % {"first": first, "last": last})
         result.append(
             {
                 "language": language,
-                "language_name": language_name(language),
-                "text": ", ".join(parts),
+                "language_name": text_language_label(language),
+                "text": where_read(where, recommendation.position),
                 "document_url": document_url(source, language),
             }
         )

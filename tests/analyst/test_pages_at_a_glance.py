@@ -190,3 +190,27 @@ def test_the_country_page_refuses_what_it_does_not_take(glance):
     assert client.get("/countries/FR/").status_code == 404  # no report held
     assert client.get("/countries/XX/").status_code == 404  # no such country
     assert client.post("/countries/AZ/").status_code in (403, 405)
+
+
+def test_the_history_says_where_it_was_read_in_the_readers_language(db):
+    """Issue 24 §3: the history page in Azerbaijani said "az: lines 33–37; en: table Table 11,
+    pages 6–6"."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from recommendations.history.readable import field_changes
+    from recommendations.models import ChangeRecord, Recommendation
+
+    record = ChangeRecord(
+        object_type=ContentType.objects.get_for_model(Recommendation),
+        action=ChangeRecord.Action.UPDATE,
+        before={"provenance": {"az": {"lines": [33, 37], "row": 1}}},
+        after={"provenance": {"az": {"lines": [33, 37], "row": 1}, "en": {"table": "Table 11", "pages": [6, 6]}}},
+    )
+    with translation.override("az"):
+        (change,) = field_changes(record)
+    assert change.before == "Azərbaycanca mətn: cərgə 1, sətirlər 33–37"
+    assert change.after == "Azərbaycanca mətn: cərgə 1, sətirlər 33–37; İngiliscə mətn: cədvəl 11, səhifə 6"
+    with translation.override("en"):
+        (change,) = field_changes(record)
+    assert change.after == "Azerbaijani text: row 1, lines 33–37; English text: table 11, page 6"
