@@ -256,6 +256,8 @@ def test_the_admin_withdraws_and_restores_with_a_reason_and_shows_the_state(db, 
     assert {r.pk for r in listed} == {r.pk for r in chosen}
     page = admin.get(f"{url}{chosen[0].pk}/change/")
     assert "Withdrawn on" in _text(page) and "Dublikat sətirlər" in _text(page)
+    warnings = [str(message) for message in page.context["messages"] if message.level_tag == "warning"]
+    assert warnings and "Dublikat sətirlər" in warnings[0]  # at the top, not only among the fields
     _act(admin, url, "recommendations_restore", chosen, withdrawal_reason="Səhv çıxarılıb")
     assert not Recommendation.objects.withdrawn().exists()
 
@@ -322,3 +324,18 @@ def test_a_withdrawn_repeat_does_not_hide_the_earlier_one_from_the_latest_only_c
     assert [item["id"] for item in listed] == [earlier.pk]
     assert client.get("/api/v1/stats/?distinct=latest").json()["total"] == 1
     assert client.get("/api/v1/stats/?distinct=latest&as_of=2020-01-01").json()["total"] == 1
+
+
+def test_the_other_years_of_a_recommendation_do_not_name_a_withdrawn_one(db, users, client_for):
+    first = RecommendationFactory(
+        source=SourceFactory(slug="dol-2013-az", report_year=2013), year_start=2013, year_end=2013
+    )
+    middle = RecommendationFactory(
+        source=SourceFactory(slug="dol-2014-az", report_year=2014), repeats=first, year_start=2014, year_end=2014
+    )
+    last = RecommendationFactory(source=SourceFactory(slug="dol-2015-az", report_year=2015), repeats=middle)
+    recommendation_withdraw(recommendation_id=middle.pk, reason="Səhv idxal", user=users["admin"])
+    detail = client_for("anonymous").get(f"/api/v1/recommendations/{last.pk}/").json()
+    assert [item["id"] for item in detail["also_suggested_in"]] == [first.pk]  # through the withdrawn one
+    page = _text(client_for("anonymous").get(f"/recommendations/{last.pk}/"))
+    assert "dol-2014" not in page and f"/recommendations/{middle.pk}/" not in page

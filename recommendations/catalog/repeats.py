@@ -149,7 +149,9 @@ def repeat_lineage(recommendation: Recommendation, *, limit: int = 50) -> list[R
         lineage.extend(later)
         seen.update(item.pk for item in later)
         frontier = [item.pk for item in later]
-    return _oldest_first(lineage)
+    # A withdrawn one (withdrawal/) is walked through, so the chain holds, but not listed: the
+    # page and the API's `also_suggested_in` would name it to the public.
+    return _oldest_first([item for item in lineage if not item.is_withdrawn])
 
 
 def repeat_ancestry(recommendation_id: int, *, limit: int = 50) -> list[Recommendation]:

@@ -37,7 +37,15 @@ class WithdrawnListFilter(admin.SimpleListFilter):
 
 
 class WithdrawalStateMixin:
-    """`withdrawal_state`, for the change page's read-only fields."""
+    """`withdrawal_state`, for the change page's read-only fields; and, at the page's top, a
+    warning that the row is withdrawn, so no one edits it thinking it public."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_withdrawn:
+            self.message_user(request, withdrawn_notice(obj), messages.WARNING)  # type: ignore[attr-defined]
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
     @admin.display(description=gettext_lazy("public or withdrawn"))
     def withdrawal_state(self, obj) -> str:

@@ -121,7 +121,7 @@ def test_a_backdated_entry_that_changes_nothing_current_leaves_no_history_row(db
         for record in after
         for side in (record["before"] or {}, record["after"] or {})
         for key, value in side.items()
-        if key.endswith("_at")
+        if key.endswith("_at") and value is not None  # `withdrawn_at` is empty until a withdrawal
     ]
     assert moments and all(value.endswith("+04:00") for value in moments)  # TIME_ZONE, Asia/Baku
     assert "2025-06-15T00:00:00+04:00" in moments
