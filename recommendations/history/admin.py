@@ -50,7 +50,9 @@ class ChangedByFilter(admin.SimpleListFilter):
 
 @admin.register(ChangeRecord)
 class ChangeRecordAdmin(HostileQueryAdminMixin, FoldedSearchAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["changed_at", "object_type", "object_repr", "action", "username", "message", "changes_summary"]
+    # What changed comes right after when and on what: on a phone (390 px) the later columns are
+    # off-screen, and before the change itself was the last of seven (issue 24 §3).
+    list_display = ["changed_at", "object_repr", "changes_summary", "username", "action", "object_type", "message"]
     list_filter = [
         ChangedRecommendationFilter,
         ("object_type", RecordedKindFilter),
