@@ -60,3 +60,22 @@ def review_waiting_send(*, update_id: int) -> int:
         )
     messages = [EmailMessage(subject=subject, body=body, to=[user.email]) for user in recipients]
     return get_connection().send_messages(messages) or 0
+
+
+def review_decision_send(*, update_id: int) -> int:
+    """Tell the author how their proposal was decided. The reviewer's comment stays on the
+    page: it may quote the note, and notes are never mailed."""
+    update = ProgressUpdate.objects.select_related("author").get(pk=update_id)
+    author = update.author
+    if author is None or not author.email or not author.is_active or update.review_state == ReviewState.PROPOSED:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your proposal #%(id)d: %(state)s") % {
+            "id": update.pk,
+            "state": update.get_review_state_display(),
+        }
+        body = render_to_string(
+            "recommendations/email/review_decision.txt",
+            {"update": update, "url": site_url(reverse("recommendations:reviews"))},
+        )
+    return get_connection().send_messages([EmailMessage(subject=subject, body=body, to=[author.email])]) or 0

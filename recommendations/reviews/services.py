@@ -14,6 +14,7 @@ from recommendations.progress import timeline
 from recommendations.progress.services import measure_lock, recommendation_lock, subject_status_refresh
 
 from .permissions import may_review
+from .tasks import review_decision_mail
 
 
 class Decision(TextChoices):
@@ -71,6 +72,7 @@ def progress_review(*, update_id: int, decision: str, comment: str = "", user: A
             after={"review_state": state.value},
             message=comment,
         )
+        review_decision_mail.enqueue(update.pk)  # queued with the decision: sent if it commits
         if state == ReviewState.PUBLISHED:
             column = {"recommendation_id": subject.pk} if recommendation_id else {"measure_id": subject.pk}
             before = timeline.befores(timeline.entries_of(**column)).get(update.pk, update.status_before)

@@ -253,7 +253,10 @@ def test_the_queue_lists_what_waits_oldest_first_with_its_diff_in_a_fixed_number
     second = progress_record(recommendation_id=recommendations[1].pk, status="not_started", user=people["admin"])
     progress_record(recommendation_id=recommendations[2].pk, status="implemented", user=people["staff"])
 
-    queue = api(people["reviewer"]).get("/api/v1/reviews/").json()
+    reviewer_api = api(people["reviewer"])
+    reviewer_api.get("/api/v1/reviews/")
+    with django_assert_num_queries(3):  # entries, their published timelines, evidence (role and permission cached)
+        queue = reviewer_api.get("/api/v1/reviews/").json()
     assert [row["id"] for row in queue][:2] == [first.pk, second.pk]
     assert (queue[0]["status_before"], queue[0]["status_after"], queue[0]["note"]) == (
         "in_progress",
@@ -438,3 +441,19 @@ def test_the_review_permission_is_given_in_the_admin_like_any_other(people):
     recommendation = RecommendationFactory()
     entry_id = propose(recommendation, people["staff"])
     assert decide(type(member).objects.get(pk=member.pk), entry_id, "approve").status_code == 200
+
+
+@REVIEW
+def test_the_author_is_mailed_the_decision_without_the_comment(people, mailoutbox):
+    recommendation = RecommendationFactory()
+    entry_id = propose(recommendation, people["staff"])
+    run_jobs()  # the reviewers' mail
+    mailoutbox.clear()
+    comment = "Qurbanın adını qeyddən çıxarın — gizli-şərh-2210"
+    assert decide(people["reviewer"], entry_id, "return", comment).status_code == 200
+    assert len(queued_tasks("recommendations.reviews.tasks.review_decision_mail")) == 1
+    run_jobs()
+    (message,) = mailoutbox
+    assert message.to == ["aysel@ngo.az"] and str(entry_id) in message.subject
+    assert comment not in message.body and NOTE not in message.body  # both stay on the page
+    assert "/reviews/" in message.body
