@@ -1,6 +1,7 @@
 """The pages people look at, in Chromium at 1280 and 390 px (issue 24 §2): axe finds no
 violation in any state the test opens — the dashboard folded, unfolded and filtered, a
-recommendation page for a visitor and for an analyst, a report's page and a country's page —
+recommendation page for a visitor, an analyst and NGO staff (its progress form), the
+list with staff's selection boxes, a report's page and a country's page —
 and nothing is wider than the screen. Screenshots in test-artifacts/ (glance-*.png)."""
 
 import pytest
@@ -20,6 +21,7 @@ def test_every_page_state_has_no_axe_violation(transactional_db, site_server, mo
 
     reports = build_reports()
     UserFactory(username="analitik", role="analyst")
+    UserFactory(username="isci", role="ngo_staff")
     recommendation = reports["victim_identification"]
     language = locale[:2]
 
@@ -55,3 +57,13 @@ def test_every_page_state_has_no_axe_violation(transactional_db, site_server, mo
         page.locator("form.login-form button[type=submit]").click()
         page.wait_for_url(f"**/recommendations/{recommendation.pk}/")
         check(page, "recommendation-analyst")
+        # NGO staff: the list with its selection boxes, the page with the progress form.
+        staff = new_page(browser, width=width, locale=locale, bypass_csp=True)
+        staff.goto(f"{site_server}/login/?next=/recommendations/{recommendation.pk}/")
+        staff.locator("#id_username").fill("isci")
+        staff.locator("#id_password").fill(PASSWORD)
+        staff.locator("form.login-form button[type=submit]").click()
+        staff.wait_for_url(f"**/recommendations/{recommendation.pk}/")
+        check(staff, "recommendation-staff")
+        staff.goto(f"{site_server}/")
+        check(staff, "dashboard-staff")
