@@ -19,6 +19,11 @@ def text_language_label(code: str) -> str:
     return labels.get(code, code)
 
 
+def _span(first: int, last: int, one: str, several: str) -> str:
+    """ "page 6", not "pages 6–6"."""
+    return (one if first == last else several) % {"first": first, "last": last}
+
+
 def where_read(where: dict[str, Any], row: int | None = None) -> str:
     """One text's place: its table, row, pages or lines; `row` when `where` holds none."""
     parts = []
@@ -30,19 +35,9 @@ def where_read(where: dict[str, Any], row: int | None = None) -> str:
     if row:
         parts.append(_("row %(row)d") % {"row": row})
     if where.get("pages"):
-        first, last = where["pages"]
-        parts.append(
-            _("page %(page)d") % {"page": first}
-            if first == last
-            else _("pages %(first)d–%(last)d") % {"first": first, "last": last}
-        )
+        parts.append(_span(*where["pages"], _("page %(first)d"), _("pages %(first)d–%(last)d")))
     elif where.get("lines"):
-        first, last = where["lines"]
-        parts.append(
-            _("line %(line)d") % {"line": first}
-            if first == last
-            else _("lines %(first)d–%(last)d") % {"first": first, "last": last}
-        )
+        parts.append(_span(*where["lines"], _("line %(first)d"), _("lines %(first)d–%(last)d")))
     return ", ".join(parts)
 
 

@@ -74,8 +74,14 @@ def country_page(request: HttpRequest, country: str) -> HttpResponse:
         "status_totals": [(status, label, counts["by_status"][status]) for status, label in statuses],
         "status_chart": status_bar_chart(counts["by_status"], statuses),
         "implemented_share": (100 * implemented / total) if total else None,
-        "tip_levels": _levels(sources, SourceKind.TIP),
-        "dol_levels": _levels(sources, SourceKind.DOL),
+        "levels": [
+            {"id": table_id, "label": label, "rows": rows}
+            for table_id, label, rows in (
+                ("tip-tiers", _("TIP tier"), _levels(sources, SourceKind.TIP)),
+                ("dol-levels", _("Advancement level"), _levels(sources, SourceKind.DOL)),
+            )
+            if rows
+        ],
         "reports": reports,
         "report_chart": report_chart,
         "timeline_chart": stacked_area_chart(

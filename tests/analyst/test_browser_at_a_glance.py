@@ -15,6 +15,15 @@ from .reports import build_reports
 pytestmark = BROWSER_MARKS
 
 
+def log_in(page, site_server: str, username: str, recommendation_id: int) -> None:
+    """Sign in through the site's form, landing on the recommendation's page."""
+    page.goto(f"{site_server}/login/?next=/recommendations/{recommendation_id}/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.login-form button[type=submit]").click()
+    page.wait_for_url(f"**/recommendations/{recommendation_id}/")
+
+
 @pytest.mark.parametrize(("width", "locale"), [(1280, "en-US"), (390, "az-AZ")])
 def test_every_page_state_has_no_axe_violation(transactional_db, site_server, monkeypatch, width, locale):
     from tests.factories import UserFactory
@@ -51,19 +60,11 @@ def test_every_page_state_has_no_axe_violation(transactional_db, site_server, mo
         check(page, "source")
         page.goto(f"{site_server}/countries/AZ/")
         check(page, "country")
-        page.goto(f"{site_server}/login/?next=/recommendations/{recommendation.pk}/")
-        page.locator("#id_username").fill("analitik")
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("form.login-form button[type=submit]").click()
-        page.wait_for_url(f"**/recommendations/{recommendation.pk}/")
+        log_in(page, site_server, "analitik", recommendation.pk)
         check(page, "recommendation-analyst")
         # NGO staff: the list with its selection boxes, the page with the progress form.
         staff = new_page(browser, width=width, locale=locale, bypass_csp=True)
-        staff.goto(f"{site_server}/login/?next=/recommendations/{recommendation.pk}/")
-        staff.locator("#id_username").fill("isci")
-        staff.locator("#id_password").fill(PASSWORD)
-        staff.locator("form.login-form button[type=submit]").click()
-        staff.wait_for_url(f"**/recommendations/{recommendation.pk}/")
+        log_in(staff, site_server, "isci", recommendation.pk)
         check(staff, "recommendation-staff")
         staff.goto(f"{site_server}/")
         check(staff, "dashboard-staff")
