@@ -180,9 +180,10 @@ class RecommendationAdmin(WithdrawalStateMixin, HostileQueryAdminMixin, ServiceF
     def short_action(self, obj: Recommendation) -> str:
         # In the admin's language where the report is there in it (English admin: English).
         text = obj.action_in((get_language() or "az").split("-")[0])
-        if len(text) <= 120:
-            return text
-        return format_html('<span title="{}">{}</span>', text, shortened(text, 120))
+        shown = text if len(text) <= 120 else format_html('<span title="{}">{}</span>', text, shortened(text, 120))
+        if obj.is_withdrawn:  # marked where it stands in the list, not only behind a filter
+            return format_html('<strong class="withdrawn">{}</strong> {}', _("Withdrawn:"), shown)
+        return shown
 
     def get_readonly_fields(self, request, obj=None):
         # The source of an existing recommendation is part of its identity.

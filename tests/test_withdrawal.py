@@ -254,6 +254,7 @@ def test_the_admin_withdraws_and_restores_with_a_reason_and_shows_the_state(db, 
     assert set(Recommendation.objects.withdrawn().values_list("pk", flat=True)) == {r.pk for r in chosen}
     listed = admin.get(url + "?withdrawn=yes").context["cl"].result_list
     assert {r.pk for r in listed} == {r.pk for r in chosen}
+    assert _text(admin.get(url)).count('<strong class="withdrawn">Withdrawn:</strong>') == 2
     page = admin.get(f"{url}{chosen[0].pk}/change/")
     assert "Withdrawn on" in _text(page) and "Dublikat sətirlər" in _text(page)
     warnings = [str(message) for message in page.context["messages"] if message.level_tag == "warning"]
