@@ -19,8 +19,9 @@ def text_language_label(code: str) -> str:
     return labels.get(code, code)
 
 
-def _span(first: int, last: int, one: str, several: str) -> str:
-    """ "page 6", not "pages 6–6"."""
+def _span(bounds: list[int], one: str, several: str) -> str:
+    """One page or line as such ("page 6", not "pages 6–6")."""
+    first, last = bounds
     return (one if first == last else several) % {"first": first, "last": last}
 
 
@@ -35,9 +36,9 @@ def where_read(where: dict[str, Any], row: int | None = None) -> str:
     if row:
         parts.append(_("row %(row)d") % {"row": row})
     if where.get("pages"):
-        parts.append(_span(*where["pages"], _("page %(first)d"), _("pages %(first)d–%(last)d")))
+        parts.append(_span(where["pages"], _("page %(first)d"), _("pages %(first)d–%(last)d")))
     elif where.get("lines"):
-        parts.append(_span(*where["lines"], _("line %(first)d"), _("lines %(first)d–%(last)d")))
+        parts.append(_span(where["lines"], _("line %(first)d"), _("lines %(first)d–%(last)d")))
     return ", ".join(parts)
 
 
