@@ -346,3 +346,17 @@ def test_an_evidence_is_corrected_and_its_file_replaced_through_the_service(
     refused = submit(client, link_url, {**shown, "url": "ftp://gov.az/a"})
     assert refused.status_code == 200
     assert "Only http and https" in str(refused.context["adminform"].form.errors["url"])
+
+
+def test_the_area_filter_lists_the_areas_of_the_kinds_of_report_held(admin, db):
+    """Seen on the screenshots: every area (UPR's ~50 headings) under the list for two DOL rows."""
+    RecommendationFactory(area="enforcement")
+    page = admin.get("/admin/recommendations/recommendation/")
+    area_filter = next(
+        spec for spec in page.context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "area__exact"
+    )
+    codes = {code for code, _label in area_filter.lookup_choices}
+    assert "enforcement" in codes and not any(code.startswith("upr_") for code in codes), codes
+    assert (
+        len(admin.get("/admin/recommendations/recommendation/?area__exact=enforcement").context["cl"].result_list) == 1
+    )
