@@ -7,8 +7,8 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import Country
 from django_countries.filters import CountryFilter
 
@@ -23,6 +23,7 @@ from .importing.admin import import_job_view, import_report_view
 from .importing.identity import countries_called
 from .indicators import admin as indicators_admin  # noqa: F401 - the vocabulary and the values
 from .jobs import admin as jobs_admin  # noqa: F401 - the import log
+from .languages import ui_language
 from .listing.columns import LIST_FIELDS
 from .measures.admin import linked_measures
 from .models import Recommendation, ResponsibleBody, Source
@@ -195,7 +196,7 @@ class RecommendationAdmin(WithdrawalStateMixin, HostileQueryAdminMixin, ServiceF
     @admin.display(description=_("action"))
     def short_action(self, obj: Recommendation) -> str:
         # In the admin's language where the report is there in it (English admin: English).
-        text = obj.action_in((get_language() or "az").split("-")[0])
+        text = obj.action_in(ui_language())
         shown = text if len(text) <= 120 else format_html('<span title="{}">{}</span>', text, shortened(text, 120))
         if obj.is_withdrawn:  # marked where it stands in the list, not only behind a filter
             return format_html('<strong class="withdrawn">{}</strong> {}', _("Withdrawn:"), shown)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from recommendations.tags.vocabularies import UPR_THEMES
 
+from .languages import ui_language
+
 
 class SourceKind(models.TextChoices):
     DOL = "dol", _("US DOL findings on the worst forms of child labor")
@@ -86,7 +88,7 @@ AREA_BY_CODE = {area.code: area for area in AREAS}
 
 
 def _english(language: str | None = None) -> bool:
-    return (language or get_language() or "az").startswith("en")
+    return (language or ui_language()).startswith("en")
 
 
 def area_name(code: str | None, language: str | None = None) -> str | None:
@@ -95,6 +97,16 @@ def area_name(code: str | None, language: str | None = None) -> str | None:
         return None
     area = AREA_BY_CODE[code]
     return area.name_en if _english(language) else area.name_az
+
+
+# What a recommendation without an area is listed under, wherever areas are named.
+NOT_CLASSIFIED = _("Not classified")
+
+
+def area_label(code: str | None, language: str | None = None) -> str:
+    """An area's name as `area_name` gives it, or "Not classified" for no area (in the active
+    language: a caller wanting another activates it)."""
+    return area_name(code, language) if code else str(NOT_CLASSIFIED)  # type: ignore[return-value]
 
 
 def area_names(language: str | None = None) -> dict[str, str]:

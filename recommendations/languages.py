@@ -1,6 +1,8 @@
 """The languages the service reads and writes: settings.LANGUAGES, Azerbaijani first (the
 default), each named in itself. Everything that asks "which language?" asks here."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -18,3 +20,12 @@ def ui_language() -> str:
     """The language of this request (or of the task's activated translation) without its
     region: "az" or "en". Outside any activated language, the default."""
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def text_in(language: str, *, original: str, original_language: str, translations: Mapping[str, str]) -> str:
+    """A text in `language` when there is one in it, else the original: the one rule for a
+    recommendation's action on the model (`Recommendation.action_in`) and in the list's rows
+    (`listing.columns.action_in`), so the API, the exports, the pages and the admin agree."""
+    if language and language != original_language:
+        return translations.get(language) or original
+    return original

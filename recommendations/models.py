@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +8,12 @@ from .append_only import AppendOnlyModel
 from .catalog.repeat_rule import repeat_refusal
 from .choices import AREA_CHOICES, AREA_CODES, EvidenceKind, ReviewState, SourceKind, Status
 from .fields import NFCCharField, NFCJSONField, NFCTextField, NFCURLField, WebLinkField
+from .languages import text_in
 from .overdue import is_overdue, overdue_day
 from .tracked import TrackedModel
 from .validation import evidence_errors, raise_if_any, recommendation_errors, source_errors
 from .withdrawal.models import WITHDRAWAL_FIELDS, Withdrawable
-
-YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
+from .years import YEAR_VALIDATORS
 
 
 class Source(Withdrawable, TrackedModel):
@@ -215,9 +214,12 @@ class Recommendation(Withdrawable, TrackedModel):
     def action_in(self, language: str) -> str:
         """The action in `language` when the report is there in it, else the original (the
         source is read: select it with the recommendation)."""
-        if language and language != self.source.language:
-            return self.action_translations.get(language) or self.action
-        return self.action
+        return text_in(
+            language,
+            original=self.action,
+            original_language=self.source.language,
+            translations=self.action_translations,
+        )
 
 
 class ProgressUpdate(AppendOnlyModel):

@@ -9,13 +9,14 @@ import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .languages import supported_languages
 
 
 @deconstructible
@@ -36,10 +37,6 @@ class WebLinkValidator(URLValidator):
 
 
 web_link = WebLinkValidator()
-
-
-def supported_languages() -> tuple[str, ...]:
-    return tuple(code for code, _name in settings.LANGUAGES)
 
 
 def raise_if_any(errors: dict[str, list[str]]) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 
-from recommendations.api.error_views import permission_denied
+from recommendations.error_views import permission_denied
 from recommendations.listing import selectors
 
 

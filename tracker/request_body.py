@@ -20,8 +20,8 @@ from django.urls import Resolver404, resolve
 from rest_framework import exceptions
 
 from recommendations.api.authentication import TokenAuthentication
-from recommendations.api.error_views import request_too_large, request_too_slow
 from recommendations.choices import Role
+from recommendations.error_views import request_too_large, request_too_slow
 from recommendations.roles import has_role
 
 # Routes (URL names) that take an upload larger than the ceiling, with who may send one and

@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("recommendations.pages.urls")),
 ]
 
-handler400 = "recommendations.api.error_views.bad_request"
-handler403 = "recommendations.api.error_views.permission_denied"
-handler404 = "recommendations.api.error_views.page_not_found"
-handler500 = "recommendations.api.error_views.server_error"
+handler400 = "recommendations.error_views.bad_request"
+handler403 = "recommendations.error_views.permission_denied"
+handler404 = "recommendations.error_views.page_not_found"
+handler500 = "recommendations.error_views.server_error"

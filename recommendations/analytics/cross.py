@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from recommendations.choices import AREAS, Status, area_name, status_labels
+from recommendations.choices import AREAS, Status, area_label, status_labels
 
 DIMENSIONS = ("area", "year", "source", "status")
 BY_PARAMETER = "by"
@@ -81,7 +81,7 @@ def _order(dimension: str, keys: Iterable[Any], sources: dict[int, dict]) -> lis
 
 def _label(dimension: str, key: Any, sources: dict[int, dict], labels: dict[str, str]) -> Any:
     if dimension == "area":
-        return area_name(key) if key else str(_("Not classified"))
+        return area_label(key)
     if dimension == "source":
         return sources[key]["slug"]
     if dimension == "status":

@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from recommendations import overdue as overdue_rule
-from recommendations.choices import AREAS, Status, area_name, status_order
+from recommendations.choices import AREAS, Status, area_label, status_order
 from recommendations.history.services import Actor
 from recommendations.listing import as_of as status_as_of
 from recommendations.listing import selectors
@@ -341,7 +341,6 @@ def status_label_list() -> list[dict[str, str]]:
 
 def stats_data(stats: dict) -> dict:
     """The stats response: the counts with status labels and area names in the active language."""
-    not_classified = _("Not classified")
     data = {
         "total": stats["total"],
         "statuses": status_label_list(),
@@ -351,7 +350,7 @@ def stats_data(stats: dict) -> dict:
         data["by_area"] = [
             {
                 "area": row["area"],
-                "area_name": area_name(row["area"]) if row["area"] else not_classified,
+                "area_name": area_label(row["area"]),
                 "total": row["total"],
                 "by_status": row["by_status"],
             }

@@ -7,16 +7,12 @@ body never gets a 304 for the English one. `If-Match` on a write compares strong
 not promise the client saw these exact bytes.
 """
 
-from django.utils.translation import get_language
-
-
-def _language() -> str:
-    return (get_language() or "az").split("-")[0]
+from recommendations.languages import ui_language
 
 
 def localized_etag(etag: str) -> str:
     """The model's version tag (`"r3v5"`) for the body in the active language."""
-    return f'{etag[:-1]}-{_language()}"'
+    return f'{etag[:-1]}-{ui_language()}"'
 
 
 def recommendation_etag(recommendation) -> str:

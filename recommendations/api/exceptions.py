@@ -14,7 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, status
@@ -28,6 +28,38 @@ from .conditional import localized_etag
 from .renderers import ORJSONRenderer
 
 logger = logging.getLogger(__name__)
+# Seconds a client is told to wait (`Retry-After`) when the database cannot answer.
+RETRY_AFTER_SECONDS = "5"
+
+
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, detail: str, code: str) -> JsonResponse:
+    """The API's one error shape (the schema's `Error` component), for errors answered
+    outside DRF's views (the middleware, the site's error views)."""
+    return JsonResponse({"detail": str(detail), "code": code}, status=status)
+
+
+# What the API says, by status, for an error answered outside its views: Django's handlers
+# (error_views.py) and a non-JSON error response turned into JSON (middleware.py).
+STATUS_ERRORS = {
+    400: (_("Bad request."), "bad_request"),
+    403: (_("You do not have permission to perform this action."), "permission_denied"),
+    404: (_("Not found."), "not_found"),
+    405: (_("This method is not allowed here."), "method_not_allowed"),
+    408: (_("The request body arrived too slowly; send it again."), "request_timeout"),
+    413: (_("The request body is too large."), "request_too_large"),
+    500: (_("A server error occurred."), "server_error"),
+}
+
+
+def api_status_error(status: int) -> JsonResponse:
+    """`api_error` with the status's own message and code; any other status, a server error's
+    message with the code "error"."""
+    message, code = STATUS_ERRORS.get(status, (STATUS_ERRORS[500][0], "error"))
+    return api_error(status, message, code)
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -149,7 +181,7 @@ def exception_handler(exc, context):
     elif is_database_unavailable(exc):
         logger.error("database unavailable: %s", exc)
         exc = ServiceUnavailable()
-        headers["Retry-After"] = "5"
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
     elif isinstance(exc, exceptions.Throttled) and _is_drf_throttle_message(exc):
         exc = LocalizedThrottled(getattr(exc, "wait", None))
     if isinstance(exc, exceptions.PermissionDenied) and context.get("request") is not None:

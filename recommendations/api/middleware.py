@@ -18,7 +18,7 @@ from django.utils.http import escape_leading_slashes
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS
 
-from .error_views import api_error, is_api
+from .exceptions import api_error, api_status_error, is_api
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
@@ -64,13 +64,6 @@ class CommonMiddleware(common.CommonMiddleware):
         return escape_leading_slashes(request.get_full_path(force_append_slash=True))
 
 
-ERRORS_BY_STATUS = {
-    400: (lambda: _("Bad request."), "bad_request"),
-    403: (lambda: _("You do not have permission to perform this action."), "permission_denied"),
-    404: (lambda: _("Not found."), "not_found"),
-    405: (lambda: _("This method is not allowed here."), "method_not_allowed"),
-    413: (lambda: _("The request body is too large."), "request_too_large"),
-}
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "Content-Language")
 
 
@@ -89,8 +82,7 @@ class ApiErrorMiddleware:
             return response
         if response.status_code >= 500 and settings.DEBUG:
             return response  # the debug page, for the developer who is running the server
-        message, code = ERRORS_BY_STATUS.get(response.status_code, (lambda: _("A server error occurred."), "error"))
-        converted = api_error(response.status_code, message(), code)
+        converted = api_status_error(response.status_code)
         for header in KEPT_HEADERS:
             if response.has_header(header):
                 converted[header] = response[header]
@@ -103,7 +95,7 @@ class ApiErrorMiddleware:
 
     @staticmethod
     def too_large():
-        return api_error(413, _("The request body is too large."), "request_too_large")
+        return api_status_error(413)
 
 
 COMPRESSIBLE_TYPES = ("application/json", "application/vnd.oai.openapi", "text/csv")

@@ -14,11 +14,11 @@ import datetime
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -28,14 +28,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from recommendations.listing.ordering import SORT_VALUE_PREFIX
 from recommendations.listing.parameters import parameter_values
+from recommendations.listing.sort_keys import SortKey, rows_after, sort_keys
 
 MAX_PAGE_SIZE = 500
-
-
-@dataclass(frozen=True)
-class SortKey:
-    field: str
-    descending: bool
 
 
 CURSOR_SALT = "recommendations.api.pagination.cursor"
@@ -122,24 +117,15 @@ class KeysetPagination(BasePagination):
         return size
 
     def get_sort_keys(self, request, view) -> list[SortKey]:
-        allowed = getattr(view, "ordering_fields", ("id",))
-        raw = request.query_params.get(self.ordering_query_param) or getattr(view, "ordering", "id")
-        keys = []
-        for term in (part.strip() for part in raw.split(",")):
-            name = term.removeprefix("-")
-            if name not in allowed:
-                raise exceptions.ValidationError(
-                    {
-                        self.ordering_query_param: [
-                            _("“%(value)s” is not a field to order by; use one of: %(allowed)s.")
-                            % {"value": term, "allowed": ", ".join(allowed)}
-                        ]
-                    }
-                )
-            keys.append(SortKey(name, term.startswith("-")))
-        if not any(key.field in ("id", "pk") for key in keys):
-            keys.append(SortKey("id", keys[-1].descending if keys else False))
-        return keys
+        try:
+            return sort_keys(
+                request.query_params.get(self.ordering_query_param),
+                getattr(view, "ordering_fields", ("id",)),
+                default=getattr(view, "ordering", "id"),
+                parameter=self.ordering_query_param,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
 
     def _ordering_id(self) -> str:
         """The ordering a cursor was written for: keys of one ordering mean nothing in another."""
@@ -156,14 +142,11 @@ class KeysetPagination(BasePagination):
 
     @staticmethod
     def _after(keys: list[SortKey], values: list[Any], backwards: bool) -> Q:
-        """Rows strictly after `values` in the order `keys` (before, if backwards)."""
+        """Rows strictly after `values` in the order `keys` (before, if backwards): `rows_after` as Q."""
+        lookups = {"=": "exact", ">": "gt", "<": "lt"}
         condition = Q()
-        equal_so_far = Q()
-        for key, value in zip(keys, values, strict=True):
-            greater = key.descending == backwards
-            step = Q(**{f"{key.field}__gt" if greater else f"{key.field}__lt": value})
-            condition |= equal_so_far & step
-            equal_so_far &= Q(**{key.field: value})
+        for comparisons in rows_after(keys, values, backwards):
+            condition |= Q(*(Q(**{f"{field}__{lookups[operator]}": value}) for field, operator, value in comparisons))
         return condition
 
     @staticmethod

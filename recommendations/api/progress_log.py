@@ -8,14 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
-from recommendations.analytics import timeline
+from recommendations.analytics import over_time
 from recommendations.choices import Status, status_labels
 from recommendations.listing import selectors
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.models import Recommendation
 from recommendations.progress import log
 
-from .analytics import LogCountsSchema
+from .analytics_views import LogCountsSchema
 from .filters import GENERAL_PARAMETERS
 
 
@@ -96,8 +96,8 @@ class ProgressLogView(generics.ListAPIView):
             without=("as_of",),
             user=self.request.user,
         )
-        start = timeline.parse_day(params.get("from"), "from")
-        end = timeline.parse_day(params.get("to"), "to")
+        start = over_time.parse_day(params.get("from"), "from")
+        end = over_time.parse_day(params.get("to"), "to")
         if start is not None and end is not None and start > end:
             raise ValidationError({"from": [_("Must not be after “to”.")]})
         return log.entries_of_recommendations(recommendations, start=start, end=end)

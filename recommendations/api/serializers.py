@@ -2,12 +2,12 @@
 Serializers validate and present; services do the writing."""
 
 from django.urls import reverse
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recommendations.catalog.repeats import repeat_lineage
 from recommendations.choices import Status, area_name
+from recommendations.languages import ui_language
 from recommendations.listing.columns import LIST_FIELDS, action_in, action_translations
 from recommendations.models import (
     ApiToken,
@@ -82,7 +82,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         }
     )
     def get_action(self, recommendation: Recommendation) -> str:
-        return action_in(self._texts(recommendation), (get_language() or "az").split("-")[0])
+        return action_in(self._texts(recommendation), ui_language())
 
     @extend_schema_field(
         {
@@ -92,7 +92,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         }
     )
     def get_action_translations(self, recommendation: Recommendation) -> dict:
-        return action_translations(self._texts(recommendation), (get_language() or "az").split("-")[0])
+        return action_translations(self._texts(recommendation), ui_language())
 
     @extend_schema_field(
         {
@@ -109,7 +109,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         # From the prefetched tags (the views prefetch "tags"): no query per recommendation.
         cache: dict[int, dict] = self.__dict__.setdefault("_tag_cache", {})
         if recommendation.pk not in cache:
-            language = (get_language() or "az").split("-")[0]
+            language = ui_language()
             cache[recommendation.pk] = tag_fields(list(recommendation.tags.all()), language)
         return cache[recommendation.pk]
 
@@ -354,7 +354,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         if not evidence.file:
             return None
         request = self.context.get("request")
-        path = f"/api/v1/evidence/{evidence.pk}/file/"
+        path = reverse("evidence-file", args=[evidence.pk])
         return request.build_absolute_uri(path) if request else path
 
 

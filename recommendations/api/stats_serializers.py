@@ -1,11 +1,10 @@
 """Shapes of `/api/v1/stats/` answers, for the schema and for presenting the counts."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from recommendations.analytics.stats import status_label_list
-from recommendations.choices import Status, area_name
+from recommendations.choices import Status, area_label
 
 StatusCountsSerializer = type(
     "StatusCountsSerializer",
@@ -29,7 +28,7 @@ class AreaStatsSerializer(serializers.Serializer):
     by_status = StatusCountsSerializer()
 
     def get_area_name(self, row) -> str:
-        return area_name(row["area"]) if row["area"] else _("Not classified")
+        return area_label(row["area"])
 
 
 class YearStatsSerializer(serializers.Serializer):

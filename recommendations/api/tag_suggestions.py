@@ -3,13 +3,13 @@ accept or reject each. A suggestion is shown as such; it is a tag only once acce
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from recommendations.choices import Role
+from recommendations.languages import ui_language
 from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Recommendation
 from recommendations.tags.models import TagSuggestion
@@ -43,7 +43,7 @@ class TagSuggestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_name(self, suggestion: TagSuggestion) -> str:
-        return suggestion.tag.name((get_language() or "az").split("-")[0])
+        return suggestion.tag.name(ui_language())
 
 
 class TagSuggestionDecisionSerializer(StrictFieldsMixin, serializers.Serializer):

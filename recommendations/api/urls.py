@@ -6,7 +6,7 @@ from recommendations.measures import api as measures
 from recommendations.reviews import api as review_api
 
 from ..submissions.views import CountrySubmissionDOCXView, ReportMatrixDOCXView, ReportSubmissionDOCXView
-from . import analytics, catalog, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
+from . import analytics_views, catalog, exports, progress_log, responsible_bodies, tag_suggestions, tags, views
 
 
 class APIRoot(APIRootView):
@@ -53,10 +53,10 @@ urlpatterns = [
         "recommendations/export.xlsx", exports.RecommendationXLSXExportView.as_view(), name="recommendation-export-xlsx"
     ),
     path("recommendations/export/", exports.RecommendationExportView.as_view(), name="recommendation-export"),
-    path("stats/", analytics.StatsView.as_view(), name="stats"),
+    path("stats/", analytics_views.StatsView.as_view(), name="stats"),
     path("tags/suggest/", tags.TagSuggestView.as_view(), name="tags-suggest"),
-    path("stats/timeline/", analytics.TimelineView.as_view(), name="stats-timeline"),
-    path("stats/changes/", analytics.ChangesView.as_view(), name="stats-changes"),
+    path("stats/timeline/", analytics_views.TimelineView.as_view(), name="stats-timeline"),
+    path("stats/changes/", analytics_views.ChangesView.as_view(), name="stats-changes"),
     path("progress/", progress_log.ProgressLogView.as_view(), name="progress-log"),
     path("reviews/", review_api.ReviewQueueView.as_view(), name="reviews"),
     path("reviews/mine/", review_api.OwnProposalsView.as_view(), name="reviews-mine"),

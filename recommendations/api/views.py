@@ -150,7 +150,7 @@ class RecommendationViewSet(
     def list(self, request, *args, **kwargs):
         # Validated like every list (the filter set's form, the paginator); the rows come from
         # one SQL statement rather than django-filter, the ORM and the ModelSerializer, which
-        # cost several times the query itself (see list_query.py).
+        # cost several times the query itself (see listing/query.py).
         filters = selectors.recommendation_filter_values(
             params=request.query_params,
             extra_parameters=[*GENERAL_PARAMETERS, *self.list_parameters],

@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 from recommendations.choices import EvidenceKind, Status
 from recommendations.indicators.models import Indicator
-from recommendations.models import YEAR_VALIDATORS, Recommendation, ResponsibleBody
+from recommendations.models import Recommendation, ResponsibleBody
 from recommendations.validation import web_link
 from recommendations.withdrawal.models import REASON_MAX_LENGTH
+from recommendations.years import YEAR_VALIDATORS
 
 
 class YearRangeMixin:
@@ -25,16 +26,6 @@ class YearRangeMixin:
         return attrs
 
 
-def refuse_unknown_fields(serializer: serializers.Serializer, data, message: str) -> None:
-    """A misspelt or read-only field is an error, not silently dropped: the client believes
-    it changed something."""
-    if isinstance(data, dict):
-        writable = {name for name, field in serializer.fields.items() if not field.read_only}
-        extra = sorted(set(data) - writable)
-        if extra:
-            raise serializers.ValidationError({name: [message] for name in extra})
-
-
 class StrictFieldsMixin(serializers.Serializer):
     """Request bodies with a field the serializer does not take are refused by name; the
     schema says so too (`additionalProperties: false`, see api/schema.py)."""
@@ -42,7 +33,14 @@ class StrictFieldsMixin(serializers.Serializer):
     unknown_field_message = gettext_lazy("This field does not exist or cannot be set.")
 
     def to_internal_value(self, data):
-        refuse_unknown_fields(self, data, str(self.unknown_field_message))
+        # A misspelt or read-only field is an error, not silently dropped: the client
+        # believes it changed something. (A service's own check of what it edits is
+        # history.services.refuse_unknown_fields.)
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            extra = sorted(set(data) - writable)
+            if extra:
+                raise serializers.ValidationError({name: [str(self.unknown_field_message)] for name in extra})
         return super().to_internal_value(data)
 
 

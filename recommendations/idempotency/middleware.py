@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-from recommendations.api.error_views import is_api
+from recommendations.api.exceptions import is_api
 
 from .models import IdempotentRequest
 from .requests import HEADER, KEEP, KEYED_METHODS, SPOOL, BadKey, request_fingerprint, request_key, takes_key

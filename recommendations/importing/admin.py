@@ -30,6 +30,7 @@ from recommendations.choices import Role
 from recommendations.jobs.models import ImportJob
 from recommendations.jobs.services import import_job_start, jobs_recover_stale
 from recommendations.roles import has_role
+from recommendations.years import YEAR_MAX, YEAR_MIN
 
 from .formats import format_choices
 from .staging import STAGING, staged_sweep
@@ -45,8 +46,8 @@ class ReportMetadataForm(forms.Form):
         choices=format_choices,
     )
     country = forms.ChoiceField(label=_("country"), choices=countries, initial="AZ")
-    report_year = forms.IntegerField(label=_("report year"), min_value=1900, max_value=2100)
-    language = forms.ChoiceField(label=_("language of the text"), choices=[("az", "Azərbaycanca"), ("en", "English")])
+    report_year = forms.IntegerField(label=_("report year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    language = forms.ChoiceField(label=_("language of the text"), choices=settings.LANGUAGES)
     title = forms.CharField(label=_("title"), max_length=500, required=False)
     slug = forms.SlugField(label=_("slug"), max_length=100, required=False, help_text=_("Default: kind-year-country."))
 

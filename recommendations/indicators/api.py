@@ -15,9 +15,6 @@ from recommendations.api.filters import MultiValueFilterBackend
 from recommendations.api.write_serializers import StrictFieldsMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
-    YEAR_MAX,
-    YEAR_MIN,
-    YEAR_SCHEMA,
     existing_source_slugs,
     known_country_codes,
     source_choices,
@@ -30,6 +27,7 @@ from recommendations.listing.shims import (
     vocabulary,
 )
 from recommendations.models import Source
+from recommendations.years import YEAR_MAX, YEAR_MIN, YEAR_SCHEMA
 
 from .models import Indicator, IndicatorValue, Unit, ValueState
 from .selectors import values_with_disagreement

@@ -3,11 +3,11 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from recommendations.fields import NFCCharField, NFCJSONField, NFCTextField
+from recommendations.languages import ui_language
 from recommendations.tracked import TrackedModel
 
 
@@ -64,7 +64,7 @@ class Indicator(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "az").startswith("en") else self.name_az
+        return self.name_en if ui_language() == "en" else self.name_az
 
 
 class IndicatorValue(TrackedModel):

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from recommendations.choices import area_names, status_labels
+from recommendations.languages import text_in, ui_language
 
 Row = dict[str, Any]
 
@@ -35,7 +36,7 @@ class Presentation:
 
     @classmethod
     def active(cls, *, page_url: str = "") -> "Presentation":
-        language = (translation.get_language() or "az").split("-")[0]
+        language = ui_language()
         return cls(area_names(), status_labels(), timezone.get_current_timezone(), language, page_url)
 
     def iso_datetime(self, value: datetime.datetime) -> str:
@@ -67,11 +68,13 @@ def _translations(row: Row) -> dict[str, str]:
 
 
 def action_in(row: Row, language: str) -> str:
-    """The action in `language` when the report is there in it, else the original: the
-    one rule for the list, the detail, the exports and the pages."""
-    if language != row["source_language"]:
-        return _translations(row).get(language) or row["original_action"]
-    return row["original_action"]
+    """`Recommendation.action_in` for a row of the list: the list, the detail, the exports."""
+    return text_in(
+        language,
+        original=row["original_action"],
+        original_language=row["source_language"],
+        translations=_translations(row),
+    )
 
 
 def action_language(row: Row, language: str) -> str:

@@ -23,11 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from recommendations import overdue as overdue_rule
-from recommendations.choices import AREAS, Status
+from recommendations.choices import AREAS, NOT_CLASSIFIED, Status
 from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody, Source
 from recommendations.search import matching_q, parse_query
 from recommendations.tags import filtering as tags
 from recommendations.tags.vocabularies import Vocabulary
+from recommendations.years import YEAR_MAX, YEAR_MIN, YEAR_SCHEMA
 
 from . import as_of as status_as_of
 from . import conditions
@@ -50,8 +51,6 @@ from .shims import (
     vocabulary,
 )
 
-YEAR_MIN, YEAR_MAX = 1900, 2100
-YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 SEARCH_LETTER = r"[0-9A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0400-\u0481\u048A-\u04FF]"
 SEARCH_PATTERN = rf"^[^\x00\uFFFD]*{SEARCH_LETTER}[^\x00\uFFFD]*$"
 
@@ -115,7 +114,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
     # SQL for the list statement, called with the cleaned value (see "SQL conditions" above).
     area = documented(
         MultipleValueFilter(
-            choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, _("Not classified"))],
+            choices=[(area.code, area.name_en) for area in AREAS] + [(NO_AREA, NOT_CLASSIFIED)],
             normalize=str.lower,  # codes in either case, as the country's
             method="filter_area",
             label=_("Area"),

@@ -34,6 +34,7 @@ from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition
 from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, SortSQL, refuse_without_as_of
 from .shims import is_set
+from .sort_keys import rows_after
 
 RECOMMENDATION = Recommendation._meta.db_table
 SOURCE = Recommendation._meta.get_field("source").related_model._meta.db_table
@@ -83,15 +84,14 @@ def _sort_sql(field: str, as_of, connection: BaseDatabaseWrapper) -> SortSQL:
 
 
 def _after(keys: Sequence, values: Sequence, backwards: bool, as_of, connection: BaseDatabaseWrapper) -> Condition:
-    """Rows strictly after `values` in the order `keys` (before, if backwards)."""
+    """Rows strictly after `values` in the order `keys` (before, if backwards): `rows_after` as SQL."""
     alternatives, params = [], []
-    for index, key in enumerate(keys):
+    for comparisons in rows_after(keys, values, backwards):
         parts = []
-        for position, (earlier, value) in enumerate(zip(keys[: index + 1], values[: index + 1], strict=True)):
-            sql, sort_params = _sort_sql(earlier.field, as_of, connection)
-            operator = "=" if position < index else (">" if key.descending == backwards else "<")
+        for field, operator, value in comparisons:
+            sql, sort_params = _sort_sql(field, as_of, connection)
             parts.append(f"{sql} {operator} %s")
-            params.extend([*sort_params, _db_value(earlier.field, value, connection)])
+            params.extend([*sort_params, _db_value(field, value, connection)])
         alternatives.append("(" + " AND ".join(parts) + ")")
     return f"({' OR '.join(alternatives)})", params
 

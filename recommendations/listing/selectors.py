@@ -20,6 +20,7 @@ from .fields import AsOfField
 from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, refuse_without_as_of
 from .parameters import validate_query_parameters
+from .sort_keys import sort_keys
 
 # Columns the list, the export and the pages may be sorted by (non-null, so keyset-safe).
 RECOMMENDATION_ORDERING_FIELDS = (
@@ -76,7 +77,7 @@ def recommendation_filter_values(
     *, params: Mapping[str, Any], extra_parameters: Iterable[str] = (), user: Actor = None
 ) -> dict[str, Any]:
     """The cleaned value of every list filter in `params`, validated exactly as
-    `recommendation_list` validates them, for callers that apply them as SQL (list_query.py)."""
+    `recommendation_list` validates them, for callers that apply them as SQL (listing/query.py)."""
     form = RecommendationFilterSet.validation_form(params)
     _validate_filters(params, extra_parameters, form, user=user)
     return form.cleaned_data
@@ -109,19 +110,7 @@ def _validate_filters(
 def recommendation_order(queryset: QuerySet, ordering: str | None, as_of: datetime.date | None = None) -> QuerySet:
     """Sort by `ordering` (`-` for descending, comma-separated), with the id as tie-breaker;
     `as_of` is the day `status_as_of` sorts by (the list's filter), which that needs."""
-    terms = [term.strip() for term in (ordering or "id").split(",") if term.strip()] or ["id"]
-    for term in terms:
-        if term.removeprefix("-") not in RECOMMENDATION_ORDERING_FIELDS:
-            raise ValidationError(
-                {
-                    "ordering": [
-                        _("“%(value)s” is not a field to order by; use one of: %(allowed)s.")
-                        % {"value": term, "allowed": ", ".join(RECOMMENDATION_ORDERING_FIELDS)}
-                    ]
-                }
-            )
-    if not any(term.removeprefix("-") == "id" for term in terms):
-        terms.append("-id" if terms[-1].startswith("-") else "id")
+    terms = [("-" if key.descending else "") + key.field for key in sort_keys(ordering, RECOMMENDATION_ORDERING_FIELDS)]
     refuse_without_as_of([term.removeprefix("-") for term in terms], as_of)
     derived = {term.removeprefix("-") for term in terms} & set(DERIVED_SORTS)
     queryset = queryset.alias(

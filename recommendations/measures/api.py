@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -127,7 +128,7 @@ class MeasureViewSet(
         data = MeasureDetailSerializer(fresh, context=self.get_serializer_context()).data
         response = tag_response(Response(data, status=code), measure_etag(fresh))
         if code == status.HTTP_201_CREATED:
-            response["Location"] = self.request.build_absolute_uri(f"/api/v1/measures/{measure.pk}/")
+            response["Location"] = self.request.build_absolute_uri(reverse("measure-detail", args=[measure.pk]))
         return response
 
 

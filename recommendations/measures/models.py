@@ -1,12 +1,12 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from recommendations.choices import Status
 from recommendations.fields import NFCCharField, NFCTextField
+from recommendations.languages import ui_language
 from recommendations.tracked import TrackedModel
 from recommendations.validation import raise_if_any
 
@@ -83,7 +83,7 @@ class Measure(TrackedModel):
     @property
     def title(self) -> str:
         """The title in the active language, else the other one."""
-        english = (get_language() or "az").startswith("en")
+        english = ui_language() == "en"
         first, second = (self.title_en, self.title_az) if english else (self.title_az, self.title_en)
         return first or second
 

@@ -2,7 +2,7 @@
 present; the measure and progress services do the writing."""
 
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,6 +11,7 @@ from recommendations.api.conditional import localized_etag
 from recommendations.api.serializers import ResponsibleBodySerializer, TimelineBeforeMixin
 from recommendations.api.write_serializers import StrictFieldsMixin
 from recommendations.choices import Status
+from recommendations.languages import ui_language
 from recommendations.listing.fields import ID_MAX
 from recommendations.models import ProgressUpdate, ResponsibleBody
 
@@ -141,7 +142,7 @@ class MeasureLinkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_action(self, link: MeasureLink) -> str:
-        return link.recommendation.action_in((get_language() or "az").split("-")[0])
+        return link.recommendation.action_in(ui_language())
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, link: MeasureLink) -> str:

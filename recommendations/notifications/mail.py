@@ -9,6 +9,7 @@ change, that a note came with it and how much evidence, and follow the link to t
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -51,8 +52,8 @@ def status_change_send(*, update_id: int) -> int:
                 "update": update,
                 "may_read_notes": has_role(user, Role.ANALYST),
                 "evidence_count": evidence_count,
-                "url": site_url(f"/recommendations/{recommendation.pk}/#entry-{update.pk}"),
-                "work_url": site_url("/work/"),
+                "url": site_url(reverse("recommendations:detail", args=[recommendation.pk]) + f"#entry-{update.pk}"),
+                "work_url": site_url(reverse("recommendations:work")),
                 "through_source": user.pk not in followed_directly,
             }
             subject = _("Recommendation %(id)d: %(before)s → %(after)s") % {

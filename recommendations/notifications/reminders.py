@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,10 +40,6 @@ class Reminder:
     recommendation: Recommendation
     reason: str
     reference_date: datetime.date
-
-    @property
-    def reason_label(self) -> str:
-        return str(Reason(self.reason).label)
 
 
 @dataclass(frozen=True)
@@ -109,21 +106,17 @@ def digest_message(digest: Digest) -> EmailMessage:
         sections = [
             (
                 str(Reason(reason).label),
-                [(item, site_url(f"/recommendations/{item.recommendation.pk}/")) for item in items],
+                [(item, site_url(reverse("recommendations:detail", args=[item.recommendation.pk]))) for item in items],
             )
             for reason, items in ((reason, groups[reason]) for reason in Reason.values)
             if items
         ]
         body = render_to_string(
             "recommendations/email/reminders.txt",
-            {"user": digest.user, "sections": sections, "work_url": site_url("/work/")},
+            {"user": digest.user, "sections": sections, "work_url": site_url(reverse("recommendations:work"))},
         )
         subject = _("Reminder: %(count)d followed recommendations need attention") % {"count": len(digest.reminders)}
     return EmailMessage(subject=subject, body=body, to=[digest.user.email])
-
-
-def _page(reminder: Reminder) -> str:
-    return site_url(f"/recommendations/{reminder.recommendation.pk}/")
 
 
 def reminders_send(*, today: datetime.date | None = None) -> list[Digest]:

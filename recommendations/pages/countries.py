@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from recommendations.analytics import stats, timeline
+from recommendations.analytics import over_time, stats
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart, status_bar_chart
 from recommendations.choices import SourceKind, Status, status_order
 from recommendations.listing.parameters import validate_query_parameters
@@ -64,7 +64,7 @@ def country_page(request: HttpRequest, country: str) -> HttpResponse:
         ],
         statuses,
     )
-    periods = timeline.recommendation_timeline(recommendations, interval="year")["periods"]
+    periods = over_time.recommendation_timeline(recommendations, interval="year")["periods"]
     total = counts["total"]
     implemented = counts["by_status"][Status.IMPLEMENTED]
     context: dict[str, Any] = {

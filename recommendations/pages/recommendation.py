@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from recommendations.catalog.matching import earlier_version_choices
 from recommendations.catalog.repeats import repeat_lineage
-from recommendations.choices import ReviewState, Role, Status, area_name
+from recommendations.choices import ReviewState, Role, Status, area_label
 from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.follows.selectors import follow_state
 from recommendations.history.readable import readable_history
@@ -87,10 +87,6 @@ def action_texts(request: HttpRequest, recommendation: Recommendation) -> dict:
         ],
         "provenance": provenance_lines(recommendation),
     }
-
-
-def _area_label(code: str | None) -> str:
-    return (area_name(code) if code else None) or _("Not classified")
 
 
 def _timeline(recommendation: Recommendation, *, with_notes: bool) -> tuple[list[dict], list[Evidence]]:
@@ -205,12 +201,10 @@ def recommendation_page(
     context = {
         "recommendation": recommendation,
         "withdrawn_notice": withdrawn_notice(recommendation) if recommendation.is_withdrawn else "",
-        "area_label": _area_label(recommendation.area),
-        "tag_links": tag_links(list(recommendation.tags.all()), (get_language() or "az").split("-")[0]),
+        "area_label": area_label(recommendation.area),
+        "tag_links": tag_links(list(recommendation.tags.all()), ui_language()),
         # Suggestions are the model's, not the report's: shown to signed-in roles only, as such.
-        "tag_suggestions": open_suggestions(recommendation.pk, (get_language() or "az").split("-")[0])
-        if can_see_notes
-        else [],
+        "tag_suggestions": open_suggestions(recommendation.pk, ui_language()) if can_see_notes else [],
         "can_see_notes": can_see_notes,
         "can_record": can_record,
         "timeline": timeline,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from recommendations.analytics import stats
 from recommendations.analytics.charts import stacked_bar_chart, status_bar_chart
 from recommendations.catalog.repeats import earlier_report_years
-from recommendations.choices import SourceKind, Status, area_name, status_order
+from recommendations.choices import SourceKind, Status, area_label, status_order
 from recommendations.languages import language_name, supported_languages, ui_language
 from recommendations.listing.conditions import NO_AREA
 from recommendations.models import Recommendation, Source
@@ -31,7 +31,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         [
             (
                 row["area"] or NO_AREA,
-                str(area_name(row["area"]) if row["area"] else _("Not classified")),
+                area_label(row["area"]),
                 row["by_status"],
             )
             for row in counts["by_area"]
@@ -48,7 +48,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "recommendation": item,
             "shown_action": item.action_in(language),
-            "area_label": area_name(item.area) if item.area else _("Not classified"),
+            "area_label": area_label(item.area),
             "status_label": labels[item.status],
             "earlier_years": earlier.get(item.pk, []),
         }

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from recommendations.analytics import stats, timeline
+from recommendations.analytics import over_time, stats
 from recommendations.analytics.charts import stacked_area_chart, stacked_bar_chart, status_bar_chart
 from recommendations.analytics.heat import implemented_heat
-from recommendations.choices import AREAS, Role, Status, area_name, status_order
+from recommendations.choices import AREAS, NOT_CLASSIFIED, Role, Status, area_label, area_name, status_order
 from recommendations.languages import ui_language
 from recommendations.listing import as_of as status_as_of
 from recommendations.listing import query, selectors
@@ -33,6 +33,7 @@ from recommendations.listing.parameters import MULTI_VALUED_PARAMETERS, paramete
 from recommendations.models import Measure, ResponsibleBody, Source
 from recommendations.roles import has_role
 from recommendations.withdrawal.models import sees_withdrawn
+from recommendations.years import YEAR_INPUT_ATTRS
 
 from .filter_chips import filter_chips
 
@@ -64,17 +65,17 @@ class DashboardFilterForm(forms.Form):
     year = forms.IntegerField(
         label=gettext_lazy("Suggested in year"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+        widget=forms.NumberInput(attrs=YEAR_INPUT_ATTRS),
     )
     year_from = forms.IntegerField(
         label=gettext_lazy("From year"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+        widget=forms.NumberInput(attrs=YEAR_INPUT_ATTRS),
     )
     year_to = forms.IntegerField(
         label=gettext_lazy("To year"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900, "max": 2100}),
+        widget=forms.NumberInput(attrs=YEAR_INPUT_ATTRS),
     )
     as_of = forms.CharField(
         label=gettext_lazy("Status as of"),
@@ -131,7 +132,7 @@ class DashboardFilterForm(forms.Form):
         used_countries = selectors.countries_in_use()
         self._choices("country").choices = [(code, name) for code, name in countries if code in used_countries]
         self._choices("area").choices = [(area.code, area_name(area.code)) for area in AREAS if area.kind in kinds] + [
-            (NO_AREA, _("Not classified"))
+            (NO_AREA, NOT_CLASSIFIED)
         ]
         self._choices("status").choices = list(Status.choices)
         self._choices("priority").choices = [*everything, ("true", _("Prioritized")), ("false", _("Not prioritized"))]
@@ -199,10 +200,6 @@ def _without_blanks(query: QueryDict) -> QueryDict:
     return cleaned
 
 
-def _area_label(code: str | None) -> str:
-    return area_name(code) if code else _("Not classified")
-
-
 def _with_gaps(by_year: list[dict]) -> list[dict]:
     """Every year from the first to the last, those without recommendations as empty rows:
     a gap in the chart, not a year silently skipped."""
@@ -229,7 +226,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         recommendations, cleaned = selectors.recommendation_selection(
             params=params, extra_parameters=extra, user=request.user
         )
-        interval = timeline.parse_interval(params.get("interval"))
+        interval = over_time.parse_interval(params.get("interval"))
         counts = stats.filtered_stats(
             params=params,
             breakdowns=("area", "year", "source"),
@@ -238,7 +235,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             implemented_cells=True,
             user=request.user,
         )
-        over_time = _progress_over_time(params, interval, cleaned, user=request.user)
+        periods = _progress_over_time(params, interval, cleaned, user=request.user)
     except ValidationError as error:
         form = DashboardFilterForm(
             initial=initial, errors=error.message_dict, withdrawn_listed=sees_withdrawn(request.user)
@@ -249,7 +246,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(initial=initial, withdrawn_listed=sees_withdrawn(request.user))
     statuses = status_order()
     area_chart = stacked_bar_chart(
-        [(row["area"] or NO_AREA, _area_label(row["area"]), row["by_status"]) for row in counts["by_area"]], statuses
+        [(row["area"] or NO_AREA, area_label(row["area"]), row["by_status"]) for row in counts["by_area"]], statuses
     )
     year_chart = stacked_bar_chart(
         [(row["year"], str(row["year"]), row["by_status"]) for row in _with_gaps(counts["by_year"])], statuses
@@ -262,7 +259,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     labels = dict(Status.choices)
     language = ui_language()
     for recommendation in page:
-        recommendation.area_label = _area_label(recommendation.area)
+        recommendation.area_label = area_label(recommendation.area)
         recommendation.shown_action = recommendation.action_in(language)
         recommendation.shown_status = recommendation.status_as_of if as_of else recommendation.status
         recommendation.shown_status_label = labels[recommendation.shown_status]
@@ -285,7 +282,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "area_chart": area_chart,
         "year_chart": year_chart,
         "timeline_chart": stacked_area_chart(
-            [(row["end"].isoformat(), _period_label(row["end"], interval), row["by_status"]) for row in over_time],
+            [(row["end"].isoformat(), _period_label(row["end"], interval), row["by_status"]) for row in periods],
             statuses,
         ),
         "interval": interval,
@@ -347,15 +344,11 @@ def _period_label(end, interval: str) -> str:
 
 def _progress_over_time(params: QueryDict, interval: str, cleaned: dict, *, user) -> list[dict]:
     """The timeline with the page's filters: up to `as_of` when given, else today."""
-    rest = _without(params, PAGE_PARAMETER, "interval", "status", "distinct", "as_of", "overdue")
-    queryset = selectors.recommendation_list(params=rest, user=user)
-    return timeline.recommendation_timeline(
-        queryset,
-        interval=interval,
-        end=cleaned.get("as_of"),
-        distinct=cleaned.get("distinct") == "latest",
-        statuses=cleaned.get("status") or None,
-        overdue=cleaned.get("overdue"),
+    queryset = selectors.recommendation_list(
+        params=over_time.without_recounted(params, PAGE_PARAMETER, "interval"), user=user
+    )
+    return over_time.recommendation_timeline(
+        queryset, interval=interval, end=cleaned.get("as_of"), **over_time.recounted(cleaned)
     )["periods"]
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import override
 from django_countries import countries
 
 from recommendations.catalog.repeats import earlier_report_years
-from recommendations.choices import AREAS, EvidenceKind, Status, area_name
+from recommendations.choices import AREAS, EvidenceKind, Status, area_label
 from recommendations.evidence.selectors import evidence_by_recommendation
 from recommendations.indicators.models import Indicator, IndicatorValue
 from recommendations.listing.as_of import status_at_annotation
@@ -285,7 +285,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
             )
         )
     areas = [
-        AreaSection(code, str(area_name(code)) if code else _("Not classified"), items)
+        AreaSection(code, area_label(code), items)
         for code, items in sorted(sections.items(), key=lambda pair: _area_order(pair[0]))
     ]
     return Submission(

@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from recommendations.choices import Status, area_name
+from recommendations.choices import Status, area_label
 from recommendations.listing.as_of import status_at_annotation
 from recommendations.models import Recommendation
 from recommendations.tags.models import Tag
@@ -138,7 +137,7 @@ def _content(request: SubmissionRequest, *, private_included: bool, absolute) ->
     for recommendation in rows:
         # The list's own order: a theme's heading again wherever the area changes.
         if not sections or sections[-1].code != recommendation.area:
-            name = area_name(recommendation.area, language) if recommendation.area else _("Not classified")
+            name = area_label(recommendation.area, language)
             sections.append(ThemeSection(recommendation.area, str(name), []))
         row = _row(recommendation, tags.get(recommendation.pk, []), language, labels[recommendation.status_at])
         row.notes.extend(notes.get(recommendation.pk, []))

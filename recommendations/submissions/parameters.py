@@ -19,6 +19,7 @@ from recommendations.choices import SourceKind
 from recommendations.listing.fields import AsOfField
 from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Source
+from recommendations.years import YEAR_MAX, YEAR_MIN
 
 REPORT_PARAMETERS = ("as_of", "language")
 COUNTRY_PARAMETERS = ("report_year_from", "report_year_to", "as_of", "language")
@@ -46,8 +47,8 @@ class NoSuchSubmission(Http404):
 
 
 class SubmissionParametersForm(forms.Form):
-    report_year_from = forms.IntegerField(required=False, min_value=1900, max_value=2100)
-    report_year_to = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    report_year_from = forms.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    report_year_to = forms.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
     as_of = AsOfField(required=False)
     language = forms.ChoiceField(required=False, choices=settings.LANGUAGES)
 

@@ -2,12 +2,11 @@
 its DOCX, reached from the report's page) and the API (`…/submission.docx`, with a token).
 All read the same parameters and the same content; what is shown depends on who asks."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.utils.translation import override
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,8 +17,10 @@ from rest_framework.views import APIView
 
 from recommendations.api.schema import RoleAwareAutoSchema
 from recommendations.choices import Role
+from recommendations.languages import supported_languages, ui_language
 from recommendations.models import Source
 from recommendations.roles import has_role
+from recommendations.years import YEAR_SCHEMA
 
 from . import texts
 from .content import Submission, submission_content
@@ -34,10 +35,6 @@ from .parameters import (
     report_submission_request,
 )
 from .word import DOCX_CONTENT_TYPE
-
-
-def _language() -> str:
-    return (get_language() or "az").split("-")[0]
 
 
 def _country(code: str) -> str:
@@ -60,8 +57,8 @@ def _requested(request, *, slug: str | None = None, country: str | None = None) 
     params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
     if slug is not None:
         report = get_object_or_404(Source.objects.public(), slug=slug)
-        return report_submission_request(report, params, default_language=_language())
-    return country_submission_request(_country(country or ""), params, default_language=_language())
+        return report_submission_request(report, params, default_language=ui_language())
+    return country_submission_request(_country(country or ""), params, default_language=ui_language())
 
 
 def _content(request, wanted: SubmissionRequest, *, build=submission_content):
@@ -77,7 +74,7 @@ def _matrix_response(request, slug: str) -> HttpResponse:
     """A UPR report's thematic list with the assessment column filled (matrix_content.py)."""
     report = get_object_or_404(Source.objects.public(), slug=slug)
     params = _filled(request.GET) if isinstance(request, HttpRequest) else request.query_params
-    wanted = matrix_request(report, params, default_language=_language())
+    wanted = matrix_request(report, params, default_language=ui_language())
     matrix: Matrix = _content(request, wanted, build=matrix_content)
     response = HttpResponse(matrix_docx(matrix), content_type=DOCX_CONTENT_TYPE)
     name = f"thematic-list-{matrix.slug}-{matrix.as_of.isoformat()}-{matrix.language}.docx"
@@ -153,7 +150,7 @@ def submission_page(request: HttpRequest, slug: str | None = None, country: str 
     submission = _content(request, wanted)
     context = _page_context(submission)
     docx_path = request.path.removesuffix("/") + ".docx"
-    languages = [code for code, _name in settings.LANGUAGES]
+    languages = list(supported_languages())
     context["docx_links"] = [(code, f"{docx_path}?{_with(request.GET, language=code)}") for code in languages]
     context["page_links"] = [(code, f"{request.path}?{_with(request.GET, language=code)}") for code in languages]
     return render(request, "recommendations/submission.html", context)
@@ -205,7 +202,7 @@ SUBMISSION_PARAMETERS = [
     OpenApiParameter(
         "language",
         OpenApiTypes.STR,
-        enum=["az", "en"],
+        enum=list(supported_languages()),
         description="Default: the request's language.",
     ),
 ]
@@ -247,7 +244,6 @@ class SubmissionDOCXView(APIView):
         return _docx_response(_content(request, wanted))
 
 
-REPORT_YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
 _RESPONSES = {
     (200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Word document"),
     400: OpenApiResponse(description="A bad or unknown parameter; the body names it."),
@@ -278,8 +274,8 @@ class CountrySubmissionDOCXView(SubmissionDOCXView):
         description=SUBMISSION_DESCRIPTION
         + " A recommendation repeated by a later report of the period is given once, in its latest report.",
         parameters=[
-            OpenApiParameter("report_year_from", REPORT_YEAR, description="First report year (default: all)."),
-            OpenApiParameter("report_year_to", REPORT_YEAR, description="Last report year (default: all)."),
+            OpenApiParameter("report_year_from", YEAR_SCHEMA, description="First report year (default: all)."),
+            OpenApiParameter("report_year_to", YEAR_SCHEMA, description="Last report year (default: all)."),
             OpenApiParameter("country", OpenApiTypes.STR, OpenApiParameter.PATH, description="ISO 3166-1 alpha-2"),
             *SUBMISSION_PARAMETERS,
         ],

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import get_language
 
 from recommendations.choices import Status
+from recommendations.languages import ui_language
 
 from .models import Tag
 from .vocabularies import Vocabulary
@@ -20,7 +20,7 @@ TAG_BREAKDOWNS = {vocabulary.value: vocabulary for vocabulary in Vocabulary}
 def tag_stats(queryset: QuerySet, breakdowns: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """{"by_sdg": [{code, name, total, by_status}, …], …} for the breakdowns asked for: each
     recommendation counts once under each of its tags; SDGs in goal order, others by count."""
-    language = (get_language() or "az").split("-")[0]
+    language = ui_language()
     ids = queryset.order_by().values("pk")
     stats: dict[str, list[dict[str, Any]]] = {}
     for name in breakdowns:

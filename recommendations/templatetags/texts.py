@@ -9,8 +9,9 @@ pages, the Azerbaijani on Azerbaijani ones). Text only in the other language is 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from recommendations.languages import ui_language
 
 from .shortened import shortened
 
@@ -18,10 +19,6 @@ register = template.Library()
 
 # What a text only in another language is marked with, by that language.
 ORIGINAL_LABELS = {"az": _("Azerbaijani original"), "en": _("English original")}
-
-
-def page_language() -> str:
-    return (get_language() or "az").split("-")[0]
 
 
 def shown_language(recommendation, language: str) -> str:
@@ -34,14 +31,14 @@ def shown_language(recommendation, language: str) -> str:
 
 def original_label(language: str) -> str:
     """Nothing when `language` is the page's own; else what marks a text in it."""
-    if language == page_language():
+    if language == ui_language():
         return ""
     return str(ORIGINAL_LABELS.get(language, language))
 
 
 @register.simple_tag
 def action_text(recommendation, limit: int = 0) -> SafeString:
-    page = page_language()
+    page = ui_language()
     language = shown_language(recommendation, page)
     text = recommendation.action_in(page)
     if limit:

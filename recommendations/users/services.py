@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,7 @@ def user_email_change_request(*, user: "User", email: str) -> str:
     candidate = get_user_model()(username=user.get_username(), email=email)
     candidate.full_clean(exclude=["password", "username"])
     token = signing.dumps({"user": user.pk, "from": user.email, "to": email}, salt=EMAIL_CHANGE_SALT, compress=True)
-    link = settings.SITE_URL.rstrip("/") + f"/profile/email/{token}/"
+    link = settings.SITE_URL.rstrip("/") + reverse("recommendations:email-confirm", args=[token])
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string(
             "recommendations/email/email_change.txt",

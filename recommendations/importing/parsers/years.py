@@ -6,6 +6,8 @@
 
 import re
 
+from recommendations.years import YEAR_MAX
+
 # Hyphen, hyphen (U+2010), non-breaking hyphen, figure dash, en dash, em dash, minus sign.
 DASHES = r"\-‐‑‒–—−"
 _RANGE = rf"\d{{4}}(?:\s*(?:[{DASHES}]|to)\s*(?:\d{{4}}|\d{{2}}))?"
@@ -72,7 +74,7 @@ def check(text: str, report_year: int | None) -> tuple[tuple[int, int] | None, s
     if not pairs:
         return None, f"“{text}” is not a Year(s) Suggested cell", True
     first, last = min(start for start, _end in pairs), max(end for _start, end in pairs)
-    latest = report_year or 2100
+    latest = report_year or YEAR_MAX
     if any(start > end for start, end in pairs):
         return None, f"years “{text}” run backwards", True
     if first < EARLIEST or last > latest:

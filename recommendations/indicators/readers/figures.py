@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from recommendations.years import YEAR_MAX, YEAR_MIN
+
 WORDS = {
     "az": {
         "bir": 1, "iki": 2, "üç": 3, "dörd": 4, "beş": 5, "altı": 6, "yeddi": 7, "səkkiz": 8, "doqquz": 9, "on": 10,
@@ -123,7 +125,7 @@ def figures(text: str, language: str, markers: list[YearMarker]) -> list[Figure]
         suffix = match["suffix"] or ""
         if suffix and suffix[1:].lower() in ("ci", "cı", "cu", "cü"):
             continue  # an ordinal ("2-ci"), or a year not followed by "il"
-        if not match["dollar"] and not suffix and "," not in raw and 1900 <= value <= 2100 and len(raw) == 4:
+        if not match["dollar"] and not suffix and "," not in raw and YEAR_MIN <= value <= YEAR_MAX and len(raw) == 4:
             continue  # a year standing alone
         if _NOT_A_COUNT.match(text, end):
             continue

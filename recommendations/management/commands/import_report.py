@@ -10,6 +10,7 @@ from recommendations.importing.batch import batch_import, batch_plan, documents_
 from recommendations.importing.collection import data_file_import
 from recommendations.importing.formats import FORMATS
 from recommendations.importing.services import report_import
+from recommendations.languages import supported_languages
 
 from ._batch_output import Progress, refused_names, summary_lines
 
@@ -58,7 +59,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--year", type=int, default=None, help="The report's year (a data file states its own).")
         parser.add_argument(
-            "--language", default=None, choices=["az", "en"], help="The document's language (default: the format's)."
+            "--language",
+            default=None,
+            choices=supported_languages(),
+            help="The document's language (default: the format's).",
         )
         parser.add_argument("--title", default="", help="Defaults to the report series' title for the year.")
         parser.add_argument("--publisher", default="")

@@ -1,15 +1,14 @@
 """The counts of the filtered list (`/stats/`), progress over time (`/stats/timeline/`) and the
 changes between two dates (`/stats/changes/`), the last two counted from the progress log
-(analytics/timeline.py)."""
+(analytics/over_time.py)."""
 
-from django.http import QueryDict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from recommendations.analytics import cross, spreadsheets, stats, tables, timeline
+from recommendations.analytics import cross, over_time, spreadsheets, stats, tables
 from recommendations.analytics.stats import status_label_list
 from recommendations.choices import Status
 from recommendations.listing import selectors
@@ -17,10 +16,6 @@ from recommendations.listing import selectors
 from .exports import DELIMITER_PARAMETER, SpreadsheetFormatsMixin, spreadsheet_responses
 from .recommendation_filters import RecommendationFiltersMixin, RecommendationFiltersSchema
 from .stats_serializers import StatsSerializer, StatusCountsSerializer, StatusLabelSerializer
-
-# Read by these endpoints themselves rather than by the list's filter set.
-OWN_FILTERS = ("status", "distinct", "as_of", "overdue")
-
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -103,7 +98,7 @@ class TimelinePeriodSerializer(serializers.Serializer):
 
 
 class TimelineSerializer(serializers.Serializer):
-    interval = serializers.ChoiceField(choices=timeline.INTERVALS)
+    interval = serializers.ChoiceField(choices=over_time.INTERVALS)
     # `from` is a Python keyword: declared below.
     to = serializers.DateField()
     statuses = serializers.SerializerMethodField()
@@ -154,7 +149,7 @@ class ChangesSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Recommendations whose status at `to` differs from that at `from`.")
     transitions = TransitionSerializer(many=True)
     recommendations = ChangedRecommendationSerializer(
-        many=True, help_text=f"The changed recommendations, by id, at most {timeline.CHANGES_LIST_LIMIT}."
+        many=True, help_text=f"The changed recommendations, by id, at most {over_time.CHANGES_LIST_LIMIT}."
     )
     recommendations_truncated = serializers.BooleanField()
     added = AddedSerializer(help_text="Recommendations of reports that appeared after `from`.")
@@ -165,7 +160,7 @@ class ChangesSerializer(serializers.Serializer):
         return fields
 
 
-# Any day, as `as_of` (`timeline.parse_day`).
+# Any day, as `as_of` (`over_time.parse_day`).
 DAY_SCHEMA = {"type": "string", "format": "date"}
 
 
@@ -195,18 +190,10 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
         _queryset, filters = selectors.recommendation_selection(
             params=params, extra_parameters=self.extra_parameters, without=("as_of",), user=self.request.user
         )
-        rest = QueryDict(mutable=True)
-        for name, values in params.lists():
-            if name not in OWN_FILTERS:
-                rest.setlist(name, values)
         queryset = selectors.recommendation_list(
-            params=rest, extra_parameters=self.extra_parameters, user=self.request.user
+            params=over_time.without_recounted(params), extra_parameters=self.extra_parameters, user=self.request.user
         )
-        return queryset, {
-            "statuses": filters.get("status") or None,
-            "distinct": filters.get("distinct") == "latest",
-            "overdue": filters.get("overdue"),
-        }
+        return queryset, over_time.recounted(filters)
 
 
 class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc]
@@ -223,7 +210,7 @@ class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc
         operation_id="stats_timeline",
         parameters=[
             OpenApiParameter(
-                "interval", OpenApiTypes.STR, enum=list(timeline.INTERVALS), description="Default `year`."
+                "interval", OpenApiTypes.STR, enum=list(over_time.INTERVALS), description="Default `year`."
             ),
             _day_parameter("from", "First day (its period is the first). Default: 1 January of the first report."),
             _day_parameter("to", "Last day; the last period ends there. Default: today."),
@@ -239,10 +226,10 @@ class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc
     )
     def get(self, request):
         queryset, own = self.selection()  # every parameter checked first
-        interval = timeline.parse_interval(request.query_params.get("interval"))
-        start = timeline.parse_day(request.query_params.get("from"), "from")
-        end = timeline.parse_day(request.query_params.get("to"), "to")
-        data = timeline.recommendation_timeline(queryset, interval=interval, start=start, end=end, **own)
+        interval = over_time.parse_interval(request.query_params.get("interval"))
+        start = over_time.parse_day(request.query_params.get("from"), "from")
+        end = over_time.parse_day(request.query_params.get("to"), "to")
+        data = over_time.recommendation_timeline(queryset, interval=interval, start=start, end=end, **own)
         sheets = tables.timeline_sheets(data)  # days as dates, for the workbook's date cells
         return self.spreadsheet(request, sheets, states_as_of=False) or Response(TimelineSerializer(data).data)
 
@@ -267,10 +254,10 @@ class ChangesView(LogCountsView):
     )
     def get(self, request):
         queryset, own = self.selection()  # every parameter checked first
-        start = timeline.parse_day(request.query_params.get("from"), "from")
-        end = timeline.parse_day(request.query_params.get("to"), "to")
+        start = over_time.parse_day(request.query_params.get("from"), "from")
+        end = over_time.parse_day(request.query_params.get("to"), "to")
         if end is None:
             end = max(timezone.localdate(), start) if start else timezone.localdate()
-        start = start or timeline.previous_quarter_end(end)
-        data = timeline.recommendation_changes(queryset, start=start, end=end, **own)
+        start = start or over_time.previous_quarter_end(end)
+        data = over_time.recommendation_changes(queryset, start=start, end=end, **own)
         return Response(ChangesSerializer(data).data)

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Count, DateField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +29,36 @@ from recommendations.choices import Status, area_name
 from recommendations.listing import as_of as status_as_of
 from recommendations.models import Recommendation
 from recommendations.progress.published import published_entries
+from recommendations.years import YEAR_MAX, YEAR_MIN
 
 INTERVALS = ("month", "quarter", "year")
-# Report years are 1900–2100 and the end is today at the latest, so months stay below this.
-MAX_PERIODS = 12 * 201
+# Report years are within YEAR_MIN–YEAR_MAX and the end is today at the latest, so months stay below this.
+MAX_PERIODS = 12 * (YEAR_MAX - YEAR_MIN + 1)
 CHANGES_LIST_LIMIT = 1000
 _MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
+# The list's filters the counts over time apply themselves, at each day they count (a status,
+# a later repeat, being overdue all change with the day): the selection is made without them.
+RECOUNTED_FILTERS = ("status", "distinct", "as_of", "overdue")
+
+
+def without_recounted(params: QueryDict, *others: str) -> QueryDict:
+    """The query parameters that select what the counts over time count: all but the
+    RECOUNTED_FILTERS (and `others`, the caller's own parameters)."""
+    kept = QueryDict(mutable=True)
+    for name, values in params.lists():
+        if name not in RECOUNTED_FILTERS and name not in others:
+            kept.setlist(name, values)
+    return kept
+
+
+def recounted(filters: dict[str, Any]) -> dict[str, Any]:
+    """The RECOUNTED_FILTERS' cleaned values as `recommendation_timeline` and
+    `recommendation_changes` take them (as_of is their end, passed apart)."""
+    return {
+        "statuses": filters.get("status") or None,
+        "distinct": filters.get("distinct") == "latest",
+        "overdue": filters.get("overdue"),
+    }
 
 
 def parse_day(value: str | None, name: str) -> datetime.date | None:
