@@ -14,8 +14,7 @@ from django.db.models import CharField, Exists, Max, OuterRef, QuerySet, Subquer
 
 from recommendations.evidence.selectors import evidence_count_annotation
 from recommendations.listing.as_of import status_at_annotation
-from recommendations.listing.columns import EXPORT_COLUMNS as EXPORT_COLUMNS_DECLARED
-from recommendations.listing.columns import EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
+from recommendations.listing.columns import EXPORT_COLUMNS, EXPORT_FIELDS, EXPORT_ORM, Presentation, export_rows
 from recommendations.listing.selectors import responsible_body_names
 from recommendations.progress.published import published_entries
 from recommendations.tags.models import Tag
@@ -24,8 +23,6 @@ from recommendations.tags.selectors import tag_fields_fill
 from . import xlsx
 from .spreadsheets import csv_lines, filters_rows, filters_sheet
 
-# The export's columns, in order: declared once in `listing/columns.py`.
-EXPORT_COLUMNS = EXPORT_FIELDS
 CHUNK_SIZE = 2000
 BODY_SEPARATOR = "; "
 
@@ -49,11 +46,11 @@ def recommendation_export_values(queryset: QuerySet, *, as_of: datetime.date | N
     ).values_list(*EXPORT_ORM)
 
 
-STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS_DECLARED if column.orm)
+STORED_NAMES = tuple(column.name for column in EXPORT_COLUMNS if column.orm)
 
 
 def _rows(queryset: QuerySet, as_of: datetime.date | None, page_url: str) -> Iterator[list[Any]]:
-    """Rows in the order of EXPORT_COLUMNS as Python values, labels in the active language.
+    """Rows in the order of EXPORT_FIELDS as Python values, labels in the active language.
 
     The rows come chunk by chunk; each chunk costs one more query for its responsible bodies, and
     one for its tags if any row has some.
@@ -73,10 +70,10 @@ def csv_chunks(
     queryset: QuerySet, *, as_of: datetime.date | None = None, page_url: str = "", delimiter: str = ","
 ) -> Iterator[str]:
     """The CSV in pieces (`spreadsheets.csv_lines`: one form for every moment)."""
-    return csv_lines(EXPORT_COLUMNS, _rows(queryset, as_of, page_url), delimiter=delimiter)
+    return csv_lines(EXPORT_FIELDS, _rows(queryset, as_of, page_url), delimiter=delimiter)
 
 
-URL_COLUMN = EXPORT_COLUMNS.index("url")
+URL_COLUMN = EXPORT_FIELDS.index("url")
 PROGRESS_SHEET = "progress"
 XLSX_WIDTHS = {
     "action": 80,
@@ -112,7 +109,7 @@ def xlsx_chunks(
     """
     rows = xlsx.Sheet(
         name="recommendations",
-        header=EXPORT_COLUMNS,
+        header=EXPORT_FIELDS,
         rows=_rows(queryset, as_of, page_url),
         widths=XLSX_WIDTHS,
         freeze_header=True,

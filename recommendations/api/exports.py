@@ -92,7 +92,7 @@ def export_schema(*formats: str):
         summary=f"Export the filtered recommendations as {'/'.join(formats).upper()}",
         description=(
             "The recommendations matching the filters, with the columns "
-            f"{', '.join(exports.EXPORT_COLUMNS)}. Area names and status labels are in the "
+            f"{', '.join(exports.EXPORT_FIELDS)}. Area names and status labels are in the "
             "request's language; `last_progress_on` is the date of the latest progress update. "
             "Streamed: any number of rows."
         ),

@@ -1,6 +1,7 @@
-"""Request throttles whose rates are read when a request comes in, not when DRF is imported,
-so a rate changed in settings (environment, tests) takes effect without a restart of Python;
-and the headers that let clients pace themselves before a 429.
+"""Request throttles whose rates are read from settings when a request comes in, not when
+DRF is imported, so settings changed after start-up (tests' `override_settings`) apply — a
+rate set in the environment is read at start-up like every setting, so changing it needs a
+restart; and the headers that let clients pace themselves before a 429.
 
 Counters live in the default cache: per process with the local-memory cache, shared between
 workers when REDIS_URL is set.

@@ -11,45 +11,39 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class FileKind:
-    content_type: str
-    extensions: frozenset[str]
+    """A kind of file checked by one signature: its extensions, each with the content type a
+    download of it is served with."""
+
+    content_types: dict[str, str]
+
+    @property
+    def extensions(self) -> frozenset[str]:
+        return frozenset(self.content_types)
 
 
-PDF = FileKind("application/pdf", frozenset({"pdf"}))
-PNG = FileKind("image/png", frozenset({"png"}))
-JPEG = FileKind("image/jpeg", frozenset({"jpg", "jpeg"}))
-GIF = FileKind("image/gif", frozenset({"gif"}))
-WEBP = FileKind("image/webp", frozenset({"webp"}))
-OLE = FileKind("application/octet-stream", frozenset({"doc", "xls", "ppt"}))
+PDF = FileKind({"pdf": "application/pdf"})
+PNG = FileKind({"png": "image/png"})
+JPEG = FileKind({"jpg": "image/jpeg", "jpeg": "image/jpeg"})
+GIF = FileKind({"gif": "image/gif"})
+WEBP = FileKind({"webp": "image/webp"})
+OLE = FileKind({"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"})
 OOXML = FileKind(
-    "application/vnd.openxmlformats-officedocument",
-    frozenset({"docx", "xlsx", "pptx"}),
+    {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
 )
-OPENDOCUMENT = FileKind("application/vnd.oasis.opendocument", frozenset({"odt", "ods", "odp"}))
-TEXT = FileKind("text/plain; charset=utf-8", frozenset({"txt", "csv", "md"}))
-
-OOXML_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-OLE_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
-ODF_TYPES = {
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-}
-ALLOWED_EXTENSIONS = sorted(
-    PDF.extensions
-    | PNG.extensions
-    | JPEG.extensions
-    | GIF.extensions
-    | WEBP.extensions
-    | OLE.extensions
-    | OOXML.extensions
-    | OPENDOCUMENT.extensions
-    | TEXT.extensions
+OPENDOCUMENT = FileKind(
+    {
+        "odt": "application/vnd.oasis.opendocument.text",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "odp": "application/vnd.oasis.opendocument.presentation",
+    }
 )
+TEXT = FileKind(dict.fromkeys(("txt", "csv", "md"), "text/plain; charset=utf-8"))
+KINDS = (PDF, PNG, JPEG, GIF, WEBP, OLE, OOXML, OPENDOCUMENT, TEXT)
+ALLOWED_EXTENSIONS = sorted(extension for kind in KINDS for extension in kind.extensions)
 EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"#!", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 
 
@@ -74,17 +68,17 @@ def _sniff(head: bytes, extension: str, stream: IO[bytes]) -> str | None:
     if head.startswith(EXECUTABLE_SIGNATURES):
         return None
     if extension in PDF.extensions:
-        return PDF.content_type if head.startswith(b"%PDF-") else None
+        return PDF.content_types[extension] if head.startswith(b"%PDF-") else None
     if extension in PNG.extensions:
-        return PNG.content_type if head.startswith(b"\x89PNG\r\n\x1a\n") else None
+        return PNG.content_types[extension] if head.startswith(b"\x89PNG\r\n\x1a\n") else None
     if extension in JPEG.extensions:
-        return JPEG.content_type if head.startswith(b"\xff\xd8\xff") else None
+        return JPEG.content_types[extension] if head.startswith(b"\xff\xd8\xff") else None
     if extension in GIF.extensions:
-        return GIF.content_type if head[:6] in (b"GIF87a", b"GIF89a") else None
+        return GIF.content_types[extension] if head[:6] in (b"GIF87a", b"GIF89a") else None
     if extension in WEBP.extensions:
-        return WEBP.content_type if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
+        return WEBP.content_types[extension] if head[:4] == b"RIFF" and head[8:12] == b"WEBP" else None
     if extension in OLE.extensions:
-        return OLE_TYPES[extension] if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") else None
+        return OLE.content_types[extension] if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") else None
     if extension in OOXML.extensions | OPENDOCUMENT.extensions:
         if not head.startswith(b"PK\x03\x04"):
             return None
@@ -93,14 +87,14 @@ def _sniff(head: bytes, extension: str, stream: IO[bytes]) -> str | None:
             with zipfile.ZipFile(stream) as archive:
                 names = set(archive.namelist())
                 if extension in OOXML.extensions and "[Content_Types].xml" in names:
-                    return OOXML_TYPES[extension]
+                    return OOXML.content_types[extension]
                 if extension in OPENDOCUMENT.extensions and "mimetype" in names:
-                    return ODF_TYPES[extension]
+                    return OPENDOCUMENT.content_types[extension]
         except zipfile.BadZipFile:
             return None
         return None
     if extension in TEXT.extensions:
-        return TEXT.content_type
+        return TEXT.content_types[extension]
     return None
 
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from recommendations.analytics.exports import EXPORT_COLUMNS
+from recommendations.listing.columns import EXPORT_FIELDS
 
 from .reports import SECRET_EVIDENCE_TITLE, SECRET_NOTE
 
@@ -39,7 +39,7 @@ def read_xlsx(response) -> list[dict]:
     body = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(body), read_only=True).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert tuple(header) == EXPORT_COLUMNS
+    assert tuple(header) == EXPORT_FIELDS
     # Trailing empty cells are not stored in the file.
     return [dict(zip(header, row + [None] * (len(header) - len(row)), strict=True)) for row in rows]
 
@@ -222,7 +222,7 @@ def test_xlsx_has_an_autofilter_a_filter_sheet_and_links_to_each_page(reports, a
     assert workbook.sheetnames == ["recommendations", "progress", "indicators", "filters"]
     sheet = workbook["recommendations"]
     header = [cell.value for cell in sheet[1]]
-    assert tuple(header) == EXPORT_COLUMNS
+    assert tuple(header) == EXPORT_FIELDS
     rows = [dict(zip(header, [cell.value for cell in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
     listed = api_rows(api_client, query)
     assert [row["id"] for row in rows] == [item["id"] for item in listed]
@@ -254,7 +254,7 @@ def test_csv_and_xlsx_have_the_same_columns_and_values(reports, api_client):
     query = "as_of=2023-03-14&ordering=id"
     _body, csv_rows = read_csv(api_client.get(f"/api/v1/recommendations/export.csv?{query}"))
     xlsx_rows = read_xlsx(api_client.get(f"/api/v1/recommendations/export.xlsx?{query}"))
-    assert list(csv_rows[0]) == list(EXPORT_COLUMNS)
+    assert list(csv_rows[0]) == list(EXPORT_FIELDS)
     for csv_row, xlsx_row in zip(csv_rows, xlsx_rows, strict=True):
         for name in ("id", "status", "status_as_of", "status_as_of_label", "url"):
             assert str(xlsx_row[name] or "") == csv_row[name], name

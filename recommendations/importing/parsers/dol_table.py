@@ -56,7 +56,6 @@ FOOTER = re.compile(
 )
 AREA_HEADINGS = {"area", "sahe"}
 ACTION_HEADINGS = {"suggested", "meslehet"}
-YEARS_HEADINGS = {"year", "years", "il", "iller"}
 # A gap this many lines high ends a page's table body: what follows is the running footer.
 END_GAP_LINES = 2.6
 # How far (in lines) the header's parts may be from its "Area" line: "Year(s)" above it,
