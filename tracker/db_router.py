@@ -15,17 +15,18 @@ Replication lag is otherwise tolerated: a list may be a moment behind the primar
 """
 
 import random
-import threading
 from typing import Any
 
 import dj_database_url
-from django.core.signals import request_finished, request_started
+from asgiref.local import Local
 from django.db import connections
 
 PRIMARY = "default"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-_state = threading.local()
+# Per request under WSGI (a thread each) and ASGI alike (a context each: a thread-local would
+# be shared by every request the event loop's thread serves, or lost across sync_to_async).
+_state = Local()
 
 
 def replica_databases(urls: str, primary: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -53,16 +54,30 @@ def pin_to_primary() -> None:
     _state.pinned = True
 
 
-def _unpin(**kwargs) -> None:
+def begin_request(method: str) -> None:
+    """A request begins: pinned to the primary when it is meant to write, else free until it writes."""
+    _state.pinned = method.upper() in UNSAFE_METHODS
+
+
+def end_request() -> None:
     _state.pinned = False
 
 
-def _request_started(sender, environ=None, **kwargs) -> None:
-    _state.pinned = bool(environ) and environ.get("REQUEST_METHOD", "GET").upper() in UNSAFE_METHODS
+class PrimaryPinMiddleware:
+    """First in MIDDLEWARE, before anything reads: begins and ends each request's pin in the
+    request's own thread (WSGI) or context (ASGI), where the router reads it. Not a
+    request_started receiver: under ASGI, Signal.asend runs receivers in a task of their own,
+    whose changes never reach the request."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-request_started.connect(_request_started, dispatch_uid="tracker.db_router.request_started")
-request_finished.connect(_unpin, dispatch_uid="tracker.db_router.request_finished")
+    def __call__(self, request):
+        begin_request(request.method or "GET")
+        try:
+            return self.get_response(request)
+        finally:
+            end_request()
 
 
 class PrimaryReplicaRouter:

@@ -93,7 +93,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: its headers go on every answer to another origin, an error or a preflight too.
+    # Before anything reads the database: a request meant to write reads the primary (db_router.py).
+    "tracker.db_router.PrimaryPinMiddleware",
+    # Then: its headers go on every answer to another origin, an error or a preflight too.
     "corsheaders.middleware.CorsMiddleware",
     # An unsafe request is redirected with 308 (keeps the method and body), never 301.
     "recommendations.api.middleware.KeepMethodOnRedirectMiddleware",
