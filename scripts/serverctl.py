@@ -22,34 +22,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = "127.0.0.1"
 
-SETUP_CODE = """
-import json
-from recommendations.users.tokens import token_issue
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from recommendations.catalog import services as catalog_services
-from recommendations.users import services as users_services
-from recommendations.models import Recommendation, Source
-
-tokens = {}
-for role in ("analyst", "ngo_staff", "admin"):
-    user = get_user_model().objects.filter(username=f"load_{role}").first()
-    if user is None:
-        user = users_services.user_create(username=f"load_{role}", role=role, password="load-" + "x9" * 12)
-    tokens[role] = token_issue(user=user)
-source = Source.objects.filter(slug="load-dol-2015").first() or catalog_services.source_create(
-    slug="load-dol-2015", kind="dol", publisher="US Department of Labor",
-    title="Uşaq əməyinin ən pis formaları üzrə tapıntılar", report_year=2015, country="AZ",
-)
-for position in range(1, __RECOMMENDATIONS__ + 1):
-    if not Recommendation.objects.filter(source=source, position=position).exists():
-        catalog_services.recommendation_create(
-            source=source, position=position, area="enforcement", year_start=2011, year_end=2015,
-            action=f"Əmək müfəttişlərinin sayını artırın və treninqini təmin edin ({position}).",
-        )
-ids = list(Recommendation.objects.filter(source=source).values_list("id", flat=True))
-print("FIXTURE=" + json.dumps({"tokens": tokens, "recommendations": ids}))
-"""
+# The password of the load users `prepare` creates (manage.py load_fixture).
+LOAD_PASSWORD = "load-" + "x9" * 12
 
 
 def free_port() -> int:
@@ -95,9 +69,7 @@ def manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 def prepare(env: dict[str, str], recommendations: int = 20) -> dict:
     """Migrate, then create the three role users with tokens and some recommendations."""
     manage(env, "migrate", "--no-input")
-    output = manage(
-        env, "shell", "--no-imports", "-c", SETUP_CODE.replace("__RECOMMENDATIONS__", str(int(recommendations)))
-    )
+    output = manage(env, "load_fixture", f"--recommendations={int(recommendations)}", f"--password={LOAD_PASSWORD}")
     line = next(line for line in output.splitlines() if line.startswith("FIXTURE="))
     return json.loads(line.removeprefix("FIXTURE="))
 

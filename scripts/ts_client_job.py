@@ -21,7 +21,7 @@ import tempfile
 import serverctl
 
 CLIENT = serverctl.PROJECT_ROOT / "clients" / "typescript"
-STAFF_PASSWORD = "load-" + "x9" * 12  # serverctl's SETUP_CODE
+STAFF_PASSWORD = serverctl.LOAD_PASSWORD
 
 
 def run(*command: str, env: dict[str, str] | None = None, timeout: int = 600) -> None:

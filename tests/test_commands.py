@@ -139,3 +139,23 @@ def test_migrate_on_a_fresh_clone_creates_the_var_folder_it_needs(tmp_path):
 
     assert (completed.returncode, completed.stderr) == (0, "")
     assert (var / "tracker.sqlite3").is_file()
+
+
+@pytest.mark.django_db
+def test_load_fixture_makes_the_load_users_and_report_once():
+    """scripts/serverctl.py prepares a load server with it (was code in a string run by `shell -c`)."""
+    import json
+
+    from recommendations.models import Recommendation
+
+    def fixture() -> dict:
+        out = io.StringIO()
+        call_command("load_fixture", "--recommendations=3", "--password=load-" + "x9" * 12, stdout=out)
+        return json.loads(out.getvalue().strip().removeprefix("FIXTURE="))
+
+    first = fixture()
+    second = fixture()  # what exists is kept: the same users and rows, new tokens
+    assert set(first["tokens"]) == {"analyst", "ngo_staff", "admin"}
+    assert first["recommendations"] == second["recommendations"]
+    assert Recommendation.objects.count() == 3
+    assert get_user_model().objects.get(username="load_analyst").check_password("load-" + "x9" * 12)
