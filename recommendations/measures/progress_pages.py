@@ -20,7 +20,7 @@ from recommendations.models import ProgressUpdate, Recommendation
 from recommendations.pages.entry_evidence import entry_evidence_submit
 from recommendations.pages.progress_forms import (
     ProgressForm,
-    already_recorded,
+    answer_if_already_recorded,
     evidence_formset,
     evidence_row_of,
     more_evidence_rows,
@@ -84,15 +84,15 @@ def measure_progress_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused_as_stale(request, measure, form, linked_formset, stale.recommendation_id)
     except StaleVersion:
         measure.refresh_from_db()
-        saved = already_recorded(
+        repeated = answer_if_already_recorded(
+            request,
             history=measure_history(measure),
             entries=ProgressUpdate.objects.filter(measure=measure),
-            user=request.user,
             data=form.cleaned_data,
+            page_url=page,
         )
-        if saved is not None:
-            messages.info(request, _("This progress was already recorded; it is not recorded twice."))
-            return redirect(f"{page}#entry-{saved.pk}")
+        if repeated is not None:
+            return repeated
         return _refused_as_stale(request, measure, form, linked_formset, None)
     except RecommendationRefused as refused_one:
         row = rows.get(refused_one.recommendation_id)

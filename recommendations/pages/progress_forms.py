@@ -7,7 +7,10 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -197,7 +200,7 @@ def evidence_row_of(formset, item_index: int) -> int:
     return filled[item_index]
 
 
-def already_recorded(*, history, entries, user, data: dict):
+def _already_recorded(*, history, entries, user, data: dict):
     """The entry this very form already saved — a double click, a page sent again — when it
     is the only change since the page was opened (`opened_at`): the same user, status, date
     and note. `history`: the record's history rows; `entries`: its progress entries. The
@@ -216,3 +219,15 @@ def already_recorded(*, history, entries, user, data: dict):
         data["note"],
     )
     return entry if same else None
+
+
+def answer_if_already_recorded(request, *, history, entries, data: dict, page_url: str) -> HttpResponse | None:
+    """After a stale version refused the form: when this very entry was saved a moment ago (a
+    double click, a resubmitted page), the answer is "saved" and the page at that entry — the
+    browser shows this second answer, and a "not saved" would invite recording it a third
+    time. None when someone else changed the record: the caller says what changed."""
+    saved = _already_recorded(history=history, entries=entries, user=request.user, data=data)
+    if saved is None:
+        return None
+    messages.info(request, _("This progress was already recorded; it is not recorded twice."))
+    return redirect(f"{page_url}#entry-{saved.pk}")

@@ -49,7 +49,7 @@ from .progress_forms import (
     EVIDENCE_ROWS,
     EvidenceRowForm,
     ProgressForm,
-    already_recorded,
+    answer_if_already_recorded,
     evidence_formset,
     evidence_row_of,
     more_evidence_rows,
@@ -280,17 +280,15 @@ def progress_record_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion:
         recommendation.refresh_from_db()
-        saved = already_recorded(
+        repeated = answer_if_already_recorded(
+            request,
             history=recommendation_history(recommendation),
             entries=ProgressUpdate.objects.filter(recommendation=recommendation),
-            user=request.user,
             data=form.cleaned_data,
+            page_url=reverse("recommendations:detail", args=[pk]),
         )
-        if saved is not None:
-            # A double-click or a resubmitted page: the browser shows this second answer, so
-            # it says "saved" (a "not saved" here would invite recording it a third time).
-            messages.info(request, _("This progress was already recorded; it is not recorded twice."))
-            return redirect(f"{reverse('recommendations:detail', args=[pk])}#entry-{saved.pk}")
+        if repeated is not None:
+            return repeated
         conflict = _changes_since(recommendation, form.cleaned_data.get("opened_at"))
         # The text is kept; the version and time become the current ones, so a deliberate
         # resubmission after reading what changed goes through.
