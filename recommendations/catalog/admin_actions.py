@@ -89,30 +89,29 @@ def status_record(modeladmin, request, queryset):
     _apply(modeladmin, request, queryset, change=None, all_at_once=record_all)
 
 
-@admin.action(description=gettext_lazy("Set the due date of the selected"))
-def due_date_set(modeladmin, request, queryset):
-    due_on = _chosen(request).cleaned_data.get("due_on")
-    if not due_on:
-        return _missing(modeladmin, request, _("due date"))
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda r: recommendation_update(recommendation_id=r.pk, data={"due_on": due_on}, user=request.user),
-    )
+def _set_action(name: str, field: str, label, description):
+    """An action setting one field, chosen beside it, on every selected recommendation."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        value = _chosen(request).cleaned_data.get(field)
+        if not value:
+            return _missing(modeladmin, request, str(label))
+        _apply(
+            modeladmin,
+            request,
+            queryset,
+            lambda r: recommendation_update(recommendation_id=r.pk, data={field: value}, user=request.user),
+        )
+
+    action.__name__ = name  # the admin's name for the action, sent with the form
+    return action
 
 
-@admin.action(description=gettext_lazy("Set the area of the selected"))
-def area_set(modeladmin, request, queryset):
-    area = _chosen(request).cleaned_data.get("area")
-    if not area:
-        return _missing(modeladmin, request, _("area"))
-    _apply(
-        modeladmin,
-        request,
-        queryset,
-        lambda r: recommendation_update(recommendation_id=r.pk, data={"area": area}, user=request.user),
-    )
+due_date_set = _set_action(
+    "due_date_set", "due_on", gettext_lazy("due date"), gettext_lazy("Set the due date of the selected")
+)
+area_set = _set_action("area_set", "area", gettext_lazy("area"), gettext_lazy("Set the area of the selected"))
 
 
 @admin.action(description=gettext_lazy("Add the responsible body to the selected"))

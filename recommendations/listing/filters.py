@@ -108,6 +108,23 @@ def known_country_codes(codes: list[str]) -> frozenset[str]:
     return _country_codes()
 
 
+def _term_filter(vocabulary: Vocabulary, label) -> MultipleValueFilter:
+    """A filter on the terms of a vocabulary stored as tags (themes, affected groups): each
+    value a term's code or name, several values any of them."""
+    return documented(
+        MultipleValueFilter(
+            choices=tags.term_choices(vocabulary),
+            normalize=tags.normalize_term,
+            known_values=tags.existing_codes(vocabulary),
+            allowed=tags.codes_listed(vocabulary),
+            method="filter_tag",
+            label=label,
+            sql=tags.tag_sql(vocabulary),
+        ),
+        {"type": "string", "maxLength": 100},
+    )
+
+
 class RecommendationFilterSet(django_filters.FilterSet):
     _validation_form_class: ClassVar[type[forms.Form] | None] = None  # see validation_form
     # Each filter: its validation and queryset filtering, then `sql=`, the same condition as
@@ -265,30 +282,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
     withdrawn = WithdrawnFilter()  # applied even when not asked for: withdrawn rows are left out
     # Tags (tags/filtering.py): a theme or group by its code (or its name), an SDG by its goal
     # number, a State by its country code, a position by supported/noted.
-    theme = documented(
-        MultipleValueFilter(
-            choices=tags.term_choices(Vocabulary.THEME),
-            normalize=tags.normalize_term,
-            known_values=tags.existing_codes(Vocabulary.THEME),
-            allowed=tags.codes_listed(Vocabulary.THEME),
-            method="filter_tag",
-            label=_("Theme"),
-            sql=tags.tag_sql(Vocabulary.THEME),
-        ),
-        {"type": "string", "maxLength": 100},
-    )
-    group = documented(
-        MultipleValueFilter(
-            choices=tags.term_choices(Vocabulary.GROUP),
-            normalize=tags.normalize_term,
-            known_values=tags.existing_codes(Vocabulary.GROUP),
-            allowed=tags.codes_listed(Vocabulary.GROUP),
-            method="filter_tag",
-            label=_("Affected group"),
-            sql=tags.tag_sql(Vocabulary.GROUP),
-        ),
-        {"type": "string", "maxLength": 100},
-    )
+    theme = _term_filter(Vocabulary.THEME, _("Theme"))
+    group = _term_filter(Vocabulary.GROUP, _("Affected group"))
     sdg = documented(
         MultipleValueFilter(
             choices=[(code, code) for code in tags.SDG_CODES],
