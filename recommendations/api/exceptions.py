@@ -36,7 +36,7 @@ def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, detail: str, code: str) -> JsonResponse:
+def api_error(status: int, detail: object, code: str) -> JsonResponse:
     """The API's one error shape (the schema's `Error` component), for errors answered
     outside DRF's views (the middleware, the site's error views)."""
     return JsonResponse({"detail": str(detail), "code": code}, status=status)

@@ -28,10 +28,10 @@ class Command(BaseCommand):
             raise CommandError("--recommendations must be at least 1.")
         tokens = {}
         for role in ROLES:
-            user = get_user_model().objects.filter(username=f"load_{role}").first()
-            if user is None:
-                user = users_services.user_create(username=f"load_{role}", role=role, password=password)
-            tokens[role] = token_issue(user=user)
+            user = get_user_model().objects.filter(username=f"load_{role}").first() or users_services.user_create(
+                username=f"load_{role}", role=role, password=password
+            )
+            tokens[role] = token_issue(user=user)  # type: ignore[arg-type]  # the project's user model
         source = Source.objects.filter(slug=SOURCE_SLUG).first() or catalog_services.source_create(
             slug=SOURCE_SLUG,
             kind="dol",
