@@ -322,6 +322,8 @@ def test_measure_bulk_and_admin_entries_are_proposals_too(people):
     entries = [result.update, *result.recommendation_updates, *(update for update, _ in bulk)]
     assert {ProgressUpdate.objects.get(pk=entry.pk).review_state for entry in entries} == {ReviewState.PROPOSED}
     assert set(Recommendation.objects.values_list("status", flat=True)) == {"not_assessed"}
+    queue_page = page(people["reviewer"]).get("/reviews/").content.decode()
+    assert f'href="/measures/{measure.pk}/"' in queue_page and "Qanun" in queue_page
     progress_review(update_id=result.update.pk, decision="approve", user=people["reviewer"])
     measure.refresh_from_db()
     assert measure.status == "in_progress"
