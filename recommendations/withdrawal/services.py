@@ -20,6 +20,7 @@ from recommendations.history import services as history
 from recommendations.history.services import Actor
 from recommendations.models import ChangeRecord, Recommendation, Source, TrackedModel
 from recommendations.progress.services import recommendation_lock
+from recommendations.tracked import json_moment
 
 from .models import REASON_MAX_LENGTH
 
@@ -36,9 +37,23 @@ def _reason(reason: str) -> str:
     return text
 
 
+def _withdrawal_values(obj: Source | Recommendation) -> dict:
+    """The tracked fields a withdrawal changes, as `snapshot()` writes them. Only these: an
+    update's history row keeps the changed keys alone, and a whole snapshot reads each
+    many-to-many field (four queries a recommendation; a report of 300 rows took 1,200)."""
+    moment = json_moment(obj.withdrawn_at) if obj.withdrawn_at is not None else None
+    return {"withdrawn_at": moment, "withdrawal_reason": obj.withdrawal_reason}
+
+
 def _record(obj: TrackedModel, before: dict, *, user: Actor, message: str) -> ChangeRecord:
+    assert isinstance(obj, Source | Recommendation)
     return history.change_record_build(
-        obj=obj, action=ChangeRecord.Action.UPDATE, user=user, before=before, after=obj.snapshot(), message=message
+        obj=obj,
+        action=ChangeRecord.Action.UPDATE,
+        user=user,
+        before=before,
+        after=_withdrawal_values(obj),
+        message=message,
     )
 
 
@@ -50,7 +65,7 @@ def recommendation_withdraw(
         recommendation = recommendation_lock(recommendation_id, expected_version)
         if recommendation.is_withdrawn:
             raise ValidationError({"withdrawn": [_("It is already withdrawn.")]})
-        before = recommendation.snapshot()
+        before = _withdrawal_values(recommendation)
         recommendation.withdrawn_at, recommendation.withdrawal_reason = timezone.now(), reason
         recommendation.version += 1
         recommendation.save(update_fields=["withdrawn_at", "withdrawal_reason", "version", "updated_at"])
@@ -71,7 +86,7 @@ def recommendation_restore(
             raise ValidationError(
                 {"withdrawn": [_("Its report %(slug)s is withdrawn: restore the report.") % {"slug": source.slug}]}
             )
-        before = recommendation.snapshot()
+        before = _withdrawal_values(recommendation)
         recommendation.withdrawn_at, recommendation.withdrawal_reason = None, ""
         recommendation.version += 1
         recommendation.save(update_fields=["withdrawn_at", "withdrawal_reason", "version", "updated_at"])
@@ -100,7 +115,7 @@ def source_withdraw(*, source_id: int, reason: str, user: Actor) -> Source:
         source = Source.objects.select_for_update().get(pk=source_id)
         if source.is_withdrawn:
             raise ValidationError({"withdrawn": [_("It is already withdrawn.")]})
-        before = source.snapshot()
+        before = _withdrawal_values(source)
         source.withdrawn_at, source.withdrawal_reason = timezone.now(), reason
         source.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         _record(source, before, user=user, message=_("Withdrawn: %(reason)s") % {"reason": reason}).save()
@@ -119,7 +134,7 @@ def source_restore(*, source_id: int, reason: str, user: Actor) -> Source:
         if not source.is_withdrawn:
             raise ValidationError({"withdrawn": [_("It is not withdrawn.")]})
         withdrawn_with_it = source.recommendations.filter(withdrawn_at=source.withdrawn_at)
-        before = source.snapshot()
+        before = _withdrawal_values(source)
         source.withdrawn_at, source.withdrawal_reason = None, ""
         source.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         _record(source, before, user=user, message=_("Restored: %(reason)s") % {"reason": reason}).save()
@@ -135,7 +150,7 @@ def _recommendations_set(queryset, *, withdrawn_at, reason: str, user: Actor, me
     now = timezone.now()
     records = []
     for recommendation in recommendations:
-        before = recommendation.snapshot()
+        before = _withdrawal_values(recommendation)
         recommendation.withdrawn_at, recommendation.withdrawal_reason = withdrawn_at, reason
         recommendation.version += 1
         recommendation.updated_at = now
