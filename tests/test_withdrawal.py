@@ -121,11 +121,20 @@ def test_counts_agree_list_stats_csv_and_the_source_without_the_withdrawn(world,
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/recommendations/?withdrawn=true", "/api/v1/stats/?withdrawn=true", "/?withdrawn=true"]
+    "path",
+    [
+        "/api/v1/recommendations/?withdrawn=true",
+        "/api/v1/stats/?withdrawn=true",
+        "/api/v1/recommendations/export.csv?withdrawn=true",
+        "/api/v1/stats/changes/?withdrawn=true",
+        "/?withdrawn=true",
+        "/feeds/changes/?withdrawn=true",
+    ],
 )
 def test_the_public_cannot_list_withdrawn_rows_and_is_told_why(world, client_for, path):
+    # A well-formed request its asker may not make: 403, not a 400 calling it malformed.
     response = client_for("anonymous").get(path)
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "withdrawn" in _text(response)
     assert "gizli-3391" not in _text(response)
 

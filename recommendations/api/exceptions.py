@@ -170,7 +170,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404 | ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # Its message when it has one (e.g. which parameter this user may not give), else DRF's.
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     elif isinstance(exc, StaleVersion):
         headers["ETag"] = localized_etag(exc.current_etag)
         headers["Cache-Control"] = "no-transform"

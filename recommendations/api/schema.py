@@ -246,8 +246,8 @@ def _comma_lists(operation: dict, path: str) -> None:
         if parameter.get("name") != "ordering" or "enum" not in schema:
             continue
         names = sorted({value.removeprefix("-") for value in schema["enum"] if value})
-        # Exports skip empty parts ("id,,year_start"); lists refuse them.
-        parameter["schema"] = {"type": "string", "pattern": _comma_list_pattern(names, "/export" in path)}
+        # Empty parts ("id,,year_start") are refused by lists and exports alike (listing/sort_keys.py).
+        parameter["schema"] = {"type": "string", "pattern": _comma_list_pattern(names, empty_parts=False)}
         parameter["description"] = (
             "Sort fields, comma-separated, each with `-` for descending (e.g. `-year_start,id`); "
             f"one of {', '.join(names)}. Leave it out for the default; empty is a 400."
@@ -298,6 +298,20 @@ def _evidence_body_required(operation: dict) -> None:
         operation["requestBody"]["required"] = True
 
 
+def _withdrawn_forbidden(operation: dict) -> None:
+    """`withdrawn=true` is for signed-in roles that see withdrawn rows: anyone else's well-formed
+    request is a 403 naming it (listing/selectors.WithdrawnNotShown), on every operation of the
+    list filters."""
+    if any(parameter.get("name") == "withdrawn" for parameter in operation.get("parameters", [])):
+        operation["responses"].setdefault(
+            "403",
+            {
+                "description": "`withdrawn=true` from a caller who may not list withdrawn recommendations.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        )
+
+
 def postprocess(result, generator, request, public):
     """Whole-document fixes drf-spectacular has no per-operation hook for."""
     for path, operations in result.get("paths", {}).items():
@@ -305,6 +319,7 @@ def postprocess(result, generator, request, public):
             _comma_lists(operation, path)
             describe_filters(operation)
             _evidence_body_required(operation)
+            _withdrawn_forbidden(operation)
     _recommendation_update_alternatives(result)
     _measure_needs_a_title(result)
     _drop_untyped_nullable(result)

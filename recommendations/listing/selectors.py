@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -104,7 +104,17 @@ def _validate_filters(
     if not form.is_valid():
         raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
     if form.cleaned_data.get("withdrawn") and not sees_withdrawn(user):
-        raise ValidationError({"withdrawn": [_("Withdrawn recommendations are listed to signed-in users only.")]})
+        raise WithdrawnNotShown()
+
+
+class WithdrawnNotShown(PermissionDenied):
+    """`withdrawn=true` from someone who may not see withdrawn rows: the request is well formed
+    and its asker may not make it, so a 403 (a 400 would call a valid request wrong), naming the
+    parameter — in its message for the API, in `message_dict` for the pages' filter forms."""
+
+    def __init__(self) -> None:
+        self.message_dict = {"withdrawn": [_("Withdrawn recommendations are listed to signed-in users only.")]}
+        super().__init__(f"withdrawn: {self.message_dict['withdrawn'][0]}")
 
 
 def recommendation_order(queryset: QuerySet, ordering: str | None, as_of: datetime.date | None = None) -> QuerySet:

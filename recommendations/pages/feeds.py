@@ -56,9 +56,10 @@ class StatusChangesFeed(Feed):
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return super().__call__(request, *args, **kwargs)
-        except ValidationError as error:
+        except (ValidationError, selectors.WithdrawnNotShown) as error:
             lines = [f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
-            return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+            status = 403 if isinstance(error, selectors.WithdrawnNotShown) else 400
+            return HttpResponse("\n".join(lines) + "\n", status=status, content_type="text/plain; charset=utf-8")
 
     def get_object(self, request: HttpRequest, *args, **kwargs):
         self.query = request.GET.urlencode()

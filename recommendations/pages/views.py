@@ -236,12 +236,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             user=request.user,
         )
         periods = _progress_over_time(params, interval, cleaned, user=request.user)
-    except ValidationError as error:
+    except (ValidationError, selectors.WithdrawnNotShown) as error:
         form = DashboardFilterForm(
             initial=initial, errors=error.message_dict, withdrawn_listed=sees_withdrawn(request.user)
         )
         context = {"form": form, "invalid": True, "chips": filter_chips(form, params)}
-        return render(request, "recommendations/dashboard.html", context, status=400)
+        status = 403 if isinstance(error, selectors.WithdrawnNotShown) else 400
+        return render(request, "recommendations/dashboard.html", context, status=status)
 
     form = DashboardFilterForm(initial=initial, withdrawn_listed=sees_withdrawn(request.user))
     statuses = status_order()
