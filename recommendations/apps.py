@@ -10,6 +10,7 @@ class RecommendationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import lookups  # noqa: F401  registers `__any_of` on every field
         from .users.role_groups import role_groups_sync
 
         post_migrate.connect(role_groups_sync, dispatch_uid="recommendations.role_groups_sync")

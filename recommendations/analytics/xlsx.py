@@ -16,7 +16,6 @@ zone), None (an empty cell); anything else as its str(). Text is always text, ne
 
 import datetime
 import decimal
-import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -29,8 +28,11 @@ MAX_ROWS = 1_048_576
 MAX_SHEET_NAME = 31
 # Rows are compressed in pieces of about this many characters.
 PIECE_CHARS = 256 * 1024
-# Control characters other than tab, newline and carriage return are not XML: dropped.
-ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters other than tab, newline and carriage return are not XML: dropped from
+# the encoded text (`xml_bytes`). In UTF-8 each is one byte that no other character's bytes
+# contain, so a byte deletion finds them; U+FFFE and U+FFFF (not XML either) are three bytes.
+ILLEGAL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+ILLEGAL_SEQUENCES = ("\ufffe".encode(), "\uffff".encode())
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -191,7 +193,7 @@ def _sheet_parts(sheet: Sheet, *, selected: bool, links: IO[str]) -> Iterator[st
         f'<col min="{number}" max="{number}" width="{sheet.widths.get(name, sheet.default_width)}" customWidth="1"/>'
         for number, name in enumerate(sheet.header, start=1)
     )
-    header = ILLEGAL_CHARACTERS.sub("", "".join(_cell(name, HEADER) for name in sheet.header))
+    header = "".join(_cell(name, HEADER) for name in sheet.header)
     yield (
         XML_HEAD + f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
         f'<sheetViews><sheetView workbookViewId="0"{tab}>{pane}</sheetView></sheetViews>'
@@ -222,15 +224,14 @@ def _sheet_parts(sheet: Sheet, *, selected: bool, links: IO[str]) -> Iterator[st
         buffer.append(piece)
         size += len(piece)
         if size >= PIECE_CHARS:
-            # Control characters are no XML: dropped (none is in the markup, so at once).
-            yield ILLEGAL_CHARACTERS.sub("", "".join(buffer))
+            yield "".join(buffer)
             buffer.clear()
             size = 0
     sheet.rows_written = number - 1
     buffer.append("</sheetData>")
     if sheet.autofilter:
         buffer.append(f'<autoFilter ref="A1:{letters[-1]}{number}"/>')
-    yield ILLEGAL_CHARACTERS.sub("", "".join(buffer))
+    yield "".join(buffer)
     if links.seek(0, 2):
         links.seek(0)
         buffer = ["<hyperlinks>"]
@@ -256,9 +257,20 @@ def _link_relationships(links: IO[str]) -> Iterator[str]:
             f'<Relationship Id="rId{count}" Type="{REL_NS}/hyperlink" Target={target} TargetMode="External"/>'
         )
         if len(buffer) >= 4096:
-            yield ILLEGAL_CHARACTERS.sub("", "".join(buffer))
+            yield "".join(buffer)
             buffer.clear()
-    yield ILLEGAL_CHARACTERS.sub("", "".join(buffer))
+    yield "".join(buffer)
+
+
+def xml_bytes(text: str) -> bytes:
+    """A sheet's XML text as the bytes the archive holds, without the characters XML has no
+    place for (none is in the markup, so a whole piece at once: a regular expression over the
+    text was a tenth of a large workbook's time, a byte deletion is a fraction of that)."""
+    data = text.encode().translate(None, ILLEGAL_BYTES)
+    for sequence in ILLEGAL_SEQUENCES:
+        if sequence in data:
+            data = data.replace(sequence, b"")
+    return data
 
 
 def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
@@ -302,13 +314,13 @@ def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
         with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8") as links:
             with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as entry:
                 for text in _sheet_parts(sheet, selected=number == 1, links=links):
-                    entry.write(text.encode())
+                    entry.write(xml_bytes(text))
                     yield from pipe.drain()
             if links.seek(0, 2):  # any link
                 with archive.open(f"xl/worksheets/_rels/sheet{number}.xml.rels", "w") as entry:
                     entry.write((XML_HEAD + f'<Relationships xmlns="{PACKAGE_REL_NS}">').encode())
                     for relationship in _link_relationships(links):
-                        entry.write(relationship.encode())
+                        entry.write(xml_bytes(relationship))
                     entry.write(b"</Relationships>")
                 yield from pipe.drain()
     names = "".join(

@@ -138,7 +138,7 @@ def recommendation_order(queryset: QuerySet, ordering: str | None, as_of: dateti
 
 def responsible_body_names(recommendation_ids: Iterable[int]) -> dict[int, list[str]]:
     """Names of each recommendation's responsible bodies, in name order, in one query."""
-    links = Recommendation.responsible_bodies.through.objects.filter(recommendation_id__in=list(recommendation_ids))
+    links = Recommendation.responsible_bodies.through.objects.filter(recommendation_id__any_of=list(recommendation_ids))
     names: dict[int, list[str]] = defaultdict(list)
     for recommendation_id, name in links.order_by("responsiblebody__name").values_list(
         "recommendation_id", "responsiblebody__name"

@@ -21,7 +21,7 @@ def tags_by_recommendation(recommendation_ids: Iterable[int]) -> dict[int, list[
     """Each recommendation's tags (in no order: `tag_fields` orders them)."""
     link = Tag.recommendations.through
     tagged: dict[int, list[Tag]] = defaultdict(list)
-    rows = link.objects.filter(recommendation_id__in=list(recommendation_ids)).select_related("tag")
+    rows = link.objects.filter(recommendation_id__any_of=list(recommendation_ids)).select_related("tag")
     for row in rows:
         tagged[row.recommendation_id].append(row.tag)
     return tagged
@@ -75,8 +75,12 @@ def tag_fields_fill(rows: list[dict], language: str, *, tagged: Iterable[int] | 
     `tagged`: the ids known to have tags (none: no query at all), else every row's."""
     ids = [row["id"] for row in rows] if tagged is None else list(tagged)
     tags = tags_by_recommendation(ids) if ids else {}
+    # Most rows have no tags: they share one set of empty fields (rows are read, not changed,
+    # once filled), built once rather than per row.
+    untagged = tag_fields([], language)
     for row in rows:
-        row.update(tag_fields(tags.get(row["id"], []), language))
+        mine = tags.get(row["id"])
+        row.update(tag_fields(mine, language) if mine else untagged)
 
 
 def tag_links(tags: list[Tag], language: str) -> list[dict]:

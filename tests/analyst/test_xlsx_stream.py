@@ -49,7 +49,7 @@ def test_a_workbook_takes_any_number_of_sheets_each_with_its_own_cells():
             rows=[
                 [1, "  başında boşluq", when, True, "https://example.org/?a=1&b=2"],
                 [2, "=1+1", None, False, None],
-                [3, "İçəri\x01 <b>", when.date(), None, None],
+                [3, "İçəri\x01 <b>\x1f\ufffe\t", when.date(), None, "https://example.org/\x02x\uffff"],
             ],
             link_column="url",
             autofilter=True,
@@ -65,11 +65,12 @@ def test_a_workbook_takes_any_number_of_sheets_each_with_its_own_cells():
         ["id", "note", "at", "done", "url"],
         [1, "  başında boşluq", when, True, "https://example.org/?a=1&b=2"],
         [2, "=1+1", None, False, None],
-        [3, "İçəri <b>", datetime.datetime(2025, 3, 14), None, None],
+        [3, "İçəri <b>\t", datetime.datetime(2025, 3, 14), None, "https://example.org/x"],
     ]
     assert progress["B3"].data_type == "s"  # text, never a formula
     assert progress["E2"].hyperlink.target == "https://example.org/?a=1&b=2"
     assert progress["E3"].hyperlink is None
+    assert progress["E4"].hyperlink.target == "https://example.org/x"  # control characters dropped there too
     assert progress.auto_filter.ref == "A1:E4"
     assert progress.freeze_panes == "A2"
     assert sheets[0].rows_written == 3
