@@ -5,7 +5,7 @@ functions with the most samples. Run from `make bench`'s environment:
 
     TRACKER_PYTHON=.venv/bin/python bench/.venv/bin/python bench/profile.py [SHAPE] [SECONDS]
 
-SHAPE is one of bench/run.py's shapes (default area), SECONDS of sampling (default 15).
+SHAPE is one of bench/shapes.py's (default area_warm; a cold shape walks its distinct URLs), SECONDS of sampling (default 15).
 py-spy needs to attach to the server's processes (ptrace: root, or the same user with
 ptrace allowed). Writes the raw stacks to bench/results/profile-SHAPE.txt.
 """
@@ -19,9 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run
+import load
+import servers
+import shapes
 
-PY_SPY = str(run.BENCH_DIR / ".venv" / "bin" / "py-spy")
+PY_SPY = str(servers.BENCH_DIR / ".venv" / "bin" / "py-spy")
 # A sample belongs to the innermost stage its stack passes through (pattern on the frame).
 STAGES = (
     ("the server: granian's WSGI glue, handing the response over", r"^_callback_wrapper\.<locals>\._runner "),
@@ -48,25 +50,27 @@ def stage_of(frames: list[str]) -> str:
 
 
 def main() -> None:
-    shape = sys.argv[1] if len(sys.argv) > 1 else "area"
+    shape = sys.argv[1] if len(sys.argv) > 1 else "area_warm"
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-    if shape not in run.SHAPES:
-        raise SystemExit(f"unknown shape {shape!r}; one of {', '.join(run.SHAPES)}")
-    run.ensure_database()
-    values = run.spread()
-    raw = run.RESULTS_DIR / f"profile-{shape}.txt"
+    known = (*shapes.PEER_SHAPES, *shapes.TRACKER_SHAPES)
+    if shape not in known:
+        raise SystemExit(f"unknown shape {shape!r}; one of {', '.join(known)}")
+    servers.ensure_database()
+    values = shapes.spreads()
+    shapes.sign_cursors(values)
+    raw = servers.RESULTS_DIR / f"profile-{shape}.txt"
     try:
-        run.start_server("tracker", Path())
-        paths = [run.path_for("tracker", shape, v) for v in values[shape]]
-        run.wait_until_up("tracker", run.base_url("tracker") + paths[0])
-        script = run.write_wrk_script("tracker", shape, paths)
-        run.run_wrk(run.base_url("tracker"), script, 2)
+        servers.start_server("tracker", Path())
+        paths = [shapes.path_for("tracker", shape, v) for v in values[shape]]
+        servers.wait_until_up("tracker", servers.base_url("tracker") + paths[0])
+        script = load.write_wrk_script("tracker", shape, paths)
+        load.run_wrk(servers.base_url("tracker"), script, 2)
         spy = subprocess.Popen(
             [
                 PY_SPY,
                 "record",
                 "--pid",
-                str(run.started_processes["tracker"].pid),
+                str(servers.started_processes["tracker"].pid),
                 "--subprocesses",
                 "--gil",
                 "--rate",
@@ -83,12 +87,12 @@ def main() -> None:
             stderr=subprocess.PIPE,
         )
         time.sleep(1)
-        requests, rps, _p50, _p99, _bad = run.run_wrk(run.base_url("tracker"), script, seconds)
+        requests, rps, _p50, _p99, _bad = load.run_wrk(servers.base_url("tracker"), script, seconds)
         _out, errors = spy.communicate(timeout=seconds + 60)
         if spy.returncode != 0:
             raise SystemExit(f"py-spy failed: {errors.decode(errors='replace')}")
     finally:
-        run.stop_all()
+        servers.stop_all()
 
     stages, functions, total = Counter(), Counter(), 0
     for line in raw.read_text().splitlines():
@@ -100,7 +104,7 @@ def main() -> None:
         for frame in {re.sub(r":\d+\)$", ")", frame) for frame in frames}:
             functions[frame] += count
     print(
-        f"# py-spy, {seconds} s of {shape} under wrk ({run.CONNECTIONS} connections, {rps:.0f} req/s, {requests} requests)"
+        f"# py-spy, {seconds} s of {shape} under wrk ({servers.CONNECTIONS} connections, {rps:.0f} req/s, {requests} requests)"
     )
     print(
         f"# {total} samples at 500 Hz of threads holding the GIL (Python running) in the server's processes; raw stacks: {raw}"
