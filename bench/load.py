@@ -166,6 +166,9 @@ def measure(server: str, shape: str, paths: list[str], warm_up: list[str] | None
     except (RuntimeError, subprocess.SubprocessError) as error:
         log(str(error))
         return Result(server, shape, problem="failed (wrk)")
+    finally:
+        if warm_up:  # a cold shape's list is tens of megabytes; nothing reads it again
+            script.with_suffix(".paths").unlink(missing_ok=True)
     per_request = 1000 / max(requests, 1)
     problems = [f"{bad} failed responses"] if bad else []
     if warm_up and requests > len(paths):

@@ -26,7 +26,7 @@ BENCH_COLD_URLS (distinct URLs per cold shape, 60000), BENCH_WORKERS / BENCH_THR
 tracker's and the floor's server, 2 x 2), BENCH_SERVERS (comma-separated, default
 tracker,floor,postgrest,datasette; add tracker_gunicorn for the tracker under gunicorn gthread
 2 x 4, the server it had before), BENCH_STALE (1: run the stale-answer check, which writes
-progress entries into the bench database), BENCH_EXPORT (1: also time the CSV export),
+progress entries into the bench database; BENCH_STALE_SECONDS long, 20), BENCH_EXPORT (1: also time the CSV export),
 TRACKER_PYTHON (the product's virtualenv python). Ports are free ones picked at run time.
 """
 

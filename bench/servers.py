@@ -36,6 +36,8 @@ SERVERS = tuple(os.environ.get("BENCH_SERVERS", "tracker,floor,postgrest,dataset
 KNOWN_SERVERS = ("tracker", "tracker_gunicorn", "floor", "postgrest", "datasette")
 # Distinct URLs each cold list shape gets; a run that sends more repeats some (the report says so).
 COLD_URLS = int(os.environ.get("BENCH_COLD_URLS", "60000"))
+# The stale-answer check's readers and writers run this long (enough answers after a write).
+STALE_SECONDS = int(os.environ.get("BENCH_STALE_SECONDS", "20"))
 
 LIST_COLUMNS_SQL = (
     "r.id, s.slug AS source, r.country, r.area, r.action, r.year_start, r.year_end, r.priority, "
@@ -139,12 +141,21 @@ def ensure_database() -> int:
 
 
 def ensure_sqlite_copy(count: int) -> Path:
-    """Datasette serves SQLite: a copy of the two tables it needs, with the same indexes."""
+    """Datasette serves SQLite: a copy of the two tables it needs, with the same indexes,
+    made again when the rows or their latest status change differ (the stale-answer check
+    moves statuses in PostgreSQL)."""
     path = DATA_DIR / "bench.sqlite3"
     if path.exists():
+        with psycopg.connect(DATABASE_URL) as connection:
+            latest = connection.execute(
+                "SELECT to_char(max(status_changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+                "FROM recommendations_recommendation"
+            ).fetchone()[0]
         with sqlite3.connect(path) as copy:
-            copied = copy.execute("SELECT count(*) FROM recommendations_recommendation").fetchone()[0]
-        if copied == count:
+            copied, copied_latest = copy.execute(
+                "SELECT count(*), max(status_changed_at) FROM recommendations_recommendation"
+            ).fetchone()
+        if (copied, copied_latest) == (count, latest):
             return path
         path.unlink()
     log("copying the data to SQLite for Datasette")
@@ -352,4 +363,5 @@ def tracker_code(code: str, argument: object, timeout: int = 300) -> object:
         text=True,
         timeout=timeout,
     )
+    (RESULTS_DIR / "tracker-code-argument.json").unlink()
     return json.loads(done.stdout.strip().splitlines()[-1])

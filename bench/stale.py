@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 import psycopg
-from servers import CONNECTIONS, DATABASE_URL, DURATION, http_get, log, ports, tracker_code
+from servers import CONNECTIONS, DATABASE_URL, STALE_SECONDS, http_get, log, ports, tracker_code
 from shapes import LIST_SHAPES, STATUSES, Values, path_for
 
 WRITERS = 2
@@ -110,7 +110,7 @@ def run_stale_check(values: dict[str, list[Values]]) -> StaleCheck:
     result = StaleCheck()
     answers: list[tuple[float, float, list[tuple[int, str, str | None]]]] = []
     lock = threading.Lock()
-    deadline = time.monotonic() + DURATION
+    deadline = time.monotonic() + STALE_SECONDS
 
     def write(own: list[int]) -> None:
         connection = _connection()
@@ -185,7 +185,9 @@ def run_stale_check(values: dict[str, list[Values]]) -> StaleCheck:
         for i in range(WRITERS)
     ]
     threads += [threading.Thread(target=read, args=(draw.sample(paths, len(paths)),)) for _ in range(CONNECTIONS)]
-    log(f"stale-answer check: {CONNECTIONS} readers, {WRITERS} writers over {len(pool)} recommendations")
+    log(
+        f"stale-answer check: {CONNECTIONS} readers, {WRITERS} writers over {len(pool)} recommendations, {STALE_SECONDS} s"
+    )
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,6 +1,6 @@
 """Does the stale-answer check (stale.py) catch a stale cache? It runs twice against the
 tracker: straight (should count 0), then through a proxy that answers each GET from a copy
-kept STALE_SECONDS (default 2) and passes writes through, a cache that is never told of
+kept STALE_KEPT_SECONDS (default 2) and passes writes through, a cache that is never told of
 writes (should count many). Run from `make bench`'s environment:
 
     TRACKER_PYTHON=.venv/bin/python bench/.venv/bin/python bench/stale_selfcheck.py
@@ -20,7 +20,7 @@ import servers
 import shapes
 import stale
 
-STALE_SECONDS = float(os.environ.get("STALE_SECONDS", "2"))
+KEPT_SECONDS = float(os.environ.get("STALE_KEPT_SECONDS", "2"))
 
 
 def stale_proxy(upstream: str) -> ThreadingHTTPServer:
@@ -41,7 +41,7 @@ def stale_proxy(upstream: str) -> ThreadingHTTPServer:
 
         def do_GET(self):
             copy = kept.get(self.path)
-            if copy is None or time.monotonic() - copy[0] > STALE_SECONDS:
+            if copy is None or time.monotonic() - copy[0] > KEPT_SECONDS:
                 status, body = servers.http_get(upstream + self.path)
                 copy = kept[self.path] = (time.monotonic(), status, body)
             self._answer(copy[1], copy[2])
@@ -81,7 +81,7 @@ def main() -> None:
     finally:
         servers.stop_all()
     print(f"straight to the tracker: {straight.line()}")
-    print(f"through a {STALE_SECONDS:g} s cache that ignores writes: {through_proxy.line()}")
+    print(f"through a {KEPT_SECONDS:g} s cache that ignores writes: {through_proxy.line()}")
     for example in through_proxy.examples[:3]:
         print(f"#   {example}")
     caught = straight.stale == 0 and through_proxy.stale > 0
