@@ -48,12 +48,21 @@ def targets(results: list[Result], stale: StaleCheck | None) -> list[str]:
     """The issue's targets (#23, "Performance, round 3"), each as TARGET … met / NOT met, or
     NA when this run lacks a side of the ratio."""
     by_key = {(result.server, result.shape): result for result in results if result.rps and not result.problem}
+    problems = {(result.server, result.shape): result.problem or "no answer" for result in results}
     lines = []
+
+    def unclean(*keys: tuple[str, str]) -> str:
+        """Why a target has no verdict: a side not measured, or measured with failures or repeats."""
+        reasons = [f"{server} {shape}: {problems.get((server, shape), 'not run')}" for server, shape in keys]
+        return "NA (" + "; ".join(reason for key, reason in zip(keys, reasons, strict=True) if key not in by_key) + ")"
 
     def ratio_check(name: str, shape: str, peer: str, peer_shape: str, least: float) -> None:
         tracker, other = by_key.get(("tracker", shape)), by_key.get((peer, peer_shape))
         if tracker is None or other is None:
-            lines.append(f"TARGET {name}: tracker >= {least}x {peer} {peer_shape} req/s: NA (not measured cleanly)")
+            lines.append(
+                f"TARGET {name}: tracker >= {least}x {peer} {peer_shape} req/s: "
+                + unclean(("tracker", shape), (peer, peer_shape))
+            )
             return
         ratio = tracker.rps / other.rps
         verdict = "met" if ratio >= least else "NOT met"
@@ -73,7 +82,10 @@ def targets(results: list[Result], stale: StaleCheck | None) -> list[str]:
                 f"({ratio:.2f}x: {tracker.p99_ms:.1f} vs {postgrest.p99_ms:.1f} ms)"
             )
         else:
-            lines.append(f"TARGET {shape}_cold: tracker p99 <= 1.5x PostgREST's: NA (not measured cleanly)")
+            lines.append(
+                f"TARGET {shape}_cold: tracker p99 <= 1.5x PostgREST's: "
+                + unclean(("tracker", f"{shape}_cold"), ("postgrest", f"{shape}_cold"))
+            )
     ratio_check("search_cold", "search_cold", "datasette", "search_cold", 1.5)
     ratio_check("stats", "stats", "floor", "stats", 0.8)
     ratio_check("stats_as_of", "stats_as_of", "tracker", "stats", 0.5)
