@@ -110,34 +110,30 @@ MOVE_COLUMNS = ("area", "year_start", "year_end", "source_id", "status")
 
 def _as_of_moves(queryset: QuerySet, as_of: datetime.date) -> list[tuple]:
     """(area, year_start, year_end, source id, stored status, status at `as_of`, count): the
-    groups of `queryset` whose stored status is not what to count that day — status at
-    `as_of` None for those from a report published later (not counted), another status for
-    those whose status that day was another. One query, whatever the number of rows.
+    groups of `queryset`'s recommendations of reports that existed by `as_of` whose stored
+    status is not the one they had that day. One query, whatever the number of rows.
 
     Only a recommendation whose current status began after `as_of` can have had another one
-    (`as_of.changed_since_bound`), and only if it has progress dated after `as_of`; the log is
-    read for those alone — a few thousand at a recent date, not every one with progress."""
-    connection = connections[queryset.db]
-    columns = ", ".join(MOVE_COLUMNS)
-    rows_sql, rows_params = queryset.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
-    later = Source.objects.filter(report_year__gt=as_of.year).order_by().values("pk")
-    later_sql, later_params = later.query.sql_with_params()
-    moved_since = published_entries().filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
-    counted = status_as_of.existed_by(queryset, as_of).filter(Exists(moved_since))
+    (`as_of.changed_since_bound`): a few per cent of the rows at any day, so each of those has
+    its status that day looked up in its own log through the index (`as_of.status_at_sql`).
+    A window over the log of all of them read every entry of the table instead (PostgreSQL
+    hashed it): 30 ms of a 40 ms answer for one country of 20,000."""
+    counted = status_as_of.existed_by(queryset, as_of)
     bound = status_as_of.changed_since_bound(as_of)
-    if bound is not None:
+    if bound is None:  # no bound before 1900: those with progress dated after the day
+        moved_since = published_entries().filter(recommendation=OuterRef("pk"), occurred_on__gt=as_of)
+        counted = counted.filter(Exists(moved_since))
+    else:
         counted = counted.filter(status_changed_at__gte=bound)
-    counted_sql, counted_params = counted.order_by().values("pk", *MOVE_COLUMNS).query.sql_with_params()
-    deciding, deciding_params = status_as_of.deciding_entries_sql(as_of, connection, counted_sql, MOVE_COLUMNS)
+    counted = counted.annotate(status_at=status_as_of.status_at_annotation(as_of, counted))
+    moves_sql, moves_params = counted.order_by().values(*MOVE_COLUMNS, "status_at").query.sql_with_params()
+    columns = ", ".join(MOVE_COLUMNS)
     statement = (
-        f"SELECT {columns}, NULL, COUNT(*) FROM ({rows_sql}) f WHERE f.source_id IN ({later_sql}) "
-        f"GROUP BY {columns} "
-        "UNION ALL "
-        f"SELECT {columns}, status_at, COUNT(*) FROM ({deciding}) d WHERE status <> status_at "
+        f"SELECT {columns}, status_at, COUNT(*) FROM ({moves_sql}) d WHERE status <> status_at "
         f"GROUP BY {columns}, status_at"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*rows_params, *later_params, *deciding_params, *counted_params])
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(statement, moves_params)
         return cursor.fetchall()
 
 
@@ -242,6 +238,11 @@ def _count(
 ) -> tuple:
     """(by status, by area, by year, by source, cross table cells) of `queryset`, as
     `recommendation_stats` counts."""
+    moves = _as_of_moves(queryset, as_of) if as_of is not None else []
+    if as_of is not None:
+        # Counted by stored status among those whose report existed by the day (the same
+        # scan of the rows as without `as_of`), then moved to the status they had that day.
+        queryset = status_as_of.existed_by(queryset, as_of)
     by_status = _empty_status_counts()
     by_area: dict[str | None, dict[str, int]] = defaultdict(_empty_status_counts)
     by_year: dict[int, dict[str, int]] = defaultdict(_empty_status_counts)
@@ -270,24 +271,21 @@ def _count(
         for *values, status, count in _grouped(queryset, *columns):
             cross.add(cells, by, dict(zip(columns, values, strict=True)), status, count)
 
-    if as_of is not None:
-        for area, year_start, year_end, source_id, stored, status_at, count in _as_of_moves(queryset, as_of):
-            if by is not None:
-                row = {"area": area, "year_start": year_start, "year_end": year_end, "source": source_id}
-                cross.add(cells, by, row, stored, -count)
-                if status_at is not None:
-                    cross.add(cells, by, row, status_at, count)
-            moved = [by_status]
-            if "area" in breakdowns:
-                moved.append(by_area[area])
-            if "year" in breakdowns:
-                moved.extend(by_year[year] for year in range(year_start, year_end + 1))
-            if "source" in breakdowns:
-                moved.append(by_source[source_id])
-            for counts in moved:
-                counts[stored] -= count
-                if status_at is not None:
-                    counts[status_at] += count
+    for area, year_start, year_end, source_id, stored, status_at, count in moves:
+        if by is not None:
+            row = {"area": area, "year_start": year_start, "year_end": year_end, "source": source_id}
+            cross.add(cells, by, row, stored, -count)
+            cross.add(cells, by, row, status_at, count)
+        moved = [by_status]
+        if "area" in breakdowns:
+            moved.append(by_area[area])
+        if "year" in breakdowns:
+            moved.extend(by_year[year] for year in range(year_start, year_end + 1))
+        if "source" in breakdowns:
+            moved.append(by_source[source_id])
+        for counts in moved:
+            counts[stored] -= count
+            counts[status_at] += count
     if statuses is not None:
         for counts in (by_status, *by_area.values(), *by_year.values(), *by_source.values(), *cells.values()):
             for status in counts:

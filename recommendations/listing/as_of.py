@@ -14,10 +14,9 @@ is D's year or earlier (sources carry a year, not a publication date, so a repor
 from 1 January of its year). With `distinct=latest` a recommendation is left out once a
 later report that repeats it exists by D, so each is counted once, in its latest report.
 
-The condition is written once, as SQL (`status_at_sql`), in two forms that order the log the
-same way: a scalar subquery per recommendation (a page of the list, an export, the changes
-between two dates) and a window over the log (the counts, which must not run a subquery per
-recommendation on a million rows).
+The condition is written once, as SQL (`status_at_sql`): a subquery per recommendation that
+reads its log through the index (a page of the list, an export, the changes between two
+dates, and the counts, which ask it only of the few whose status began after the day).
 """
 
 import datetime
@@ -69,23 +68,6 @@ def status_at_annotation(as_of: datetime.date, queryset: QuerySet) -> RawSQL:
     connection = connections[queryset.db]
     sql, params = status_at_sql(as_of, connection, alias=connection.ops.quote_name(RECOMMENDATION))
     return RawSQL(sql, params)
-
-
-def deciding_entries_sql(
-    as_of: datetime.date, connection: BaseDatabaseWrapper, rows_sql: str, columns: tuple[str, ...]
-) -> tuple[str, list]:
-    """(`columns`…, status_at) for each recommendation of `rows_sql` (a SELECT of `pk` and
-    `columns`) that has progress entries: the entry `status_at_sql` picks, found with one pass
-    over the log. The recommendation's columns ride along, so no join back is needed."""
-    day = _date(as_of, connection)
-    carried = ", ".join(f"f.{name}" for name in columns)
-    sql = (
-        f"SELECT {', '.join(columns)}, status_at FROM ("
-        f"SELECT {carried}, {_DECIDING_STATUS} AS status_at, "
-        f"ROW_NUMBER() OVER (PARTITION BY p.recommendation_id ORDER BY {_ORDER}) AS rank_at "
-        f"FROM {PROGRESS} p JOIN ({rows_sql}) f ON f.pk = p.recommendation_id) x WHERE x.rank_at = 1"
-    )
-    return sql, [day] * 5
 
 
 def changed_since_bound(as_of: datetime.date) -> datetime.datetime | None:
