@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from recommendations.measures.models import Measure
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
+from recommendations.withdrawal.services import recommendation_restore, recommendation_withdraw
 
 from .factories import MeasureFactory, RecommendationFactory, SourceFactory, UserFactory
 from .shared_data import shared_data
@@ -216,6 +217,17 @@ def test_links_added_and_removed(staff, world, client_for):
         [world["ids"][0], world["ids"][2], world["spare"]]
     )
     assert staff.delete(f"{url}{world['ids'][1]}/").status_code == 404
+    # A withdrawn recommendation's id is not listed to those who may not open it.
+    recommendation_withdraw(recommendation_id=world["spare"], reason="Səhvən idxal edilib", user=None)
+    assert [row["recommendation"] for row in client_for("anonymous").get(url).json()] == [
+        world["ids"][0],
+        world["ids"][2],
+    ]
+    detail = f"/api/v1/measures/{measure['id']}/"
+    assert world["spare"] not in client_for("anonymous").get(detail).json()["recommendations"]
+    assert world["spare"] in client_for("analyst").get(detail).json()["recommendations"]
+    assert world["spare"] in [row["recommendation"] for row in client_for("analyst").get(url).json()]
+    recommendation_restore(recommendation_id=world["spare"], reason="Bərpa", user=None)
     # Listed whole: paging or filtering parameters are not taken (a 400 naming them).
     refused = client_for("anonymous").get(url, {"page_size": 2})
     assert refused.status_code == 400 and "page_size" in refused.json()

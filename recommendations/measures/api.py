@@ -5,7 +5,7 @@ the measure's version (`"m2v4-en"`) and a stale If-Match is a 412 with nothing c
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Evidence, ProgressUpdate
 from recommendations.progress import timeline
 from recommendations.progress.bulk import RecommendationRefused, RecommendationStale
+from recommendations.withdrawal.models import public_q, sees_withdrawn
 
 from .filters import MeasureFilterSet
 from .models import Measure, MeasureLink
@@ -60,6 +61,12 @@ def measure_etag(measure: Measure) -> str:
 MEASURES = Measure.objects.prefetch_related(
     "responsible_bodies", Prefetch("links", queryset=MeasureLink.objects.only("measure_id", "recommendation_id"))
 )
+
+
+def visible_links(user) -> QuerySet:
+    """The links to recommendations `user` may open (`withdrawal.sees_withdrawn`)."""
+    links = MeasureLink.objects.only("measure_id", "recommendation_id")
+    return links if sees_withdrawn(user) else links.filter(public_q("recommendation"))
 
 
 @extend_schema_view(
@@ -93,6 +100,12 @@ class MeasureViewSet(
         if self.action == "retrieve":
             return MeasureDetailSerializer
         return MeasureSerializer
+
+    def get_queryset(self):
+        # The ids of withdrawn recommendations are not listed to those who may not open them.
+        return Measure.objects.prefetch_related(
+            "responsible_bodies", Prefetch("links", queryset=visible_links(self.request.user))
+        )
 
     def retrieve(self, request, *args, **kwargs):
         measure = self.get_object()
@@ -270,6 +283,8 @@ class MeasureLinksView(MeasureScopedMixin):
 
     def _links(self, request) -> Any:
         links = self.get_queryset().order_by("recommendation_id")
+        if not sees_withdrawn(request.user):
+            links = links.filter(public_q("recommendation"))
         return MeasureLinkSerializer(links, many=True, context={"request": request}).data
 
     @extend_schema(tags=["measures"], parameters=[MEASURE_PK], responses=MeasureLinkSerializer(many=True))
