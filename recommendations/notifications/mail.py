@@ -18,6 +18,7 @@ from recommendations.follows.models import Follow
 from recommendations.follows.selectors import followers_of
 from recommendations.models import Evidence, ProgressUpdate
 from recommendations.roles import has_role
+from recommendations.withdrawal.models import sees_withdrawn
 
 
 def site_url(path: str) -> str:
@@ -34,7 +35,8 @@ def status_change_send(*, update_id: int) -> int:
     recipients = [
         user
         for user in followers_of(recommendation).exclude(pk=update.author_id).prefetch_related("groups")
-        if user.email
+        # A withdrawn recommendation is news only to those who may still open it.
+        if user.email and (not recommendation.is_withdrawn or sees_withdrawn(user))
     ]
     if not recipients:
         return 0

@@ -16,6 +16,7 @@ from recommendations.catalog.services import recommendation_update
 from recommendations.evidence.services import evidence_add
 from recommendations.follows.services import follow_set
 from recommendations.progress.services import EvidenceItem, progress_record, progress_record_with_evidence
+from recommendations.withdrawal.services import recommendation_withdraw
 from tests.factories import PASSWORD, RecommendationFactory, SourceFactory, UserFactory
 from tests.jobs import JOBS_DB, queued_tasks, run_jobs
 
@@ -108,6 +109,17 @@ def test_a_status_change_mails_every_follower_once_and_notes_only_to_readers(mai
     assert queued_tasks(MAIL_TASK) == []
     run_jobs()
     assert len(mails(mail_dir)) == 3
+
+
+@JOBS_DB
+def test_a_withdrawn_recommendation_is_mailed_only_to_followers_who_may_open_it(mail_dir, people):
+    recommendation = RecommendationFactory()
+    for person in ("analyst", "reader", "staff"):
+        follow_set(user=people[person], recommendation_id=recommendation.pk, following=True)
+    recommendation_withdraw(recommendation_id=recommendation.pk, reason="Təkrar idxal", user=people["recorder"])
+    progress_record(recommendation_id=recommendation.pk, status="in_progress", user=people["recorder"])
+    run_jobs()
+    assert sorted(message["To"] for message in mails(mail_dir)) == ["aysel@ngo.az", "elvin@ngo.az"]
 
 
 @JOBS_DB
