@@ -26,6 +26,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from recommendations.api.renderers import dumps, escape_line_separators
 from recommendations.listing.ordering import SORT_VALUE_PREFIX
 from recommendations.listing.parameters import parameter_values
 from recommendations.listing.sort_keys import SortKey, rows_after, sort_keys
@@ -260,6 +261,21 @@ class KeysetPagination(BasePagination):
                 "results": data,
             }
         )
+
+    def get_paginated_json(self, results: bytes, count: int | None = None) -> bytes:
+        """The body `get_paginated_response` renders, around `results` already written as a
+        JSON array (by the database: listing/json_items.py), and `count` when asked."""
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        links = dumps(
+            {
+                "next": next_link,
+                "previous": previous_link,
+                "next_cursor": self._cursor_of(next_link),
+                "previous_cursor": self._cursor_of(previous_link),
+            }
+        )
+        tail = b"}" if count is None else b',"count":%d}' % count
+        return b"".join((links[:-1], b',"results":', escape_line_separators(results), tail))
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {

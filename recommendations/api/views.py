@@ -1,4 +1,5 @@
 from functools import partial
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.http import FileResponse, Http404
@@ -18,7 +19,8 @@ from recommendations.evidence.selectors import recommendation_evidence
 from recommendations.evidence.services import evidence_add
 from recommendations.history.selectors import recommendation_history
 from recommendations.listing import as_of as status_as_of
-from recommendations.listing import query, selectors
+from recommendations.listing import json_items, query, selectors
+from recommendations.listing.columns import Presentation
 from recommendations.listing.filters import RecommendationFilterSet
 from recommendations.listing.ordering import DERIVED_SORTS
 from recommendations.models import Evidence, ProgressUpdate, Recommendation
@@ -35,7 +37,9 @@ from .exceptions import InvalidCredentials
 from .filters import GENERAL_PARAMETERS
 from .history_serializers import ChangeRecordSerializer
 from .multipart import StrictMultiPartParser
+from .pagination import KeysetPagination
 from .parsers import StrictJSONParser
+from .renderers import WrittenJSONResponse, writes_compact_json
 from .request_schemas import EVIDENCE_REQUEST, RECOMMENDATION_UPDATE_REQUEST
 from .serializers import (
     ApiTokenSerializer,
@@ -157,12 +161,31 @@ class RecommendationViewSet(
             user=request.user,
         )
         counted = count_asked(request.query_params)
+        if writes_compact_json(request, self.get_renderer_context()):
+            body = self._page_written_by_database(request, filters, counted)
+            if body is not None:
+                return WrittenJSONResponse(body)
+        # The browsable API, an indented body, or a page only Python writes exactly.
         fetch = partial(query.recommendation_page_rows, filters=filters)
         page = self.paginator.paginate_rows(fetch, Recommendation, request, self)
         response = self.get_paginated_response(query.recommendation_page_items(page))
         if counted:
             response.data["count"] = query.recommendation_count(filters=filters)
         return response
+
+    def _page_written_by_database(self, request, filters, counted: bool) -> bytes | None:
+        """The page's body with its items written by the database (listing/json_items.py), the
+        same bytes as the serialized page; None where only Python writes them exactly."""
+        paginator = cast(KeysetPagination, self.paginator)
+        fetch = partial(query.recommendation_page_rows, filters=filters, json_for=Presentation.active())
+        try:
+            page = paginator.paginate_rows(fetch, Recommendation, request, self)
+        except json_items.NotBuildable:
+            return None
+        if any(row["python_only"] for row in page):
+            return None
+        results = ("[" + ",".join(row["item"] for row in page) + "]").encode()
+        return paginator.get_paginated_json(results, query.recommendation_count(filters=filters) if counted else None)
 
     def retrieve(self, request, *args, **kwargs):
         recommendation = self.get_object()

@@ -3,9 +3,11 @@
 Each column says where its value comes from — an SQL expression of the list statement
 (`sql`, over `r` the recommendation and `s` its source), a `values_list` path for exports
 (`orm`), or a function of the row's other values (`derive`) — and in which outputs it
-appears. The list statement (`query.py`), the list's JSON (`list_items`), the list
-serializer's fields, the export's columns (`analytics/exports.py`) and the admin's list all
-read COLUMNS; tests/test_list_fast_path.py and tests/test_list_query.py check they agree.
+appears. The list statement (`query.py`), the list's JSON (as the database writes it,
+`json_items.py`, and as Python does, `list_items`), the list serializer's fields, the
+export's columns (`analytics/exports.py`) and the admin's list all read COLUMNS;
+tests/test_list_fast_path.py, tests/test_list_query.py and tests/test_list_json.py check
+they agree.
 """
 
 import datetime

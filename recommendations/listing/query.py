@@ -29,6 +29,7 @@ from recommendations.tags.models import Tag
 from recommendations.tags.selectors import tag_fields_fill
 
 from . import as_of as status_as_of
+from . import json_items
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
 from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition
 from .filters import RecommendationFilterSet
@@ -174,9 +175,14 @@ def recommendation_page_rows(
     after: Sequence | None,
     backwards: bool,
     limit: int,
+    json_for: Presentation | None = None,
 ) -> list[dict[str, Any]]:
     """Up to `limit` rows matching the cleaned `filters`, in the order of the sort `keys`
-    (reversed when `backwards`), strictly after the key values `after` when given."""
+    (reversed when `backwards`), strictly after the key values `after` when given.
+
+    With `json_for`, each row is its item as JSON text written by the database (`item`), its
+    sort keys, and whether only Python writes its item exactly (`python_only`); raises
+    json_items.NotBuildable when the database cannot write this request's items."""
     connection = connections[router.db_for_read(Recommendation)]
     as_of = filters.get("as_of")
     refuse_without_as_of([key.field for key in keys], as_of)
@@ -196,10 +202,16 @@ def recommendation_page_rows(
         for name, sql in COLUMNS
     ]
     # A sort key that is not shown is still selected: the cursor is built from the row's values.
+    shown = dict(COLUMNS) if json_for is None else {}
+    if json_for is not None:
+        columns = [
+            ("item", json_items.item_sql(connection, dict(columns), json_for)),
+            ("python_only", json_items.tags_need_python_sql(connection, "r.id")),
+        ]
     columns += [
         (sort_name(key.field), _sort_sql(key.field, as_of, connection))
         for key in keys
-        if sort_name(key.field) not in dict(COLUMNS)
+        if sort_name(key.field) not in shown
     ]
     select_params = [param for _name, (_sql, column_params) in columns for param in column_params]
     statement = (
@@ -222,6 +234,7 @@ def recommendation_page_rows(
 
 def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) -> None:
     """SQLite hands back naive UTC datetimes and 0/1 for EXISTS; make them what the ORM gives."""
+    flags = [name for name in ("has_responsible_bodies", "has_tags", "priority") if rows and name in rows[0]]
     for row in rows:
         for name in DATETIME_FIELDS:
             value = row.get(name)
@@ -231,9 +244,8 @@ def _sqlite_values(rows: list[dict[str, Any]], connection: BaseDatabaseWrapper) 
                 row[name] = timezone.make_aware(value, connection.timezone)
         if isinstance(row.get("due_on"), str):
             row["due_on"] = date.fromisoformat(row["due_on"])
-        row["has_responsible_bodies"] = bool(row["has_responsible_bodies"])
-        row["has_tags"] = bool(row["has_tags"])
-        row["priority"] = bool(row["priority"])
+        for name in flags:
+            row[name] = bool(row[name])
 
 
 def recommendation_page_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
