@@ -168,6 +168,24 @@ class Term:
         return " " + " ".join(self.words)
 
 
+# PostgreSQL keeps, beside each recommendation, the first this-many letters of each of its
+# search text's words that long (migration 0026, table recommendations_word_start): a word
+# (or phrase) found in a row starts with the same letters as one of those.
+WORD_START_LENGTH = 4
+WORD_START_TABLE = "recommendations_word_start"
+
+
+def word_start_key(term: Term) -> str | None:
+    """The word start a row holding `term` must have in that table (of the term's longest
+    word: rarer, as a rule), or None when no word of the term is long enough (or it is
+    excluded). Every word of a phrase is a word's start in the text: the first and the last
+    at least begun, the middle ones whole."""
+    if term.excluded:
+        return None
+    longest = max(term.words, key=len)
+    return longest[:WORD_START_LENGTH] if len(longest) >= WORD_START_LENGTH else None
+
+
 # A query is a conjunction of groups; a group is met when any of its terms is.
 Query = tuple[tuple[Term, ...], ...]
 

@@ -12,7 +12,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from recommendations import overdue as overdue_rule
 from recommendations.models import Measure, MeasureLink, Recommendation, ResponsibleBody
-from recommendations.search import parse_query
+from recommendations.search import WORD_START_TABLE, Query, Term, parse_query, word_start_key
 
 NO_AREA = "none"  # the `area` value of a recommendation with no area
 
@@ -42,14 +42,41 @@ def equals_sql(column: str) -> SQLCondition:
     return lambda value, connection: (f"{column} = %s", [value])
 
 
+def _word_start_term(query: Query) -> Term | None:
+    """The term a PostgreSQL search finds through the word-start table: of the groups that
+    are one term to find (not OR-ed, not excluded) with a word long enough, the one with the
+    longest word."""
+    keyed = [group[0] for group in query if len(group) == 1 and word_start_key(group[0])]
+    return max(keyed, key=lambda term: max(map(len, term.words)), default=None)
+
+
 def text_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
     """`search.matching_q` as SQL: the backend's own `contains` operator and escaping, as the
-    ORM's `__contains` uses, so both answer alike on SQLite and PostgreSQL."""
+    ORM's `__contains` uses, so both answer alike on SQLite and PostgreSQL.
+
+    On PostgreSQL one term is found through the rows of its word start instead (migration
+    0026), which hands them in id order, within the country when the list is one country's:
+    a page reads about as many candidates as it shows, however late or sparse the matches,
+    where the primary key's walk reads every row until it has 51. The candidate is then
+    checked for the whole term (`tracker_search_text_has`, the same substring test as
+    `contains`)."""
     query = parse_query(value)
     if not query:
         return "", []
     operator = connection.operators["contains"]
     groups, params = [], []
+    keyed = _word_start_term(query) if connection.vendor == "postgresql" else None
+    if keyed is not None:
+        key = word_start_key(keyed)
+        groups.append(
+            f"(r.country, r.id) IN "
+            f"(SELECT w.country, w.recommendation_id FROM {WORD_START_TABLE} w WHERE w.prefix = %s)"
+        )
+        # Checked even when the word start is the whole term: the check is what keeps the
+        # planner on this table's order (see the function in migration 0026).
+        groups.append("tracker_search_text_has(r.action_search, %s)")
+        params += [key, keyed.pattern]
+        query = tuple(group for group in query if group != (keyed,))
     for group in query:
         terms = [f"{'NOT ' if term.excluded else ''}r.action_search {operator}" for term in group]
         groups.append(f"({' OR '.join(terms)})")
