@@ -84,6 +84,21 @@ def text_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
     return " AND ".join(groups), params
 
 
+def text_after_id_sql(value: str, operator: str, after_id: int, connection: BaseDatabaseWrapper) -> Condition:
+    """For a page after a keyset cursor on id alone: `text_sql`'s word-start lookup again,
+    bounded by the cursor, so PostgreSQL walks the word starts from the cursor on rather than
+    from the first match (PostgreSQL carries `r.id > …` into the subquery only as an equality
+    could be). Nothing on SQLite or for a search `text_sql` finds without the table."""
+    keyed = _word_start_term(parse_query(value)) if connection.vendor == "postgresql" else None
+    if keyed is None or operator not in (">", "<"):
+        return "", []
+    return (
+        f"(r.country, r.id) IN (SELECT w.country, w.recommendation_id FROM {WORD_START_TABLE} w "
+        f"WHERE w.prefix = %s AND w.recommendation_id {operator} %s)",
+        [word_start_key(keyed), after_id],
+    )
+
+
 def responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:
     ids = [body.pk for body in bodies]
     return (

@@ -31,7 +31,7 @@ from recommendations.tags.selectors import tag_fields_fill
 from . import as_of as status_as_of
 from . import json_items
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
-from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition
+from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition, text_after_id_sql
 from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, SortSQL, refuse_without_as_of
 from .shims import is_set
@@ -191,6 +191,12 @@ def recommendation_page_rows(
         sql, after_params = _after(keys, after, backwards, as_of, connection)
         conditions.append(sql)
         params.extend(after_params)
+        if [key.field for key in keys] == ["id"] and is_set(filters.get("q")):
+            [[(_field, operator, after_id)]] = rows_after(keys, after, backwards)
+            sql, after_params = text_after_id_sql(filters["q"], operator, after_id, connection)
+            if sql:
+                conditions.append(sql)
+                params.extend(after_params)
     order, order_params = [], []
     for key in keys:
         sql, sort_params = _sort_sql(key.field, as_of, connection)

@@ -142,3 +142,17 @@ def test_every_text_is_found_by_each_of_its_words(client, imported):
         for word in fold(text).replace(".", "").split():
             for query in {word, word[:4]}:
                 assert imported[index] in found(client, query), (text, query)
+
+
+@pytest.mark.parametrize("query", ["monitorinq", "moni", '"müstəqil monitorinq"', "monitorinq -pambıq", "mon"])
+def test_a_search_pages_back_through_the_same_rows(client, imported, query):
+    pages = [client.get(LIST, {"q": query, "page_size": "1"}).json()]
+    while pages[-1]["next"]:
+        pages.append(client.get(pages[-1]["next"]).json())
+    back = [pages[-1]]
+    while back[-1]["previous"]:
+        back.append(client.get(back[-1]["previous"]).json())
+
+    forward = [row["id"] for page in pages for row in page["results"]]
+    assert [row["id"] for page in reversed(back) for row in page["results"]] == forward
+    assert forward == found(client, query)
