@@ -7,11 +7,10 @@ order), so the request does not decode, shape and encode every value in Python (
 Python-built body on SQLite and PostgreSQL.
 
 A stored column is written as its type says (`to_json` on PostgreSQL, `json_object` on
-SQLite); a derived, formatted or filled column by its builder below, which restates in SQL
-the rule its declaration applies in Python. PostgreSQL builds the text by concatenation, its
-`json_build_object` putting spaces after separators. SQLite is in the process: the two values
-whose rule SQLite cannot state (a moment in a named zone, Python's `casefold` for tag order)
-are computed by Python functions it calls.
+SQLite), a derived, formatted or filled one by its builder below, restating in SQL the rule
+its declaration applies in Python. PostgreSQL concatenates (`json_build_object` puts spaces
+after separators). SQLite, in the process, calls Python for what it has no rule for (a moment
+in a named zone, `casefold` for the tags' order).
 """
 
 import datetime
@@ -339,7 +338,18 @@ def _responsible_bodies(d: _Dialect, stored: dict[str, SQL], p: Presentation) ->
         f"SELECT b.id, b.name, b.abbreviation FROM {RESPONSIBLE_BODY_LINK} l "
         f"JOIN {BODY} b ON b.id = l.{BODY_LINK_COLUMN} WHERE l.recommendation_id = {stored['id'][0]}"
     )
-    return d.array(element, source, "name, id"), []
+    return _guarded(d, d.array(element, source, "name, id"), "has_responsible_bodies", stored), []
+
+
+def _guarded(d: _Dialect, sql: str, flag: str, stored: dict[str, SQL], empty: str = "[]") -> str:
+    """`sql` for the rows with the flag (has tags…), JSON's `empty` for the others."""
+    condition = _when(flag, stored)
+    if not condition:
+        return sql
+    if isinstance(d, _SQLite):  # a JSON value, as `array` gives; a text's null is SQL's
+        otherwise = "json('[]')" if empty == "[]" else "NULL"
+        return f"(CASE WHEN {condition.removesuffix(' AND')} THEN {sql} ELSE {otherwise} END)"
+    return f"(CASE WHEN {condition.removesuffix(' AND')} THEN {sql} ELSE '{empty}' END)"
 
 
 def _tags(field: str) -> Builder:
@@ -356,13 +366,14 @@ def _tags(field: str) -> Builder:
             element = (
                 "CAST(CAST(e.code AS INTEGER) AS TEXT)" if isinstance(d, _PostgreSQL) else "CAST(e.code AS INTEGER)"
             )
-            return d.array(element, tags, f"{number}, {d.casefold('name_en')}, id"), []
+            numbers = d.array(element, tags, f"{number}, {d.casefold('name_en')}, id")
+            return _guarded(d, numbers, "has_tags", stored), []
         if vocabulary == Vocabulary.POSITION:
             last = f"(SELECT e.code FROM ({tags}) AS e ORDER BY {d.casefold('e.name_en')} DESC, e.id DESC LIMIT 1)"
-            return d.text(last), []
+            return _guarded(d, d.text(last), "has_tags", stored, empty="null"), []
         name = "COALESCE(NULLIF(e.name_az, ''), e.name_en)" if p.language.startswith("az") else "e.name_en"
         element = d.obj([("code", d.text("e.code")), ("name", d.text(name))])
-        return d.array(element, tags, f"{d.casefold('name_en')}, id"), []
+        return _guarded(d, d.array(element, tags, f"{d.casefold('name_en')}, id"), "has_tags", stored), []
 
     return build
 
@@ -421,13 +432,19 @@ def _item_sql(d: _Dialect, stored: dict[str, SQL], presentation: Presentation) -
     return d.obj(entries), params
 
 
-def tags_need_python_sql(connection: BaseDatabaseWrapper, recommendation_sql: str) -> SQL:
+def tags_need_python_sql(connection: BaseDatabaseWrapper, stored: dict[str, SQL]) -> SQL:
     """Whether a row has a tag whose English name orders differently by the database's
     lowercase than by Python's `casefold` (then the page is written in Python)."""
     if connection.vendor != "postgresql":
         return "0", []
     return (
-        f"EXISTS (SELECT 1 FROM {TAG_LINK} l JOIN {TAG} t ON t.id = l.tag_id "
-        f"WHERE l.recommendation_id = {recommendation_sql} AND t.name_en ~ {CASEFOLD_NOT_LOWER_PATTERN})",
+        f"({_when('has_tags', stored)} EXISTS (SELECT 1 FROM {TAG_LINK} l JOIN {TAG} t ON t.id = l.tag_id "
+        f"WHERE l.recommendation_id = {stored['id'][0]} AND t.name_en ~ {CASEFOLD_NOT_LOWER_PATTERN}))",
         [],
     )
+
+
+def _when(flag: str, stored: dict[str, SQL]) -> str:
+    """`flag AND` where the statement selects the flag (the row has tags…): what follows it
+    is looked up only then."""
+    return f"{stored[flag][0]} AND" if flag in stored and not stored[flag][1] else ""

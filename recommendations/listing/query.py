@@ -215,25 +215,34 @@ def recommendation_page_rows(
         for name, sql in COLUMNS
     ]
     # A sort key that is not shown is still selected: the cursor is built from the row's values.
-    shown = dict(COLUMNS) if json_for is None else {}
-    if json_for is not None:
-        columns = [
-            ("item", json_items.item_sql(connection, dict(columns), json_for)),
-            ("python_only", json_items.tags_need_python_sql(connection, "r.id")),
-        ]
     columns += [
         (sort_name(key.field), _sort_sql(key.field, as_of, connection))
         for key in keys
-        if sort_name(key.field) not in shown
+        if sort_name(key.field) not in dict(COLUMNS)
     ]
     select_params = [param for _name, (_sql, column_params) in columns for param in column_params]
-    statement = (
-        f"SELECT {', '.join(sql for _name, (sql, _params) in columns)} "
+    rows_sql = (
         f"FROM {RECOMMENDATION} r JOIN {SOURCE} s ON s.id = r.source_id "
         f"{'WHERE ' + ' AND '.join(conditions) if conditions else ''} "
         f"ORDER BY {', '.join(order)} LIMIT %s"
     )
     params = [*select_params, *params, *order_params, limit]
+    statement = f"SELECT {', '.join(sql for _name, (sql, _params) in columns)} {rows_sql}"
+    if json_for is not None:
+        # The page's rows first, then each one's item over them: the tags and the responsible
+        # bodies are looked up only for the rows that have some (`has_tags`…), once each.
+        page: dict[str, SortSQL] = {name: (f'p."{name}"', []) for name, _sql in columns}
+        item, item_params = json_items.item_sql(connection, page, json_for)
+        python_only, python_only_params = json_items.tags_need_python_sql(connection, page)
+        outer = ["item", "python_only", *(sort_name(key.field) for key in keys)]
+        outer_order = [f'p."{sort_name(key.field)}" {"ASC" if key.descending == backwards else "DESC"}' for key in keys]
+        select_list = ", ".join(f'{sql} AS "{name}"' for name, (sql, _params) in columns)
+        statement = (
+            f"SELECT {item}, {python_only}, {', '.join(page[sort_name(key.field)][0] for key in keys)} "
+            f"FROM (SELECT {select_list} {rows_sql}) p ORDER BY {', '.join(outer_order)}"
+        )
+        params = [*item_params, *python_only_params, *params]
+        columns = [(name, ("", [])) for name in outer]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.cursor.adapters.register_loader("timestamptz", TIMESTAMPTZ_LOADER)
