@@ -27,7 +27,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from recommendations.listing.conditions import text_after_id_sql, text_sql  # noqa: E402
+from recommendations.listing.conditions import text_sql  # noqa: E402
 from recommendations.search import parse_query  # noqa: E402
 
 REPEAT = int(os.environ.get("REPEAT", "7"))
@@ -51,9 +51,8 @@ def like_sql(query: str) -> tuple[str, list]:
 
 def statements(query: str, deep_after: int, before: bool) -> dict[str, tuple[str, list]]:
     condition, params = like_sql(query) if before else text_sql(query, connection)
-    # After a cursor the list also bounds the word-start lookup by it (query.py).
-    bound, bound_params = ("", []) if before else text_after_id_sql(query, ">", deep_after, connection)
-    deep, deep_params = (f"{condition} AND {bound}", [*params, *bound_params]) if bound else (condition, params)
+    # After a cursor on id the list starts the word-start lookup at it (query.py).
+    deep, deep_params = like_sql(query) if before else text_sql(query, connection, after_id=(">", deep_after))
     return {
         "first": (f"{LIST} WHERE {condition} ORDER BY r.id LIMIT 51", params),
         "country": (f"{LIST} WHERE r.country = %s AND {condition} ORDER BY r.id LIMIT 51", [COUNTRY, *params]),

@@ -58,7 +58,9 @@ def text_scan_sql(value: str, connection: BaseDatabaseWrapper) -> Condition:
     return text_sql(value, connection, word_starts=False)
 
 
-def text_sql(value: str, connection: BaseDatabaseWrapper, word_starts: bool = True) -> Condition:
+def text_sql(
+    value: str, connection: BaseDatabaseWrapper, word_starts: bool = True, after_id: tuple[str, int] | None = None
+) -> Condition:
     """`search.matching_q` as SQL: the backend's own `contains` operator and escaping, as the
     ORM's `__contains` uses, so both answer alike on SQLite and PostgreSQL.
 
@@ -67,7 +69,9 @@ def text_sql(value: str, connection: BaseDatabaseWrapper, word_starts: bool = Tr
     a page reads about as many candidates as it shows, however late or sparse the matches,
     where the primary key's walk reads every row until it has 51. The candidate is then
     checked for the whole term (`tracker_search_text_has`, the same substring test as
-    `contains`)."""
+    `contains`). A page after a keyset cursor on id gives it as `after_id` (">" or "<", the
+    id): the lookup then starts at the cursor, which PostgreSQL would not work out from the
+    list's own `r.id > …` (it carries only equalities into a subquery)."""
     query = parse_query(value)
     if not query:
         return "", []
@@ -76,35 +80,23 @@ def text_sql(value: str, connection: BaseDatabaseWrapper, word_starts: bool = Tr
     keyed = _word_start_term(query) if word_starts and connection.vendor == "postgresql" else None
     if keyed is not None:
         key = word_start_key(keyed)
+        bound, bound_params = "", []
+        if after_id is not None and after_id[0] in (">", "<"):
+            bound, bound_params = f" AND w.recommendation_id {after_id[0]} %s", [after_id[1]]
         groups.append(
             f"(r.country, r.id) IN "
-            f"(SELECT w.country, w.recommendation_id FROM {WORD_START_TABLE} w WHERE w.prefix = %s)"
+            f"(SELECT w.country, w.recommendation_id FROM {WORD_START_TABLE} w WHERE w.prefix = %s{bound})"
         )
         # Checked even when the word start is the whole term: the check is what keeps the
         # planner on this table's order (see the function in migration 0026).
         groups.append("tracker_search_text_has(r.action_search, %s)")
-        params += [key, keyed.pattern]
+        params += [key, *bound_params, keyed.pattern]
         query = tuple(group for group in query if group != (keyed,))
     for group in query:
         terms = [f"{'NOT ' if term.excluded else ''}r.action_search {operator}" for term in group]
         groups.append(f"({' OR '.join(terms)})")
         params += [f"%{connection.ops.prep_for_like_query(term.pattern)}%" for term in group]
     return " AND ".join(groups), params
-
-
-def text_after_id_sql(value: str, operator: str, after_id: int, connection: BaseDatabaseWrapper) -> Condition:
-    """For a page after a keyset cursor on id alone: `text_sql`'s word-start lookup again,
-    bounded by the cursor, so PostgreSQL walks the word starts from the cursor on rather than
-    from the first match (PostgreSQL carries `r.id > …` into the subquery only as an equality
-    could be). Nothing on SQLite or for a search `text_sql` finds without the table."""
-    keyed = _word_start_term(parse_query(value)) if connection.vendor == "postgresql" else None
-    if keyed is None or operator not in (">", "<"):
-        return "", []
-    return (
-        f"(r.country, r.id) IN (SELECT w.country, w.recommendation_id FROM {WORD_START_TABLE} w "
-        f"WHERE w.prefix = %s AND w.recommendation_id {operator} %s)",
-        [word_start_key(keyed), after_id],
-    )
 
 
 def responsible_bodies_sql(bodies: Sequence[ResponsibleBody], connection: BaseDatabaseWrapper) -> Condition:

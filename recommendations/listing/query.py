@@ -31,7 +31,7 @@ from recommendations.tags.selectors import tag_fields_fill
 from . import as_of as status_as_of
 from . import json_items
 from .columns import DATETIME_FIELDS, LIST_SQL, Presentation, list_items
-from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition, text_after_id_sql, text_scan_sql
+from .conditions import MEASURE_LINK, RESPONSIBLE_BODY_LINK, Condition, text_scan_sql, text_sql
 from .filters import RecommendationFilterSet
 from .ordering import DERIVED_SORTS, SORT_VALUE_PREFIX, SortSQL, refuse_without_as_of
 from .shims import is_set
@@ -110,15 +110,21 @@ def sort_name(field: str) -> str:
 
 
 def _conditions(
-    filters: dict[str, Any], connection: BaseDatabaseWrapper, in_id_order: bool = False
+    filters: dict[str, Any],
+    connection: BaseDatabaseWrapper,
+    in_id_order: bool = False,
+    after_id: tuple[str, int] | None = None,
 ) -> tuple[list[str], list[Any]]:
     """The WHERE conditions (joined by AND) of the cleaned `filters`, with their parameters.
     The search looks its words' starts up only for rows wanted `in_id_order` (a page sorted by
-    id: conditions.text_sql); a statement that reads every match scans (`text_scan_sql`)."""
+    id, from the cursor `after_id`: conditions.text_sql); a statement that reads every match
+    scans (`text_scan_sql`)."""
     as_of = filters.get("as_of")
     condition_for = {**FILTER_CONDITIONS, **(_as_of_conditions(as_of, connection) if as_of else {})}
     if not in_id_order:
         condition_for["q"] = text_scan_sql
+    elif after_id is not None:
+        condition_for["q"] = lambda value, connection: text_sql(value, connection, after_id=after_id)
     conditions, params = [], []
     for name, value in filters.items():
         if not is_set(value):
@@ -193,17 +199,15 @@ def recommendation_page_rows(
     as_of = filters.get("as_of")
     refuse_without_as_of([key.field for key in keys], as_of)
     by_id = [key.field for key in keys] == ["id"]
-    conditions, params = _conditions(filters, connection, in_id_order=by_id)
+    after_id = None
+    if by_id and after is not None:
+        [[(_field, operator, after_value)]] = rows_after(keys, after, backwards)
+        after_id = (operator, after_value)
+    conditions, params = _conditions(filters, connection, in_id_order=by_id, after_id=after_id)
     if after is not None:
         sql, after_params = _after(keys, after, backwards, as_of, connection)
         conditions.append(sql)
         params.extend(after_params)
-        if by_id and is_set(filters.get("q")):
-            [[(_field, operator, after_id)]] = rows_after(keys, after, backwards)
-            sql, after_params = text_after_id_sql(filters["q"], operator, after_id, connection)
-            if sql:
-                conditions.append(sql)
-                params.extend(after_params)
     order, order_params = [], []
     for key in keys:
         sql, sort_params = _sort_sql(key.field, as_of, connection)
