@@ -133,12 +133,16 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def clear_throttle_cache():
-    """Throttle and sign-in counters live in the cache; each test starts and ends with none."""
-    from django.core.cache import cache
+    """Throttle and sign-in counters live in the cache, and cached public reads beside them;
+    each test starts and ends with none. (A test's rolled-back writes move SQLite's data
+    version back, so the next test's version can repeat one whose answers were cached.)"""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "public_reads"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "public_reads"):
+        caches[alias].clear()
 
 
 def _serve_in_thread(*, static: bool):

@@ -15,6 +15,8 @@ Replication lag is otherwise tolerated: a list may be a moment behind the primar
 """
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import dj_database_url
@@ -61,6 +63,20 @@ def begin_request(method: str) -> None:
 
 def end_request() -> None:
     _state.pinned = False
+    _state.read_alias = None
+
+
+@contextmanager
+def reads_on(alias: str) -> Iterator[None]:
+    """Every read inside goes to `alias` (unless pinned to the primary): a cached read takes
+    the data version and then its answer from one database, never the version from one
+    replica and the rows from another that is further behind."""
+    previous = getattr(_state, "read_alias", None)
+    _state.read_alias = alias
+    try:
+        yield
+    finally:
+        _state.read_alias = previous
 
 
 class PrimaryPinMiddleware:
@@ -91,6 +107,9 @@ class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints) -> str | None:
         if not self.replicas or getattr(_state, "pinned", False) or connections[PRIMARY].in_atomic_block:
             return PRIMARY
+        chosen = getattr(_state, "read_alias", None)
+        if chosen:
+            return chosen
         return random.choice(self.replicas)  # noqa: S311 - load spreading, not security
 
     def db_for_write(self, model, **hints) -> str:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from recommendations.analytics import cross, over_time, spreadsheets, stats, tables
 from recommendations.analytics.stats import status_label_list
+from recommendations.caching.views import CachedReadMixin
 from recommendations.choices import Status
 from recommendations.listing import selectors
 
@@ -28,7 +29,7 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
-class StatsView(SpreadsheetFormatsMixin, RecommendationFiltersMixin, generics.GenericAPIView):  # type: ignore[misc]
+class StatsView(CachedReadMixin, SpreadsheetFormatsMixin, RecommendationFiltersMixin, generics.GenericAPIView):  # type: ignore[misc]
     """Counts of the recommendations matching the filters: in total, by status, and by
     area, year and source split by status; with `by`, a cross table of two of area, year,
     source and status. A recommendation counts in every year of its range. Anyone may read
@@ -196,7 +197,7 @@ class LogCountsView(RecommendationFiltersMixin, generics.GenericAPIView):  # typ
         return queryset, over_time.recounted(filters)
 
 
-class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc]
+class TimelineView(CachedReadMixin, SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc]
     """For each period end, the recommendations matching the filters counted by their status
     that day, from the progress log (the status a recommendation had at the end of a day is
     its latest progress by the date it happened; it counts once its report year has begun).
@@ -234,7 +235,7 @@ class TimelineView(SpreadsheetFormatsMixin, LogCountsView):  # type: ignore[misc
         return self.spreadsheet(request, sheets, states_as_of=False) or Response(TimelineSerializer(data).data)
 
 
-class ChangesView(LogCountsView):
+class ChangesView(CachedReadMixin, LogCountsView):  # type: ignore[misc]
     """Which recommendations (their report existed at `from`) had another status at the end
     of `to` than at the end of `from`, by the progress log: counts per transition and the
     list; and the recommendations of reports that appeared in between. `status` keeps those

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recommendations.caching.views import CachedReadMixin
 from recommendations.choices import AREAS, SourceKind, area_name
 from recommendations.listing.parameters import validate_query_parameters
 from recommendations.models import Recommendation, Source
@@ -20,7 +21,7 @@ from .filters import accepted_parameters
 from .serializers import AreaSerializer, SourceSerializer
 
 
-class SourceViewSet(WithdrawnHiddenMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(CachedReadMixin, WithdrawnHiddenMixin, viewsets.ReadOnlyModelViewSet):
     # Counted as every list counts: without withdrawn recommendations.
     queryset = Source.objects.annotate(
         recommendation_count=Count("recommendations", filter=public_q("recommendations"))
@@ -33,6 +34,7 @@ class SourceViewSet(WithdrawnHiddenMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "report_year", "slug")
     ordering = "-report_year"
     read_role = None
+    cached_actions = ("list",)
 
 
 class AreaListView(APIView):

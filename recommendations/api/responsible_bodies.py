@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
+from recommendations.caching.views import CachedReadMixin
 from recommendations.models import ResponsibleBody
 
 
@@ -34,7 +35,7 @@ COUNTRY = OpenApiParameter(
 
 
 @extend_schema_view(list=extend_schema(parameters=[COUNTRY]))
-class ResponsibleBodyViewSet(viewsets.ReadOnlyModelViewSet):
+class ResponsibleBodyViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """Anyone may read them: names of public institutions, as the list shows them."""
 
     queryset = ResponsibleBody.objects.annotate(recommendation_count=Count("recommendations"))
@@ -42,6 +43,7 @@ class ResponsibleBodyViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "name")
     ordering = "name"
     read_role = None
+    cached_actions = ("list",)
     list_parameters = ("country",)
 
     def filter_queryset(self, queryset):

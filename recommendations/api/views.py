@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from recommendations.caching.views import CachedReadMixin
 from recommendations.catalog.services import recommendation_update
 from recommendations.choices import Role
 from recommendations.evidence.selectors import recommendation_evidence
@@ -121,6 +122,7 @@ def count_asked(params) -> bool:
     ),
 )
 class RecommendationViewSet(
+    CachedReadMixin,
     WithdrawnHiddenMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -141,6 +143,7 @@ class RecommendationViewSet(
     etag_actions = ("retrieve", "partial_update")
     detail_parameters = ("as_of",)
     list_parameters = (COUNT_PARAMETER,)
+    cached_actions = ("list",)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

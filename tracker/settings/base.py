@@ -4,6 +4,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -361,7 +362,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "tracker",
@@ -377,6 +378,18 @@ if os.environ.get("REDIS_URL"):
         # Several deployments (or test runs) may share one Redis.
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
     }
+# Answers of public reads, keyed by the data version (recommendations/caching/): per process,
+# or shared by every worker in Redis. Apart from the counters, so answers never push them out.
+CACHES["public_reads"] = {
+    **CACHES["default"],
+    "TIMEOUT": 600,  # an answer outlives its version only as garbage: let it go
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["public_reads"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + ":reads"
+    CACHES["public_reads"].pop("OPTIONS")
+else:
+    CACHES["public_reads"]["LOCATION"] = "tracker-public-reads"
 
 LOGIN_URL = "recommendations:login"
 # Database sessions that never look up a key Django could not have written (tracker/sessions.py).
