@@ -1,8 +1,10 @@
 """Two production servers (scripts/serve) on one database: a write answered by one is in the
 very next read of the other, though both cache public reads (recommendations/caching/), while a
-third client keeps writing through the first at the same time."""
+third client keeps writing through the first at the same time. Each server caching in its own
+memory, and both sharing Redis (REDIS_URL), as a deployment's workers do."""
 
 import json
+import secrets
 import sys
 import tempfile
 import threading
@@ -15,16 +17,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import serverctl
 
+from .test_shared_counters import REDIS_URL
+
 pytestmark = pytest.mark.slow
 
 STATUSES = ("in_progress", "implemented", "not_started", "partially_implemented")
 LIST = "/api/v1/recommendations/?ordering=id"
 
 
-@pytest.fixture(scope="module")
-def servers():
+@pytest.fixture(scope="module", params=["per-process", "redis"])
+def servers(request):
     var_dir = tempfile.mkdtemp(prefix="tracker-cache-test-")
     env = serverctl.server_environment(f"sqlite:///{var_dir}/cache.sqlite3", var_dir)
+    env.pop("REDIS_URL", None)
+    if request.param == "redis":
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()  # else this test fails: no Redis
+        env.update({"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": f"tracker-test-{secrets.token_hex(8)}"})
     prepared = serverctl.prepare(env, recommendations=3)
     with serverctl.Server(env, workers=1, threads=2) as writer, serverctl.Server(env, workers=1, threads=2) as reader:
         yield writer, reader, prepared
