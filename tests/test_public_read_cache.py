@@ -187,3 +187,13 @@ def test_every_table_is_declared_shown_or_not_and_every_shown_one_moves_the_vers
         cursor.execute(sql, [TRIGGER_NAME])
         triggered = [table for (table,) in cursor.fetchall()]
     assert sorted(triggered) == sorted(table for table in SHOWN_TABLES for _operation in operations)
+
+
+def test_the_browsable_page_is_never_cached_nor_public(world, django_assert_max_num_queries):
+    client = APIClient()
+    client.get(f"{LIST}&format=api")
+    with django_assert_max_num_queries(30) as captured:
+        page = client.get(f"{LIST}&format=api")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "public" not in page.get("Cache-Control", "")
+    assert any("recommendations_recommendation" in query["sql"] for query in captured.captured_queries)

@@ -17,8 +17,11 @@ from .reads import CachedAnswer, answer_get, answer_key, answer_set, data_versio
 
 
 def _cacheable_reader(request) -> bool:
+    """Anonymous or by API token, for a machine: the browsable API's HTML page (`format=api`)
+    carries a CSRF token and the reader's name, never to be handed to anyone else."""
     authenticator = request.successful_authenticator
-    return authenticator is None or isinstance(authenticator, TokenAuthentication)
+    by_machine = getattr(request.accepted_renderer, "format", None) != "api"
+    return by_machine and (authenticator is None or isinstance(authenticator, TokenAuthentication))
 
 
 class CachedReadMixin:
@@ -33,8 +36,9 @@ class CachedReadMixin:
         self._read_key = None
         action = getattr(self, "action", None)
         if request.method == "GET" and (action is None or action in self.cached_actions):
-            self._read_public = request.successful_authenticator is None
-            if _cacheable_reader(request):
+            cacheable = _cacheable_reader(request)
+            self._read_public = cacheable and request.successful_authenticator is None
+            if cacheable:
                 setattr(self, "get", partial(self._cached_answer, self.get))  # type: ignore[attr-defined]  # noqa: B010
 
     def _cached_answer(self, handler, request, *args, **kwargs):

@@ -4,12 +4,12 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from tracker.db_router import replica_databases
+from tracker.settings.caches import caches_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("TRACKER_VAR_DIR", BASE_DIR / "var"))
@@ -362,34 +362,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES: dict[str, dict[str, Any]] = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "tracker",
-    }
-}
-# Throttle and sign-in counters live in this cache. Without REDIS_URL each process (each
-# server worker) counts on its own, so a client gets up to workers × the limit; with it, all
-# workers and machines share one count.
-if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
-        # Several deployments (or test runs) may share one Redis.
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
-    }
-# Answers of public reads, keyed by the data version (recommendations/caching/): per process,
-# or shared by every worker in Redis. Apart from the counters, so answers never push them out.
-CACHES["public_reads"] = {
-    **CACHES["default"],
-    "TIMEOUT": 600,  # an answer outlives its version only as garbage: let it go
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
-if os.environ.get("REDIS_URL"):
-    CACHES["public_reads"]["KEY_PREFIX"] = CACHES["default"]["KEY_PREFIX"] + ":reads"
-    CACHES["public_reads"].pop("OPTIONS")
-else:
-    CACHES["public_reads"]["LOCATION"] = "tracker-public-reads"
+# The throttle and sign-in counters' cache and the cached public reads' (tracker/settings/caches.py).
+CACHES = caches_from_environment()
 
 LOGIN_URL = "recommendations:login"
 # Database sessions that never look up a key Django could not have written (tracker/sessions.py).
