@@ -17,6 +17,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0025_analyze_new_filter_columns")]
+    dependencies = [("recommendations", "0026_search_word_starts")]
 
     operations = [migrations.RunPython(create, drop)]
