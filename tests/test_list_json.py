@@ -124,8 +124,9 @@ def walk(client, url: str, language: str) -> int:
     """Follow `next` links to the end and back one `previous`, comparing every page; the pages seen."""
     pages = 0
     while url:
-        current = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content
+        # The page computed first (a second read of it is answered from the cache: caching/).
         database, python, statements = compact_and_indented(client, url, language)
+        current = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content
         assert written_by_database(statements)
         assert database == python, url
         body = json.loads(current)
