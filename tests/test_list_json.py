@@ -1,6 +1,7 @@
 """The list's items are written by the database (listing/json_items.py): the bytes must be
 those the Python path writes (the serialized page through the API's renderer), which an
-indented request still takes. Run on SQLite and on PostgreSQL (DATABASE_URL)."""
+indented request still takes. Run on SQLite and on PostgreSQL (DATABASE_URL), with the
+database writing them as LIST_JSON_FROM_DATABASE=true asks (off by default)."""
 
 import datetime
 import json
@@ -28,6 +29,13 @@ AWKWARD = [
     "</script><b>&amp;</b> 50%_ 'single' `tick`",
     "",
 ]
+
+
+@pytest.fixture(autouse=True)
+def list_json_from_database(settings):
+    settings.LIST_JSON_FROM_DATABASE = True
+
+
 MOMENTS = [
     datetime.datetime(2015, 7, 1, 12, 0, 0, tzinfo=datetime.UTC),  # Baku kept summer time then: +05:00
     datetime.datetime(2015, 1, 1, 19, 59, 59, 999999, tzinfo=datetime.UTC),

@@ -1,6 +1,7 @@
 from functools import partial
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -164,7 +165,7 @@ class RecommendationViewSet(
             user=request.user,
         )
         counted = count_asked(request.query_params)
-        if writes_compact_json(request, self.get_renderer_context()):
+        if settings.LIST_JSON_FROM_DATABASE and writes_compact_json(request, self.get_renderer_context()):
             body = self._page_written_by_database(request, filters, counted)
             if body is not None:
                 return WrittenJSONResponse(body)

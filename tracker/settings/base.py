@@ -206,6 +206,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # options unless told to ignore them).
     if not env_bool("DATABASE_JIT", False):
         DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# The list's items written as JSON by the database (listing/json_items.py) rather than by
+# Python: off by default. With the database on the same two cores it cost more than it saved
+# (`make bench`, BENCHMARKS.md "The database writes the list's JSON": PostgreSQL's CPU per
+# page 0.8 -> 4.2 ms, cold list req/s 460 -> 196); a deployment whose database has cores to
+# spare may turn it on (LIST_JSON_FROM_DATABASE=true). The bytes are the same either way.
+LIST_JSON_FROM_DATABASE = env_bool("LIST_JSON_FROM_DATABASE", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet: `manage.py migrate` must not fail on the missing folder
     # of the file it is about to create.
