@@ -17,6 +17,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from recommendations.caching.triggers import version_after_restore
+
 from . import database
 from .archive import (
     FORMAT,
@@ -166,6 +168,7 @@ def backup_restore(*, archive: Path) -> RestoreSummary:
         staging = Path(work)
         archive_extract(archive, manifest, staging)
         database.restore_from(staging / manifest["database"]["member"])
+        version_after_restore(connection)
         for name in manifest["files"]:
             target = media_root / name
             target.parent.mkdir(parents=True, exist_ok=True)

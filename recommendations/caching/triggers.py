@@ -19,6 +19,8 @@ Why `ensure` also runs after every `migrate`: on SQLite a migration that rebuild
 (adding a column does) drops its triggers; they are created again, never silently lost.
 """
 
+import time
+
 from django.db import transaction
 
 # Tables whose rows a public read shows (the list, stats, timeline, changes, sources, measures,
@@ -174,6 +176,29 @@ def triggers_create(schema_editor) -> None:
                         f"AFTER {operation.upper()} ON {table} "
                         f"BEGIN UPDATE {VERSION_TABLE} SET moves = moves + 1 WHERE slot = 0; END"
                     )
+
+
+def version_after_restore(connection) -> None:
+    """After a restore: every later write takes a version value none took before.
+
+    A restore brings back the version (and on PostgreSQL its sequence) as the archive holds
+    them, older than what the lost database had reached; writes would then give values the old
+    timeline gave to other data, and a shared cache (Redis) could answer them with its answers.
+    The next values start from the clock in microseconds instead: above any value a database of
+    this service reaches by counting writes (one per write statement), and above any earlier
+    restore's. The restored state itself moves too, so its answers are computed again."""
+    if VERSION_TABLE not in connection.introspection.table_names():
+        return  # an archive from before the version existed: `migrate` creates it afterwards
+    floor = time.time_ns() // 1000
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT setval('{VERSION_SEQUENCE}', GREATEST((SELECT last_value FROM {VERSION_SEQUENCE}), %s))",  # noqa: S608
+                [floor],
+            )
+            cursor.execute(f"UPDATE {VERSION_TABLE} SET moves = nextval('{VERSION_SEQUENCE}') WHERE slot = 0")  # noqa: S608
+        else:
+            cursor.execute(f"UPDATE {VERSION_TABLE} SET moves = MAX(moves, %s) + 1 WHERE slot = 0", [floor])  # noqa: S608
 
 
 def triggers_ensure_after_migrate(sender, using="default", **kwargs) -> None:
