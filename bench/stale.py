@@ -84,6 +84,20 @@ def _connection() -> http.client.HTTPConnection:
     return http.client.HTTPConnection("127.0.0.1", ports["tracker"], timeout=30)
 
 
+def _exchange(
+    connection: http.client.HTTPConnection, method: str, path: str, **request
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse | None, bytes]:
+    """One request on a kept-alive connection: (the connection to use next, the response or
+    None when the exchange failed — the connection is then a new one —, the body)."""
+    try:
+        connection.request(method, path, **request)
+        response = connection.getresponse()
+        return connection, response, response.read()
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        return _connection(), None, b""
+
+
 def _written_pool(paths: list[str]) -> list[int]:
     pool: dict[int, None] = {}
     for path in paths:
@@ -121,18 +135,14 @@ def run_stale_check(values: dict[str, list[Values]]) -> StaleCheck:
                 current = versions[recommendation_id][-1].status
                 status = STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)]
                 sent = time.monotonic()
-                try:
-                    connection.request(
-                        "POST",
-                        f"/api/v1/recommendations/{recommendation_id}/progress/",
-                        body=json.dumps({"status": status, "note": "bench: stale-answer check"}),
-                        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-                    )
-                    response = connection.getresponse()
-                    body = response.read()
-                except (OSError, http.client.HTTPException):
-                    connection.close()
-                    connection = _connection()
+                connection, response, body = _exchange(
+                    connection,
+                    "POST",
+                    f"/api/v1/recommendations/{recommendation_id}/progress/",
+                    body=json.dumps({"status": status, "note": "bench: stale-answer check"}),
+                    headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+                )
+                if response is None:
                     with lock:
                         result.failed_writes += 1
                     continue
@@ -154,13 +164,8 @@ def run_stale_check(values: dict[str, list[Values]]) -> StaleCheck:
             if time.monotonic() >= deadline:
                 return
             started = time.monotonic()
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = _connection()
+            connection, response, body = _exchange(connection, "GET", path)
+            if response is None:
                 with lock:
                     result.failed_reads += 1
                 continue
