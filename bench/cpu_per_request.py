@@ -60,7 +60,7 @@ def get(application, url: str) -> tuple[str, int]:
     status = []
     response = application(environ, lambda line, headers, exc_info=None: status.append(line))
     size = sum(len(chunk) for chunk in response)
-    response.close()  # as a server does: request_finished, connection checks for the next request
+    getattr(response, "close", lambda: None)()  # as a server does: request_finished, connection checks for the next request
     return status[0], size
 
 

@@ -144,7 +144,7 @@ def threads() -> int:
     return int(os.environ.get("WEB_THREADS") or 2)
 
 
-_wsgi = WSGIMiddleware(wsgi_application, workers=threads())  # type: ignore[arg-type] # a WSGI callable
+_wsgi = WSGIMiddleware(wsgi_application, workers=threads())
 application = RequestBodyGuard(
     _wsgi,
     limit_executor=_wsgi.executor,

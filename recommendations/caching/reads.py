@@ -52,11 +52,12 @@ class CachedAnswer:
     headers: tuple[tuple[str, str], ...]
 
 
-def answer_key(*, view: str, full_path: str, media_type: str, user, version: str) -> str:
-    """The version, the view, the whole query, the language, the negotiated format, the
+def answer_key(*, view: str, url: str, media_type: str, user, version: str) -> str:
+    """The version, the view, the whole address (scheme and host too: the next page's link
+    names them), the query, the language, the negotiated format, the
     reader's class and today's date (overdue and "to today" answers change at midnight)."""
     today = timezone.localdate().isoformat()
-    parts = (version, view, full_path, ui_language(), media_type, visibility_class(user), today)
+    parts = (version, view, url, ui_language(), media_type, visibility_class(user), today)
     return "read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

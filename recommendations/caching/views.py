@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from recommendations.api.authentication import TokenAuthentication
 from tracker.db_router import reads_on
 
+from .lane import VERSION_MARK
 from .reads import CachedAnswer, answer_get, answer_key, answer_set, data_version, read_database
 
 
@@ -44,13 +45,17 @@ class CachedReadMixin:
     def _cached_answer(self, handler, request, *args, **kwargs):
         alias = read_database()
         with reads_on(alias):
+            key_version = data_version(alias)
             key = answer_key(
                 view=f"{type(self).__qualname__}.{getattr(self, 'action', None) or 'get'}",
-                full_path=request.get_full_path(),
+                url=request.build_absolute_uri(),
                 media_type=request.accepted_media_type,
                 user=request.user,
-                version=data_version(alias),
+                version=key_version,
             )
+            if self._read_public:
+                # The final answer may be handed back before Django next time (lane.py).
+                request._request.META[VERSION_MARK] = key_version
             cached = answer_get(key)
             if cached is not None:
                 response = HttpResponse(cached.content, status=cached.status)
