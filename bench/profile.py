@@ -27,6 +27,7 @@ PY_SPY = str(servers.BENCH_DIR / ".venv" / "bin" / "py-spy")
 # A sample belongs to the innermost stage its stack passes through (pattern on the frame).
 STAGES = (
     ("the server: granian's WSGI glue, handing the response over", r"^_callback_wrapper\.<locals>\._runner "),
+    ("the public read lane (answers before Django)", r"^PublicReadLane\.__call__ "),
     ("Django's handler, middleware, URL resolving, request signals", r"^WSGIHandler\.__call__ "),
     ("DRF dispatch: request, authentication, permissions, throttles, negotiation", r"^APIView\.dispatch "),
     ("rendering the JSON", r"Renderer\.render "),

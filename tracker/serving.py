@@ -6,7 +6,8 @@ eight clients sending one byte and then nothing held every thread, and no other 
 answered (docs/security.md, "Slow clients"). granian has no body-read timeout. Here the server
 speaks ASGI and the body is received in the event loop, where a waiting connection costs a
 few kilobytes and no thread; only a complete body reaches the WSGI application, which runs in
-a fixed pool of WEB_THREADS threads (a2wsgi), as before: same threads, same persistent
+a fixed pool of WEB_THREADS threads (a2wsgi, handing each answer back in one piece:
+tracker/wsgi_threads.py), as before: same threads, same persistent
 database connections.
 
 Receiving is bounded twice:
@@ -30,7 +31,6 @@ import os
 import tempfile
 from typing import Any
 
-from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
@@ -38,6 +38,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from tracker.wsgi import application as wsgi_application
 
 from .request_body import REFUSED_BODY, TOO_LARGE, TOO_SLOW, body_limit, ceiling, upload_route
+from .wsgi_threads import OneHopWSGIMiddleware
 
 CHUNK = 64 * 1024
 
@@ -53,6 +54,9 @@ class RequestBodyGuard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         length = declared_length(scope)
+        if length is None and not has_header(scope, b"transfer-encoding"):
+            # Neither header: no body follows (RFC 9112, 6.3), so there is nothing to receive.
+            return await self.app(scope, receive, send)
         limit = ceiling()
         if (length is None or length > limit) and scope["method"] == "POST" and upload_route(scope["path"]):
             limit = await asyncio.get_running_loop().run_in_executor(self.limit_executor, limit_for, scope)
@@ -105,6 +109,10 @@ def declared_length(scope) -> int | None:
     return None
 
 
+def has_header(scope, name: bytes) -> bool:
+    return any(header.lower() == name for header, _value in scope["headers"])
+
+
 def expects_continue(scope) -> bool:
     return any(name.lower() == b"expect" and value.lower() == b"100-continue" for name, value in scope["headers"])
 
@@ -144,7 +152,7 @@ def threads() -> int:
     return int(os.environ.get("WEB_THREADS") or 2)
 
 
-_wsgi = WSGIMiddleware(wsgi_application, workers=threads())
+_wsgi = OneHopWSGIMiddleware(wsgi_application, workers=threads())
 application = RequestBodyGuard(
     _wsgi,
     limit_executor=_wsgi.executor,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.utils import timezone
 
 from recommendations.choices import area_names, status_labels
@@ -65,8 +66,10 @@ class Column:
 
 
 def _translations(row: Row) -> dict[str, str]:
-    value = row["translations"]  # SQLite's JSON arrives as text, PostgreSQL's as a dict
-    return json.loads(value) if isinstance(value, str) else (value or {})
+    value = row["translations"]
+    if isinstance(value, str):  # the stored JSON's text, read by raw SQL: decoded once per row
+        value = row["translations"] = orjson.loads(value)
+    return value or {}
 
 
 def action_in(row: Row, language: str) -> str:
