@@ -98,12 +98,13 @@ def main() -> None:
     stages, functions, total = Counter(), Counter(), 0
     for line in raw.read_text().splitlines():
         stack, _sep, count = line.rpartition(" ")
+        if not count.isdigit():  # a stack py-spy cut short (a process name holding spaces, no frames)
+            continue
         frames = [frame for frame in stack.split(";") if not frame.startswith(("process ", "thread "))]
-        count = int(count)
-        total += count
-        stages[stage_of(frames)] += count
+        total += int(count)
+        stages[stage_of(frames)] += int(count)
         for frame in {re.sub(r":\d+\)$", ")", frame) for frame in frames}:
-            functions[frame] += count
+            functions[frame] += int(count)
     print(
         f"# py-spy, {seconds} s of {shape} under wrk ({servers.CONNECTIONS} connections, {rps:.0f} req/s, {requests} requests)"
     )

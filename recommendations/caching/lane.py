@@ -21,6 +21,7 @@ response that could depend on it is never served to a request without it.
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -40,8 +41,17 @@ logger = logging.getLogger(__name__)
 # Set by the view (views.py) on the request's environ when its answer may be handed back here:
 # the data version it was computed at.
 VERSION_MARK = "tracker.public_read_version"
-# The key a missed request's answer is kept under, and the version it was read at.
-_KEY = "tracker.public_read_lane_key"
+# On a miss: the key its answer is kept under, where and at which version it was looked up
+# (the view takes that version rather than reading it again).
+LANE_READ = "tracker.public_read_lane"
+
+
+@dataclass(frozen=True)
+class LaneRead:
+    key: str
+    alias: str
+    version: str
+
 
 # The request says who it is, or asks for a conditional or partial answer: Django answers.
 DECLINING_HEADERS = frozenset(
@@ -132,7 +142,7 @@ class PublicReadLane:
         key = lane_key(environ, version)
         stored = answer_get(key)
         if stored is None:
-            environ[_KEY] = (key, version)
+            environ[LANE_READ] = LaneRead(key, alias, version)
             return None
         counted = self._throttled(environ)
         if counted is None:
@@ -169,7 +179,7 @@ class PublicReadLane:
     def _stored(environ, version: str, response):
         """Keeps Django's final answer for the next identical request (under the version the
         view computed it at, read before its rows: see reads.py), and hands it on."""
-        key, version_read_here = environ.get(_KEY, (None, None))
+        looked_up = environ.get(LANE_READ)
         try:
             status = response.status_code
             headers = [(name, value) for name, value in response.items() if name.lower() not in PER_REQUEST_HEADERS]
@@ -177,13 +187,13 @@ class PublicReadLane:
                 status == 200
                 and not response.streaming
                 and not response.cookies
-                and key is not None
-                and version == version_read_here
+                and looked_up is not None
+                and version == looked_up.version
             )
             if storable:
                 content = response.content
                 if len(content) <= LARGEST_CACHED_BYTES:
-                    answer_set(key, CachedAnswer(status, content, tuple(headers)))
+                    answer_set(looked_up.key, CachedAnswer(status, content, tuple(headers)))
         except Exception:  # storing is an optimisation: the answer goes out regardless
             logger.exception("a public read's answer could not be kept")
         return response

@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from recommendations.api.authentication import TokenAuthentication
 from tracker.db_router import reads_on
 
-from .lane import VERSION_MARK
+from .lane import LANE_READ, VERSION_MARK
 from .reads import CachedAnswer, answer_get, answer_key, answer_set, data_version, read_database
 
 
@@ -43,9 +43,12 @@ class CachedReadMixin:
                 setattr(self, "get", partial(self._cached_answer, self.get))  # type: ignore[attr-defined]  # noqa: B010
 
     def _cached_answer(self, handler, request, *args, **kwargs):
-        alias = read_database()
+        # An anonymous read the lane (lane.py) looked up and missed: its version, read before
+        # this answer from the same database, serves here too.
+        looked_up = request._request.META.get(LANE_READ)
+        alias = looked_up.alias if looked_up else read_database()
         with reads_on(alias):
-            key_version = data_version(alias)
+            key_version = looked_up.version if looked_up else data_version(alias)
             key = answer_key(
                 view=f"{type(self).__qualname__}.{getattr(self, 'action', None) or 'get'}",
                 url=request.build_absolute_uri(),
