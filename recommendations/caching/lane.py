@@ -20,7 +20,6 @@ response that could depend on it is never served to a request without it.
 """
 
 import hashlib
-import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,8 +34,6 @@ from recommendations.api.throttling import rate_limit_headers
 from tracker.db_router import reads_on
 
 from .reads import LARGEST_CACHED_BYTES, CachedAnswer, answer_get, answer_set, data_version, read_database
-
-logger = logging.getLogger(__name__)
 
 # Set by the view (views.py) on the request's environ when its answer may be handed back here:
 # the data version it was computed at.
@@ -180,20 +177,18 @@ class PublicReadLane:
         """Keeps Django's final answer for the next identical request (under the version the
         view computed it at, read before its rows: see reads.py), and hands it on."""
         looked_up = environ.get(LANE_READ)
-        try:
-            status = response.status_code
-            headers = [(name, value) for name, value in response.items() if name.lower() not in PER_REQUEST_HEADERS]
-            storable = (
-                status == 200
-                and not response.streaming
-                and not response.cookies
-                and looked_up is not None
-                and version == looked_up.version
+        storable = (
+            looked_up is not None
+            and version == looked_up.version
+            # A Django response in memory (not a stream, nor a server's file wrapper) setting no cookie.
+            and getattr(response, "status_code", None) == 200
+            and getattr(response, "streaming", True) is False
+            and not response.cookies
+            and len(response.content) <= LARGEST_CACHED_BYTES
+        )
+        if storable:
+            headers = tuple(
+                (name, value) for name, value in response.items() if name.lower() not in PER_REQUEST_HEADERS
             )
-            if storable:
-                content = response.content
-                if len(content) <= LARGEST_CACHED_BYTES:
-                    answer_set(looked_up.key, CachedAnswer(status, content, tuple(headers)))
-        except Exception:  # storing is an optimisation: the answer goes out regardless
-            logger.exception("a public read's answer could not be kept")
+            answer_set(looked_up.key, CachedAnswer(200, response.content, headers))
         return response
