@@ -10,7 +10,9 @@ import sys
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
 
+from recommendations.caching.triggers import VERSION_TABLE
 from recommendations.models import Recommendation
 from recommendations.users.tokens import token_create
 from tracker.wsgi import application
@@ -156,3 +158,13 @@ def test_a_refused_query_is_never_kept(world, django_runs):
     for _ in range(2):
         assert wsgi_get("/api/v1/recommendations/?page_size=0").status_code == 400
     assert len(django_runs) == 2
+
+
+def test_reads_that_are_not_cached_cost_no_version_query(world):
+    for path in (f"/api/v1/recommendations/{world['first'].pk}/", "/api/v1/nowhere/", "/api/schema/"):
+        with CaptureQueriesContext(connection) as captured:
+            wsgi_get(path)
+        assert not any(VERSION_TABLE in query["sql"] for query in captured.captured_queries), path
+    with CaptureQueriesContext(connection) as captured:
+        wsgi_get(LIST)
+    assert any(VERSION_TABLE in query["sql"] for query in captured.captured_queries)

@@ -19,13 +19,14 @@ the same thing. A header not in that list (a new one, a proxy's) is part of the 
 response that could depend on it is never served to a request without it.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
@@ -83,11 +84,27 @@ def _ignored(name: str) -> bool:
 
 
 def answerable(environ) -> bool:
-    return (
-        environ.get("REQUEST_METHOD") == "GET"
-        and environ.get("PATH_INFO", "").startswith("/api/")
-        and not any(name in environ for name in DECLINING_HEADERS)
-    )
+    return environ.get("REQUEST_METHOD") == "GET" and not any(name in environ for name in DECLINING_HEADERS)
+
+
+@functools.lru_cache(maxsize=512)
+def cached_route(path: str) -> tuple[ResolverMatch, type] | None:
+    """The URL's match and view class when its GET is a cached read (views.CachedReadMixin:
+    the view's `cached_actions`, or a plain view's GET); None for every other path, which
+    costs no database query here. Kept per path: the URL configuration never changes while
+    a process runs."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "cls", None)
+    cached_actions = getattr(view_class, "cached_actions", None)
+    if view_class is None or cached_actions is None:
+        return None
+    actions = getattr(match.func, "actions", None)
+    if actions is not None and actions.get("get") not in cached_actions:
+        return None
+    return match, view_class
 
 
 def lane_key(environ, version: str) -> str:
@@ -117,9 +134,10 @@ class PublicReadLane:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if not answerable(environ):
+        route = cached_route(environ.get("PATH_INFO", "")) if answerable(environ) else None
+        if route is None:
             return self.application(environ, start_response)
-        answered = self._answer(environ, start_response)
+        answered = self._answer(environ, start_response, *route)
         if answered is not None:
             return answered
         response = self.application(environ, start_response)
@@ -128,7 +146,7 @@ class PublicReadLane:
             return response
         return self._stored(environ, version, response)
 
-    def _answer(self, environ, start_response):
+    def _answer(self, environ, start_response, match: ResolverMatch, view_class: type):
         """The stored answer with this request's RateLimit headers; None: Django answers."""
         try:
             alias = read_database()
@@ -141,7 +159,7 @@ class PublicReadLane:
         if stored is None:
             environ[LANE_READ] = LaneRead(key, alias, version)
             return None
-        counted = self._throttled(environ)
+        counted = self._throttled(environ, match, view_class)
         if counted is None:
             return None
         headers = [*stored.headers, *rate_limit_headers(counted).items()] if counted else list(stored.headers)
@@ -149,16 +167,9 @@ class PublicReadLane:
         return [stored.content]
 
     @staticmethod
-    def _throttled(environ):
+    def _throttled(environ, match: ResolverMatch, view_class: type):
         """The view's throttles, run as DRF runs them for an anonymous request: their RateLimit
         states, or None when one refuses (Django then answers the 429 with its message)."""
-        try:
-            match = resolve(environ["PATH_INFO"])
-        except Resolver404:
-            return None
-        view_class = getattr(match.func, "cls", None)
-        if view_class is None:
-            return None
         request = Request(WSGIRequest(environ), authenticators=())
         request.user = AnonymousUser()
         view = view_class(**getattr(match.func, "initkwargs", {}))
