@@ -15,7 +15,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -225,55 +224,43 @@ class KeysetPagination(BasePagination):
             return [row.get(f"{SORT_VALUE_PREFIX}{key.field}", row.get(key.field)) for key in self.keys]
         return [getattr(row, "pk" if key.field == "id" else key.field) for key in self.keys]
 
-    def _link(self, row, direction: str) -> str:
+    def _links(self) -> dict[str, str | None]:
+        """The page's `next` and `previous` links and their `cursor` values, written once:
+        the address, the filters' binding and each signed cursor are made a single time."""
         url = self.request.build_absolute_uri()
-        return replace_query_param(
-            url,
-            self.cursor_query_param,
-            _encode({"o": self._ordering_id(), "f": self._filters_id(), "k": self._key_of(row), "d": direction}),
-        )
+        bound = {"o": self._ordering_id(), "f": self._filters_id()}
+
+        def link(row, direction: str) -> tuple[str, str]:
+            cursor = _encode({**bound, "k": self._key_of(row), "d": direction})
+            return replace_query_param(url, self.cursor_query_param, cursor), cursor
+
+        next_link, next_cursor = link(self.rows[-1], "n") if self.has_after and self.rows else (None, None)
+        if not self.has_before:
+            previous_link, previous_cursor = None, None
+        elif not self.rows:  # past the end, walking back: the first page, which takes no cursor
+            previous_link, previous_cursor = remove_query_param(url, self.cursor_query_param), ""
+        else:
+            previous_link, previous_cursor = link(self.rows[0], "p")
+        return {
+            "next": next_link,
+            "previous": previous_link,
+            "next_cursor": next_cursor,
+            "previous_cursor": previous_cursor,
+        }
 
     def get_next_link(self) -> str | None:
-        return self._link(self.rows[-1], "n") if self.has_after and self.rows else None
+        return self._links()["next"]
 
     def get_previous_link(self) -> str | None:
-        if not self.has_before:
-            return None
-        if not self.rows:
-            return remove_query_param(self.request.build_absolute_uri(), self.cursor_query_param)
-        return self._link(self.rows[0], "p")
-
-    def _cursor_of(self, link: str | None) -> str | None:
-        """The `cursor` value of a link, for a client that passes parameters rather than follows URLs."""
-        if link is None:
-            return None
-        values = parse_qs(urlsplit(link).query).get(self.cursor_query_param)
-        return values[0] if values else ""
+        return self._links()["previous"]
 
     def get_paginated_response(self, data) -> Response:
-        next_link, previous_link = self.get_next_link(), self.get_previous_link()
-        return Response(
-            {
-                "next": next_link,
-                "previous": previous_link,
-                "next_cursor": self._cursor_of(next_link),
-                "previous_cursor": self._cursor_of(previous_link),
-                "results": data,
-            }
-        )
+        return Response({**self._links(), "results": data})
 
     def get_paginated_json(self, results: bytes, count: int | None = None) -> bytes:
         """The body `get_paginated_response` renders, around `results` already written as a
         JSON array (by the database: listing/json_items.py), and `count` when asked."""
-        next_link, previous_link = self.get_next_link(), self.get_previous_link()
-        links = dumps(
-            {
-                "next": next_link,
-                "previous": previous_link,
-                "next_cursor": self._cursor_of(next_link),
-                "previous_cursor": self._cursor_of(previous_link),
-            }
-        )
+        links = dumps(self._links())
         tail = b"}" if count is None else b',"count":%d}' % count
         return b"".join((links[:-1], b',"results":', escape_line_separators(results), tail))
 
