@@ -56,9 +56,13 @@ def answer_key(*, view: str, url: str, media_type: str, user, version: str) -> s
     """The version, the view, the whole address (scheme and host too: the next page's link
     names them), the query, the language, the negotiated format, the
     reader's class and today's date (overdue and "to today" answers change at midnight)."""
-    today = timezone.localdate().isoformat()
-    parts = (version, view, url, ui_language(), media_type, visibility_class(user), today)
+    parts = (version, view, url, ui_language(), media_type, visibility_class(user), today())
     return "read:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def today() -> str:
+    """The day in the site's zone (no request here activates another), for every key."""
+    return timezone.localdate(timezone=timezone.get_default_timezone()).isoformat()
 
 
 def answer_get(key: str) -> CachedAnswer | None:
