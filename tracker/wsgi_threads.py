@@ -11,6 +11,7 @@ stream) travels back with the thread's result, and the loop sends it; a streamin
 export, a file) is passed on chunk by chunk as before.
 """
 
+import asyncio
 import contextvars
 import functools
 
@@ -27,22 +28,36 @@ class _OneHopResponder(WSGIResponder):
     start_message: HTTPResponseStartEvent | None = None
     start_sent = False
 
+    sender_task: asyncio.Task | None = None
+
     async def __call__(self, scope, receive, send) -> None:
         environ = build_environ(scope, Body(self.loop, receive))
-        sender = self.loop.create_task(self.sender(send))
+        self.asgi_send = send
         try:
             run = functools.partial(contextvars.copy_context().run, self._run, environ, self.start_response)
             whole = await self.loop.run_in_executor(self.executor, run)
             if whole is not None and self.start_message is not None:
                 await send(self.start_message)
                 await send({"type": "http.response.body", "body": whole})
-            await self.send_queue.put(None)
-            await sender  # it may raise
+            if self.sender_task is not None:
+                await self.send_queue.put(None)
+                await self.sender_task  # it may raise
             if self.exc_info is not None:
                 raise self.exc_info[0].with_traceback(self.exc_info[1], self.exc_info[2])
         finally:
-            if not sender.done():
-                sender.cancel()
+            if self.sender_task is not None and not self.sender_task.done():
+                self.sender_task.cancel()
+
+    def _start_sender(self) -> None:
+        """In the loop: the task that passes a streaming answer's messages on (a whole answer
+        needs none). Scheduled before the thread's first message, so it is there to take it."""
+        if self.sender_task is None:
+            self.sender_task = self.loop.create_task(self.sender(self.asgi_send))
+
+    def send(self, message) -> None:
+        if self.sender_task is None:
+            self.loop.call_soon_threadsafe(self._start_sender)
+        super().send(message)
 
     def start_response(self, status, response_headers, exc_info=None):
         """Kept until the body is known to be whole (then sent with it) or streams."""
