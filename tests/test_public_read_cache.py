@@ -22,6 +22,9 @@ CACHED_READS = (
     "/api/v1/stats/changes/?from=2000-01-01",
     "/api/v1/sources/",
     "/api/v1/responsible-bodies/",
+    "/api/v1/measures/",
+    "/api/v1/indicators/",
+    "/api/v1/indicator-values/",
 )
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from recommendations.api.filters import MultiValueFilterBackend
 from recommendations.api.write_serializers import StrictFieldsMixin
+from recommendations.caching.views import CachedReadMixin
 from recommendations.choices import Role
 from recommendations.listing.filters import (
     existing_source_slugs,
@@ -78,7 +79,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
     ),
     retrieve=extend_schema(tags=["indicators"], description="One indicator of the vocabulary, by its code."),
 )
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(CachedReadMixin, viewsets.ReadOnlyModelViewSet):
     """The indicators each kind of report states (declared in indicators/vocabulary.py)."""
 
     queryset = Indicator.objects.select_related("parent")
@@ -91,6 +92,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ("id", "position")
     ordering = "position"
     read_role = None
+    cached_actions = ("list",)
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -236,7 +238,9 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
         description="File a value by hand (NGO staff and admins), e.g. a figure the import left unread.",
     ),
 )
-class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class IndicatorValueViewSet(
+    CachedReadMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Indicator values, one per (source, indicator, year), with where each was read."""
 
     queryset = values_with_disagreement()
@@ -249,6 +253,7 @@ class IndicatorValueViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vi
     read_role = None
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "patch", "head", "options"]
+    cached_actions = ("list",)
 
     def update(self, request, *args, **kwargs):
         value = self.get_object()

@@ -25,6 +25,7 @@ from recommendations.api.parsers import StrictJSONParser
 from recommendations.api.request_schemas import EVIDENCE_REQUEST
 from recommendations.api.serializers import EvidenceSerializer
 from recommendations.api.views import evidence_created
+from recommendations.caching.views import CachedReadMixin
 from recommendations.choices import Role
 from recommendations.history.selectors import measure_history
 from recommendations.listing.parameters import validate_query_parameters
@@ -78,6 +79,7 @@ def visible_links(user) -> QuerySet:
     ),
 )
 class MeasureViewSet(
+    CachedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -95,6 +97,7 @@ class MeasureViewSet(
     write_role = Role.NGO_STAFF
     http_method_names = ["get", "post", "patch", "head", "options"]
     etag_actions = ("retrieve", "partial_update", "create")
+    cached_actions = ("list",)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
